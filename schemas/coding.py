@@ -1,0 +1,142 @@
+"""encounter.coded, coding.review-requested and coding.review-completed."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import ClassVar, Literal
+
+from pydantic import Field
+
+from .encounter import MdmLevel
+from .envelope import Envelope
+from .parties import Coverage, Facility, Model, Patient, Provider
+from .values import CptHcpcsCode, EncounterType, Icd10CmCode, Modifier, NonEmptyStr, PlaceOfService
+
+CodingMethod = Literal["provided", "matched", "inferred", "reviewed"]
+
+
+class Evidence(Model):
+    source: str = Field(
+        description="Where in the record: diagnoses[i], procedures[i], assessment_plan, time.",
+        examples=["diagnoses[0]"],
+    )
+    text: str = Field(description="The words in the record that support the code.")
+    start: int | None = Field(default=None, ge=0, description="Offset of the span in the source.")
+    end: int | None = Field(default=None, ge=0)
+
+
+class CodedDiagnosis(Model):
+    sequence: int = Field(ge=1, description="1 = first-listed diagnosis.")
+    code: Icd10CmCode
+    description: str = Field(description="Official ICD-10-CM description.")
+    evidence: Evidence
+    confidence: float = Field(ge=0, le=1)
+    method: CodingMethod
+
+
+class ServiceLine(Model):
+    line_number: int = Field(ge=1)
+    code: CptHcpcsCode
+    code_system: Literal["CPT", "HCPCS"]
+    description: str = Field(description="Short descriptor written by this project (not AMA text).")
+    modifiers: list[Modifier] = Field(default_factory=list, max_length=4)
+    units: int = Field(default=1, ge=1, le=999)
+    diagnosis_pointers: list[int] = Field(
+        min_length=1, max_length=4, description="1-based indexes into diagnoses."
+    )
+    evidence: Evidence
+    method: CodingMethod
+
+
+class EvaluationAndManagement(Model):
+    code: CptHcpcsCode = Field(examples=["99214"])
+    basis: Literal["time", "mdm"] = Field(description="What set the level (AMA 2021).")
+    total_time_minutes: int | None = None
+    mdm_level: MdmLevel | None = None
+
+
+class EditApplied(Model):
+    edit: str = Field(description="Rule id, e.g. ICD10CM-BILLABLE, EM-TIME, NCCI-PTP.")
+    detail: str
+
+
+class BillingContext(Model):
+    """Pass-through state the biller needs, so it never queries the coder."""
+
+    encounter_type: EncounterType
+    place_of_service: PlaceOfService
+    date_of_service: date
+    patient: Patient
+    rendering_provider: Provider
+    billing_provider: Provider
+    facility: Facility
+    coverages: list[Coverage] = Field(default_factory=list)
+
+    @property
+    def self_pay(self) -> bool:
+        return not self.coverages
+
+
+class EncounterCodedData(Model):
+    encounter_id: NonEmptyStr
+    icd10cm_version: str = Field(
+        description="ICD-10-CM code set used (fiscal year by date of service).",
+        examples=["FY2026"],
+    )
+    diagnoses: list[CodedDiagnosis] = Field(min_length=1, max_length=12)
+    service_lines: list[ServiceLine] = Field(min_length=1)
+    evaluation_and_management: EvaluationAndManagement | None = None
+    edits: list[EditApplied] = Field(default_factory=list)
+    billing: BillingContext
+
+
+class EncounterCoded(Envelope):
+    TYPE: ClassVar[str] = "encounter.coded"
+    event_type: Literal["encounter.coded"] = "encounter.coded"
+    schema_version: Literal[1] = 1
+    data: EncounterCodedData
+
+
+class ReviewReason(Model):
+    rule: str = Field(examples=["ICD10CM-NOT-BILLABLE"])
+    message: str = Field(examples=["E11 is a category, not a billable code"])
+    subject: str | None = Field(default=None, description="The code or field concerned.")
+
+
+class CodingReviewRequestedData(Model):
+    encounter_id: NonEmptyStr
+    patient_id: NonEmptyStr
+    date_of_service: date
+    reasons: list[ReviewReason] = Field(min_length=1)
+    proposed_diagnoses: list[CodedDiagnosis] = Field(default_factory=list)
+    proposed_service_lines: list[ServiceLine] = Field(default_factory=list)
+    queue: str = Field(default="coding", examples=["coding"])
+
+
+class CodingReviewRequested(Envelope):
+    TYPE: ClassVar[str] = "coding.review-requested"
+    event_type: Literal["coding.review-requested"] = "coding.review-requested"
+    schema_version: Literal[1] = 1
+    data: CodingReviewRequestedData
+
+
+class ReviewedProcedure(Model):
+    code: CptHcpcsCode
+    modifiers: list[Modifier] = Field(default_factory=list, max_length=4)
+    units: int = Field(default=1, ge=1, le=999)
+
+
+class CodingReviewCompletedData(Model):
+    encounter_id: NonEmptyStr
+    reviewer_id: NonEmptyStr = Field(examples=["coder-17"])
+    diagnoses: list[Icd10CmCode] = Field(min_length=1, max_length=12, description="In sequence.")
+    procedures: list[ReviewedProcedure] = Field(default_factory=list)
+    evaluation_and_management: CptHcpcsCode | None = None
+    note: str | None = None
+
+
+class CodingReviewCompleted(Envelope):
+    TYPE: ClassVar[str] = "coding.review-completed"
+    event_type: Literal["coding.review-completed"] = "coding.review-completed"
+    schema_version: Literal[1] = 1
+    data: CodingReviewCompletedData

@@ -1,0 +1,15 @@
+CREATE TABLE encounters (
+    encounter_id        text        PRIMARY KEY,
+    patient_id          text        NOT NULL,
+    date_of_service     date        NOT NULL,
+    closed_event_id     uuid        NOT NULL,
+    closed              jsonb       NOT NULL,   -- the encounter.closed data, for review and audit
+    status              text        NOT NULL CHECK (status IN ('coded', 'review')),
+    coded               jsonb,                  -- the encounter.coded data when coded
+    review_reasons      jsonb,
+    review_requested_at timestamptz,
+    coded_at            timestamptz,
+    received_at         timestamptz NOT NULL DEFAULT now(),
+    updated_at          timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX encounters_status ON encounters (status);

@@ -1,0 +1,35 @@
+"""Error classes and the one policy that says which failures are transient."""
+
+from __future__ import annotations
+
+import asyncio
+
+import asyncpg
+
+
+class MedbillError(Exception):
+    """Base of the infrastructure errors raised by services.common."""
+
+
+class InvalidMessage(MedbillError):
+    """A message that cannot be parsed or validated: it goes to the dead-letter topic."""
+
+
+TRANSIENT_DB_ERRORS: tuple[type[BaseException], ...] = (
+    OSError,
+    ConnectionError,
+    asyncio.TimeoutError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.InterfaceError,
+    asyncpg.CannotConnectNowError,
+    asyncpg.TooManyConnectionsError,
+    asyncpg.SerializationError,
+    asyncpg.DeadlockDetectedError,
+    asyncpg.AdminShutdownError,
+    asyncpg.QueryCanceledError,
+)
+
+
+def is_transient(exc: BaseException) -> bool:
+    """Database or network trouble that a retry can outlast; never dead-lettered."""
+    return isinstance(exc, TRANSIENT_DB_ERRORS)

@@ -1,0 +1,37 @@
+-- Inbox, outbox and dead letters: one set per service schema (search_path is the schema).
+
+CREATE TABLE inbox (
+    consumer     text        NOT NULL,
+    event_id     uuid        NOT NULL,
+    processed_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (consumer, event_id)
+);
+
+CREATE TABLE outbox (
+    id         bigserial   PRIMARY KEY,
+    topic      text        NOT NULL,
+    key        bytea,
+    value      bytea       NOT NULL,
+    headers    jsonb       NOT NULL DEFAULT '[]',
+    event_id   uuid,
+    correlation_id text,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    sent_at    timestamptz
+);
+CREATE INDEX outbox_unsent ON outbox (id) WHERE sent_at IS NULL;
+CREATE INDEX outbox_correlation ON outbox (correlation_id);
+
+CREATE TABLE dead_letters (
+    id           bigserial   PRIMARY KEY,
+    service      text        NOT NULL,
+    topic        text        NOT NULL,
+    kafka_partition integer  NOT NULL,
+    kafka_offset bigint      NOT NULL,
+    key          bytea,
+    value        bytea       NOT NULL,
+    headers      jsonb       NOT NULL DEFAULT '[]',
+    error        text        NOT NULL,
+    failed_at    timestamptz NOT NULL DEFAULT now(),
+    replayed_at  timestamptz,
+    UNIQUE (topic, kafka_partition, kafka_offset)
+);

@@ -1,0 +1,69 @@
+"""Transactional outbox and inbox: rows written in the same transaction as the effects."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from uuid import UUID
+
+import asyncpg
+
+from schemas.envelope import Envelope
+from schemas.topics import topic_for
+
+
+@dataclass(frozen=True)
+class OutboxMessage:
+    topic: str
+    key: bytes | None
+    value: bytes
+    headers: dict[str, str] = field(default_factory=dict)
+    event_id: UUID | None = None
+    correlation_id: str | None = None
+
+    @classmethod
+    def of(cls, event: Envelope) -> OutboxMessage:
+        topic = topic_for(event)
+        return cls(
+            topic=topic.name,
+            key=topic.key_of(event),
+            value=event.model_dump_json().encode(),
+            headers={
+                "content-type": "application/json",
+                "ce_type": event.event_type,
+                "ce_id": str(event.event_id),
+                "ce_specversion": "1.0",
+                "schema_version": str(event.schema_version),
+            },
+            event_id=event.event_id,
+            correlation_id=event.correlation_id,
+        )
+
+
+OUTBOX_COLUMNS = ("topic", "key", "value", "headers", "event_id", "correlation_id")
+
+
+async def enqueue(conn: asyncpg.Connection, messages: Sequence[OutboxMessage]) -> None:
+    if not messages:
+        return
+    await conn.copy_records_to_table(
+        "outbox",
+        records=[
+            (m.topic, m.key, m.value, json.dumps(m.headers), m.event_id, m.correlation_id)
+            for m in messages
+        ],
+        columns=OUTBOX_COLUMNS,
+    )
+
+
+async def claim_new(conn: asyncpg.Connection, consumer: str, event_ids: Iterable[UUID]) -> set[UUID]:
+    """Record the events as processed by `consumer`; return those seen for the first time.
+    Runs inside the caller's transaction, so a rollback forgets them again."""
+    rows = await conn.fetch(
+        "INSERT INTO inbox (consumer, event_id) SELECT $1, unnest($2::uuid[])"
+        " ON CONFLICT DO NOTHING RETURNING event_id",
+        consumer,
+        list(event_ids),
+    )
+    return {r["event_id"] for r in rows}

@@ -1,0 +1,60 @@
+"""Configuration from the environment; every variable a service reads is named here."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="", case_sensitive=False, extra="ignore")
+
+    kafka_bootstrap_servers: str = Field(default="127.0.0.1:9092")
+    kafka_group_prefix: str = Field(
+        default="medbill", description="Consumer groups are <prefix>.<service>."
+    )
+    kafka_session_timeout_ms: int = Field(default=10_000, ge=1_000)
+    kafka_heartbeat_interval_ms: int = Field(default=3_000, ge=100)
+    kafka_auto_offset_reset: Literal["earliest", "latest", "none"] = "earliest"
+    kafka_max_batch: int = Field(default=500, ge=1, description="Records per consumed batch.")
+    kafka_batch_timeout_ms: int = Field(default=50, ge=1)
+    kafka_linger_ms: int = Field(default=5, ge=0)
+    kafka_compression: Literal["none", "gzip", "lz4", "snappy", "zstd"] = "lz4"
+
+    database_url: str | None = Field(default=None)
+    db_pool_max: int = Field(default=8, ge=2)
+
+    relay_batch: int = Field(default=1_000, ge=1)
+    relay_poll_ms: int = Field(default=200, ge=10)
+
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 1025
+    smtp_from: str = "billing@example.org"
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool = False
+    smtp_timeout_s: float = 10.0
+    coding_team_email: str = "coding@example.org"
+    notify_max_attempts: int = Field(default=5, ge=1)
+
+    chargemaster_path: str | None = Field(
+        default=None, description="A site's own chargemaster CSV; the packaged one otherwise."
+    )
+
+    log_level: str = "INFO"
+
+    def require_database_url(self) -> str:
+        if not self.database_url:
+            raise RuntimeError("DATABASE_URL is not set")
+        return self.database_url
+
+    def group_id(self, service: str) -> str:
+        return f"{self.kafka_group_prefix}.{service}"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

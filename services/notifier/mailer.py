@@ -1,0 +1,71 @@
+"""SMTP adapter (aiosmtplib): one connection per batch of messages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from email.message import EmailMessage
+
+import aiosmtplib
+
+from services.common.settings import Settings
+
+
+@dataclass(frozen=True)
+class SendResult:
+    ok: bool
+    error: str | None = None
+    permanent: bool = False
+
+
+def _classify(exc: Exception) -> SendResult:
+    """5xx answers are permanent (the address or message is refused); 4xx answers and
+    connection trouble are worth another try later."""
+    code = getattr(exc, "code", None)
+    if isinstance(exc, aiosmtplib.SMTPRecipientsRefused):
+        codes = [r.code for r in exc.recipients]
+        permanent = all(500 <= c < 600 for c in codes)
+        return SendResult(False, f"recipients refused ({codes})", permanent)
+    if isinstance(code, int):
+        return SendResult(False, f"SMTP {code}", 500 <= code < 600)
+    return SendResult(False, type(exc).__name__, False)
+
+
+class SmtpMailer:
+    def __init__(self, settings: Settings) -> None:
+        self._s = settings
+
+    async def send_many(self, messages: list[EmailMessage]) -> list[SendResult]:
+        s = self._s
+        client = aiosmtplib.SMTP(
+            hostname=s.smtp_host,
+            port=s.smtp_port,
+            timeout=s.smtp_timeout_s,
+            start_tls=s.smtp_starttls,
+            username=s.smtp_username,
+            password=s.smtp_password,
+        )
+        try:
+            await client.connect()
+        except Exception as exc:
+            return [_classify(exc)] * len(messages)
+        results: list[SendResult] = []
+        try:
+            for message in messages:
+                try:
+                    await client.send_message(message)
+                    results.append(SendResult(True))
+                except aiosmtplib.SMTPServerDisconnected as exc:
+                    results.append(_classify(exc))
+                    results += [SendResult(False, "not attempted: connection lost")] * (
+                        len(messages) - len(results)
+                    )
+                    break
+                except Exception as exc:
+                    results.append(_classify(exc))
+        finally:
+            if client.is_connected:
+                try:
+                    await client.quit()
+                except Exception:
+                    client.close()
+        return results

@@ -30,10 +30,10 @@ def _database_url() -> str:
     return url
 
 
-async def _with_conn(fn, *args):  # noqa: ANN001, ANN202
+async def _with_conn(fn, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
     conn = await asyncpg.connect(_database_url(), timeout=10)
     try:
-        return await fn(conn, *args)
+        return await fn(conn, *args, **kwargs)
     finally:
         await conn.close()
 

@@ -241,12 +241,43 @@ _SCENARIOS = (
 )
 # fmt: on
 
-# (code, code system, text): what makes an encounter need a human coder.
+# Documented MDM levels that fit each problem (AMA 2021 MDM table: problems, data, risk).
+# fmt: off
+_MDM = {name: tuple(levels.split()) for name, levels in {
+    "uri": "straightforward low", "strep": "low", "pharyngitis": "low",
+    "influenza": "low moderate", "bronchitis": "low moderate", "sinusitis": "low",
+    "covid": "low moderate", "uti": "low moderate", "asthma": "moderate high",
+    "ankle": "low moderate", "wrist": "moderate", "laceration": "straightforward low",
+    "abscess": "low moderate", "warts": "straightforward low", "lesion": "low",
+    "knee": "low moderate", "back": "low moderate", "cerumen": "straightforward low",
+    "tobacco": "straightforward low", "anemia": "low moderate", "afib": "moderate",
+    "chronic": "low moderate high", "chest": "moderate high", "abdomen": "moderate high",
+    "syncope": "moderate high", "migraine": "moderate", "pneumonia": "moderate high",
+    "gastro": "low moderate", "dizziness": "moderate",
+}.items()}
+# fmt: on
+# Flu vaccine is deferred during an acute febrile or infectious illness.
+_NO_FLU_SHOT = {
+    "uri",
+    "strep",
+    "pharyngitis",
+    "influenza",
+    "bronchitis",
+    "sinusitis",
+    "covid",
+    "uti",
+    "asthma",
+    "pneumonia",
+    "gastro",
+    "abscess",
+}  # fmt: skip
+
+# (code, code system, text, group it replaces): what makes an encounter need a human coder.
 REVIEW_DIAGNOSES = (
-    ("E11", "ICD-10-CM", "Type 2 diabetes mellitus"),
-    ("I50", "ICD-10-CM", "Heart failure"),
-    ("Z99.999", "ICD-10-CM", "Home oxygen dependence"),
-    ("38341003", "SNOMED-CT", "Hypertensive disorder"),
+    ("E11", "ICD-10-CM", "Type 2 diabetes mellitus", "dm"),  # category, not billable
+    ("I50", "ICD-10-CM", "Heart failure", "htn"),  # category; with hypertension it is I11.0
+    ("Z99.999", "ICD-10-CM", "Home oxygen dependence", "oxygen"),  # no such code
+    ("38341003", "SNOMED-CT", "Hypertensive disorder", "htn"),  # no ICD-10-CM code given
 )
 
 DIAGNOSIS_CODES: dict[str, str] = {
@@ -423,18 +454,17 @@ def _times(rng: random.Random, kind: str, dos: date, minutes: int | None):
     return start, start + timedelta(minutes=length)
 
 
-def _documented_effort(rng: random.Random, kind: str, status: str):
+def _documented_effort(rng: random.Random, kind: str, status: str, levels: tuple[str, ...]):
     """Total time and/or MDM level, always enough to select a visit level."""
-    levels = ("straightforward", "low", "moderate", "high")
     if kind == "preventive":
         return rng.randint(25, 45), None
+    mdm = rng.choice(levels)
     if kind == "emergency":
-        return None, rng.choices(levels, (10, 30, 40, 20))[0]
+        return None, mdm
     if kind == "observation":
         minutes = rng.randint(40, 90) if status == "new" else rng.randint(25, 60)
-        return (minutes if rng.random() < 0.4 else None), rng.choices(levels, (0, 20, 50, 30))[0]
+        return (minutes if rng.random() < 0.4 else None), mdm
     minutes = rng.randint(15, 74) if status == "new" else rng.randint(10, 54)
-    mdm = rng.choices(levels, (15, 40, 35, 10))[0]
     basis = rng.choices(("time", "mdm", "both"), (45, 40, 15))[0]
     return (None if basis == "mdm" else minutes), (None if basis == "time" else mdm)
 
@@ -476,22 +506,28 @@ def _build(seed: int, i: int, kind: str | None, review: bool, self_pay: bool, oc
     if kind == "telehealth" and not set(codes) <= _REMOTE_PROCEDURES:
         codes, plan = next((c, t) for c, t in scenario.procedures if set(c) <= _REMOTE_PROCEDURES)
     chosen = _diagnoses(rng, scenario, dxs, age)
-    flu_shot_due = kind in ("office", "preventive") and len(codes) <= 1 and "90686" not in codes
+    flu_shot_due = (
+        kind in ("office", "preventive")
+        and scenario.name not in _NO_FLU_SHOT
+        and len(codes) <= 1
+        and "90686" not in codes
+    )
     if flu_shot_due and rng.random() < 0.25:
         codes, plan = (*codes, "90471", "90686"), plan + " Flu vaccine given."
     if "90686" in codes:
         chosen.append(_FLU_SHOT)
+    if review:
+        code, system, text, group = rng.choice(REVIEW_DIAGNOSES)
+        chosen = [dx for dx in chosen if dx.group != group][:3]
     diagnoses = [
         DocumentedDiagnosis(text=dx.text, code=dx.code, code_system="ICD-10-CM", rank=n)
         for n, dx in enumerate(chosen, 1)
     ]
     if review:
-        code, system, text = rng.choice(REVIEW_DIAGNOSES)
-        diagnoses = diagnoses[:3]
         diagnoses.append(DocumentedDiagnosis(
             text=text, code=code, code_system=system, rank=len(diagnoses) + 1))  # fmt: skip
     status = "established" if p < i or rng.random() < 0.6 else "new"
-    minutes, mdm = _documented_effort(rng, kind, status)
+    minutes, mdm = _documented_effort(rng, kind, status, _MDM.get(scenario.name, ("low",)))
     start, end = _times(rng, kind, dos, minutes)
     if kind in ("emergency", "observation"):
         rendering = rng.choice(_ED_DOCS) if kind == "emergency" else _HOSPITALIST

@@ -33,7 +33,8 @@ CREATE TABLE statements (
 );
 CREATE INDEX statements_account ON statements (patient_account);
 
--- Double-entry patient ledger: the balance of an account is the sum of its entries.
+-- Double-entry patient ledger: amounts are positive, the entry type gives the side; an
+-- account's balance is sum(charge) - sum(payment, adjustment, patient_payment).
 CREATE TABLE ledger_entries (
     id               bigserial     PRIMARY KEY,
     patient_account  text          NOT NULL,

@@ -1,0 +1,107 @@
+"""E/M code families: which code each time threshold or MDM level reaches.
+
+Codes and thresholds follow AMA CPT 2024 (office/outpatient E/M guidelines of 2021,
+hospital and emergency guidelines of 2023, preventive medicine services). The
+descriptions are this project's own words, not AMA descriptors.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from schemas.encounter import MdmLevel
+
+FOUR_MDM_LEVELS: Mapping[MdmLevel, int] = {
+    "straightforward": 0,
+    "low": 1,
+    "moderate": 2,
+    "high": 3,
+}
+# Hospital families have three levels; CPT puts straightforward and low on the first.
+THREE_MDM_LEVELS: Mapping[MdmLevel, int] = {
+    "straightforward": 0,
+    "low": 0,
+    "moderate": 1,
+    "high": 2,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class EmFamily:
+    """One E/M family: codes from lowest to highest level, with what reaches each."""
+
+    name: str
+    codes: tuple[str, ...]
+    minutes: tuple[int, ...] | None
+    mdm_levels: Mapping[MdmLevel, int]
+
+    def describe(self, level: int) -> str:
+        decision = " or ".join(m for m, lvl in self.mdm_levels.items() if lvl == level)
+        if self.minutes is None:
+            return f"{self.name}: {decision} decision making"
+        return f"{self.name}: {decision} decision making or {self.minutes[level]}+ minutes"
+
+
+OFFICE_NEW = EmFamily(
+    "Office or outpatient visit, new patient",
+    ("99202", "99203", "99204", "99205"),
+    (15, 30, 45, 60),
+    FOUR_MDM_LEVELS,
+)
+OFFICE_ESTABLISHED = EmFamily(
+    "Office or outpatient visit, established patient",
+    ("99212", "99213", "99214", "99215"),
+    (10, 20, 30, 40),
+    FOUR_MDM_LEVELS,
+)
+# AMA CPT 2023: emergency department levels are chosen by MDM only, never by time.
+EMERGENCY = EmFamily(
+    "Emergency department visit",
+    ("99282", "99283", "99284", "99285"),
+    None,
+    FOUR_MDM_LEVELS,
+)
+HOSPITAL_INITIAL = EmFamily(
+    "Initial hospital inpatient or observation care",
+    ("99221", "99222", "99223"),
+    (40, 55, 75),
+    THREE_MDM_LEVELS,
+)
+HOSPITAL_SUBSEQUENT = EmFamily(
+    "Subsequent hospital inpatient or observation care",
+    ("99231", "99232", "99233"),
+    (25, 35, 50),
+    THREE_MDM_LEVELS,
+)
+
+FAMILIES = (OFFICE_NEW, OFFICE_ESTABLISHED, EMERGENCY, HOSPITAL_INITIAL, HOSPITAL_SUBSEQUENT)
+
+# Upper age bound (exclusive) of each preventive band; the last band is open-ended.
+PREVENTIVE_BANDS: tuple[tuple[int | None, str], ...] = (
+    (1, "under 1 year"),
+    (5, "age 1 to 4"),
+    (12, "age 5 to 11"),
+    (18, "age 12 to 17"),
+    (40, "age 18 to 39"),
+    (65, "age 40 to 64"),
+    (None, "age 65 and over"),
+)
+PREVENTIVE_NEW = ("99381", "99382", "99383", "99384", "99385", "99386", "99387")
+PREVENTIVE_ESTABLISHED = ("99391", "99392", "99393", "99394", "99395", "99396", "99397")
+
+
+def _descriptions() -> dict[str, str]:
+    described = {
+        code: family.describe(level)
+        for family in FAMILIES
+        for level, code in enumerate(family.codes)
+    }
+    for status, codes in (("new", PREVENTIVE_NEW), ("established", PREVENTIVE_ESTABLISHED)):
+        for code, (_, band) in zip(codes, PREVENTIVE_BANDS, strict=True):
+            described[code] = f"Preventive medicine visit, {status} patient, {band}"
+    return described
+
+
+EM_DESCRIPTIONS: Mapping[str, str] = _descriptions()
+PREVENTIVE_CODES = frozenset(PREVENTIVE_NEW + PREVENTIVE_ESTABLISHED)

@@ -1,0 +1,69 @@
+"""CPT/HCPCS modifiers the coder adds by rule: laterality, telehealth and modifier 25."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Literal
+
+from schemas.coding import EditApplied
+from schemas.encounter import EncounterClosedData
+
+from .lexicon import LexiconEntry
+
+Laterality = Literal["left", "right", "bilateral"]
+
+LATERALITY_MODIFIERS: dict[Laterality, str] = {"left": "LT", "right": "RT", "bilateral": "50"}
+# CMS place of service 02 (telehealth outside the home) and 10 (in the patient's home).
+TELEHEALTH_PLACES = frozenset({"02", "10"})
+
+
+def laterality_modifier(entry: LexiconEntry, laterality: Laterality | None) -> str | None:
+    """LT, RT or 50 for a documented side, on codes where the side matters.
+
+    HCPCS Level II modifiers LT/RT; modifier 50 for a bilateral procedure (Medicare
+    Claims Processing Manual ch. 12 §40.7). Codes not flagged `laterality` in the lexicon
+    take none, because a side on them is informational and payers reject it.
+    """
+    if laterality is None or not entry.laterality:
+        return None
+    return LATERALITY_MODIFIERS[laterality]
+
+
+def is_telehealth(encounter: EncounterClosedData) -> bool:
+    """A telehealth visit by type or by place of service 02/10 (CMS PFS 2024 final rule)."""
+    return (
+        encounter.encounter_type == "telehealth" or encounter.place_of_service in TELEHEALTH_PLACES
+    )
+
+
+def em_modifiers(
+    encounter: EncounterClosedData, em_code: str, global_procedures: Iterable[str]
+) -> tuple[list[str], list[EditApplied]]:
+    """Modifiers for the E/M line, with an edit note for each.
+
+    25: a significant, separately identifiable E/M on the day of a procedure with a
+    global period (CPT Appendix A; Medicare Claims Processing Manual ch. 12 §30.6.6).
+    95: a synchronous telehealth service (CPT Appendix P; CMS asks for it with POS 02/10).
+    """
+    modifiers: list[str] = []
+    edits: list[EditApplied] = []
+    procedures = sorted(set(global_procedures))
+    if procedures:
+        modifiers.append("25")
+        edits.append(
+            EditApplied(
+                edit="MOD-25",
+                detail=f"{em_code}-25: E/M on the same day as {', '.join(procedures)}, "
+                "which carry a global period",
+            )
+        )
+    if is_telehealth(encounter):
+        modifiers.append("95")
+        edits.append(
+            EditApplied(
+                edit="MOD-95",
+                detail=f"{em_code}-95: telehealth visit "
+                f"(type {encounter.encounter_type}, POS {encounter.place_of_service})",
+            )
+        )
+    return modifiers, edits

@@ -1,0 +1,110 @@
+"""Applying a human coder's decision: the final coding of a reviewed encounter."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from schemas.coding import CodingReviewCompletedData, EditApplied, Evidence, ReviewReason
+from schemas.encounter import EncounterClosedData
+
+from .diagnoses import review_diagnoses
+from .em_tables import EM_DESCRIPTIONS, PREVENTIVE_CODES
+from .errors import ReviewMismatchError
+from .evaluation import EmBasis, EmChoice, select_em
+from .lexicon import Lexicon, default_lexicon
+from .outcome import CodingOutcome, code_set_edits, em_line, finish
+from .procedures import LineDraft, review_procedures
+
+
+def apply_review(
+    encounter: EncounterClosedData,
+    review: CodingReviewCompletedData,
+    lexicon: Lexicon | None = None,
+) -> CodingOutcome:
+    """Build the final coding from a human coder's decision (method "reviewed").
+
+    The reviewer's codes are checked again: ICD-10-CM codes must exist and be billable
+    (ICD-10-CM Official Guidelines I.A.3, I.B.2), procedures must be in the site's
+    lexicon, the E/M code must be a known E/M code. What still fails goes back to review
+    with its reasons. Modifiers 25 and 95 on the E/M line follow the same rules as the
+    automatic path (CPT Appendix A and P); procedure modifiers are the reviewer's.
+
+    Raises ReviewMismatchError when the review names another encounter.
+    """
+    if review.encounter_id != encounter.encounter_id:
+        raise ReviewMismatchError(
+            f"review for {review.encounter_id} applied to encounter {encounter.encounter_id}"
+        )
+    version, edits = code_set_edits(encounter)
+    edits.append(EditApplied(edit="REVIEWED", detail=f"coding decided by {review.reviewer_id}"))
+    documentation = encounter.documentation
+    dx = review_diagnoses(
+        review.diagnoses, documentation.diagnoses, review.reviewer_id, review.note
+    )
+    lexicon = lexicon or default_lexicon()
+    procedures = review_procedures(
+        review.procedures, documentation.procedures, lexicon, review.reviewer_id
+    )
+    reasons = [*dx.reasons, *procedures.reasons]
+    edits.extend(dx.edits)
+    edits.extend(procedures.edits)
+
+    em: EmChoice | None = None
+    lines: list[LineDraft] = []
+    if review.evaluation_and_management is not None:
+        chosen = reviewed_em(encounter, review.evaluation_and_management, review.reviewer_id)
+        if isinstance(chosen, ReviewReason):
+            reasons.append(chosen)
+        else:
+            em = chosen
+            line, em_edits = em_line(encounter, em, procedures.lines, method="reviewed")
+            lines.append(line)
+            edits.extend(em_edits)
+    lines.extend(procedures.lines)
+    return finish(
+        encounter,
+        version=version,
+        diagnoses=dx.diagnoses,
+        em=em,
+        lines=lines,
+        reasons=reasons,
+        edits=edits,
+    )
+
+
+def reviewed_em(
+    encounter: EncounterClosedData, code: str, reviewer: str
+) -> EmChoice | ReviewReason:
+    """The reviewer's E/M code with the basis the documentation gives for it.
+
+    When the documentation supports the same code, its evidence is kept; otherwise the
+    reviewer's word is the evidence and the basis is what was documented (MDM first,
+    then time), or age for a preventive code (AMA CPT preventive medicine services).
+    """
+    description = EM_DESCRIPTIONS.get(code)
+    if description is None:
+        return ReviewReason(
+            rule="EM-UNKNOWN", message=f"{code} is not a known E/M code", subject=code
+        )
+    documented = select_em(encounter)
+    if isinstance(documented, EmChoice) and documented.code == code:
+        return replace(documented, detail=f"{documented.detail}; confirmed by {reviewer}")
+    basis: EmBasis
+    if code in PREVENTIVE_CODES:
+        basis = "age"
+    elif encounter.mdm_level is None and encounter.total_time_minutes is not None:
+        basis = "time"
+    else:
+        basis = "mdm"
+    detail = f"{code} set by {reviewer}"
+    if isinstance(documented, EmChoice):
+        detail += f"; the documentation alone gives {documented.code}"
+    return EmChoice(
+        code=code,
+        description=description,
+        basis=basis,
+        total_time_minutes=encounter.total_time_minutes,
+        mdm_level=encounter.mdm_level,
+        evidence=Evidence(source="review", text=f"E/M level set by reviewer {reviewer}"),
+        detail=detail,
+    )

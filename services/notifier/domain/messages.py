@@ -1,0 +1,116 @@
+"""An email the notifier is about to send, its deterministic id and its RFC 5322 form."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.message import EmailMessage
+from email.utils import format_datetime, parseaddr
+from uuid import UUID, uuid5
+
+from schemas.notifications import Audience
+
+from .addresses import check_address
+from .errors import (
+    HeaderNotSingleLine,
+    InvalidEmailAddress,
+    NaiveTimestamp,
+    NotificationIdNotDerived,
+    UnknownAudience,
+)
+
+NOTIFICATION_NAMESPACE = UUID("a74a8095-9472-565e-9001-cc7411fc3bf1")
+"""uuid5(NAMESPACE_URL, "urn:medbill:notifier:notification"). Never change it: every
+notification id already sent, and every Message-ID a mail system deduplicates on, derives
+from it."""
+
+MESSAGE_ID_DOMAIN = "medbill"
+AUDIENCES: frozenset[str] = frozenset({"patient", "coding_team", "billing_office", "subscriber"})
+_LINE_BREAK = re.compile(r"[\r\n]")
+
+
+def notification_id_for(subject_event_id: UUID, template: str, audience: str) -> UUID:
+    """The id of the one notification about `subject_event_id` with this template and audience.
+
+    Delivery is at-least-once, so the same event may be handled twice; deriving the id
+    (uuid5) instead of drawing it makes the second attempt the same notification, which the
+    inbox, the notification events and the Message-ID header all deduplicate on.
+    """
+    return uuid5(NOTIFICATION_NAMESPACE, f"{subject_event_id}:{template}:{audience}")
+
+
+def message_id_for(notification_id: UUID) -> str:
+    """The RFC 5322 Message-ID of a notification: the same on every attempt, so a receiving
+    system that sees a retried send can drop the duplicate."""
+    return f"<{notification_id}@{MESSAGE_ID_DOMAIN}>"
+
+
+def one_line(value: str) -> str:
+    """Collapse line breaks and runs of whitespace to single spaces, for header values built
+    from event data (RFC 5322 §2.2)."""
+    return " ".join(value.split())
+
+
+@dataclass(frozen=True)
+class OutgoingEmail:
+    """One email to one recipient, rendered and ready to hand to an SMTP adapter.
+
+    `notification_id` must be `notification_id_for(subject_event_id, template, audience)`;
+    `to` must be a bare address; `subject` must be one line. Construction checks all three.
+    """
+
+    notification_id: UUID
+    audience: Audience
+    template: str
+    to: str
+    subject: str
+    text_body: str
+    html_body: str | None
+    subject_event_id: UUID
+    subject_event_type: str
+
+    def __post_init__(self) -> None:
+        if self.audience not in AUDIENCES:
+            raise UnknownAudience(f"unknown audience {self.audience!r}")
+        check_address(self.to)
+        if _LINE_BREAK.search(self.subject):
+            raise HeaderNotSingleLine("subject holds a line break")
+        expected = notification_id_for(self.subject_event_id, self.template, self.audience)
+        if self.notification_id != expected:
+            raise NotificationIdNotDerived(str(self.notification_id))
+
+    @property
+    def message_id(self) -> str:
+        return message_id_for(self.notification_id)
+
+    def to_message(self, sender: str, *, sent_at: datetime | None = None) -> EmailMessage:
+        """The RFC 5322 message: From, To, Subject, Date, a Message-ID derived from the
+        notification id, `Auto-Submitted: auto-generated` (RFC 3834, so out-of-office robots do
+        not answer), and multipart/alternative (text then HTML) when there is an HTML body.
+
+        `sender` may carry a display name ("Billing <billing@hospital.org>"). `sent_at`
+        defaults to now and must be timezone-aware.
+        """
+        if _LINE_BREAK.search(sender):
+            raise HeaderNotSingleLine("sender holds a line break")
+        _, sender_address = parseaddr(sender)
+        try:
+            check_address(sender_address)
+        except InvalidEmailAddress as error:
+            raise InvalidEmailAddress(f"sender: {error}") from None
+        when = datetime.now(UTC) if sent_at is None else sent_at
+        if when.tzinfo is None or when.utcoffset() is None:
+            raise NaiveTimestamp("sent_at must be timezone-aware")
+
+        message = EmailMessage()
+        message["From"] = sender
+        message["To"] = self.to
+        message["Subject"] = self.subject
+        message["Date"] = format_datetime(when.astimezone(UTC), usegmt=True)
+        message["Message-ID"] = self.message_id
+        message["Auto-Submitted"] = "auto-generated"
+        message.set_content(self.text_body)
+        if self.html_body is not None:
+            message.add_alternative(self.html_body, subtype="html")
+        return message

@@ -1,0 +1,170 @@
+"""OutgoingEmail: deterministic ids, and the RFC 5322 message a mail system deduplicates on."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import UTC, datetime, timedelta, timezone
+from email.utils import parsedate_to_datetime
+from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
+
+import pytest
+
+from services.notifier.domain import (
+    NOTIFICATION_NAMESPACE,
+    HeaderNotSingleLine,
+    InvalidEmailAddress,
+    NaiveTimestamp,
+    NotificationIdNotDerived,
+    NotifierError,
+    OutgoingEmail,
+    UnknownAudience,
+    notification_id_for,
+    review_request_email,
+    statement_email,
+)
+
+from .factories import EVENT_ID, review_requested_data, statement_issued_data
+
+SENDER = "Springfield Billing <billing@hospital.test>"
+SENT_AT = datetime(2026, 11, 2, 15, 4, 5, tzinfo=UTC)
+
+
+def patient_email() -> OutgoingEmail:
+    email = statement_email(EVENT_ID, statement_issued_data())
+    assert email is not None
+    return email
+
+
+def test_notification_id_is_pinned() -> None:
+    # A changed namespace or key would re-send every notification already sent.
+    assert uuid5(NAMESPACE_URL, "urn:medbill:notifier:notification") == NOTIFICATION_NAMESPACE
+    assert notification_id_for(EVENT_ID, "statement-ready", "patient") == UUID(
+        "4d218503-41a7-5e23-a708-1fbdd191735f"
+    )
+
+
+def test_notification_id_is_deterministic_and_distinct_per_part() -> None:
+    other = uuid4()
+    ids = {
+        notification_id_for(EVENT_ID, "statement-ready", "patient"),
+        notification_id_for(other, "statement-ready", "patient"),
+        notification_id_for(EVENT_ID, "coding-review-requested", "patient"),
+        notification_id_for(EVENT_ID, "statement-ready", "billing_office"),
+    }
+
+    assert len(ids) == 4
+    assert notification_id_for(other, "statement-ready", "patient") in ids
+    assert patient_email().notification_id == patient_email().notification_id
+
+
+def test_message_headers() -> None:
+    email = patient_email()
+
+    message = email.to_message(SENDER, sent_at=SENT_AT)
+
+    assert message["Message-ID"] == f"<{email.notification_id}@medbill>"
+    assert message["From"] == SENDER
+    assert message["To"] == email.to
+    assert message["Subject"] == email.subject
+    assert message["Auto-Submitted"] == "auto-generated"
+    assert parsedate_to_datetime(message["Date"]) == SENT_AT
+
+
+def test_the_same_notification_always_has_the_same_message_id() -> None:
+    first = patient_email().to_message(SENDER)
+    retried = patient_email().to_message(SENDER, sent_at=SENT_AT + timedelta(hours=1))
+
+    assert first["Message-ID"] == retried["Message-ID"]
+
+
+def test_date_defaults_to_now_and_is_converted_to_utc() -> None:
+    before = datetime.now(UTC).replace(microsecond=0)
+    now = parsedate_to_datetime(patient_email().to_message(SENDER)["Date"])
+    chicago = SENT_AT.astimezone(timezone(timedelta(hours=-6)))
+
+    assert now >= before
+    assert (
+        parsedate_to_datetime(patient_email().to_message(SENDER, sent_at=chicago)["Date"])
+        == SENT_AT
+    )
+
+
+def test_html_makes_a_multipart_alternative_text_first() -> None:
+    email = patient_email()
+
+    message = email.to_message(SENDER, sent_at=SENT_AT)
+
+    assert message.get_content_type() == "multipart/alternative"
+    text, html = message.iter_parts()
+    assert text.get_content_type() == "text/plain"
+    assert html.get_content_type() == "text/html"
+    assert text.get_content() == email.text_body
+    assert html.get_content() == email.html_body
+
+
+def test_text_only_is_a_single_part() -> None:
+    email = dataclasses.replace(patient_email(), html_body=None)
+
+    message = email.to_message(SENDER, sent_at=SENT_AT)
+
+    assert message.get_content_type() == "text/plain"
+    assert not message.is_multipart()
+    assert message.get_content() == email.text_body
+
+
+def test_review_email_is_a_message_too() -> None:
+    email = review_request_email(EVENT_ID, review_requested_data(), coding_team="c@h.test")
+
+    message = email.to_message("medbill@hospital.test", sent_at=SENT_AT)
+
+    assert message["Message-ID"] == f"<{email.notification_id}@medbill>"
+    assert message.get_content_type() == "multipart/alternative"
+
+
+@pytest.mark.parametrize(
+    "sender, error",
+    [
+        ("billing", InvalidEmailAddress),
+        ("Billing <billing>", InvalidEmailAddress),
+        ("billing@hospital.test\r\nBcc: x@y.org", HeaderNotSingleLine),
+    ],
+)
+def test_a_bad_sender_is_refused(sender: str, error: type[Exception]) -> None:
+    with pytest.raises(error):
+        patient_email().to_message(sender)
+
+
+def test_a_naive_send_time_is_refused() -> None:
+    with pytest.raises(NaiveTimestamp):
+        patient_email().to_message(SENDER, sent_at=datetime(2026, 11, 2, 15, 4, 5))
+
+
+@pytest.mark.parametrize(
+    "changes, error",
+    [
+        ({"to": "not-an-address"}, InvalidEmailAddress),
+        ({"subject": "two\nlines"}, HeaderNotSingleLine),
+        ({"audience": "everyone"}, UnknownAudience),
+        ({"notification_id": uuid4()}, NotificationIdNotDerived),
+        ({"template": "other"}, NotificationIdNotDerived),
+    ],
+)
+def test_construction_checks_its_invariants(
+    changes: dict[str, object], error: type[Exception]
+) -> None:
+    with pytest.raises(error):
+        dataclasses.replace(patient_email(), **changes)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        InvalidEmailAddress,
+        HeaderNotSingleLine,
+        NaiveTimestamp,
+        UnknownAudience,
+        NotificationIdNotDerived,
+    ],
+)
+def test_every_error_is_a_notifier_error(error: type[Exception]) -> None:
+    assert issubclass(error, NotifierError)

@@ -73,7 +73,7 @@ class _Dx:
     min_age: int = 0
 
 
-# Chronic conditions that may accompany any visit of an adult (one per group).
+# Chronic conditions that may accompany a visit (one per group, from min_age years).
 _CHRONIC = (
     _Dx("I10", "Essential hypertension", "htn", 30),
     _Dx("E11.9", "Type 2 diabetes, well controlled on metformin", "dm", 35),
@@ -171,8 +171,8 @@ _SCENARIOS = (
     _sc("lesion", "office", _one("D49.2", "Changing pigmented lesion of the back", "lesion"),
         [(("11102",), "Tangential biopsy sent to pathology; results in 1 week.")], min_age=25),
     _sc("knee", "office",
-        _sided("knee", ("right", "M17.11", "Primary osteoarthritis of the right knee"),
-               ("left", "M17.12", "Primary osteoarthritis of the left knee")),
+        _sided("knee", ("right", "M17.11", "Right knee osteoarthritis"),
+               ("left", "M17.12", "Left knee osteoarthritis")),
         [(("20610", "J3301"), "Steroid injection of the knee. Quadriceps strengthening.")],
         min_age=45),
     _sc("back", "office emergency", _one("M54.50", "Acute low back pain after lifting", "back"),
@@ -255,22 +255,10 @@ _MDM = {name: tuple(levels.split()) for name, levels in {
     "syncope": "moderate high", "migraine": "moderate", "pneumonia": "moderate high",
     "gastro": "low moderate", "dizziness": "moderate",
 }.items()}
-# fmt: on
 # Flu vaccine is deferred during an acute febrile or infectious illness.
-_NO_FLU_SHOT = {
-    "uri",
-    "strep",
-    "pharyngitis",
-    "influenza",
-    "bronchitis",
-    "sinusitis",
-    "covid",
-    "uti",
-    "asthma",
-    "pneumonia",
-    "gastro",
-    "abscess",
-}  # fmt: skip
+_NO_FLU_SHOT = {"uri", "strep", "pharyngitis", "influenza", "bronchitis", "sinusitis", "covid",
+                "uti", "asthma", "pneumonia", "gastro", "abscess"}
+# fmt: on
 
 # (code, code system, text, group it replaces): what makes an encounter need a human coder.
 REVIEW_DIAGNOSES = (
@@ -368,7 +356,7 @@ def _patient(seed: int, p: int) -> Patient:
     first = rng.choice((_FEMALE if sex == "F" else _MALE).split())
     last = rng.choice(_LAST.split())
     band = rng.choices(("child", "adult", "senior"), (15, 60, 25))[0]
-    age = {"child": (5, 16), "adult": (19, 63), "senior": (66, 89)}[band]
+    age = {"child": (6, 16), "adult": (19, 63), "senior": (66, 89)}[band]
     birth = date(2026 - rng.randint(*age), rng.randint(1, 12), rng.randint(1, 28))
     city, state, zip_code = rng.choice(_CITIES)
     address = Address(
@@ -401,7 +389,7 @@ def _digits(rng: random.Random, n: int) -> str:
 def _mbi(rng: random.Random) -> str:
     """Medicare Beneficiary Identifier format: CAANAANAANN shape, no S L O I B Z letters."""
     alpha = "ACDEFGHJKMNPQRTUVWXY"
-    shape = ("19", alpha, alpha + "0123456789", "0123456789", alpha, alpha + "0123456789",
+    shape = ("123456789", alpha, alpha + "0123456789", "0123456789", alpha, alpha + "0123456789",
              "0123456789", alpha, alpha, "0123456789", "0123456789")  # fmt: skip
     return "".join(rng.choice(chars) for chars in shape)
 
@@ -493,7 +481,7 @@ def _procedure(code: str, side: str | None) -> DocumentedProcedure:
 
 def _build(seed: int, i: int, kind: str | None, review: bool, self_pay: bool, occurred_at):
     rng = random.Random(f"encounter:{seed}:{i}")
-    p = i if i == 0 or rng.random() < 0.7 else rng.randrange(i)
+    p = _patient_number(seed, i)
     patient = _patient(seed, p)
     kind = kind or rng.choices(KINDS, _KIND_WEIGHTS)[0]
     dos = _FIRST_DAY + timedelta(days=rng.randrange((_LAST_DAY - _FIRST_DAY).days + 1))
@@ -566,9 +554,17 @@ def _build(seed: int, i: int, kind: str | None, review: bool, self_pay: bool, oc
     )
 
 
+def _patient_number(seed: int, i: int) -> int:
+    """Most encounters bring a patient seen first; about 3 in 10 an earlier one again."""
+    rng = random.Random(f"visit:{seed}:{i}")
+    return i if i == 0 or rng.random() < 0.7 else rng.randrange(i)
+
+
 def _flags(seed: int, i: int, review_share: float, self_pay_share: float) -> tuple[bool, bool]:
-    rng = random.Random(f"flags:{seed}:{i}")
-    return rng.random() < review_share, rng.random() < self_pay_share
+    """Review is drawn per encounter; self-pay per patient, so a patient keeps it across visits."""
+    review = random.Random(f"review:{seed}:{i}").random() < review_share
+    p = _patient_number(seed, i)
+    return review, random.Random(f"self-pay:{seed}:{p}").random() < self_pay_share
 
 
 def sample_encounter(

@@ -17,6 +17,7 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from medbill import stack
+from services.common.kafka import create_topics
 
 ADMIN_URL = os.environ.get("TEST_ADMIN_DATABASE_URL", stack.LOCAL_POSTGRES)
 
@@ -24,6 +25,16 @@ ADMIN_URL = os.environ.get("TEST_ADMIN_DATABASE_URL", stack.LOCAL_POSTGRES)
 @pytest.fixture(scope="session")
 def kafka(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     broker = stack.LocalBroker.start(log_path=tmp_path_factory.mktemp("broker") / "tansu.log")
+    yield broker.bootstrap
+    broker.stop()
+
+
+@pytest.fixture
+async def fresh_kafka(tmp_path: Path) -> AsyncIterator[str]:
+    """A broker of the test's own, with every topic created: flow tests consume from the
+    earliest offset, so they must not see what an earlier test published."""
+    broker = stack.LocalBroker.start(log_path=tmp_path / "tansu.log")
+    await create_topics(broker.bootstrap)
     yield broker.bootstrap
     broker.stop()
 

@@ -116,7 +116,8 @@ class BatchProcessor(Generic[E]):
                     "batch failed; applying its messages one by one",
                     extra=log_fields(consumer=self.consumer, error=type(exc).__name__),
                 )
-                await self._commit([], dead)
+                for letter in dead:  # one by one too: the same batch again would recurse
+                    await self._commit([], [letter])
                 for item in parsed:
                     await self._commit([item], [])
             elif parsed:

@@ -25,7 +25,7 @@ class RawRecord:
     offset: int
     key: bytes | None
     value: bytes
-    headers: tuple[tuple[str, bytes], ...] = ()
+    headers: tuple[tuple[str, bytes | None], ...] = ()
 
     @classmethod
     def of(cls, record: object) -> RawRecord:
@@ -55,8 +55,18 @@ def describe_validation_error(exc: ValidationError) -> str:
     return "schema-invalid: " + "; ".join(parts[:5]) + more
 
 
-def _headers_json(headers: tuple[tuple[str, bytes], ...]) -> str:
-    return json.dumps([[k, v.decode("utf-8", "replace")] for k, v in headers])
+def storable(text: str) -> str:
+    """PostgreSQL text and jsonb cannot hold NUL, and a poison message may carry any bytes:
+    without this, storing its dead letter fails for good and the partition stalls."""
+    return text.replace("\x00", "\ufffd")
+
+
+def _header_text(value: bytes | None) -> str:
+    return storable((value or b"").decode("utf-8", "replace"))  # Kafka allows null values
+
+
+def _headers_json(headers: tuple[tuple[str, bytes | None], ...]) -> str:
+    return json.dumps([[storable(k), _header_text(v)] for k, v in headers])
 
 
 async def record_dead_letters(
@@ -83,7 +93,7 @@ async def record_dead_letters(
         [d.record.key for d in letters],
         [d.record.value for d in letters],
         [_headers_json(d.record.headers) for d in letters],
-        [d.error[:2000] for d in letters],
+        [storable(d.error[:2000]) for d in letters],
     )
     new = {(r["topic"], r["kafka_partition"], r["kafka_offset"]) for r in rows}
     return [
@@ -95,10 +105,10 @@ async def record_dead_letters(
 
 def dlq_message(letter: DeadLetter, service: str, failed_at: datetime) -> OutboxMessage:
     r = letter.record
-    headers = {k: v.decode("utf-8", "replace") for k, v in r.headers}
+    headers = {storable(k): _header_text(v) for k, v in r.headers}
     headers.update(
         {
-            "dlq.error": letter.error[:2000],
+            "dlq.error": storable(letter.error[:2000]),
             "dlq.service": service,
             "dlq.failed_at": failed_at.isoformat(),
             "dlq.topic": r.topic,

@@ -35,6 +35,7 @@ class OutboxMessage:
                 "ce_id": str(event.event_id),
                 "ce_specversion": "1.0",
                 "schema_version": str(event.schema_version),
+                "correlation_id": event.correlation_id,
             },
             event_id=event.event_id,
             correlation_id=event.correlation_id,

@@ -14,17 +14,17 @@ from tests.pipeline import Pipeline
 
 
 async def test_biller_killed_mid_stream_loses_and_duplicates_nothing(
-    kafka, database_url, tmp_path
+    fresh_kafka, database_url, tmp_path
 ):
     events = sample_encounters(1500, seed=23, review_share=0.03, self_pay_share=0.3)
     expected = Expected.of(events)
     await migrate_all(database_url)
-    pipeline = Pipeline(kafka=kafka, database_url=database_url, smtp=None, log_dir=tmp_path,
+    pipeline = Pipeline(kafka=fresh_kafka, database_url=database_url, smtp=None, log_dir=tmp_path,
                         KAFKA_MAX_BATCH="50")
     pipeline.start("coder", "biller")
     conn = await asyncpg.connect(database_url)
     try:
-        await publish(kafka, events)
+        await publish(fresh_kafka, events)
 
         async def some_billed() -> bool:
             n = await conn.fetchval(
@@ -37,7 +37,7 @@ async def test_biller_killed_mid_stream_loses_and_duplicates_nothing(
         assert 0 < at_kill < len(expected.claims)  # killed in the middle, not after the end
         await asyncio.sleep(1)
         pipeline.start("biller")
-        await settled(database_url, expected, None, timeout=150)
+        counts = await settled(database_url, expected, None, timeout=150, notifications=False)
         await asyncio.sleep(2)
 
         claims = [r["encounter_id"] for r in await conn.fetch(
@@ -59,6 +59,7 @@ async def test_biller_killed_mid_stream_loses_and_duplicates_nothing(
         await conn.close()
         pipeline.stop()
 
+    assert counts["claims"] == len(expected.claims)
     assert sorted(claims) == sorted(expected.claims)
     assert sorted(statements) == sorted(expected.statements)
     assert doubled == 0

@@ -13,7 +13,7 @@ from tests.pipeline import Pipeline
 
 
 async def test_two_hundred_encounters_flow_through_exactly_once(
-    kafka, database_url, smtp_server, tmp_path
+    fresh_kafka, database_url, smtp_server, tmp_path
 ):
     host, port, mailbox = smtp_server
     events = sample_encounters(200, seed=11, review_share=0.08, self_pay_share=0.3)
@@ -21,11 +21,11 @@ async def test_two_hundred_encounters_flow_through_exactly_once(
     assert expected.review and expected.statements and expected.claims  # the mix is varied
 
     await migrate_all(database_url)
-    pipeline = Pipeline(kafka=kafka, database_url=database_url, smtp=(host, port),
+    pipeline = Pipeline(kafka=fresh_kafka, database_url=database_url, smtp=(host, port),
                         log_dir=tmp_path)
     pipeline.start()
     try:
-        await publish(kafka, events)
+        await publish(fresh_kafka, events)
         counts = await settled(database_url, expected, mailbox)
         await asyncio.sleep(2)  # anything extra (a duplicate) would show up now
     finally:

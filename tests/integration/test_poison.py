@@ -16,7 +16,7 @@ from tests.pipeline import Pipeline
 
 
 async def test_poison_messages_are_dead_lettered_and_the_partition_moves_on(
-    kafka, database_url, tmp_path
+    fresh_kafka, database_url, tmp_path
 ):
     good = [e for e in sample_encounters(40, seed=5, review_share=0.0)]
     invalid = json.loads(good[0].model_dump_json())
@@ -40,9 +40,9 @@ async def test_poison_messages_are_dead_lettered_and_the_partition_moves_on(
             stream.append(poison[i // 10])
 
     await migrate_all(database_url)
-    pipeline = Pipeline(kafka=kafka, database_url=database_url, smtp=None, log_dir=tmp_path)
+    pipeline = Pipeline(kafka=fresh_kafka, database_url=database_url, smtp=None, log_dir=tmp_path)
     pipeline.start("coder")
-    producer = AIOKafkaProducer(bootstrap_servers=kafka)
+    producer = AIOKafkaProducer(bootstrap_servers=fresh_kafka)
     await producer.start()
     try:
         for value in stream:
@@ -77,7 +77,7 @@ async def test_poison_messages_are_dead_lettered_and_the_partition_moves_on(
     assert "schema_version" in reasons[3]
 
     consumer = AIOKafkaConsumer(
-        "encounter.closed.dlq", bootstrap_servers=kafka, group_id=f"dlq-{uuid.uuid4().hex}",
+        "encounter.closed.dlq", bootstrap_servers=fresh_kafka, group_id=f"dlq-{uuid.uuid4().hex}",
         auto_offset_reset="earliest",
     )
     await consumer.start()

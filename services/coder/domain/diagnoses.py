@@ -32,7 +32,7 @@ def code_diagnoses(documented: Sequence[DocumentedDiagnosis]) -> DiagnosisCoding
     """Code the diagnoses the hospital supplied, or say why a coder must look.
 
     Sequenced by rank, first-listed first (ICD-10-CM Official Guidelines IV.G, II); each
-    code must exist and be billable (I.A.3, I.B.2); repeats are reported once (IV.G);
+    code must exist and be billable (I.A.3, I.B.2); a repeated code is reported once;
     no Excludes1 pair (I.A.12.a); at most 12 on a claim (X12 837P loop 2300 HI segment).
     SNOMED CT codes and uncoded text are not mapped here: they go to review.
     """

@@ -39,7 +39,9 @@ def normalize_icd10cm(raw: str) -> str:
     category, then a decimal point and up to 4 more characters. EHRs often drop the point.
     """
     code = "".join(raw.split()).upper()
-    if "." not in code and len(code) > 3:
+    # Only a plain run of letters and digits is a code missing its point; anything else
+    # is reported to the reviewer exactly as supplied.
+    if len(code) > 3 and code.isalnum():
         code = f"{code[:3]}.{code[3:]}"
     return code
 

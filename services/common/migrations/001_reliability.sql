@@ -12,7 +12,7 @@ CREATE TABLE outbox (
     topic      text        NOT NULL,
     key        bytea,
     value      bytea       NOT NULL,
-    headers    jsonb       NOT NULL DEFAULT '[]',
+    headers    jsonb       NOT NULL DEFAULT '{}',  -- {"name": "value"}
     event_id   uuid,
     correlation_id text,
     created_at timestamptz NOT NULL DEFAULT now(),
@@ -29,7 +29,7 @@ CREATE TABLE dead_letters (
     kafka_offset bigint      NOT NULL,
     key          bytea,
     value        bytea       NOT NULL,
-    headers      jsonb       NOT NULL DEFAULT '[]',
+    headers      jsonb       NOT NULL DEFAULT '[]',  -- [["name", "value"], ...] as received
     error        text        NOT NULL,
     failed_at    timestamptz NOT NULL DEFAULT now(),
     replayed_at  timestamptz,

@@ -1,0 +1,18 @@
+# One image for every service: `medbill run coder|biller|notifier`, `medbill topics create`,
+# `medbill health SERVICE`. Dependencies are pinned by requirements.lock.
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1
+
+WORKDIR /app
+COPY . .
+RUN pip install -c requirements.lock . \
+    && useradd --create-home --uid 10001 --user-group medbill
+
+USER medbill
+
+ENTRYPOINT ["medbill"]
+CMD ["--help"]

@@ -1,0 +1,243 @@
+"""Pipeline throughput and latency, against a plain three-hop pass-through on the same broker.
+
+Starts what it needs itself, as `medbill up` does: a Tansu broker, PostgreSQL (DATABASE_URL,
+else a fresh database on 127.0.0.1:5432, else an embedded server) and an SMTP sink; then
+
+1. the pipeline: the three services as processes; N encounters published at once; an
+   encounter is done when its last event arrives (claim.submitted for an insured one,
+   the statement's notification.sent for a self-pay one, the review notification.sent
+   when it goes to review);
+2. the baseline: three pass-through processes (FastStream batch subscriber -> producer,
+   no logic, no database) relaying the same N encounter bytes through three topics.
+
+Last line: RESULT pipeline_eps=... passthrough_eps=... ratio=... p50_ms=... p99_ms=... n=...
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import asyncpg
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from medbill import stack  # noqa: E402
+from medbill.migrate import migrate_all  # noqa: E402
+from medbill.samples import sample_encounters  # noqa: E402
+from schemas.encounter import EncounterClosed  # noqa: E402
+from services.coder.domain import Coded, code_encounter  # noqa: E402
+from services.common.kafka import create_topics  # noqa: E402
+from services.common.outbox import OutboxMessage  # noqa: E402
+
+TERMINAL_TOPICS = ["claim.submitted", "statement.issued", "notification.sent"]
+PASSTHROUGH = ["bench.pt.a", "bench.pt.b", "bench.pt.c", "bench.pt.sink"]
+
+
+def terminal_of(event: EncounterClosed) -> str:
+    """The topic whose arrival completes this encounter."""
+    d = event.data
+    if not isinstance(code_encounter(d), Coded):
+        return "notification.sent"
+    if not d.self_pay:
+        return "claim.submitted"
+    if d.patient.email and d.patient.contact_preference == "email":
+        return "notification.sent"
+    return "statement.issued"
+
+
+async def database(tmp: Path) -> tuple[str, stack.LocalDatabase | None]:
+    if os.environ.get("DATABASE_URL"):
+        return os.environ["DATABASE_URL"], None
+    if stack.port_open("127.0.0.1", 5432):
+        name = f"medbill_bench_{uuid.uuid4().hex[:8]}"
+        conn = await asyncpg.connect(stack.LOCAL_POSTGRES)
+        await conn.execute(f'CREATE DATABASE "{name}"')
+        await conn.close()
+        return f"postgresql://postgres@127.0.0.1:5432/{name}", None
+    db = await stack.LocalDatabase.resolve(tmp)
+    return db.url, db
+
+
+class Sink:
+    """Consumes the given topics and records when each correlation id first arrives there."""
+
+    def __init__(self, bootstrap: str, topics: list[str]) -> None:
+        self.consumer = AIOKafkaConsumer(
+            *topics, bootstrap_servers=bootstrap, group_id=f"bench-sink-{uuid.uuid4().hex[:8]}",
+            auto_offset_reset="earliest", enable_auto_commit=False, max_poll_records=2000,
+            session_timeout_ms=6000, heartbeat_interval_ms=500,
+        )
+        self.arrivals: dict[tuple[str, str], float] = {}
+
+    async def start(self) -> None:
+        await self.consumer.start()
+        self._task = asyncio.create_task(self._run())
+
+    async def _run(self) -> None:
+        while True:
+            batch = await self.consumer.getmany(timeout_ms=100)
+            now = time.perf_counter()
+            for records in batch.values():
+                for r in records:
+                    cid = dict(r.headers).get("correlation_id", r.key or b"").decode()
+                    self.arrivals.setdefault((r.topic, cid), now)
+
+    async def stop(self) -> None:
+        self._task.cancel()
+        await self.consumer.stop()
+
+
+async def wait_all(sink: Sink, wanted: dict[str, str], timeout: float) -> float:
+    deadline = time.perf_counter() + timeout
+    while True:
+        missing = [e for e, t in wanted.items() if (t, e) not in sink.arrivals]
+        if not missing:
+            return max(sink.arrivals[(t, e)] for e, t in wanted.items())
+        if time.perf_counter() > deadline:
+            raise TimeoutError(f"{len(missing)} of {len(wanted)} not done, e.g. {missing[:3]}")
+        await asyncio.sleep(0.05)
+
+
+async def publish(bootstrap: str, messages: list[OutboxMessage]) -> dict[str, float]:
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", linger_ms=5,
+                                compression_type="lz4", max_batch_size=256 * 1024)
+    await producer.start()
+    sent_at: dict[str, float] = {}
+    try:
+        futures = []
+        for m in messages:
+            sent_at[m.correlation_id or ""] = time.perf_counter()
+            futures.append(await producer.send(
+                m.topic, m.value, key=m.key,
+                headers=[(k, v.encode()) for k, v in m.headers.items()]))
+        await asyncio.gather(*futures)
+    finally:
+        await producer.stop()
+    return sent_at
+
+
+def spawn(args: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    out = open(log, "ab")  # noqa: SIM115
+    return subprocess.Popen([sys.executable, *args], env=env, stdout=out, stderr=out, cwd=ROOT)
+
+
+def stop(procs: list[subprocess.Popen[bytes]]) -> None:
+    for p in procs:
+        p.terminate()
+    for p in procs:
+        try:
+            p.wait(30)
+        except subprocess.TimeoutExpired:
+            p.kill()
+
+
+def percentile(values: list[float], q: float) -> float:
+    return statistics.quantiles(values, n=100, method="inclusive")[q - 1] if len(values) > 1 else values[0]
+
+
+async def run_pipeline(bootstrap: str, db_url: str, smtp_port: int, env: dict[str, str],
+                       logs: Path, n: int, warmup: int) -> tuple[float, list[float]]:
+    await migrate_all(db_url)
+    env = {**env, "DATABASE_URL": db_url, "SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(smtp_port),
+           "KAFKA_GROUP_PREFIX": f"bench-{uuid.uuid4().hex[:6]}"}
+    procs = [spawn(["-m", "medbill.cli", "run", s], env, logs / f"{s}.log")
+             for s in ("coder", "biller", "notifier")]
+    sink = Sink(bootstrap, TERMINAL_TOPICS)
+    await sink.start()
+    try:
+        events = sample_encounters(warmup + n, seed=42)
+        wanted = {e.data.encounter_id: terminal_of(e) for e in events}
+        warm, timed = events[:warmup], events[warmup:]
+        await publish(bootstrap, [OutboxMessage.of(e) for e in warm])
+        await wait_all(sink, {e.data.encounter_id: wanted[e.data.encounter_id] for e in warm}, 180)
+        timed_messages = [OutboxMessage.of(e) for e in timed]
+        start = time.perf_counter()
+        sent_at = await publish(bootstrap, timed_messages)
+        timed_wanted = {e.data.encounter_id: wanted[e.data.encounter_id] for e in timed}
+        end = await wait_all(sink, timed_wanted, 600)
+        latencies = [(sink.arrivals[(t, e)] - sent_at[e]) * 1000 for e, t in timed_wanted.items()]
+        return n / (end - start), latencies
+    finally:
+        await sink.stop()
+        stop(procs)
+
+
+async def run_passthrough(bootstrap: str, env: dict[str, str], logs: Path, n: int,
+                          warmup: int) -> tuple[float, list[float]]:
+    await create_topics(bootstrap, {t: 6 for t in PASSTHROUGH})
+    group = f"bench-pt-{uuid.uuid4().hex[:6]}"
+    hop = str(ROOT / "bench" / "passthrough_hop.py")
+    procs = [spawn([hop, src, dst, f"{group}-{i}"], {**env, "PYTHONPATH": str(ROOT)},
+                   logs / f"hop{i}.log")
+             for i, (src, dst) in enumerate(zip(PASSTHROUGH, PASSTHROUGH[1:]))]
+    sink = Sink(bootstrap, [PASSTHROUGH[-1]])
+    await sink.start()
+    try:
+        events = sample_encounters(warmup + n, seed=43)
+
+        def as_input(e: EncounterClosed) -> OutboxMessage:
+            m = OutboxMessage.of(e)
+            return OutboxMessage(PASSTHROUGH[0], m.key, m.value, m.headers, m.event_id,
+                                 m.correlation_id)
+
+        warm, timed = events[:warmup], events[warmup:]
+        await publish(bootstrap, [as_input(e) for e in warm])
+        await wait_all(sink, {e.data.encounter_id: PASSTHROUGH[-1] for e in warm}, 180)
+        start = time.perf_counter()
+        sent_at = await publish(bootstrap, [as_input(e) for e in timed])
+        wanted = {e.data.encounter_id: PASSTHROUGH[-1] for e in timed}
+        end = await wait_all(sink, wanted, 600)
+        latencies = [(sink.arrivals[(t, e)] - sent_at[e]) * 1000 for e, t in wanted.items()]
+        return n / (end - start), latencies
+    finally:
+        await sink.stop()
+        stop(procs)
+
+
+async def main(n: int, warmup: int) -> None:
+    tmp = Path(tempfile.mkdtemp(prefix="medbill-bench-"))
+    broker = stack.LocalBroker.start(log_path=tmp / "tansu.log")
+    smtp_port = stack.free_port()
+    smtp = subprocess.Popen([sys.executable, "-m", "aiosmtpd", "-n", "-l",
+                             f"127.0.0.1:{smtp_port}", "-c", "aiosmtpd.handlers.Sink"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    db_url, db = await database(tmp)
+    env = {**os.environ, "KAFKA_BOOTSTRAP_SERVERS": broker.bootstrap,
+           "KAFKA_SESSION_TIMEOUT_MS": "2000", "KAFKA_HEARTBEAT_INTERVAL_MS": "300",
+           "LOG_LEVEL": "WARNING"}
+    try:
+        await create_topics(broker.bootstrap)
+        pipeline_eps, lat = await run_pipeline(broker.bootstrap, db_url, smtp_port, env, tmp, n,
+                                               warmup)
+        passthrough_eps, pt_lat = await run_passthrough(broker.bootstrap, env, tmp, n, warmup)
+    finally:
+        smtp.terminate()
+        broker.stop()
+        if db:
+            db.stop()
+    p50, p99 = percentile(lat, 50), percentile(lat, 99)
+    print(f"pipeline:     {pipeline_eps:9.1f} encounters/s  p50 {p50:8.1f} ms  p99 {p99:8.1f} ms")
+    print(f"pass-through: {passthrough_eps:9.1f} messages/s    p50 {percentile(pt_lat, 50):8.1f} ms"
+          f"  p99 {percentile(pt_lat, 99):8.1f} ms")
+    print(f"logs: {tmp}")
+    print(f"RESULT pipeline_eps={pipeline_eps:.1f} passthrough_eps={passthrough_eps:.1f} "
+          f"ratio={pipeline_eps / passthrough_eps:.3f} p50_ms={p50:.1f} p99_ms={p99:.1f} n={n}")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("-n", type=int, default=5000, help="encounters (and messages) timed")
+    parser.add_argument("--warmup", type=int, default=200)
+    args = parser.parse_args()
+    asyncio.run(main(args.n, args.warmup))

@@ -1,0 +1,59 @@
+"""The lexicon CSV format, and that the coder's domain stays free of I/O frameworks."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+import services.coder.domain as domain
+from services.coder.domain import Coded, CoderError, LexiconError, code_encounter, parse_lexicon
+
+from .factories import encounter, procedure
+
+HEADER = "code,code_system,description,keywords,laterality,minor_procedure\n"
+FORBIDDEN = ("asyncio", "asyncpg", "faststream", "aiokafka", "services.common")
+
+
+def test_a_site_lexicon_replaces_the_shipped_one() -> None:
+    site = parse_lexicon(HEADER + "83036,CPT,Hemoglobin A1c test,a1c|hba1c,no,no\n")
+    closed = encounter(procedures=[procedure(None, "Point-of-care HbA1c")])
+    outcome = code_encounter(closed, site)
+    assert isinstance(outcome, Coded)
+    line = outcome.data.service_lines[1]
+    assert (line.code, line.description, line.method) == ("83036", "Hemoglobin A1c test", "matched")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "code,system\n99213,CPT\n",
+        HEADER + "9921,CPT,too short,x,no,no\n",
+        HEADER + "J1885,CPT,wrong system,x,no,no\n",
+        HEADER + "J1885,HCPCS,bad flag,x,maybe,no\n",
+        HEADER + "36415,CPT,twice,x,no,no\n36415,CPT,twice,y,no,no\n",
+    ],
+)
+def test_malformed_lexicon_is_refused(text: str) -> None:
+    with pytest.raises(LexiconError) as raised:
+        parse_lexicon(text)
+    assert isinstance(raised.value, CoderError)
+
+
+def imported_modules(path: Path) -> set[str]:
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names.add(node.module)
+    return names
+
+
+def test_domain_imports_no_infrastructure() -> None:
+    modules = sorted(Path(domain.__file__).parent.glob("*.py"))
+    assert modules
+    for module in modules:
+        for name in imported_modules(module):
+            assert not name.startswith(FORBIDDEN), f"{module.name} imports {name}"

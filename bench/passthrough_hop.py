@@ -9,11 +9,11 @@ import sys
 
 from faststream import FastStream
 
+from schemas.encounter import EncounterClosed
+from schemas.topics import Topic
 from services.common.deadletter import RawRecord
 from services.common.kafka import batch_subscriber, make_broker, make_producer
 from services.common.settings import Settings
-from schemas.topics import Topic
-from schemas.encounter import EncounterClosed
 
 
 async def main(source: str, dest: str, group: str) -> None:
@@ -27,8 +27,9 @@ async def main(source: str, dest: str, group: str) -> None:
         ]
         await asyncio.gather(*futures)
 
-    batch_subscriber(broker, Topic(source, EncounterClosed, 6, "data.encounter_id"), "hop",
-                     settings)(hop)
+    batch_subscriber(
+        broker, Topic(source, EncounterClosed, 6, "data.encounter_id"), "hop", settings
+    )(hop)
     app = FastStream(broker)
     await producer.start()
     try:

@@ -74,9 +74,14 @@ class Sink:
 
     def __init__(self, bootstrap: str, topics: list[str]) -> None:
         self.consumer = AIOKafkaConsumer(
-            *topics, bootstrap_servers=bootstrap, group_id=f"bench-sink-{uuid.uuid4().hex[:8]}",
-            auto_offset_reset="earliest", enable_auto_commit=False, max_poll_records=2000,
-            session_timeout_ms=6000, heartbeat_interval_ms=500,
+            *topics,
+            bootstrap_servers=bootstrap,
+            group_id=f"bench-sink-{uuid.uuid4().hex[:8]}",
+            auto_offset_reset="earliest",
+            enable_auto_commit=False,
+            max_poll_records=2000,
+            session_timeout_ms=6000,
+            heartbeat_interval_ms=500,
         )
         self.arrivals: dict[tuple[str, str], float] = {}
 
@@ -110,17 +115,27 @@ async def wait_all(sink: Sink, wanted: dict[str, str], timeout: float) -> float:
 
 
 async def publish(bootstrap: str, messages: list[OutboxMessage]) -> dict[str, float]:
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", linger_ms=5,
-                                compression_type="lz4", max_batch_size=256 * 1024)
+    producer = AIOKafkaProducer(
+        bootstrap_servers=bootstrap,
+        acks="all",
+        linger_ms=5,
+        compression_type="lz4",
+        max_batch_size=256 * 1024,
+    )
     await producer.start()
     sent_at: dict[str, float] = {}
     try:
         futures = []
         for m in messages:
             sent_at[m.correlation_id or ""] = time.perf_counter()
-            futures.append(await producer.send(
-                m.topic, m.value, key=m.key,
-                headers=[(k, v.encode()) for k, v in m.headers.items()]))
+            futures.append(
+                await producer.send(
+                    m.topic,
+                    m.value,
+                    key=m.key,
+                    headers=[(k, v.encode()) for k, v in m.headers.items()],
+                )
+            )
         await asyncio.gather(*futures)
     finally:
         await producer.stop()
@@ -130,6 +145,15 @@ async def publish(bootstrap: str, messages: list[OutboxMessage]) -> dict[str, fl
 def spawn(args: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
     out = open(log, "ab")  # noqa: SIM115
     return subprocess.Popen([sys.executable, *args], env=env, stdout=out, stderr=out, cwd=ROOT)
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process, from /proc (Linux)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def stop(procs: list[subprocess.Popen[bytes]]) -> None:
@@ -143,16 +167,34 @@ def stop(procs: list[subprocess.Popen[bytes]]) -> None:
 
 
 def percentile(values: list[float], q: float) -> float:
-    return statistics.quantiles(values, n=100, method="inclusive")[q - 1] if len(values) > 1 else values[0]
+    return (
+        statistics.quantiles(values, n=100, method="inclusive")[q - 1]
+        if len(values) > 1
+        else values[0]
+    )
 
 
-async def run_pipeline(bootstrap: str, db_url: str, smtp_port: int, env: dict[str, str],
-                       logs: Path, n: int, warmup: int) -> tuple[float, list[float]]:
+async def run_pipeline(
+    bootstrap: str,
+    db_url: str,
+    smtp_port: int,
+    env: dict[str, str],
+    logs: Path,
+    n: int,
+    warmup: int,
+) -> tuple[float, list[float]]:
     await migrate_all(db_url)
-    env = {**env, "DATABASE_URL": db_url, "SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(smtp_port),
-           "KAFKA_GROUP_PREFIX": f"bench-{uuid.uuid4().hex[:6]}"}
-    procs = [spawn(["-m", "medbill.cli", "run", s], env, logs / f"{s}.log")
-             for s in ("coder", "biller", "notifier")]
+    env = {
+        **env,
+        "DATABASE_URL": db_url,
+        "SMTP_HOST": "127.0.0.1",
+        "SMTP_PORT": str(smtp_port),
+        "KAFKA_GROUP_PREFIX": f"bench-{uuid.uuid4().hex[:6]}",
+    }
+    procs = [
+        spawn(["-m", "medbill.cli", "run", s], env, logs / f"{s}.log")
+        for s in ("coder", "biller", "notifier")
+    ]
     sink = Sink(bootstrap, TERMINAL_TOPICS)
     await sink.start()
     try:
@@ -167,20 +209,29 @@ async def run_pipeline(bootstrap: str, db_url: str, smtp_port: int, env: dict[st
         timed_wanted = {e.data.encounter_id: wanted[e.data.encounter_id] for e in timed}
         end = await wait_all(sink, timed_wanted, 600)
         latencies = [(sink.arrivals[(t, e)] - sent_at[e]) * 1000 for e, t in timed_wanted.items()]
+        cpu = ", ".join(
+            f"{s} {cpu_seconds(p.pid):.1f}s"
+            for s, p in zip(("coder", "biller", "notifier"), procs, strict=True)
+        )
+        print(f"pipeline CPU (incl. warm-up and start): {cpu}; wall {end - start:.1f}s")
         return n / (end - start), latencies
     finally:
         await sink.stop()
         stop(procs)
 
 
-async def run_passthrough(bootstrap: str, env: dict[str, str], logs: Path, n: int,
-                          warmup: int) -> tuple[float, list[float]]:
+async def run_passthrough(
+    bootstrap: str, env: dict[str, str], logs: Path, n: int, warmup: int
+) -> tuple[float, list[float]]:
     await create_topics(bootstrap, {t: 6 for t in PASSTHROUGH})
     group = f"bench-pt-{uuid.uuid4().hex[:6]}"
     hop = str(ROOT / "bench" / "passthrough_hop.py")
-    procs = [spawn([hop, src, dst, f"{group}-{i}"], {**env, "PYTHONPATH": str(ROOT)},
-                   logs / f"hop{i}.log")
-             for i, (src, dst) in enumerate(zip(PASSTHROUGH, PASSTHROUGH[1:]))]
+    procs = [
+        spawn(
+            [hop, src, dst, f"{group}-{i}"], {**env, "PYTHONPATH": str(ROOT)}, logs / f"hop{i}.log"
+        )
+        for i, (src, dst) in enumerate(zip(PASSTHROUGH, PASSTHROUGH[1:], strict=False))
+    ]
     sink = Sink(bootstrap, [PASSTHROUGH[-1]])
     await sink.start()
     try:
@@ -188,8 +239,9 @@ async def run_passthrough(bootstrap: str, env: dict[str, str], logs: Path, n: in
 
         def as_input(e: EncounterClosed) -> OutboxMessage:
             m = OutboxMessage.of(e)
-            return OutboxMessage(PASSTHROUGH[0], m.key, m.value, m.headers, m.event_id,
-                                 m.correlation_id)
+            return OutboxMessage(
+                PASSTHROUGH[0], m.key, m.value, m.headers, m.event_id, m.correlation_id
+            )
 
         warm, timed = events[:warmup], events[warmup:]
         await publish(bootstrap, [as_input(e) for e in warm])
@@ -209,17 +261,33 @@ async def main(n: int, warmup: int) -> None:
     tmp = Path(tempfile.mkdtemp(prefix="medbill-bench-"))
     broker = stack.LocalBroker.start(log_path=tmp / "tansu.log")
     smtp_port = stack.free_port()
-    smtp = subprocess.Popen([sys.executable, "-m", "aiosmtpd", "-n", "-l",
-                             f"127.0.0.1:{smtp_port}", "-c", "aiosmtpd.handlers.Sink"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    smtp = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "aiosmtpd",
+            "-n",
+            "-l",
+            f"127.0.0.1:{smtp_port}",
+            "-c",
+            "aiosmtpd.handlers.Sink",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     db_url, db = await database(tmp)
-    env = {**os.environ, "KAFKA_BOOTSTRAP_SERVERS": broker.bootstrap,
-           "KAFKA_SESSION_TIMEOUT_MS": "2000", "KAFKA_HEARTBEAT_INTERVAL_MS": "300",
-           "LOG_LEVEL": "WARNING"}
+    env = {
+        **os.environ,
+        "KAFKA_BOOTSTRAP_SERVERS": broker.bootstrap,
+        "KAFKA_SESSION_TIMEOUT_MS": "2000",
+        "KAFKA_HEARTBEAT_INTERVAL_MS": "300",
+        "LOG_LEVEL": "WARNING",
+    }
     try:
         await create_topics(broker.bootstrap)
-        pipeline_eps, lat = await run_pipeline(broker.bootstrap, db_url, smtp_port, env, tmp, n,
-                                               warmup)
+        pipeline_eps, lat = await run_pipeline(
+            broker.bootstrap, db_url, smtp_port, env, tmp, n, warmup
+        )
         passthrough_eps, pt_lat = await run_passthrough(broker.bootstrap, env, tmp, n, warmup)
     finally:
         smtp.terminate()
@@ -228,11 +296,15 @@ async def main(n: int, warmup: int) -> None:
             db.stop()
     p50, p99 = percentile(lat, 50), percentile(lat, 99)
     print(f"pipeline:     {pipeline_eps:9.1f} encounters/s  p50 {p50:8.1f} ms  p99 {p99:8.1f} ms")
-    print(f"pass-through: {passthrough_eps:9.1f} messages/s    p50 {percentile(pt_lat, 50):8.1f} ms"
-          f"  p99 {percentile(pt_lat, 99):8.1f} ms")
+    print(
+        f"pass-through: {passthrough_eps:9.1f} messages/s    p50 {percentile(pt_lat, 50):8.1f} ms"
+        f"  p99 {percentile(pt_lat, 99):8.1f} ms"
+    )
     print(f"logs: {tmp}")
-    print(f"RESULT pipeline_eps={pipeline_eps:.1f} passthrough_eps={passthrough_eps:.1f} "
-          f"ratio={pipeline_eps / passthrough_eps:.3f} p50_ms={p50:.1f} p99_ms={p99:.1f} n={n}")
+    print(
+        f"RESULT pipeline_eps={pipeline_eps:.1f} passthrough_eps={passthrough_eps:.1f} "
+        f"ratio={pipeline_eps / passthrough_eps:.3f} p50_ms={p50:.1f} p99_ms={p99:.1f} n={n}"
+    )
 
 
 if __name__ == "__main__":

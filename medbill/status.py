@@ -18,7 +18,8 @@ SELECT
   (SELECT count(*) FROM biller.statements)                                  AS statements,
   (SELECT count(*) FROM notifier.notifications WHERE status = 'sent')       AS notifications_sent,
   (SELECT count(*) FROM notifier.notifications WHERE status = 'failed')     AS notifications_failed,
-  (SELECT count(*) FROM notifier.notifications WHERE status = 'pending')    AS notifications_pending,
+  (SELECT count(*) FROM notifier.notifications WHERE status = 'pending')
+                                                                       AS notifications_pending,
   ({dead_letters})                                                          AS dead_letters
 """
 
@@ -43,51 +44,91 @@ async def timeline(conn: asyncpg.Connection, encounter_id: str) -> list[dict[str
     enc = await conn.fetchrow(
         "SELECT status, received_at, review_requested_at, coded_at, date_of_service,"
         " review_reasons::text AS reasons,"
-        " (SELECT array_agg(d->>'code') FROM jsonb_array_elements(coded->'diagnoses') d) AS dx,"
-        " (SELECT array_agg(l->>'code') FROM jsonb_array_elements(coded->'service_lines') l)"
+        " (SELECT array_agg(d->>'code') FROM json_array_elements(coded->'data'->'diagnoses') d)"
+        "   AS dx,"
+        " (SELECT array_agg(l->>'code') FROM json_array_elements(coded->'data'->'service_lines') l)"
         "   AS lines"
         " FROM coder.encounters WHERE encounter_id = $1",
         encounter_id,
     )
     if enc:
-        steps.append({"at": enc["received_at"], "stage": "closed",
-                      "detail": f"date of service {enc['date_of_service']}"})
+        steps.append(
+            {
+                "at": enc["received_at"],
+                "stage": "closed",
+                "detail": f"date of service {enc['date_of_service']}",
+            }
+        )
         if enc["review_requested_at"]:
-            steps.append({"at": enc["review_requested_at"], "stage": "review-requested",
-                          "detail": enc["reasons"] or ""})
+            steps.append(
+                {
+                    "at": enc["review_requested_at"],
+                    "stage": "review-requested",
+                    "detail": enc["reasons"] or "",
+                }
+            )
         if enc["coded_at"]:
-            steps.append({"at": enc["coded_at"], "stage": "coded",
-                          "detail": f"dx {','.join(enc['dx'] or [])}; lines "
-                                    f"{','.join(enc['lines'] or [])}"})
+            steps.append(
+                {
+                    "at": enc["coded_at"],
+                    "stage": "coded",
+                    "detail": f"dx {','.join(enc['dx'] or [])}; lines "
+                    f"{','.join(enc['lines'] or [])}",
+                }
+            )
     for r in await conn.fetch(
         "SELECT claim_id, payer_id, total_charge, status, created_at FROM biller.claims"
-        " WHERE encounter_id = $1", encounter_id,
+        " WHERE encounter_id = $1",
+        encounter_id,
     ):
-        steps.append({"at": r["created_at"], "stage": "claim",
-                      "detail": f"{r['claim_id']} payer {r['payer_id']} total {r['total_charge']}"
-                                f" {r['status']}"})
+        steps.append(
+            {
+                "at": r["created_at"],
+                "stage": "claim",
+                "detail": f"{r['claim_id']} payer {r['payer_id']} total {r['total_charge']}"
+                f" {r['status']}",
+            }
+        )
     for r in await conn.fetch(
         "SELECT statement_id, amount_due, due_date, created_at FROM biller.statements"
-        " WHERE encounter_id = $1", encounter_id,
+        " WHERE encounter_id = $1",
+        encounter_id,
     ):
-        steps.append({"at": r["created_at"], "stage": "statement",
-                      "detail": f"{r['statement_id']} amount due {r['amount_due']}"
-                                f" by {r['due_date']}"})
+        steps.append(
+            {
+                "at": r["created_at"],
+                "stage": "statement",
+                "detail": f"{r['statement_id']} amount due {r['amount_due']} by {r['due_date']}",
+            }
+        )
     for r in await conn.fetch(
         "SELECT notification_id, template, audience, status, attempts, created_at, sent_at"
-        " FROM notifier.notifications WHERE correlation_id = $1", encounter_id,
+        " FROM notifier.notifications WHERE correlation_id = $1",
+        encounter_id,
     ):
-        steps.append({"at": r["sent_at"] or r["created_at"], "stage": f"notification-{r['status']}",
-                      "detail": f"{r['template']} to {r['audience']} (attempts {r['attempts']})"})
+        steps.append(
+            {
+                "at": r["sent_at"] or r["created_at"],
+                "stage": f"notification-{r['status']}",
+                "detail": f"{r['template']} to {r['audience']} (attempts {r['attempts']})",
+            }
+        )
     for r in await conn.fetch(
-        f"SELECT id, schema, topic, error, failed_at FROM ({DEAD_LETTERS_UNION}) d"
-        " WHERE key = $1", encounter_id.encode(),
+        f"SELECT id, schema, topic, error, failed_at FROM ({DEAD_LETTERS_UNION}) d WHERE key = $1",
+        encounter_id.encode(),
     ):
-        steps.append({"at": r["failed_at"], "stage": "dead-letter",
-                      "detail": f"{r['schema']}#{r['id']} {r['topic']}: {r['error']}"})
+        steps.append(
+            {
+                "at": r["failed_at"],
+                "stage": "dead-letter",
+                "detail": f"{r['schema']}#{r['id']} {r['topic']}: {r['error']}",
+            }
+        )
     return sorted(steps, key=lambda s: s["at"])
 
 
 async def dead_letters(conn: asyncpg.Connection, *, include_replayed: bool = False) -> list[Any]:
     where = "" if include_replayed else " WHERE replayed_at IS NULL"
-    return list(await conn.fetch(f"SELECT * FROM ({DEAD_LETTERS_UNION}) d{where} ORDER BY failed_at"))
+    return list(
+        await conn.fetch(f"SELECT * FROM ({DEAD_LETTERS_UNION}) d{where} ORDER BY failed_at")
+    )

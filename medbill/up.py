@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import signal
@@ -57,10 +58,8 @@ async def up(state_dir: Path, *, services: tuple[str, ...] = SERVICES, replicas:
         children = {n: spawn(n) for n in names}
         log.info("pipeline up: %s; Ctrl-C to stop", ", ".join(names))
         while not stopping.is_set():
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stopping.wait(), 1.0)
-            except TimeoutError:
-                pass
             for name, child in list(children.items()):
                 if child.poll() is not None and not stopping.is_set():
                     log.warning("%s exited with %s; restarting", name, child.returncode)

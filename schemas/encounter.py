@@ -44,7 +44,9 @@ class Documentation(Model):
 
 
 class EncounterClosedData(Model):
-    encounter_id: NonEmptyStr = Field(description="The hospital's encounter id.", examples=["ENC-100234"])
+    encounter_id: NonEmptyStr = Field(
+        description="The hospital's encounter id.", examples=["ENC-100234"]
+    )
     encounter_type: EncounterType
     patient_status: Literal["new", "established"] = Field(
         description="New or established patient (CPT: seen by this specialty group in 3 years)."
@@ -54,7 +56,10 @@ class EncounterClosedData(Model):
     start: UtcDatetime
     end: UtcDatetime
     total_time_minutes: int | None = Field(
-        default=None, ge=0, le=1440, description="Total practitioner time on the date, if documented."
+        default=None,
+        ge=0,
+        le=1440,
+        description="Total practitioner time on the date, if documented.",
     )
     mdm_level: MdmLevel | None = Field(default=None, description="Documented MDM level, if any.")
     patient: Patient

@@ -47,7 +47,9 @@ class Provider(Model):
     npi: Npi = Field(description="National Provider Identifier (10 digits, Luhn check).")
     name: NonEmptyStr = Field(examples=["Jordan Reyes MD"])
     taxonomy: str = Field(
-        pattern=r"^[0-9]{3}[0-9A-Z]{6}X$", description="NUCC taxonomy code.", examples=["207Q00000X"]
+        pattern=r"^[0-9]{3}[0-9A-Z]{6}X$",
+        description="NUCC taxonomy code.",
+        examples=["207Q00000X"],
     )
     tin: str | None = Field(
         default=None, pattern=r"^[0-9]{9}$", description="Tax id (EIN) of a billing provider."
@@ -72,6 +74,9 @@ class Coverage(Model):
     copay: Money | None = Field(default=None, description="Plan copay per visit.")
     deductible_remaining: Money | None = Field(default=None)
     coinsurance_rate: Decimal | None = Field(
-        default=None, ge=0, le=1, description="Patient share after the deductible, 0..1.",
+        default=None,
+        ge=0,
+        le=1,
+        description="Patient share after the deductible, 0..1.",
         examples=["0.20"],
     )

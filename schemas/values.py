@@ -42,5 +42,7 @@ Npi = Annotated[str, Field(pattern=r"^[0-9]{10}$", examples=["1234567893"])]
 PlaceOfService = Annotated[
     str, Field(pattern=r"^[0-9]{2}$", description="CMS place-of-service code", examples=["11"])
 ]
-EncounterType = Literal["office", "telehealth", "emergency", "observation", "inpatient", "preventive"]
+EncounterType = Literal[
+    "office", "telehealth", "emergency", "observation", "inpatient", "preventive"
+]
 NonEmptyStr = Annotated[str, Field(min_length=1)]

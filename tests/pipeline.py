@@ -11,8 +11,15 @@ from pathlib import Path
 
 
 class Pipeline:
-    def __init__(self, *, kafka: str, database_url: str, smtp: tuple[str, int] | None,
-                 log_dir: Path, **extra_env: str) -> None:
+    def __init__(
+        self,
+        *,
+        kafka: str,
+        database_url: str,
+        smtp: tuple[str, int] | None,
+        log_dir: Path,
+        **extra_env: str,
+    ) -> None:
         prefix = f"test-{uuid.uuid4().hex[:8]}"  # unique groups: see LOCAL-KAFKA.md
         self.env = {
             **os.environ,
@@ -37,7 +44,9 @@ class Pipeline:
             log = open(self.log_dir / f"{name}.log", "ab")  # noqa: SIM115
             self.procs[name] = subprocess.Popen(
                 [sys.executable, "-m", "medbill.cli", "run", name],
-                env=self.env, stdout=log, stderr=log,
+                env=self.env,
+                stdout=log,
+                stderr=log,
             )
 
     def kill(self, name: str) -> None:

@@ -12,5 +12,7 @@ from .handlers import BillerHandlers
 
 def include(runtime: ServiceRuntime) -> None:
     handlers = BillerHandlers(load_chargemaster(runtime.settings.chargemaster_path))
-    runtime.subscribe(ENCOUNTER_CODED, EncounterCoded, handlers.on_encounters_coded, "encounter-coded")
+    runtime.subscribe(
+        ENCOUNTER_CODED, EncounterCoded, handlers.on_encounters_coded, "encounter-coded"
+    )
     runtime.declare_output(CLAIM_SUBMITTED, STATEMENT_ISSUED)

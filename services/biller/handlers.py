@@ -15,6 +15,7 @@ from schemas.billing import (
 )
 from schemas.coding import EncounterCoded, EncounterCodedData
 from services.common.consuming import Batch
+from services.common.outbox import OutboxMessage
 
 from . import repository
 from .domain import (
@@ -55,32 +56,35 @@ class BillerHandlers:
         self, conn: asyncpg.Connection, batch: Batch[EncounterCoded]
     ) -> None:
         now = datetime.now(UTC)
-        claims: list[tuple[ClaimSubmittedData, UUID]] = []
-        statements: list[tuple[StatementIssuedData, EncounterCoded]] = []
+        claims: list[repository.Stored[ClaimSubmittedData]] = []
+        statements: list[repository.Stored[StatementIssuedData]] = []
         for event, document in batch.map(lambda e: bill(e.data, self.chargemaster, now)):
+            encounter_id = event.data.encounter_id
             if isinstance(document, ClaimSubmittedData):
-                claims.append((document, event.event_id))
+                claim = ClaimSubmitted.create(
+                    document,
+                    source=SOURCE,
+                    correlation_id=encounter_id,
+                    causation_id=event.event_id,
+                )
+                claims.append(repository.Stored(document, OutboxMessage.of(claim), event.event_id))
             else:
-                statements.append((document, event))
-        new_claims = await repository.insert_claims(conn, claims)
-        new_statements = await repository.insert_statements(conn, [s for s, _ in statements])
+                statement = StatementIssued.create(
+                    document,
+                    source=SOURCE,
+                    correlation_id=encounter_id,
+                    causation_id=event.event_id,
+                )
+                statements.append(
+                    repository.Stored(document, OutboxMessage.of(statement), event.event_id)
+                )
+        # an encounter billed before (a redelivery the inbox cannot see, or a re-coding)
+        # keeps its first document: nothing is posted or emitted twice
+        new = await repository.insert_claims(conn, claims)
+        new |= await repository.insert_statements(conn, statements)
         ledger: list[tuple[LedgerEntry, UUID]] = []
-        for claim, cause in claims:
-            if claim.claim_id in new_claims:
-                ledger += [(entry, cause) for entry in charge_entries(claim)]
-                batch.emit(
-                    ClaimSubmitted.create(
-                        claim, source=SOURCE, correlation_id=claim.encounter_id,
-                        causation_id=cause,
-                    )
-                )
-        for statement, event in statements:
-            if statement.statement_id in new_statements:
-                ledger += [(entry, event.event_id) for entry in charge_entries(statement)]
-                batch.emit(
-                    StatementIssued.create(
-                        statement, source=SOURCE, correlation_id=event.data.encounter_id,
-                        causation_id=event.event_id,
-                    )
-                )
+        for stored in [*claims, *statements]:
+            if stored.document_id in new:
+                ledger += [(entry, stored.cause) for entry in charge_entries(stored.document)]
+                batch.emit(stored.message)
         await repository.post_ledger(conn, ledger)

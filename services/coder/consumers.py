@@ -11,6 +11,10 @@ from . import handlers
 
 
 def include(runtime: ServiceRuntime) -> None:
-    runtime.subscribe(ENCOUNTER_CLOSED, EncounterClosed, handlers.on_encounters_closed, "encounter-closed")
-    runtime.subscribe(REVIEW_COMPLETED, CodingReviewCompleted, handlers.on_reviews_completed, "review-completed")
+    runtime.subscribe(
+        ENCOUNTER_CLOSED, EncounterClosed, handlers.on_encounters_closed, "encounter-closed"
+    )
+    runtime.subscribe(
+        REVIEW_COMPLETED, CodingReviewCompleted, handlers.on_reviews_completed, "review-completed"
+    )
     runtime.declare_output(ENCOUNTER_CODED, REVIEW_REQUESTED)

@@ -11,7 +11,7 @@ from schemas.coding import (
     CodingReviewRequested,
     EncounterCoded,
 )
-from schemas.encounter import EncounterClosed, EncounterClosedData
+from schemas.encounter import EncounterClosed
 from schemas.envelope import Envelope
 from services.common.consuming import Batch
 
@@ -31,31 +31,31 @@ def _outcome_event(cause: Envelope, encounter_id: str, outcome: CodingOutcome) -
     )
 
 
-def _status(outcome: CodingOutcome) -> tuple[str, str | None, str | None]:
+def _status(outcome: CodingOutcome, emitted: bytes) -> tuple[str, str | None, str | None]:
+    """(status, the encounter.coded event's JSON, the review reasons' JSON)"""
     if isinstance(outcome, Coded):
-        return "coded", outcome.data.model_dump_json(), None
-    reasons = json.dumps([r.model_dump() for r in outcome.data.reasons])
-    return "review", None, reasons
+        return "coded", emitted.decode(), None
+    return "review", None, json.dumps([r.model_dump() for r in outcome.data.reasons])
 
 
 async def on_encounters_closed(conn: asyncpg.Connection, batch: Batch[EncounterClosed]) -> None:
     rows: list[repository.EncounterRow] = []
     for event, outcome in batch.map(lambda e: code_encounter(e.data)):
         data = event.data
-        status, coded_json, review_json = _status(outcome)
+        emitted = batch.emit(_outcome_event(event, data.encounter_id, outcome))
+        status, coded_json, review_json = _status(outcome, emitted.value)
         rows.append(
             repository.EncounterRow(
                 encounter_id=data.encounter_id,
                 patient_id=data.patient.patient_id,
                 date_of_service=data.date_of_service,
                 closed_event_id=event.event_id,
-                closed_json=data.model_dump_json(),
+                closed_json=batch.raw_value(event).decode(),
                 status=status,
                 coded_json=coded_json,
                 review_json=review_json,
             )
         )
-        batch.emit(_outcome_event(event, data.encounter_id, outcome))
     await repository.save_encounters(conn, _last_per_encounter(rows))
 
 
@@ -73,17 +73,14 @@ async def on_reviews_completed(
         if closed_json is None:
             batch.reject(event, f"unknown encounter {event.data.encounter_id}")
             continue
-        encounter = EncounterClosedData.model_validate_json(closed_json)
+        encounter = EncounterClosed.model_validate_json(closed_json).data
         try:
             outcome = apply_review(encounter, event.data)
         except Exception as exc:
             batch.reject(event, f"handler error: {type(exc).__name__}: {exc}")
             continue
-        status, coded_json, review_json = _status(outcome)
+        emitted = batch.emit(_outcome_event(event, encounter.encounter_id, outcome))
+        status, coded_json, review_json = _status(outcome, emitted.value)
         await repository.record_review_outcome(
             conn, encounter.encounter_id, status, coded_json, review_json
         )
-        batch.emit(_outcome_event(event, encounter.encounter_id, outcome))
-
-
-

@@ -25,8 +25,8 @@ class EncounterRow:
 SAVE_ENCOUNTERS = """
 INSERT INTO encounters AS e (encounter_id, patient_id, date_of_service, closed_event_id, closed,
                              status, coded, review_reasons, review_requested_at, coded_at)
-SELECT u.encounter_id, u.patient_id, u.dos, u.event_id, u.closed::jsonb, u.status,
-       u.coded::jsonb, u.review::jsonb,
+SELECT u.encounter_id, u.patient_id, u.dos, u.event_id, u.closed::json, u.status,
+       u.coded::json, u.review::json,
        CASE WHEN u.status = 'review' THEN now() END,
        CASE WHEN u.status = 'coded' THEN now() END
 FROM unnest($1::text[], $2::text[], $3::date[], $4::uuid[], $5::text[], $6::text[], $7::text[],
@@ -57,7 +57,7 @@ async def save_encounters(conn: asyncpg.Connection, rows: Sequence[EncounterRow]
 
 
 async def load_closed(conn: asyncpg.Connection, encounter_ids: Sequence[str]) -> dict[str, str]:
-    """The stored encounter.closed data (JSON text) by encounter id, locked for update."""
+    """The stored encounter.closed events (JSON text) by encounter id, locked for update."""
     rows = await conn.fetch(
         "SELECT encounter_id, closed::text AS closed FROM encounters"
         " WHERE encounter_id = ANY($1::text[]) FOR UPDATE",
@@ -67,12 +67,15 @@ async def load_closed(conn: asyncpg.Connection, encounter_ids: Sequence[str]) ->
 
 
 async def record_review_outcome(
-    conn: asyncpg.Connection, encounter_id: str, status: str, coded_json: str | None,
+    conn: asyncpg.Connection,
+    encounter_id: str,
+    status: str,
+    coded_json: str | None,
     review_json: str | None,
 ) -> None:
     await conn.execute(
-        "UPDATE encounters SET status = $2, coded = $3::jsonb,"
-        " review_reasons = COALESCE($4::jsonb, review_reasons),"
+        "UPDATE encounters SET status = $2, coded = $3::json,"
+        " review_reasons = COALESCE($4::json, review_reasons),"
         " coded_at = CASE WHEN $2 = 'coded' THEN now() END,"
         " review_requested_at = CASE WHEN $2 = 'review' THEN now() ELSE review_requested_at END,"
         " updated_at = now() WHERE encounter_id = $1",

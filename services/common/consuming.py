@@ -32,15 +32,26 @@ class Batch(Generic[E]):
     """The new events of one consumed batch, and what handling them produced."""
 
     items: list[tuple[RawRecord, E]]
-    emitted: list[Envelope] = field(default_factory=list)
+    emitted: list[OutboxMessage] = field(default_factory=list)
     rejected: dict[UUID, str] = field(default_factory=dict)
+    _values: dict[UUID, bytes] = field(default_factory=dict, repr=False)
 
     @property
     def events(self) -> list[E]:
         return [event for _, event in self.items]
 
-    def emit(self, event: Envelope) -> None:
-        self.emitted.append(event)
+    def raw_value(self, event: E) -> bytes:
+        """The event's bytes as consumed (its JSON, without serializing it again)."""
+        if len(self._values) != len(self.items):
+            self._values = {e.event_id: record.value for record, e in self.items}
+        return self._values[event.event_id]
+
+    def emit(self, event: Envelope | OutboxMessage) -> OutboxMessage:
+        """Publish after the commit (through the outbox). Returns the serialized message, so
+        a handler that also stores the event's JSON serializes it only once."""
+        message = event if isinstance(event, OutboxMessage) else OutboxMessage.of(event)
+        self.emitted.append(message)
+        return message
 
     def reject(self, event: E, reason: str) -> None:
         """Dead-letter this event (a domain rule cannot be applied to it) and move on."""
@@ -60,7 +71,9 @@ Handler = Callable[[asyncpg.Connection, Batch[E]], Awaitable[None]]
 AfterCommit = Callable[[], None]
 
 
-def decode(model: type[E], records: Sequence[RawRecord]) -> tuple[list[tuple[RawRecord, E]], list[DeadLetter]]:
+def decode(
+    model: type[E], records: Sequence[RawRecord]
+) -> tuple[list[tuple[RawRecord, E]], list[DeadLetter]]:
     parsed: list[tuple[RawRecord, E]] = []
     dead: list[DeadLetter] = []
     for record in records:
@@ -153,8 +166,7 @@ class BatchProcessor(Generic[E]):
                     for record, event in batch.items
                     if event.event_id in batch.rejected
                 ]
-            outgoing = [OutboxMessage.of(e) for e in batch.emitted]
-            outgoing += await record_dead_letters(conn, self.service, letters)
+            outgoing = batch.emitted + await record_dead_letters(conn, self.service, letters)
             await enqueue(conn, outgoing)
         if dead or batch.rejected:
             log.warning(

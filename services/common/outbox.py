@@ -58,7 +58,9 @@ async def enqueue(conn: asyncpg.Connection, messages: Sequence[OutboxMessage]) -
     )
 
 
-async def claim_new(conn: asyncpg.Connection, consumer: str, event_ids: Iterable[UUID]) -> set[UUID]:
+async def claim_new(
+    conn: asyncpg.Connection, consumer: str, event_ids: Iterable[UUID]
+) -> set[UUID]:
     """Record the events as processed by `consumer`; return those seen for the first time.
     Runs inside the caller's transaction, so a rollback forgets them again."""
     rows = await conn.fetch(

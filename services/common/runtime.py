@@ -125,7 +125,9 @@ class ServiceRuntime:
 
     def app(self) -> FastStream:
         configure(self.settings.log_level)
-        app = FastStream(self.broker, lifespan=self._lifespan_fn, logger=logging.getLogger(self.name))
+        app = FastStream(
+            self.broker, lifespan=self._lifespan_fn, logger=logging.getLogger(self.name)
+        )
         app.on_shutdown(self._on_shutdown)
         return app
 

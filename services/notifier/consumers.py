@@ -17,6 +17,10 @@ from .handlers import NotifierHandlers
 
 def include(runtime: ServiceRuntime) -> None:
     handlers = NotifierHandlers(runtime.settings)
-    runtime.subscribe(STATEMENT_ISSUED, StatementIssued, handlers.on_statements_issued, "statement-issued")
-    runtime.subscribe(REVIEW_REQUESTED, CodingReviewRequested, handlers.on_reviews_requested, "review-requested")
+    runtime.subscribe(
+        STATEMENT_ISSUED, StatementIssued, handlers.on_statements_issued, "statement-issued"
+    )
+    runtime.subscribe(
+        REVIEW_REQUESTED, CodingReviewRequested, handlers.on_reviews_requested, "review-requested"
+    )
     runtime.declare_output(NOTIFICATION_SENT, NOTIFICATION_FAILED)

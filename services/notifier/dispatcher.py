@@ -10,7 +10,7 @@ import asyncio
 import contextlib
 import logging
 from datetime import UTC, datetime, timedelta
-from email.message import EmailMessage
+from email.utils import parseaddr
 from typing import Protocol
 
 from schemas.notifications import (
@@ -25,15 +25,15 @@ from services.common.outbox import OutboxMessage, enqueue
 from services.common.runtime import ServiceRuntime
 
 from . import repository
-from .domain import OutgoingEmail, mask_address
-from .mailer import SendResult, SmtpMailer
+from .domain import mask_address
+from .mailer import Envelope, SendResult, SmtpMailer
 
 log = logging.getLogger(__name__)
 SOURCE = "medbill/notifier"
 
 
 class Mailer(Protocol):
-    async def send_many(self, messages: list) -> list[SendResult]: ...  # type: ignore[type-arg]
+    async def send_many(self, envelopes: list[Envelope]) -> list[SendResult]: ...
 
 
 class Dispatcher:
@@ -80,7 +80,9 @@ class Dispatcher:
             due = await repository.lock_due(conn, self._batch)
             if not due:
                 return 0
-            results = await self._mailer.send_many([to_email_message(p, sender) for p in due])
+            results = await self._mailer.send_many(
+                [Envelope(parseaddr(sender)[1], p.recipient, p.message) for p in due]
+            )
             now = datetime.now(UTC)
             events: list[OutboxMessage] = []
             sent = [p for p, r in zip(due, results, strict=True) if r.ok]
@@ -93,31 +95,24 @@ class Dispatcher:
                 permanent = r.permanent or attempts >= max_attempts
                 retry_at = now + timedelta(seconds=min(2**attempts, 300))
                 await repository.mark_failed(
-                    conn, p.notification_id, r.error or "unknown", permanent=permanent,
+                    conn,
+                    p.notification_id,
+                    r.error or "unknown",
+                    permanent=permanent,
                     retry_at=retry_at,
                 )
                 events.append(OutboxMessage.of(_failed_event(p, now, r, attempts, permanent)))
                 log.warning(
                     "notification failed",
-                    extra=log_fields(notification_id=str(p.notification_id), error=r.error,
-                                     attempts=attempts, permanent=permanent),
+                    extra=log_fields(
+                        notification_id=str(p.notification_id),
+                        error=r.error,
+                        attempts=attempts,
+                        permanent=permanent,
+                    ),
                 )
             await enqueue(conn, events)
         return len(due)
-
-
-def to_email_message(p: repository.Pending, sender: str) -> EmailMessage:
-    return OutgoingEmail(
-        notification_id=p.notification_id,
-        audience=p.audience,  # type: ignore[arg-type]
-        template=p.template,
-        to=p.recipient,
-        subject=p.subject,
-        text_body=p.text_body,
-        html_body=p.html_body,
-        subject_event_id=p.subject_event_id,
-        subject_event_type=p.subject_event_type,
-    ).to_message(sender)
 
 
 def _common(p: repository.Pending, attempts: int) -> dict[str, object]:

@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from email.message import EmailMessage
 
 import aiosmtplib
 
 from services.common.settings import Settings
+
+
+@dataclass(frozen=True)
+class Envelope:
+    """SMTP envelope and the rendered message (RFC 5321 MAIL FROM / RCPT TO / DATA)."""
+
+    sender: str
+    recipient: str
+    message: bytes
 
 
 @dataclass(frozen=True)
@@ -34,7 +42,7 @@ class SmtpMailer:
     def __init__(self, settings: Settings) -> None:
         self._s = settings
 
-    async def send_many(self, messages: list[EmailMessage]) -> list[SendResult]:
+    async def send_many(self, envelopes: list[Envelope]) -> list[SendResult]:
         s = self._s
         client = aiosmtplib.SMTP(
             hostname=s.smtp_host,
@@ -47,17 +55,17 @@ class SmtpMailer:
         try:
             await client.connect()
         except Exception as exc:
-            return [_classify(exc)] * len(messages)
+            return [_classify(exc)] * len(envelopes)
         results: list[SendResult] = []
         try:
-            for message in messages:
+            for envelope in envelopes:
                 try:
-                    await client.send_message(message)
+                    await client.sendmail(envelope.sender, [envelope.recipient], envelope.message)
                     results.append(SendResult(True))
                 except aiosmtplib.SMTPServerDisconnected as exc:
                     results.append(_classify(exc))
                     results += [SendResult(False, "not attempted: connection lost")] * (
-                        len(messages) - len(results)
+                        len(envelopes) - len(results)
                     )
                     break
                 except Exception as exc:

@@ -19,43 +19,46 @@ class Pending:
     template: str
     recipient: str
     subject: str
-    text_body: str
-    html_body: str | None
+    message: bytes
     subject_event_id: UUID
     subject_event_type: str
     correlation_id: str
     attempts: int
 
 
-async def add_emails(
-    conn: asyncpg.Connection, emails: Sequence[tuple[OutgoingEmail, str]]
-) -> None:
-    """Queue (email, correlation id) pairs; a notification id already queued is skipped."""
-    if not emails:
+@dataclass(frozen=True)
+class QueuedEmail:
+    email: OutgoingEmail
+    message: bytes
+    correlation_id: str
+
+
+async def add_emails(conn: asyncpg.Connection, queued: Sequence[QueuedEmail]) -> None:
+    """Queue rendered emails; a notification id already queued is skipped."""
+    if not queued:
         return
     await conn.execute(
         "INSERT INTO notifications (notification_id, channel, audience, template, recipient,"
-        " subject, text_body, html_body, subject_event_id, subject_event_type, correlation_id)"
+        " subject, message, subject_event_id, subject_event_type, correlation_id)"
         " SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[],"
-        " $6::text[], $7::text[], $8::text[], $9::uuid[], $10::text[], $11::text[])"
+        " $6::text[], $7::bytea[], $8::uuid[], $9::text[], $10::text[])"
         " ON CONFLICT (notification_id) DO NOTHING",
-        [e.notification_id for e, _ in emails],
-        ["email"] * len(emails),
-        [e.audience for e, _ in emails],
-        [e.template for e, _ in emails],
-        [e.to for e, _ in emails],
-        [e.subject for e, _ in emails],
-        [e.text_body for e, _ in emails],
-        [e.html_body for e, _ in emails],
-        [e.subject_event_id for e, _ in emails],
-        [e.subject_event_type for e, _ in emails],
-        [c for _, c in emails],
+        [q.email.notification_id for q in queued],
+        ["email"] * len(queued),
+        [q.email.audience for q in queued],
+        [q.email.template for q in queued],
+        [q.email.to for q in queued],
+        [q.email.subject for q in queued],
+        [q.message for q in queued],
+        [q.email.subject_event_id for q in queued],
+        [q.email.subject_event_type for q in queued],
+        [q.correlation_id for q in queued],
     )
 
 
 async def lock_due(conn: asyncpg.Connection, limit: int) -> list[Pending]:
     rows = await conn.fetch(
-        "SELECT notification_id, audience, template, recipient, subject, text_body, html_body,"
+        "SELECT notification_id, audience, template, recipient, subject, message,"
         " subject_event_id, subject_event_type, correlation_id, attempts FROM notifications"
         " WHERE status = 'pending' AND next_attempt_at <= now()"
         " ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED",
@@ -74,7 +77,11 @@ async def mark_sent(conn: asyncpg.Connection, ids: Sequence[UUID], at: datetime)
 
 
 async def mark_failed(
-    conn: asyncpg.Connection, notification_id: UUID, error: str, *, permanent: bool,
+    conn: asyncpg.Connection,
+    notification_id: UUID,
+    error: str,
+    *,
+    permanent: bool,
     retry_at: datetime,
 ) -> None:
     await conn.execute(

@@ -10,8 +10,8 @@ import asyncpg
 from medbill.publishing import send_all
 from medbill.status import counts
 from schemas.encounter import EncounterClosed
-from services.common.outbox import OutboxMessage
 from services.coder.domain import Coded, code_encounter
+from services.common.outbox import OutboxMessage
 from tests.conftest import Mailbox, eventually
 
 
@@ -46,10 +46,17 @@ async def publish(kafka: str, events: list[EncounterClosed]) -> None:
     await send_all(kafka, [OutboxMessage.of(e) for e in events])
 
 
-async def settled(database_url: str, expected: Expected, mailbox: Mailbox | None,
-                  timeout: float = 120.0, *, notifications: bool = True) -> dict[str, int]:
+async def settled(
+    database_url: str,
+    expected: Expected,
+    mailbox: Mailbox | None,
+    timeout: float = 120.0,
+    *,
+    notifications: bool = True,
+) -> dict[str, int]:
     conn = await asyncpg.connect(database_url)
     try:
+
         async def done() -> dict[str, int] | None:
             try:
                 c = await counts(conn)
@@ -63,8 +70,10 @@ async def settled(database_url: str, expected: Expected, mailbox: Mailbox | None
                 and c["review_requested"] >= len(expected.review)
                 and c["claims"] >= len(expected.claims)
                 and c["statements"] >= len(expected.statements)
-                and (not notifications
-                     or c["notifications_sent"] >= expected.patient_emails + expected.review_emails)
+                and (
+                    not notifications
+                    or c["notifications_sent"] >= expected.patient_emails + expected.review_emails
+                )
                 and emails_ok
             )
             return c if ok else None

@@ -19,8 +19,13 @@ async def test_biller_killed_mid_stream_loses_and_duplicates_nothing(
     events = sample_encounters(1500, seed=23, review_share=0.03, self_pay_share=0.3)
     expected = Expected.of(events)
     await migrate_all(database_url)
-    pipeline = Pipeline(kafka=fresh_kafka, database_url=database_url, smtp=None, log_dir=tmp_path,
-                        KAFKA_MAX_BATCH="50")
+    pipeline = Pipeline(
+        kafka=fresh_kafka,
+        database_url=database_url,
+        smtp=None,
+        log_dir=tmp_path,
+        KAFKA_MAX_BATCH="50",
+    )
     pipeline.start("coder", "biller")
     conn = await asyncpg.connect(database_url)
     try:
@@ -28,7 +33,9 @@ async def test_biller_killed_mid_stream_loses_and_duplicates_nothing(
 
         async def some_billed() -> bool:
             n = await conn.fetchval(
-                "SELECT (SELECT count(*) FROM biller.claims) + (SELECT count(*) FROM biller.statements)")
+                "SELECT (SELECT count(*) FROM biller.claims)"
+                " + (SELECT count(*) FROM biller.statements)"
+            )
             return n >= 100
 
         assert await eventually(some_billed, timeout=90)
@@ -40,21 +47,27 @@ async def test_biller_killed_mid_stream_loses_and_duplicates_nothing(
         counts = await settled(database_url, expected, None, timeout=150, notifications=False)
         await asyncio.sleep(2)
 
-        claims = [r["encounter_id"] for r in await conn.fetch(
-            "SELECT encounter_id FROM biller.claims")]
-        statements = [r["encounter_id"] for r in await conn.fetch(
-            "SELECT encounter_id FROM biller.statements")]
+        claims = [
+            r["encounter_id"] for r in await conn.fetch("SELECT encounter_id FROM biller.claims")
+        ]
+        statements = [
+            r["encounter_id"]
+            for r in await conn.fetch("SELECT encounter_id FROM biller.statements")
+        ]
         # the ledger has no unique key: a re-applied event would post its charges twice
         doubled = await conn.fetchval(
             "SELECT count(*) FROM (SELECT reference, line_number, entry_type"
-            " FROM biller.ledger_entries GROUP BY 1, 2, 3 HAVING count(*) > 1) d")
+            " FROM biller.ledger_entries GROUP BY 1, 2, 3 HAVING count(*) > 1) d"
+        )
         events_out = await conn.fetchval(
-            "SELECT count(*) FROM biller.outbox WHERE topic IN ('claim.submitted', 'statement.issued')")
-        lines_expected = await conn.fetchval(
-            "SELECT count(*) FROM biller.claim_lines")
+            "SELECT count(*) FROM biller.outbox"
+            " WHERE topic IN ('claim.submitted', 'statement.issued')"
+        )
+        lines_expected = await conn.fetchval("SELECT count(*) FROM biller.claim_lines")
         claim_line_sum = await conn.fetchval(
             "SELECT count(*) FROM biller.claims c WHERE total_charge <>"
-            " (SELECT sum(charge) FROM biller.claim_lines l WHERE l.claim_id = c.claim_id)")
+            " (SELECT sum(charge) FROM biller.claim_lines l WHERE l.claim_id = c.claim_id)"
+        )
     finally:
         await conn.close()
         pipeline.stop()

@@ -21,8 +21,9 @@ async def test_two_hundred_encounters_flow_through_exactly_once(
     assert expected.review and expected.statements and expected.claims  # the mix is varied
 
     await migrate_all(database_url)
-    pipeline = Pipeline(kafka=fresh_kafka, database_url=database_url, smtp=(host, port),
-                        log_dir=tmp_path)
+    pipeline = Pipeline(
+        kafka=fresh_kafka, database_url=database_url, smtp=(host, port), log_dir=tmp_path
+    )
     pipeline.start()
     try:
         await publish(fresh_kafka, events)
@@ -37,24 +38,38 @@ async def test_two_hundred_encounters_flow_through_exactly_once(
 
     conn = await asyncpg.connect(database_url)
     try:
-        coded = {r["encounter_id"] for r in await conn.fetch(
-            "SELECT encounter_id FROM coder.encounters WHERE status = 'coded'")}
-        review = {r["encounter_id"] for r in await conn.fetch(
-            "SELECT encounter_id FROM coder.encounters WHERE status = 'review'")}
-        claims = [r["encounter_id"] for r in await conn.fetch(
-            "SELECT encounter_id FROM biller.claims")]
-        statements = [r["encounter_id"] for r in await conn.fetch(
-            "SELECT encounter_id FROM biller.statements")]
+        coded = {
+            r["encounter_id"]
+            for r in await conn.fetch(
+                "SELECT encounter_id FROM coder.encounters WHERE status = 'coded'"
+            )
+        }
+        review = {
+            r["encounter_id"]
+            for r in await conn.fetch(
+                "SELECT encounter_id FROM coder.encounters WHERE status = 'review'"
+            )
+        }
+        claims = [
+            r["encounter_id"] for r in await conn.fetch("SELECT encounter_id FROM biller.claims")
+        ]
+        statements = [
+            r["encounter_id"]
+            for r in await conn.fetch("SELECT encounter_id FROM biller.statements")
+        ]
         ledger = await conn.fetch(
-            "SELECT reference, count(*) AS n FROM biller.ledger_entries GROUP BY reference")
+            "SELECT reference, count(*) AS n FROM biller.ledger_entries GROUP BY reference"
+        )
         lines = await conn.fetchval("SELECT count(*) FROM biller.claim_lines")
         outbox_dupes = await conn.fetchval(
             "SELECT count(*) FROM (SELECT event_id FROM biller.outbox"
-            " GROUP BY event_id HAVING count(*) > 1) d")
+            " GROUP BY event_id HAVING count(*) > 1) d"
+        )
         unsent = await conn.fetchval(
             "SELECT (SELECT count(*) FROM coder.outbox WHERE sent_at IS NULL)"
             " + (SELECT count(*) FROM biller.outbox WHERE sent_at IS NULL)"
-            " + (SELECT count(*) FROM notifier.outbox WHERE sent_at IS NULL)")
+            " + (SELECT count(*) FROM notifier.outbox WHERE sent_at IS NULL)"
+        )
     finally:
         await conn.close()
 

@@ -52,6 +52,7 @@ async def test_poison_messages_are_dead_lettered_and_the_partition_moves_on(
 
     conn = await asyncpg.connect(database_url)
     try:
+
         async def all_seen() -> bool:
             coded = await conn.fetchval("SELECT count(*) FROM coder.encounters")
             dead = await conn.fetchval("SELECT count(*) FROM coder.dead_letters")
@@ -60,7 +61,8 @@ async def test_poison_messages_are_dead_lettered_and_the_partition_moves_on(
         assert await eventually(all_seen, timeout=90), pipeline.logs("coder")[-3000:]
         letters = await conn.fetch(
             "SELECT topic, kafka_partition, value, error, service FROM coder.dead_letters"
-            " ORDER BY kafka_offset")
+            " ORDER BY kafka_offset"
+        )
     finally:
         await conn.close()
         pipeline.stop()
@@ -77,7 +79,9 @@ async def test_poison_messages_are_dead_lettered_and_the_partition_moves_on(
     assert "schema_version" in reasons[3]
 
     consumer = AIOKafkaConsumer(
-        "encounter.closed.dlq", bootstrap_servers=fresh_kafka, group_id=f"dlq-{uuid.uuid4().hex}",
+        "encounter.closed.dlq",
+        bootstrap_servers=fresh_kafka,
+        group_id=f"dlq-{uuid.uuid4().hex}",
         auto_offset_reset="earliest",
     )
     await consumer.start()
@@ -94,6 +98,7 @@ async def test_poison_messages_are_dead_lettered_and_the_partition_moves_on(
         await consumer.stop()
     assert sorted(r.value for r in seen) == sorted(poison)
     headers = [dict(r.headers) for r in seen]
-    assert all(h["dlq.service"] == b"coder" and h["dlq.error"] and h["dlq.failed_at"]
-               for h in headers)
+    assert all(
+        h["dlq.service"] == b"coder" and h["dlq.error"] and h["dlq.failed_at"] for h in headers
+    )
     assert all(h["dlq.topic"] == b"encounter.closed" for h in headers)

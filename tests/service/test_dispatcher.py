@@ -67,7 +67,13 @@ def review(coding_team: str = "coding@example.org") -> OutgoingEmail:
 
 async def queue(runtime: ServiceRuntime, *emails: OutgoingEmail) -> None:
     async with runtime.pool.acquire() as conn, conn.transaction():
-        await repository.add_emails(conn, [(e, CORRELATION) for e in emails])
+        await repository.add_emails(
+            conn,
+            [
+                repository.QueuedEmail(e, e.render("billing@example.org"), CORRELATION)
+                for e in emails
+            ],
+        )
     runtime.wake()
 
 

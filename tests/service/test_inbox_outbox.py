@@ -62,6 +62,7 @@ async def test_enqueue_writes_one_unsent_row_per_message(pool: asyncpg.Pool):
         "ce_id": str(event.event_id),
         "ce_specversion": "1.0",
         "schema_version": "1",
+        "correlation_id": "ENC-7",
     }
     assert first["event_id"] == event.event_id
     assert first["correlation_id"] == "ENC-7"

@@ -5,7 +5,7 @@ CREATE TABLE claims (
     payer_id         text          NOT NULL,
     total_charge     numeric(12,2) NOT NULL CHECK (total_charge >= 0),
     status           text          NOT NULL DEFAULT 'submitted',
-    claim            jsonb         NOT NULL,  -- the claim.submitted data
+    claim            json          NOT NULL,  -- the claim.submitted event
     coded_event_id   uuid          NOT NULL,
     created_at       timestamptz   NOT NULL DEFAULT now()
 );
@@ -28,7 +28,7 @@ CREATE TABLE statements (
     amount_due       numeric(12,2) NOT NULL,
     statement_date   date          NOT NULL,
     due_date         date          NOT NULL,
-    statement        jsonb         NOT NULL,  -- the statement.issued data
+    statement        json          NOT NULL,  -- the statement.issued event
     created_at       timestamptz   NOT NULL DEFAULT now()
 );
 CREATE INDEX statements_account ON statements (patient_account);

@@ -3,10 +3,10 @@ CREATE TABLE encounters (
     patient_id          text        NOT NULL,
     date_of_service     date        NOT NULL,
     closed_event_id     uuid        NOT NULL,
-    closed              jsonb       NOT NULL,   -- the encounter.closed data, for review and audit
+    closed              json        NOT NULL,   -- the encounter.closed event, for review and audit
     status              text        NOT NULL CHECK (status IN ('coded', 'review')),
-    coded               jsonb,                  -- the encounter.coded data when coded
-    review_reasons      jsonb,
+    coded               json,                   -- the encounter.coded event when coded
+    review_reasons      json,
     review_requested_at timestamptz,
     coded_at            timestamptz,
     received_at         timestamptz NOT NULL DEFAULT now(),

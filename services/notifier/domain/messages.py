@@ -5,7 +5,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from email.message import EmailMessage
+from email import policy
+from email.charset import QP, Charset
+from email.header import Header
+from email.message import EmailMessage, Message
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
+from email.parser import BytesParser
 from email.utils import format_datetime, parseaddr
 from uuid import UUID, uuid5
 
@@ -85,12 +91,19 @@ class OutgoingEmail:
         return message_id_for(self.notification_id)
 
     def to_message(self, sender: str, *, sent_at: datetime | None = None) -> EmailMessage:
-        """The RFC 5322 message: From, To, Subject, Date, a Message-ID derived from the
-        notification id, `Auto-Submitted: auto-generated` (RFC 3834, so out-of-office robots do
-        not answer), and multipart/alternative (text then HTML) when there is an HTML body.
+        """The message as the stdlib's EmailMessage (parsed from `render`), for inspection."""
+        raw = self.render(sender, sent_at=sent_at).replace(b"\r\n", b"\n")
+        return BytesParser(policy=policy.default).parsebytes(raw)  # type: ignore[return-value]
+
+    def render(self, sender: str, *, sent_at: datetime | None = None) -> bytes:
+        """The RFC 5322 message, CRLF line endings, ready for SMTP DATA: From, To, Subject,
+        Date, a Message-ID derived from the notification id, Auto-Submitted (RFC 3834, so
+        auto-responders do not answer), and multipart/alternative (text then HTML) when
+        there is an HTML body.
 
         `sender` may carry a display name ("Billing <billing@hospital.org>"). `sent_at`
-        defaults to now and must be timezone-aware.
+        defaults to now and must be timezone-aware. Built with the compat32 MIME classes,
+        several times faster than EmailMessage's header registry on the notifier's hot path.
         """
         if _LINE_BREAK.search(sender):
             raise HeaderNotSingleLine("sender holds a line break")
@@ -103,14 +116,28 @@ class OutgoingEmail:
         if when.tzinfo is None or when.utcoffset() is None:
             raise NaiveTimestamp("sent_at must be timezone-aware")
 
-        message = EmailMessage()
-        message["From"] = sender
+        text = MIMEText(self.text_body, "plain", _UTF8_QP)
+        message: Message
+        if self.html_body is None:
+            message = text
+        else:
+            message = MIMEMultipart("alternative")
+            message.attach(text)
+            message.attach(MIMEText(self.html_body, "html", _UTF8_QP))
+        message["From"] = _header(sender)
         message["To"] = self.to
-        message["Subject"] = self.subject
+        message["Subject"] = _header(self.subject)
         message["Date"] = format_datetime(when.astimezone(UTC), usegmt=True)
         message["Message-ID"] = self.message_id
         message["Auto-Submitted"] = "auto-generated"
-        message.set_content(self.text_body)
-        if self.html_body is not None:
-            message.add_alternative(self.html_body, subtype="html")
-        return message
+        return message.as_bytes(policy=_SMTP_COMPAT32)
+
+
+_UTF8_QP = Charset("utf-8")
+_UTF8_QP.body_encoding = QP
+_SMTP_COMPAT32 = policy.compat32.clone(linesep="\r\n")
+
+
+def _header(value: str) -> str | Header:
+    """ASCII as it is; anything else RFC 2047-encoded."""
+    return value if value.isascii() else Header(value, "utf-8")

@@ -5,8 +5,7 @@ CREATE TABLE notifications (
     template           text        NOT NULL,
     recipient          text        NOT NULL,
     subject            text        NOT NULL,
-    text_body          text        NOT NULL,
-    html_body          text,
+    message            bytea       NOT NULL,  -- the RFC 5322 message, rendered once when queued
     subject_event_id   uuid        NOT NULL,
     subject_event_type text        NOT NULL,
     correlation_id     text        NOT NULL,

@@ -37,6 +37,7 @@ class Settings(BaseSettings):
     smtp_password: str | None = None
     smtp_starttls: bool = False
     smtp_timeout_s: float = 10.0
+    smtp_connections: int = Field(default=4, ge=1, description="Parallel SMTP connections.")
     coding_team_email: str = "coding@example.org"
     notify_max_attempts: int = Field(default=5, ge=1)
 

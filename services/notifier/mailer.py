@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 
 import aiosmtplib
@@ -43,6 +44,18 @@ class SmtpMailer:
         self._s = settings
 
     async def send_many(self, envelopes: list[Envelope]) -> list[SendResult]:
+        """Send over up to SMTP_CONNECTIONS connections at once (each message waits out
+        several round trips; one connection alone leaves the server idle in between).
+        Results come back in the order of `envelopes`."""
+        n = max(1, min(self._s.smtp_connections, len(envelopes)))
+        chunks = [envelopes[i::n] for i in range(n)]
+        done = await asyncio.gather(*(self._send_on_one_connection(c) for c in chunks))
+        results: list[SendResult] = [SendResult(False)] * len(envelopes)
+        for i, chunk_results in enumerate(done):
+            results[i::n] = chunk_results
+        return results
+
+    async def _send_on_one_connection(self, envelopes: list[Envelope]) -> list[SendResult]:
         s = self._s
         client = aiosmtplib.SMTP(
             hostname=s.smtp_host,

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
+import uuid
 from collections import Counter
 from dataclasses import dataclass
 
 import asyncpg
+from aiokafka import AIOKafkaConsumer
 
 from medbill.publishing import send_all
 from medbill.status import counts
@@ -82,6 +86,45 @@ async def settled(
         return result or await counts(conn)
     finally:
         await conn.close()
+
+
+async def read_events(
+    bootstrap: str, topics: list[str], at_least: int, timeout: float = 60
+) -> list[dict]:
+    """Every event on the topics from the start (a new group), waiting for `at_least`, then a
+    little longer so that a duplicate would show."""
+    consumer = AIOKafkaConsumer(
+        *topics,
+        bootstrap_servers=bootstrap,
+        group_id=f"check-{uuid.uuid4().hex}",
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+        session_timeout_ms=2000,
+        heartbeat_interval_ms=300,
+    )
+    await consumer.start()
+    events: list[dict] = []
+    try:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while len(events) < at_least and loop.time() < deadline:
+            for records in (await consumer.getmany(timeout_ms=500)).values():
+                events += [json.loads(r.value) for r in records]
+        for records in (await consumer.getmany(timeout_ms=1500)).values():
+            events += [json.loads(r.value) for r in records]
+    finally:
+        await consumer.stop()
+    return events
+
+
+def one_document_each(events: list[dict], id_field: str) -> tuple[set[str], list[str]]:
+    """(the documents announced, the documents announced under two different event ids).
+    The same event twice is at-least-once delivery and harmless; a second event for the
+    same claim or statement would be a duplicate."""
+    by_document: dict[str, set[str]] = {}
+    for e in events:
+        by_document.setdefault(e["data"][id_field], set()).add(e["event_id"])
+    return set(by_document), [d for d, ids in by_document.items() if len(ids) > 1]
 
 
 def message_ids(mailbox: Mailbox) -> Counter[str]:

@@ -66,7 +66,6 @@ async def test_enqueue_writes_one_unsent_row_per_message(pool: asyncpg.Pool):
     }
     assert first["event_id"] == event.event_id
     assert first["correlation_id"] == "ENC-7"
-    assert first["sent_at"] is None
     assert (second["topic"], second["key"], second["value"]) == ("x.y", None, b"\x00\xffbytes")
     assert second["event_id"] is None
 

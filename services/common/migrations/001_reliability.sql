@@ -15,11 +15,8 @@ CREATE TABLE outbox (
     headers    jsonb       NOT NULL DEFAULT '{}',  -- {"name": "value"}
     event_id   uuid,
     correlation_id text,
-    created_at timestamptz NOT NULL DEFAULT now(),
-    sent_at    timestamptz
-);
-CREATE INDEX outbox_unsent ON outbox (id) WHERE sent_at IS NULL;
-CREATE INDEX outbox_correlation ON outbox (correlation_id);
+    created_at timestamptz NOT NULL DEFAULT now()
+);  -- a row lives until the relay has published it
 
 CREATE TABLE dead_letters (
     id           bigserial   PRIMARY KEY,

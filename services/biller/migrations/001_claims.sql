@@ -32,6 +32,9 @@ CREATE TABLE statements (
     created_at       timestamptz   NOT NULL DEFAULT now()
 );
 CREATE INDEX statements_account ON statements (patient_account);
+-- events of a few KB stay inline and uncompressed (pglz on every write costs CPU)
+ALTER TABLE claims SET (toast_tuple_target = 8160);
+ALTER TABLE statements SET (toast_tuple_target = 8160);
 
 -- Double-entry patient ledger: amounts are positive, the entry type gives the side; an
 -- account's balance is sum(charge) - sum(payment, adjustment, patient_payment).

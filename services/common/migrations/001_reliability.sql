@@ -17,6 +17,8 @@ CREATE TABLE outbox (
     correlation_id text,
     created_at timestamptz NOT NULL DEFAULT now()
 );  -- a row lives until the relay has published it
+-- rows are short-lived: keep events of a few KB inline and uncompressed (pglz costs CPU)
+ALTER TABLE outbox SET (toast_tuple_target = 8160);
 
 CREATE TABLE dead_letters (
     id           bigserial   PRIMARY KEY,

@@ -121,7 +121,8 @@ class OutgoingEmail:
         if self.html_body is None:
             message = text
         else:
-            message = MIMEMultipart("alternative")
+            # a boundary from the id: the generator need not invent one and scan the bodies
+            message = MIMEMultipart("alternative", boundary=f"=_{self.notification_id.hex}")
             message.attach(text)
             message.attach(MIMEText(self.html_body, "html", _UTF8_QP))
         message["From"] = _header(sender)

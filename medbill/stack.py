@@ -88,6 +88,31 @@ class LocalBroker:
                 self.process.kill()
 
 
+class LocalMailServer:
+    """An SMTP server (aiosmtpd) that keeps what it receives in a Maildir, for local runs
+    without a mail server of one's own."""
+
+    def __init__(self, controller: Any, maildir: Path) -> None:
+        self._controller = controller
+        self.maildir = maildir
+        self.port = int(controller.port)
+
+    @classmethod
+    def start(cls, maildir: Path, port: int | None = None) -> LocalMailServer:
+        from aiosmtpd.controller import Controller
+        from aiosmtpd.handlers import Mailbox
+
+        maildir.parent.mkdir(parents=True, exist_ok=True)
+        if port is None:
+            port = 1025 if not port_open("127.0.0.1", 1025) else free_port()
+        controller = Controller(Mailbox(str(maildir)), hostname="127.0.0.1", port=port)
+        controller.start()
+        return cls(controller, maildir)
+
+    def stop(self) -> None:
+        self._controller.stop()
+
+
 class LocalDatabase:
     """Where the pipeline's PostgreSQL is; starts an embedded server only when needed."""
 

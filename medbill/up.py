@@ -39,6 +39,11 @@ async def up(state_dir: Path, *, services: tuple[str, ...] = SERVICES, replicas:
         log.info("local Kafka broker (Tansu, memory storage) on %s", bootstrap)
     db = await stack.LocalDatabase.resolve(state_dir)
     env.update(KAFKA_BOOTSTRAP_SERVERS=bootstrap, DATABASE_URL=db.url)
+    mail = None
+    if not env.get("SMTP_HOST"):
+        mail = stack.LocalMailServer.start(state_dir / "mail")
+        env.update(SMTP_HOST="127.0.0.1", SMTP_PORT=str(mail.port))
+        log.info("local mail server on 127.0.0.1:%s; messages in %s", mail.port, mail.maildir)
     children: dict[str, subprocess.Popen[bytes]] = {}
     stopping = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -76,5 +81,7 @@ async def up(state_dir: Path, *, services: tuple[str, ...] = SERVICES, replicas:
                 child.kill()
         if broker:
             broker.stop()
+        if mail:
+            mail.stop()
         db.stop()
         log.info("pipeline stopped")

@@ -244,10 +244,13 @@ async def run_pipeline(
         latencies = [(sink.arrivals[(t, e)] - sent_at[e]) * 1000 for e, t in timed_wanted.items()]
         print("pipeline " + cpu_report(cpu_before, end - start))
         for topic in sorted(set(timed_wanted.values())):
-            done = sorted(sink.arrivals[(t, e)] - start for e, t in timed_wanted.items()
-                          if t == topic)
-            print(f"  {topic:<18} n={len(done):5d} first {done[0]:.2f}s"
-                  f" half {done[len(done) // 2]:.2f}s last {done[-1]:.2f}s")
+            done = sorted(
+                sink.arrivals[(t, e)] - start for e, t in timed_wanted.items() if t == topic
+            )
+            print(
+                f"  {topic:<18} n={len(done):5d} first {done[0]:.2f}s"
+                f" half {done[len(done) // 2]:.2f}s last {done[-1]:.2f}s"
+            )
         return n / (end - start), latencies
     finally:
         await sink.stop()

@@ -35,6 +35,8 @@ SOURCE = "medbill/notifier"
 class Mailer(Protocol):
     async def send_many(self, envelopes: list[Envelope]) -> list[SendResult]: ...
 
+    async def close(self) -> None: ...
+
 
 class Dispatcher:
     def __init__(self, runtime: ServiceRuntime, mailer: Mailer | None = None, batch: int = 200):
@@ -56,6 +58,7 @@ class Dispatcher:
         self._wake.set()
         if self._task:
             await self._task
+        await self._mailer.close()
 
     async def _run(self) -> None:
         wait = 0.0

@@ -1,4 +1,4 @@
-"""SMTP adapter (aiosmtplib): one connection per batch of messages."""
+"""SMTP adapter (aiosmtplib): a few long-lived connections, used in parallel."""
 
 from __future__ import annotations
 
@@ -40,13 +40,16 @@ def _classify(exc: Exception) -> SendResult:
 
 
 class SmtpMailer:
+    """Sends over up to SMTP_CONNECTIONS connections at once and keeps them open between
+    batches (connect, EHLO and QUIT for every batch would cost both ends more than the
+    messages). A connection the server closed meanwhile is replaced once, transparently."""
+
     def __init__(self, settings: Settings) -> None:
         self._s = settings
+        self._idle: list[aiosmtplib.SMTP] = []
 
     async def send_many(self, envelopes: list[Envelope]) -> list[SendResult]:
-        """Send over up to SMTP_CONNECTIONS connections at once (each message waits out
-        several round trips; one connection alone leaves the server idle in between).
-        Results come back in the order of `envelopes`."""
+        """Results come back in the order of `envelopes`."""
         n = max(1, min(self._s.smtp_connections, len(envelopes)))
         chunks = [envelopes[i::n] for i in range(n)]
         done = await asyncio.gather(*(self._send_on_one_connection(c) for c in chunks))
@@ -55,7 +58,12 @@ class SmtpMailer:
             results[i::n] = chunk_results
         return results
 
-    async def _send_on_one_connection(self, envelopes: list[Envelope]) -> list[SendResult]:
+    async def close(self) -> None:
+        idle, self._idle = self._idle, []
+        for client in idle:
+            await _quit(client)
+
+    async def _connect(self) -> aiosmtplib.SMTP:
         s = self._s
         client = aiosmtplib.SMTP(
             hostname=s.smtp_host,
@@ -65,28 +73,47 @@ class SmtpMailer:
             username=s.smtp_username,
             password=s.smtp_password,
         )
+        await client.connect()
+        return client
+
+    async def _send_on_one_connection(self, envelopes: list[Envelope]) -> list[SendResult]:
+        reused = bool(self._idle)
         try:
-            await client.connect()
+            client = self._idle.pop() if reused else await self._connect()
         except Exception as exc:
             return [_classify(exc)] * len(envelopes)
         results: list[SendResult] = []
-        try:
-            for envelope in envelopes:
+        for envelope in envelopes:
+            try:
                 try:
                     await client.sendmail(envelope.sender, [envelope.recipient], envelope.message)
-                    results.append(SendResult(True))
-                except aiosmtplib.SMTPServerDisconnected as exc:
-                    results.append(_classify(exc))
-                    results += [SendResult(False, "not attempted: connection lost")] * (
-                        len(envelopes) - len(results)
-                    )
-                    break
-                except Exception as exc:
-                    results.append(_classify(exc))
-        finally:
-            if client.is_connected:
-                try:
-                    await client.quit()
-                except Exception:
+                except aiosmtplib.SMTPServerDisconnected:
+                    if not reused:
+                        raise
+                    # the server closed the idle connection: one fresh try on a new one
+                    reused = False
                     client.close()
+                    client = await self._connect()
+                    await client.sendmail(envelope.sender, [envelope.recipient], envelope.message)
+                results.append(SendResult(True))
+            except (aiosmtplib.SMTPServerDisconnected, aiosmtplib.SMTPConnectError, OSError) as exc:
+                results.append(_classify(exc))
+                results += [SendResult(False, "not attempted: connection lost")] * (
+                    len(envelopes) - len(results)
+                )
+                client.close()
+                return results
+            except Exception as exc:
+                results.append(_classify(exc))
+            reused = False  # a message went through: the connection is known to be alive
+        if client.is_connected:
+            self._idle.append(client)
         return results
+
+
+async def _quit(client: aiosmtplib.SMTP) -> None:
+    if client.is_connected:
+        try:
+            await client.quit()
+        except Exception:
+            client.close()

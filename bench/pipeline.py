@@ -239,6 +239,7 @@ async def run_pipeline(
         cpu_before = cpu_by_program()
         start = time.perf_counter()
         sent_at = await publish(bootstrap, timed_messages)
+        print(f"pipeline: published {n} in {time.perf_counter() - start:.2f}s")
         timed_wanted = {e.data.encounter_id: wanted[e.data.encounter_id] for e in timed}
         end = await wait_all(sink, timed_wanted, 600)
         latencies = [(sink.arrivals[(t, e)] - sent_at[e]) * 1000 for e, t in timed_wanted.items()]
@@ -286,6 +287,7 @@ async def run_passthrough(
         cpu_before = cpu_by_program()
         start = time.perf_counter()
         sent_at = await publish(bootstrap, [as_input(e) for e in timed])
+        print(f"pass-through: published {n} in {time.perf_counter() - start:.2f}s")
         wanted = {e.data.encounter_id: PASSTHROUGH[-1] for e in timed}
         end = await wait_all(sink, wanted, 600)
         print("pass-through " + cpu_report(cpu_before, end - start))

@@ -68,7 +68,8 @@ class Batch(Generic[E]):
 
 
 Handler = Callable[[asyncpg.Connection, Batch[E]], Awaitable[None]]
-AfterCommit = Callable[[], None]
+AfterCommit = Callable[[list[tuple[int, OutboxMessage]]], None]
+"""Called with the outbox rows (id, message) a batch committed."""
 
 
 def decode(
@@ -113,8 +114,9 @@ class BatchProcessor(Generic[E]):
 
     async def process(self, records: Sequence[RawRecord]) -> None:
         parsed, dead = decode(self.model, records)
+        self._written: list[tuple[int, OutboxMessage]] = []
         await self._commit(parsed, dead)
-        self._after_commit()
+        self._after_commit(self._written)
 
     async def _commit(self, parsed: list[tuple[RawRecord, E]], dead: list[DeadLetter]) -> None:
         try:
@@ -167,7 +169,8 @@ class BatchProcessor(Generic[E]):
                     if event.event_id in batch.rejected
                 ]
             outgoing = batch.emitted + await record_dead_letters(conn, self.service, letters)
-            await enqueue(conn, outgoing)
+            written = await enqueue(conn, outgoing)
+        self._written += written  # committed (a split batch commits in several parts)
         if dead or batch.rejected:
             log.warning(
                 "dead-lettered",

@@ -45,17 +45,28 @@ class OutboxMessage:
 OUTBOX_COLUMNS = ("topic", "key", "value", "headers", "event_id", "correlation_id")
 
 
-async def enqueue(conn: asyncpg.Connection, messages: Sequence[OutboxMessage]) -> None:
+async def enqueue(
+    conn: asyncpg.Connection, messages: Sequence[OutboxMessage]
+) -> list[tuple[int, OutboxMessage]]:
+    """Write the messages to the outbox in order; returns them with their row ids (ids
+    ascend in the order given, which is the order the relay publishes in)."""
     if not messages:
-        return
+        return []
+    ids = sorted(
+        await conn.fetchval(
+            "SELECT array_agg(nextval('outbox_id_seq')) FROM generate_series(1, $1)",
+            len(messages),
+        )
+    )
     await conn.copy_records_to_table(
         "outbox",
         records=[
-            (m.topic, m.key, m.value, json.dumps(m.headers), m.event_id, m.correlation_id)
-            for m in messages
+            (i, m.topic, m.key, m.value, json.dumps(m.headers), m.event_id, m.correlation_id)
+            for i, m in zip(ids, messages, strict=True)
         ],
-        columns=OUTBOX_COLUMNS,
+        columns=("id", *OUTBOX_COLUMNS),
     )
+    return list(zip(ids, messages, strict=True))
 
 
 async def claim_new(

@@ -23,6 +23,7 @@ from .deadletter import RawRecord
 from .kafka import batch_subscriber, make_broker, make_producer
 from .logs import configure, log_fields
 from .migrations import migrate
+from .outbox import OutboxMessage
 from .relay import Relay
 from .settings import Settings, get_settings
 
@@ -55,14 +56,16 @@ class ServiceRuntime:
             raise RuntimeError(f"{self.name}: the database pool is not open yet")
         return self._pool
 
-    def wake_relay_only(self) -> None:
+    def relay_submit(self, written: list[tuple[int, OutboxMessage]]) -> None:
+        """Outbox rows a worker committed: the relay publishes them from memory."""
         if self.relay:
-            self.relay.wake()
+            self.relay.submit(written)
 
-    def wake(self) -> None:
-        """After a commit: the relay and any worker have new rows to look at."""
+    def wake(self, written: list[tuple[int, OutboxMessage]] | None = None) -> None:
+        """After a commit: the relay gets the outbox rows written, and any worker has new
+        rows to look at."""
         if self.relay:
-            self.relay.wake()
+            self.relay.submit(written or [])
         for worker in self._running_workers:
             worker.wake()
 

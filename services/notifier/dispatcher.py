@@ -68,7 +68,7 @@ class Dispatcher:
             self._wake.clear()
             try:
                 while not self._stopping and await retry_transient(self._send_once, what="send"):
-                    self._rt.wake_relay_only()
+                    pass
                 async with self._rt.pool.acquire() as conn:
                     due = await repository.next_due_in(conn)
                 wait = 1.0 if due is None else min(due, 1.0)
@@ -114,7 +114,8 @@ class Dispatcher:
                         permanent=permanent,
                     ),
                 )
-            await enqueue(conn, events)
+            written = await enqueue(conn, events)
+        self._rt.relay_submit(written)
         return len(due)
 
 

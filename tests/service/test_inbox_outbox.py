@@ -99,6 +99,7 @@ class Harness:
         self.pool = pool
         self.stop = asyncio.Event()
         self.commits = 0
+        self.written: list = []
         self.processor = BatchProcessor(
             service="svc",
             consumer=CONSUMER,
@@ -109,8 +110,9 @@ class Harness:
             stop=self.stop,
         )
 
-    def _committed(self) -> None:
+    def _committed(self, written: list) -> None:
         self.commits += 1
+        self.written += written
 
     async def process(self, records: list[RawRecord]) -> None:
         await self.processor.process(records)

@@ -50,7 +50,9 @@ async def on_encounters_closed(conn: asyncpg.Connection, batch: Batch[EncounterC
                 patient_id=data.patient.patient_id,
                 date_of_service=data.date_of_service,
                 closed_event_id=event.event_id,
-                closed_json=batch.raw_value(event).decode(),
+                # the source record is kept only while a coder needs it (minimum necessary);
+                # a coded encounter's evidence travels in its encounter.coded event
+                closed_json=batch.raw_value(event).decode() if status == "review" else None,
                 status=status,
                 coded_json=coded_json,
                 review_json=review_json,
@@ -71,7 +73,7 @@ async def on_reviews_completed(
     for event in batch.events:
         closed_json = stored.get(event.data.encounter_id)
         if closed_json is None:
-            batch.reject(event, f"unknown encounter {event.data.encounter_id}")
+            batch.reject(event, f"encounter {event.data.encounter_id} is not waiting for review")
             continue
         encounter = EncounterClosed.model_validate_json(closed_json).data
         try:

@@ -16,7 +16,7 @@ class EncounterRow:
     patient_id: str
     date_of_service: date
     closed_event_id: UUID
-    closed_json: str
+    closed_json: str | None
     status: str
     coded_json: str | None
     review_json: str | None
@@ -60,7 +60,7 @@ async def load_closed(conn: asyncpg.Connection, encounter_ids: Sequence[str]) ->
     """The stored encounter.closed events (JSON text) by encounter id, locked for update."""
     rows = await conn.fetch(
         "SELECT encounter_id, closed::text AS closed FROM encounters"
-        " WHERE encounter_id = ANY($1::text[]) FOR UPDATE",
+        " WHERE encounter_id = ANY($1::text[]) AND closed IS NOT NULL FOR UPDATE",
         list(encounter_ids),
     )
     return {r["encounter_id"]: r["closed"] for r in rows}
@@ -75,6 +75,7 @@ async def record_review_outcome(
 ) -> None:
     await conn.execute(
         "UPDATE encounters SET status = $2, coded = $3::json,"
+        " closed = CASE WHEN $2 = 'coded' THEN NULL ELSE closed END,"
         " review_reasons = COALESCE($4::json, review_reasons),"
         " coded_at = CASE WHEN $2 = 'coded' THEN now() END,"
         " review_requested_at = CASE WHEN $2 = 'review' THEN now() ELSE review_requested_at END,"

@@ -3,7 +3,7 @@ CREATE TABLE encounters (
     patient_id          text        NOT NULL,
     date_of_service     date        NOT NULL,
     closed_event_id     uuid        NOT NULL,
-    closed              json        NOT NULL,   -- the encounter.closed event, for review and audit
+    closed              json,       -- the encounter.closed event while it waits for review
     status              text        NOT NULL CHECK (status IN ('coded', 'review')),
     coded               json,                   -- the encounter.coded event when coded
     review_reasons      json,

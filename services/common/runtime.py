@@ -4,6 +4,7 @@ fetching, lets the in-flight batch commit, publishes the outbox and closes."""
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -29,6 +30,20 @@ from .settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
 E = TypeVar("E", bound=Envelope)
+
+
+def tune_gc() -> None:
+    """Freeze what start-up loaded and run the young-generation collector less often.
+
+    A batch keeps hundreds of freshly parsed events alive at once; with the default
+    threshold (700 allocations) the collector ran dozens of times per batch and kept
+    re-walking them, and its full passes walked the start-up heap (the ICD-10-CM tables
+    alone are ~700k objects). Measured: parsing a batch of encounter.coded events takes
+    about half the CPU with this. Cycles are still collected.
+    """
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 100)
 
 
 class ServiceRuntime:
@@ -132,6 +147,7 @@ class ServiceRuntime:
             self.broker, lifespan=self._lifespan_fn, logger=logging.getLogger(self.name)
         )
         app.on_shutdown(self._on_shutdown)
+        tune_gc()
         return app
 
     async def _on_shutdown(self) -> None:

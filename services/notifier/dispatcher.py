@@ -78,13 +78,13 @@ class Dispatcher:
 
     async def _send_once(self) -> int:
         max_attempts = self._rt.settings.notify_max_attempts
-        sender = self._rt.settings.smtp_from
+        sender = parseaddr(self._rt.settings.smtp_from)[1]  # the envelope's MAIL FROM
         async with self._rt.pool.acquire() as conn, conn.transaction():
             due = await repository.lock_due(conn, self._batch)
             if not due:
                 return 0
             results = await self._mailer.send_many(
-                [Envelope(parseaddr(sender)[1], p.recipient, p.message) for p in due]
+                [Envelope(sender, p.recipient, p.message) for p in due]
             )
             now = datetime.now(UTC)
             events: list[OutboxMessage] = []

@@ -116,7 +116,7 @@ class OutgoingEmail:
         if when.tzinfo is None or when.utcoffset() is None:
             raise NaiveTimestamp("sent_at must be timezone-aware")
 
-        text = MIMEText(self.text_body, "plain", _UTF8_QP)
+        text = MIMEText(self.text_body, "plain", _charset_for(self.text_body))
         message: Message
         if self.html_body is None:
             message = text
@@ -124,7 +124,7 @@ class OutgoingEmail:
             # a boundary from the id: the generator need not invent one and scan the bodies
             message = MIMEMultipart("alternative", boundary=f"=_{self.notification_id.hex}")
             message.attach(text)
-            message.attach(MIMEText(self.html_body, "html", _UTF8_QP))
+            message.attach(MIMEText(self.html_body, "html", _charset_for(self.html_body)))
         message["From"] = _header(sender)
         message["To"] = self.to
         message["Subject"] = _header(self.subject)
@@ -136,7 +136,33 @@ class OutgoingEmail:
 
 _UTF8_QP = Charset("utf-8")
 _UTF8_QP.body_encoding = QP
-_SMTP_COMPAT32 = policy.compat32.clone(linesep="\r\n")
+_ASCII = Charset("us-ascii")  # 7bit: no transfer encoding to compute
+
+
+def _charset_for(body: str) -> Charset:
+    """7bit for ASCII text with SMTP-safe lines (RFC 5322 2.1.1), else quoted-printable."""
+    if body.isascii() and all(len(line) <= 998 for line in body.splitlines()):
+        return _ASCII
+    return _UTF8_QP
+
+
+class _SmtpCompat32(policy.Compat32):
+    """compat32 with CRLF line ends, that writes short single-line ASCII headers as they
+    are: folding each one through email.header.Header cost more than the rest of the
+    message. Anything longer or non-ASCII is folded and encoded as usual."""
+
+    def fold_binary(self, name: str, value: str) -> bytes:  # type: ignore[override]
+        if (
+            isinstance(value, str)
+            and value.isascii()
+            and len(name) + len(value) + 2 <= 78
+            and not _LINE_BREAK.search(value)
+        ):
+            return f"{name}: {value}{self.linesep}".encode("ascii")
+        return super().fold_binary(name, value)
+
+
+_SMTP_COMPAT32 = _SmtpCompat32(linesep="\r\n")
 
 
 def _header(value: str) -> str | Header:

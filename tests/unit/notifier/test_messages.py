@@ -168,3 +168,36 @@ def test_construction_checks_its_invariants(
 )
 def test_every_error_is_a_notifier_error(error: type[Exception]) -> None:
     assert issubclass(error, NotifierError)
+
+
+def test_rendered_bytes_are_smtp_ready() -> None:
+    raw = patient_email().render(SENDER, sent_at=SENT_AT)
+
+    header_block, body = raw.split(b"\r\n\r\n", 1)
+    assert b"\n" not in raw.replace(b"\r\n", b"")  # CRLF only
+    assert all(len(line) <= 78 for line in header_block.split(b"\r\n"))
+    assert all(len(line) <= 998 for line in body.split(b"\r\n"))  # RFC 5322 2.1.1
+    assert b"Content-Transfer-Encoding: 7bit" in raw  # ASCII text needs no encoding
+
+
+def test_non_ascii_and_long_headers_are_still_encoded_and_folded() -> None:
+    email = dataclasses.replace(
+        patient_email(), subject="Statement ready for Señora Peña " + "x" * 80
+    )
+    raw = email.render(SENDER, sent_at=SENT_AT)
+
+    header_block = raw.split(b"\r\n\r\n", 1)[0]
+    assert b"=?utf-8?" in header_block  # RFC 2047
+    subject_at = header_block.index(b"Subject:")
+    assert header_block[subject_at:].split(b"\r\n")[1].startswith((b" ", b"\t"))  # folded
+    assert all(len(line) <= 998 for line in header_block.split(b"\r\n"))
+    assert email.to_message(SENDER, sent_at=SENT_AT)["Subject"] == email.subject
+
+
+def test_non_ascii_bodies_are_quoted_printable() -> None:
+    email = dataclasses.replace(patient_email(), text_body="Año nuevo: $12.00\n")
+    message = email.to_message(SENDER, sent_at=SENT_AT)
+
+    text = next(part for part in message.walk() if part.get_content_type() == "text/plain")
+    assert text["Content-Transfer-Encoding"] == "quoted-printable"
+    assert text.get_content() == "Año nuevo: $12.00\n"

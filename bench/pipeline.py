@@ -320,16 +320,7 @@ async def main(n: int, warmup: int, rounds: int) -> None:
     broker = stack.LocalBroker.start(log_path=tmp / "tansu.log")
     smtp_port = stack.free_port()
     smtp = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "aiosmtpd",
-            "-n",
-            "-l",
-            f"127.0.0.1:{smtp_port}",
-            "-c",
-            "aiosmtpd.handlers.Sink",
-        ],
+        [sys.executable, str(ROOT / "bench" / "smtp_sink.py"), str(smtp_port)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -339,7 +330,7 @@ async def main(n: int, warmup: int, rounds: int) -> None:
         "KAFKA_BOOTSTRAP_SERVERS": broker.bootstrap,
         "KAFKA_SESSION_TIMEOUT_MS": "2000",
         "KAFKA_HEARTBEAT_INTERVAL_MS": "300",
-        "LOG_LEVEL": "WARNING",
+        "LOG_LEVEL": os.environ.get("LOG_LEVEL", "WARNING"),
     }
     try:
         await create_topics(broker.bootstrap)

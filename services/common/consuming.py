@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
@@ -113,10 +114,20 @@ class BatchProcessor(Generic[E]):
         self._stop = stop
 
     async def process(self, records: Sequence[RawRecord]) -> None:
+        started = time.perf_counter()
         parsed, dead = decode(self.model, records)
         self._written: list[tuple[int, OutboxMessage]] = []
         await self._commit(parsed, dead)
         self._after_commit(self._written)
+        if log.isEnabledFor(logging.DEBUG):
+            log.debug(
+                "batch applied",
+                extra=log_fields(
+                    consumer=self.consumer,
+                    records=len(records),
+                    ms=round((time.perf_counter() - started) * 1000, 1),
+                ),
+            )
 
     async def _commit(self, parsed: list[tuple[RawRecord, E]], dead: list[DeadLetter]) -> None:
         try:

@@ -70,6 +70,7 @@ def batch_subscriber(
         auto_offset_reset=settings.kafka_auto_offset_reset,
         session_timeout_ms=settings.kafka_session_timeout_ms,
         heartbeat_interval_ms=settings.kafka_heartbeat_interval_ms,
+        fetch_max_wait_ms=settings.kafka_fetch_max_wait_ms,
         ack_policy=AckPolicy.NACK_ON_ERROR,
         decoder=_raw_records,
         title=f"{service}:{topic.name}",

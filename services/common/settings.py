@@ -21,6 +21,9 @@ class Settings(BaseSettings):
     kafka_auto_offset_reset: Literal["earliest", "latest", "none"] = "earliest"
     kafka_max_batch: int = Field(default=500, ge=1, description="Records per consumed batch.")
     kafka_batch_timeout_ms: int = Field(default=50, ge=1)
+    kafka_fetch_max_wait_ms: int = Field(
+        default=500, ge=0, description="How long the broker may hold a fetch for more data."
+    )
     kafka_linger_ms: int = Field(default=5, ge=0)
     kafka_compression: Literal["none", "gzip", "lz4", "snappy", "zstd"] = "lz4"
 

@@ -1,0 +1,68 @@
+"""A minimal SMTP server that accepts every message and keeps nothing, so that the
+benchmark measures the pipeline rather than its mail server (in production the mail server
+is another machine; the flow tests use a real aiosmtpd). Speaks just enough of RFC 5321:
+EHLO/HELO, MAIL, RCPT, DATA (dot-terminated), RSET, NOOP, QUIT.
+
+Usage: smtp_sink.py PORT   (prints the number of messages accepted when stopped)"""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import sys
+
+accepted = 0
+
+
+class SinkProtocol(asyncio.Protocol):
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport: asyncio.Transport = transport  # type: ignore[assignment]
+        self.buffer = b""
+        self.in_data = False
+        self.transport.write(b"220 sink ESMTP\r\n")
+
+    def data_received(self, data: bytes) -> None:
+        global accepted
+        self.buffer += data
+        while True:
+            if self.in_data:
+                end = self.buffer.find(b"\r\n.\r\n")
+                if end < 0:
+                    return
+                self.buffer = self.buffer[end + 5 :]
+                self.in_data = False
+                accepted += 1
+                self.transport.write(b"250 OK\r\n")
+                continue
+            line_end = self.buffer.find(b"\r\n")
+            if line_end < 0:
+                return
+            line, self.buffer = self.buffer[:line_end], self.buffer[line_end + 2 :]
+            verb = line[:4].upper()
+            if verb == b"EHLO":
+                self.transport.write(b"250-sink\r\n250-8BITMIME\r\n250 SIZE 10240000\r\n")
+            elif verb == b"DATA":
+                self.in_data = True
+                self.buffer = b"\r\n" + self.buffer  # so that an empty body still ends
+                self.transport.write(b"354 End data with <CR><LF>.<CR><LF>\r\n")
+            elif verb == b"QUIT":
+                self.transport.write(b"221 Bye\r\n")
+                self.transport.close()
+                return
+            else:  # HELO, MAIL, RCPT, RSET, NOOP
+                self.transport.write(b"250 OK\r\n")
+
+
+async def main(port: int) -> None:
+    loop = asyncio.get_running_loop()
+    server = await loop.create_server(SinkProtocol, "127.0.0.1", port)
+    stop = asyncio.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    async with server:
+        await stop.wait()
+    print(f"accepted {accepted}", flush=True)
+
+
+if __name__ == "__main__":
+    asyncio.run(main(int(sys.argv[1])))

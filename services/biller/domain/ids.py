@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from uuid import UUID, uuid5
 
 BILLER_NAMESPACE = UUID("3f5fa257-74ee-4bea-8611-4518144b67d3")
@@ -10,8 +9,9 @@ BILLER_NAMESPACE = UUID("3f5fa257-74ee-4bea-8611-4518144b67d3")
 
 
 def _name(*parts: str) -> str:
-    # A JSON array keeps the parts apart whatever characters the hospital's ids contain.
-    return json.dumps(parts, ensure_ascii=False)
+    # Length-prefixed parts stay apart whatever characters the hospital's ids contain
+    # ("A:B" + "C" and "A" + "B:C" differ), and cost far less than a JSON array.
+    return "".join(f"{len(part)}:{part};" for part in parts)
 
 
 def claim_id_for(encounter_id: str) -> UUID:

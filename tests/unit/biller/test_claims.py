@@ -196,8 +196,8 @@ def test_ids_are_deterministic_and_distinct() -> None:
 
 
 def test_ids_are_stable_across_releases() -> None:
-    # Issued ids depend on the namespace; this pins it.
-    assert claim_id_for("ENC-100234") == UUID("35e5694f-cbcc-5a4b-beac-31145ecfbb93")
+    # Issued ids depend on the namespace and the name format; this pins both.
+    assert claim_id_for("ENC-100234") == UUID("d24011ac-dd7c-5448-9c6e-47b68c52699f")
     assert statement_id_for("ACCT-0042", "ENC-100234") == UUID(
-        "b43a5bfe-c037-51d5-b219-378fb02586e6"
+        "51ea6a2c-5038-53a1-8903-884c7d86300a"
     )

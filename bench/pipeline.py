@@ -10,7 +10,7 @@ else a fresh database on 127.0.0.1:5432, else an embedded server) and an SMTP si
 2. the baseline: three pass-through processes (FastStream batch subscriber -> producer,
    no logic, no database) relaying the same N encounter bytes through three topics.
 
-Each is timed over --rounds rounds of N after a warm-up; the median round is reported.
+Each is timed over --rounds rounds of N (5) after a warm-up; the median round is reported.
 
 Last line: RESULT pipeline_eps=... passthrough_eps=... ratio=... p50_ms=... p99_ms=... n=...
 """
@@ -366,6 +366,6 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-n", type=int, default=5000, help="encounters (and messages) timed")
     parser.add_argument("--warmup", type=int, default=200)
-    parser.add_argument("--rounds", type=int, default=3, help="timed rounds; the median counts")
+    parser.add_argument("--rounds", type=int, default=5, help="timed rounds; the median counts")
     args = parser.parse_args()
     asyncio.run(main(args.n, args.warmup, args.rounds))

@@ -12,7 +12,6 @@ CREATE TABLE encounters (
     received_at         timestamptz NOT NULL DEFAULT now(),
     updated_at          timestamptz NOT NULL DEFAULT now()
 );
-CREATE INDEX encounters_status ON encounters (status);
 -- the two events of an encounter (a few KB) stay inline and uncompressed: pglz on every
 -- write costs more CPU than the disk it saves
 ALTER TABLE encounters SET (toast_tuple_target = 8160);

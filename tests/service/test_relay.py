@@ -180,3 +180,47 @@ async def test_two_relays_share_the_outbox_and_publish_each_row_once(
     assert sum(relay.published for relay in relays) == 60
     received = as_sent(await read_all(kafka, topic, 60))
     assert sorted(value for _, value, _ in received) == sorted(m.value for m in batch)
+
+
+async def test_submitted_rows_are_published_from_memory_and_removed(
+    pool: asyncpg.Pool, producer: AIOKafkaProducer, kafka: str, topic: str
+):
+    batch = messages(topic, 6)
+    async with pool.acquire() as conn, conn.transaction():
+        written = await enqueue(conn, batch)
+        # what the relay publishes is what it was handed, not what the table says
+        await conn.execute("UPDATE outbox SET value = 'stale'::bytea")
+    assert [m for _, m in written] == batch
+    assert [i for i, _ in written] == sorted(i for i, _ in written)
+
+    relay = Relay(pool, producer, poll_interval=600)  # only `submit` can wake it
+    relay.start()
+    try:
+        relay.submit(written)
+        assert await eventually(lambda: _sent_count([relay], 6), timeout=30)
+    finally:
+        await relay.stop()
+
+    assert await unsent(pool) == 0
+    assert as_sent(await read_all(kafka, topic, 6)) == as_enqueued(batch)
+
+
+async def test_a_submitted_row_another_relay_already_published_is_not_sent_again(
+    pool: asyncpg.Pool, producer: AIOKafkaProducer, kafka: str, topic: str
+):
+    batch = messages(topic, 3)
+    async with pool.acquire() as conn, conn.transaction():
+        written = await enqueue(conn, batch)
+    async with pool.acquire() as conn:  # another replica's poll pass got the middle one
+        await conn.execute("DELETE FROM outbox WHERE id = $1", written[1][0])
+
+    relay = Relay(pool, producer, poll_interval=600)
+    relay.start()
+    try:
+        relay.submit(written)
+        assert await eventually(lambda: _sent_count([relay], 2), timeout=30)
+    finally:
+        await relay.stop()
+
+    assert relay.published == 2
+    assert as_sent(await read_all(kafka, topic, 2)) == as_enqueued([batch[0], batch[2]])

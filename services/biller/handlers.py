@@ -83,7 +83,11 @@ class BillerHandlers:
         new = await repository.insert_claims(conn, claims)
         new |= await repository.insert_statements(conn, statements)
         ledger: list[tuple[LedgerEntry, UUID]] = []
-        for stored in [*claims, *statements]:
+        documents: list[
+            repository.Stored[ClaimSubmittedData] | repository.Stored[StatementIssuedData]
+        ]
+        documents = [*claims, *statements]
+        for stored in documents:
             if stored.document_id in new:
                 ledger += [(entry, stored.cause) for entry in charge_entries(stored.document)]
                 batch.emit(stored.message)

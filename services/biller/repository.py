@@ -53,8 +53,8 @@ async def insert_claims(
         [s.message.value.decode() for s in stored],
         [cause for _, cause in claims],
     )
-    stored = {r["claim_id"] for r in rows}
-    lines = [(c.claim_id, line) for c, _ in claims if c.claim_id in stored for line in c.lines]
+    new_ids = {r["claim_id"] for r in rows}
+    lines = [(c.claim_id, line) for c, _ in claims if c.claim_id in new_ids for line in c.lines]
     if lines:
         await conn.copy_records_to_table(
             "claim_lines",
@@ -80,7 +80,7 @@ async def insert_claims(
                 "diagnosis_pointers",
             ),
         )
-    return stored
+    return new_ids
 
 
 async def insert_statements(

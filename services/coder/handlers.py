@@ -14,6 +14,7 @@ from schemas.coding import (
 from schemas.encounter import EncounterClosed
 from schemas.envelope import Envelope
 from services.common.consuming import Batch
+from services.common.deadletter import describe_error
 
 from . import repository
 from .domain import Coded, CodingOutcome, apply_review, code_encounter
@@ -79,7 +80,7 @@ async def on_reviews_completed(
         try:
             outcome = apply_review(encounter, event.data)
         except Exception as exc:
-            batch.reject(event, f"handler error: {type(exc).__name__}: {exc}")
+            batch.reject(event, describe_error(exc))
             continue
         emitted = batch.emit(_outcome_event(event, encounter.encounter_id, outcome))
         status, coded_json, review_json = _status(outcome, emitted.value)

@@ -18,7 +18,13 @@ from pydantic import ValidationError
 from schemas.envelope import Envelope
 
 from .db import retry_transient
-from .deadletter import DeadLetter, RawRecord, describe_validation_error, record_dead_letters
+from .deadletter import (
+    DeadLetter,
+    RawRecord,
+    describe_error,
+    describe_validation_error,
+    record_dead_letters,
+)
 from .errors import is_transient
 from .logs import log_fields
 from .outbox import OutboxMessage, claim_new, enqueue
@@ -64,8 +70,12 @@ class Batch(Generic[E]):
             try:
                 yield event, decide(event)
             except Exception as exc:
-                self.reject(event, f"handler error: {type(exc).__name__}: {exc}")
-                log.exception("domain failure", extra=log_fields(event_id=str(event.event_id)))
+                self.reject(event, describe_error(exc))
+                # no traceback: exception texts can quote patient data
+                log.error(
+                    "domain failure",
+                    extra=log_fields(event_id=str(event.event_id), error=type(exc).__name__),
+                )
 
 
 Handler = Callable[[asyncpg.Connection, Batch[E]], Awaitable[None]]
@@ -152,8 +162,7 @@ class BatchProcessor(Generic[E]):
                     "message failed for good; dead-lettered",
                     extra=log_fields(consumer=self.consumer, event_id=str(event.event_id)),
                 )
-                reason = f"handler error: {type(exc).__name__}: {exc}"
-                await self._commit([], [DeadLetter(record, reason)])
+                await self._commit([], [DeadLetter(record, describe_error(exc))])
             else:
                 raise
 

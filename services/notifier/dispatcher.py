@@ -67,8 +67,10 @@ class Dispatcher:
                 await asyncio.wait_for(self._wake.wait(), timeout=max(wait, 0.05))
             self._wake.clear()
             try:
-                while not self._stopping and await retry_transient(self._send_once, what="send"):
-                    pass
+                while not self._stopping:
+                    sent: int = await retry_transient(self._send_once, what="send")
+                    if not sent:
+                        break
                 async with self._rt.pool.acquire() as conn:
                     due = await repository.next_due_in(conn)
                 wait = 1.0 if due is None else min(due, 1.0)

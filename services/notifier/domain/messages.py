@@ -116,7 +116,8 @@ class OutgoingEmail:
         if when.tzinfo is None or when.utcoffset() is None:
             raise NaiveTimestamp("sent_at must be timezone-aware")
 
-        text = MIMEText(self.text_body, "plain", _charset_for(self.text_body))
+        # typeshed says str; the stdlib takes a Charset, which is how QP is chosen
+        text = MIMEText(self.text_body, "plain", _charset_for(self.text_body))  # type: ignore[arg-type]
         message: Message
         if self.html_body is None:
             message = text
@@ -124,10 +125,11 @@ class OutgoingEmail:
             # a boundary from the id: the generator need not invent one and scan the bodies
             message = MIMEMultipart("alternative", boundary=f"=_{self.notification_id.hex}")
             message.attach(text)
-            message.attach(MIMEText(self.html_body, "html", _charset_for(self.html_body)))
-        message["From"] = _header(sender)
+            html = MIMEText(self.html_body, "html", _charset_for(self.html_body))  # type: ignore[arg-type]
+            message.attach(html)
+        message["From"] = _header(sender)  # type: ignore[assignment]  # a Header is valid
         message["To"] = self.to
-        message["Subject"] = _header(self.subject)
+        message["Subject"] = _header(self.subject)  # type: ignore[assignment]
         message["Date"] = format_datetime(when.astimezone(UTC), usegmt=True)
         message["Message-ID"] = self.message_id
         message["Auto-Submitted"] = "auto-generated"

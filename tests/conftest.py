@@ -14,6 +14,8 @@ from pathlib import Path
 
 import asyncpg
 import pytest
+from aiokafka import AIOKafkaConsumer
+from aiokafka.structs import ConsumerRecord
 from aiosmtpd.controller import Controller
 
 from medbill import stack
@@ -111,6 +113,34 @@ async def eventually(check, timeout: float = 60.0, interval: float = 0.25):  # n
         if loop.time() > deadline:
             return value
         await asyncio.sleep(interval)
+
+
+async def read_topics(
+    bootstrap: str, topics: list[str], at_least: int, timeout: float = 30.0
+) -> list[ConsumerRecord]:
+    """Every record on the topics from the start, in a brand-new group: waits for
+    `at_least`, then a little longer so that a duplicate would show."""
+    consumer = AIOKafkaConsumer(
+        *topics,
+        bootstrap_servers=bootstrap,
+        group_id=f"check-{uuid.uuid4().hex}",
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+        session_timeout_ms=2000,
+        heartbeat_interval_ms=300,
+    )
+    await consumer.start()
+    records: list[ConsumerRecord] = []
+    try:
+        deadline = asyncio.get_running_loop().time() + timeout
+        while len(records) < at_least and asyncio.get_running_loop().time() < deadline:
+            for batch in (await consumer.getmany(timeout_ms=500)).values():
+                records += batch
+        for batch in (await consumer.getmany(timeout_ms=1500)).values():
+            records += batch
+    finally:
+        await consumer.stop()
+    return records
 
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -28,6 +28,7 @@ class Pipeline:
             "KAFKA_GROUP_PREFIX": prefix,
             "KAFKA_SESSION_TIMEOUT_MS": "2000",
             "KAFKA_HEARTBEAT_INTERVAL_MS": "300",
+            "KAFKA_FETCH_MAX_WAIT_MS": "50",
             "RELAY_POLL_MS": "100",
             "SMTP_FROM": "billing@example.org",
             "CODING_TEAM_EMAIL": "coding@example.org",

@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
-import uuid
 from collections import Counter
 from dataclasses import dataclass
 
 import asyncpg
-from aiokafka import AIOKafkaConsumer
 
 from medbill.publishing import send_all
 from medbill.status import counts
 from schemas.encounter import EncounterClosed
 from services.coder.domain import Coded, code_encounter
 from services.common.outbox import OutboxMessage
-from tests.conftest import Mailbox, eventually
+from tests.conftest import Mailbox, eventually, read_topics
 
 
 @dataclass(frozen=True)
@@ -91,30 +88,8 @@ async def settled(
 async def read_events(
     bootstrap: str, topics: list[str], at_least: int, timeout: float = 60
 ) -> list[dict]:
-    """Every event on the topics from the start (a new group), waiting for `at_least`, then a
-    little longer so that a duplicate would show."""
-    consumer = AIOKafkaConsumer(
-        *topics,
-        bootstrap_servers=bootstrap,
-        group_id=f"check-{uuid.uuid4().hex}",
-        auto_offset_reset="earliest",
-        enable_auto_commit=False,
-        session_timeout_ms=2000,
-        heartbeat_interval_ms=300,
-    )
-    await consumer.start()
-    events: list[dict] = []
-    try:
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        while len(events) < at_least and loop.time() < deadline:
-            for records in (await consumer.getmany(timeout_ms=500)).values():
-                events += [json.loads(r.value) for r in records]
-        for records in (await consumer.getmany(timeout_ms=1500)).values():
-            events += [json.loads(r.value) for r in records]
-    finally:
-        await consumer.stop()
-    return events
+    """Every event on the topics from the start, decoded."""
+    return [json.loads(r.value) for r in await read_topics(bootstrap, topics, at_least, timeout)]
 
 
 def one_document_each(events: list[dict], id_field: str) -> tuple[set[str], list[str]]:

@@ -7,11 +7,11 @@ import json
 import uuid
 
 import asyncpg
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka import AIOKafkaProducer
 
 from medbill.migrate import migrate_all
 from medbill.samples import sample_encounters
-from tests.conftest import eventually
+from tests.conftest import eventually, read_topics
 from tests.pipeline import Pipeline
 
 
@@ -78,24 +78,7 @@ async def test_poison_messages_are_dead_lettered_and_the_partition_moves_on(
     assert "schema-invalid" in reasons[2] and "data" in reasons[2]
     assert "schema_version" in reasons[3]
 
-    consumer = AIOKafkaConsumer(
-        "encounter.closed.dlq",
-        bootstrap_servers=fresh_kafka,
-        group_id=f"dlq-{uuid.uuid4().hex}",
-        auto_offset_reset="earliest",
-    )
-    await consumer.start()
-    try:
-        seen: list = []
-
-        async def fetched() -> bool:
-            batch = await consumer.getmany(timeout_ms=500)
-            seen.extend(r for records in batch.values() for r in records)
-            return len(seen) >= len(poison)
-
-        assert await eventually(fetched, timeout=30)
-    finally:
-        await consumer.stop()
+    seen = await read_topics(fresh_kafka, ["encounter.closed.dlq"], len(poison))
     assert sorted(r.value for r in seen) == sorted(poison)
     headers = [dict(r.headers) for r in seen]
     assert all(

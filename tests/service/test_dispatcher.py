@@ -12,7 +12,6 @@ from uuid import uuid4
 
 import asyncpg
 import pytest
-from aiokafka import AIOKafkaConsumer
 from aiosmtpd.controller import Controller
 
 from medbill.stack import free_port
@@ -23,7 +22,7 @@ from services.common.settings import Settings
 from services.notifier import repository
 from services.notifier.domain import OutgoingEmail, review_request_email, statement_email
 from services.notifier.main import build
-from tests.conftest import Mailbox, eventually
+from tests.conftest import Mailbox, eventually, read_topics
 from tests.unit.notifier.factories import (
     PATIENT_EMAIL,
     review_requested_data,
@@ -89,26 +88,10 @@ async def outbox(runtime: ServiceRuntime, topic: str) -> list[dict[str, bytes]]:
     """The events about this test's notifications that the relay published to `topic`
     (the shared broker also carries other tests' events)."""
     ids = {str(i) for i in await notifications(runtime)}
-    consumer = AIOKafkaConsumer(
-        topic,
-        bootstrap_servers=runtime.settings.kafka_bootstrap_servers,
-        group_id=f"dispatcher-test-{uuid4().hex}",
-        auto_offset_reset="earliest",
-        enable_auto_commit=False,
-    )
-    await consumer.start()
-    found: list[dict[str, bytes]] = []
-    try:
-        for _ in range(3):
-            for records in (await consumer.getmany(timeout_ms=500)).values():
-                found += [
-                    {"value": r.value}
-                    for r in records
-                    if json.loads(r.value)["data"]["notification_id"] in ids
-                ]
-    finally:
-        await consumer.stop()
-    return found
+    records = await read_topics(runtime.settings.kafka_bootstrap_servers, [topic], 0)
+    return [
+        {"value": r.value} for r in records if json.loads(r.value)["data"]["notification_id"] in ids
+    ]
 
 
 async def unpublished(runtime: ServiceRuntime) -> int:

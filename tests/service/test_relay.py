@@ -8,14 +8,14 @@ from uuid import uuid4
 
 import asyncpg
 import pytest
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka import AIOKafkaProducer
 from aiokafka.structs import ConsumerRecord
 
 from services.common.kafka import create_topics, make_producer
 from services.common.outbox import OutboxMessage, enqueue
 from services.common.relay import Relay
 from services.common.settings import Settings
-from tests.conftest import eventually
+from tests.conftest import eventually, read_topics
 
 
 @pytest.fixture
@@ -56,30 +56,7 @@ async def unsent(pool: asyncpg.Pool) -> int:
 
 
 async def read_all(kafka: str, topic: str, expected: int) -> list[ConsumerRecord]:
-    """Everything on the topic from the start, in a brand-new group; waits for `expected`
-    records, then a little longer so that a duplicate would show."""
-    consumer = AIOKafkaConsumer(
-        topic,
-        bootstrap_servers=kafka,
-        group_id=f"relay-test-{uuid4().hex}",
-        auto_offset_reset="earliest",
-        enable_auto_commit=False,
-        session_timeout_ms=2000,
-        heartbeat_interval_ms=300,
-    )
-    await consumer.start()
-    records: list[ConsumerRecord] = []
-    try:
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + 30
-        while len(records) < expected and loop.time() < deadline:
-            for batch in (await consumer.getmany(timeout_ms=500)).values():
-                records += batch
-        for batch in (await consumer.getmany(timeout_ms=1000)).values():
-            records += batch
-    finally:
-        await consumer.stop()
-    return records
+    return await read_topics(kafka, [topic], expected)
 
 
 def as_sent(records: list[ConsumerRecord]) -> list[tuple[bytes, bytes, dict[str, str]]]:

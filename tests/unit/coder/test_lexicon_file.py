@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import ast
-from pathlib import Path
-
 import pytest
 
-import services.coder.domain as domain
 from services.coder.domain import Coded, CoderError, LexiconError, code_encounter, parse_lexicon
 
 from .factories import encounter, procedure
 
 HEADER = "code,code_system,description,keywords,laterality,minor_procedure\n"
-FORBIDDEN = ("asyncio", "asyncpg", "faststream", "aiokafka", "services.common")
 
 
 def test_a_site_lexicon_replaces_the_shipped_one() -> None:
@@ -39,21 +34,3 @@ def test_malformed_lexicon_is_refused(text: str) -> None:
     with pytest.raises(LexiconError) as raised:
         parse_lexicon(text)
     assert isinstance(raised.value, CoderError)
-
-
-def imported_modules(path: Path) -> set[str]:
-    names: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Import):
-            names.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-            names.add(node.module)
-    return names
-
-
-def test_domain_imports_no_infrastructure() -> None:
-    modules = sorted(Path(domain.__file__).parent.glob("*.py"))
-    assert modules
-    for module in modules:
-        for name in imported_modules(module):
-            assert not name.startswith(FORBIDDEN), f"{module.name} imports {name}"

@@ -1,13 +1,18 @@
-"""The biller's domain imports no I/O framework (STYLE.md: dependencies point inward)."""
+"""Every service's domain imports no I/O framework (STYLE.md: dependencies point inward)."""
 
 from __future__ import annotations
 
 import ast
 from pathlib import Path
+from types import ModuleType
 
-import services.biller.domain as domain
+import pytest
 
-FORBIDDEN = ("asyncio", "asyncpg", "faststream", "aiokafka", "services.common")
+import services.biller.domain
+import services.coder.domain
+import services.notifier.domain
+
+FORBIDDEN = ("asyncio", "asyncpg", "faststream", "aiokafka", "aiosmtplib", "services.common")
 
 
 def imported_modules(path: Path) -> set[str]:
@@ -20,8 +25,13 @@ def imported_modules(path: Path) -> set[str]:
     return names
 
 
-def test_domain_imports_no_infrastructure() -> None:
-    modules = sorted(Path(domain.__file__).parent.glob("*.py"))
+@pytest.mark.parametrize(
+    "domain",
+    [services.coder.domain, services.biller.domain, services.notifier.domain],
+    ids=lambda d: d.__name__,
+)
+def test_domain_imports_no_infrastructure(domain: ModuleType) -> None:
+    modules = sorted(Path(domain.__file__ or "").parent.glob("*.py"))
     assert modules
     for module in modules:
         for name in imported_modules(module):

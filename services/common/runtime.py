@@ -79,8 +79,7 @@ class ServiceRuntime:
     def wake(self, written: list[tuple[int, OutboxMessage]] | None = None) -> None:
         """After a commit: the relay gets the outbox rows written, and any worker has new
         rows to look at."""
-        if self.relay:
-            self.relay.submit(written or [])
+        self.relay_submit(written or [])
         for worker in self._running_workers:
             worker.wake()
 

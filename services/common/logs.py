@@ -30,7 +30,8 @@ def configure(level: str = "INFO") -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
-    for noisy in ("aiokafka", "faststream"):
+    # aiosmtpd ("mail.log") logs every SMTP command, recipients' addresses included
+    for noisy in ("aiokafka", "faststream", "mail.log"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))
 
 

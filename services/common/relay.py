@@ -31,9 +31,17 @@ from .outbox import OutboxMessage
 
 log = logging.getLogger(__name__)
 
-FETCH_UNSENT = """
-SELECT id, topic, key, value, headers FROM outbox
-ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED
+# Rows are deleted in the transaction that publishes them: a failed publish rolls the
+# delete back. SKIP LOCKED lets replicas' relays share the table without sending a row twice.
+TAKE_OLDEST = """
+DELETE FROM outbox WHERE id IN (
+    SELECT id FROM outbox ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED
+) RETURNING id, topic, key, value, headers
+"""
+TAKE_THESE = """
+DELETE FROM outbox WHERE id IN (
+    SELECT id FROM outbox WHERE id = ANY($1::bigint[]) FOR UPDATE SKIP LOCKED
+) RETURNING id
 """
 
 
@@ -98,31 +106,21 @@ class Relay:
 
     async def _publish_fresh(self, rows: Sequence[tuple[int, OutboxMessage]]) -> None:
         async with self._pool.acquire() as conn, conn.transaction():
-            locked = {
-                r["id"]
-                for r in await conn.fetch(
-                    "SELECT id FROM outbox WHERE id = ANY($1::bigint[]) FOR UPDATE SKIP LOCKED",
-                    [i for i, _ in rows],
-                )
-            }
+            taken = {r["id"] for r in await conn.fetch(TAKE_THESE, [i for i, _ in rows])}
             # a row missing here was published by a poll pass (here or in a replica)
-            await self._send([(m.topic, m.key, m.value, m.headers) for i, m in rows if i in locked])
-            await conn.execute("DELETE FROM outbox WHERE id = ANY($1::bigint[])", list(locked))
-        self.published += len(locked)
+            await self._send([(m.topic, m.key, m.value, m.headers) for i, m in rows if i in taken])
+        self.published += len(taken)
 
     async def _publish_once(self) -> int:
-        """One batch: lock, publish and wait for the broker's acks, delete, commit."""
+        """One batch of leftovers: take the oldest, publish and wait for the acks, commit."""
         async with self._pool.acquire() as conn, conn.transaction():
-            rows = await conn.fetch(FETCH_UNSENT, self._batch_size)
+            # the published events live on in Kafka and in the services' own tables;
+            # deleting is far cheaper for PostgreSQL than rewriting each row as sent
+            rows = sorted(await conn.fetch(TAKE_OLDEST, self._batch_size), key=lambda r: r["id"])
             if not rows:
                 return 0
             await self._send(
                 [(r["topic"], r["key"], r["value"], json.loads(r["headers"])) for r in rows]
-            )
-            # the published events live on in Kafka and in the services' own tables;
-            # deleting is far cheaper for PostgreSQL than rewriting each row as sent
-            await conn.execute(
-                "DELETE FROM outbox WHERE id = ANY($1::bigint[])", [r["id"] for r in rows]
             )
         self.published += len(rows)
         log.debug("relayed", extra=log_fields(count=len(rows)))

@@ -116,6 +116,20 @@ class OutgoingEmail:
         if when.tzinfo is None or when.utcoffset() is None:
             raise NaiveTimestamp("sent_at must be timezone-aware")
 
+        headers = [
+            ("From", sender),
+            ("To", self.to),
+            ("Subject", self.subject),
+            ("Date", format_datetime(when.astimezone(UTC), usegmt=True)),
+            ("Message-ID", self.message_id),
+            ("Auto-Submitted", "auto-generated"),
+        ]
+        boundary = f"=_{self.notification_id.hex}"
+        plain = _plain_ascii(headers, self.text_body, self.html_body, boundary)
+        return plain if plain is not None else self._with_stdlib(headers, boundary)
+
+    def _with_stdlib(self, headers: list[tuple[str, str]], boundary: str) -> bytes:
+        """Any message: RFC 2047 headers, quoted-printable bodies, folding (compat32)."""
         # typeshed says str; the stdlib takes a Charset, which is how QP is chosen
         text = MIMEText(self.text_body, "plain", _charset_for(self.text_body))  # type: ignore[arg-type]
         message: Message
@@ -123,17 +137,59 @@ class OutgoingEmail:
             message = text
         else:
             # a boundary from the id: the generator need not invent one and scan the bodies
-            message = MIMEMultipart("alternative", boundary=f"=_{self.notification_id.hex}")
+            message = MIMEMultipart("alternative", boundary=boundary)
             message.attach(text)
             html = MIMEText(self.html_body, "html", _charset_for(self.html_body))  # type: ignore[arg-type]
             message.attach(html)
-        message["From"] = _header(sender)  # type: ignore[assignment]  # a Header is valid
-        message["To"] = self.to
-        message["Subject"] = _header(self.subject)  # type: ignore[assignment]
-        message["Date"] = format_datetime(when.astimezone(UTC), usegmt=True)
-        message["Message-ID"] = self.message_id
-        message["Auto-Submitted"] = "auto-generated"
+        for name, value in headers:
+            message[name] = _header(value)  # type: ignore[assignment]  # a Header is valid
         return message.as_bytes(policy=_SMTP_COMPAT32)
+
+
+_ASCII_PART = (
+    b'Content-Type: text/%s; charset="us-ascii"\r\nContent-Transfer-Encoding: 7bit\r\n\r\n'
+)
+
+
+def _plain_ascii(
+    headers: list[tuple[str, str]], text: str, html: str | None, boundary: str
+) -> bytes | None:
+    """The message for the common case, written directly: every header short, single-line
+    ASCII, and the bodies ASCII with lines SMTP allows (RFC 5322 2.1.1), sent as 7bit parts
+    of a multipart/alternative (RFC 2046 5.1). None when any of that does not hold: the
+    stdlib then renders it. The notifier spends most of its time rendering, and the stdlib's
+    generator took ~20 times as long for these messages; the tests parse both back."""
+    head = []
+    for name, value in headers:
+        if not value.isascii() or _LINE_BREAK.search(value) or len(name) + len(value) + 2 > 78:
+            return None
+        head.append(f"{name}: {value}\r\n")
+    bodies = [text] if html is None else [text, html]
+    for body in bodies:
+        if not body.isascii() or "\r" in body or boundary in body:
+            return None
+        if any(len(line) > 998 for line in body.split("\n")):
+            return None
+    crlf = ["\r\n".join(body.split("\n")).encode("ascii") for body in bodies]
+    start = "".join(head).encode("ascii") + b"MIME-Version: 1.0\r\n"
+    if html is None:
+        return start + _ASCII_PART % b"plain" + crlf[0]
+    delimiter = b"\r\n--" + boundary.encode("ascii")
+    return (
+        start
+        + b'Content-Type: multipart/alternative;\r\n boundary="%s"\r\n\r\n' % boundary.encode()
+        + b"--"
+        + boundary.encode("ascii")
+        + b"\r\n"
+        + _ASCII_PART % b"plain"
+        + crlf[0]
+        + delimiter
+        + b"\r\n"
+        + _ASCII_PART % b"html"
+        + crlf[1]
+        + delimiter
+        + b"--\r\n"
+    )
 
 
 _UTF8_QP = Charset("utf-8")
@@ -148,23 +204,7 @@ def _charset_for(body: str) -> Charset:
     return _UTF8_QP
 
 
-class _SmtpCompat32(policy.Compat32):
-    """compat32 with CRLF line ends, that writes short single-line ASCII headers as they
-    are: folding each one through email.header.Header cost more than the rest of the
-    message. Anything longer or non-ASCII is folded and encoded as usual."""
-
-    def fold_binary(self, name: str, value: str) -> bytes:  # type: ignore[override]
-        if (
-            isinstance(value, str)
-            and value.isascii()
-            and len(name) + len(value) + 2 <= 78
-            and not _LINE_BREAK.search(value)
-        ):
-            return f"{name}: {value}{self.linesep}".encode("ascii")
-        return super().fold_binary(name, value)
-
-
-_SMTP_COMPAT32 = _SmtpCompat32(linesep="\r\n")
+_SMTP_COMPAT32 = policy.compat32.clone(linesep="\r\n")
 
 
 def _header(value: str) -> str | Header:

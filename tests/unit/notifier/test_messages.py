@@ -201,3 +201,39 @@ def test_non_ascii_bodies_are_quoted_printable() -> None:
     text = next(part for part in message.walk() if part.get_content_type() == "text/plain")
     assert text["Content-Transfer-Encoding"] == "quoted-printable"
     assert text.get_content() == "Año nuevo: $12.00\n"
+
+
+@pytest.mark.parametrize(
+    "email",
+    [
+        statement_email(EVENT_ID, statement_issued_data()),
+        review_request_email(EVENT_ID, review_requested_data(), coding_team="coding@h.test"),
+        dataclasses.replace(  # text only
+            statement_email(EVENT_ID, statement_issued_data()),  # type: ignore[type-var]
+            html_body=None,
+        ),
+    ],
+    ids=["statement", "review", "text-only"],
+)
+def test_the_direct_rendering_says_what_the_stdlib_says(email: OutgoingEmail) -> None:
+    from email import policy
+    from email.parser import BytesParser
+
+    direct = email.render(SENDER, sent_at=SENT_AT)
+    headers = [
+        (name, email.to_message(SENDER, sent_at=SENT_AT)[name])
+        for name in ("From", "To", "Subject", "Date", "Message-ID", "Auto-Submitted")
+    ]
+    reference = email._with_stdlib(headers, f"=_{email.notification_id.hex}")
+
+    def parsed(raw: bytes) -> tuple[dict[str, str], list[tuple[str, str]]]:
+        message = BytesParser(policy=policy.default).parsebytes(raw.replace(b"\r\n", b"\n"))
+        parts = [
+            (part.get_content_type(), part.get_content())
+            for part in message.walk()
+            if not part.is_multipart()
+        ]
+        return {k: str(v) for k, v in message.items()}, parts
+
+    assert parsed(direct) == parsed(reference)
+    assert parsed(direct)[1][0] == ("text/plain", email.text_body)

@@ -26,6 +26,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TypeVar
 
@@ -61,17 +62,33 @@ def terminal_of(event: EncounterClosed) -> str:
     return "statement.issued"
 
 
-async def database(tmp: Path) -> tuple[str, stack.LocalDatabase | None]:
+async def database(tmp: Path) -> tuple[str, Callable[[], Awaitable[None]]]:
+    """The database to run on, and how to clean up after: a fresh one of our own (dropped
+    afterwards) on the local server, DATABASE_URL as it is, or an embedded server."""
+
+    async def nothing() -> None:
+        return None
+
     if os.environ.get("DATABASE_URL"):
-        return os.environ["DATABASE_URL"], None
+        return os.environ["DATABASE_URL"], nothing
     if stack.port_open("127.0.0.1", 5432):
         name = f"medbill_bench_{uuid.uuid4().hex[:8]}"
         conn = await asyncpg.connect(stack.LOCAL_POSTGRES)
         await conn.execute(f'CREATE DATABASE "{name}"')
         await conn.close()
-        return f"postgresql://postgres@127.0.0.1:5432/{name}", None
+
+        async def drop() -> None:
+            conn = await asyncpg.connect(stack.LOCAL_POSTGRES)
+            await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            await conn.close()
+
+        return f"postgresql://postgres@127.0.0.1:5432/{name}", drop
     db = await stack.LocalDatabase.resolve(tmp)
-    return db.url, db
+
+    async def stop() -> None:
+        db.stop()
+
+    return db.url, stop
 
 
 class Sink:
@@ -328,7 +345,7 @@ async def main(n: int, warmup: int, rounds: int) -> None:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    db_url, db = await database(tmp)
+    db_url, drop_database = await database(tmp)
     env = {
         **os.environ,
         "KAFKA_BOOTSTRAP_SERVERS": broker.bootstrap,
@@ -346,8 +363,7 @@ async def main(n: int, warmup: int, rounds: int) -> None:
     finally:
         smtp.terminate()
         broker.stop()
-        if db:
-            db.stop()
+        await drop_database()
     # the median round of each: one slow or fast round (the other core is shared with the
     # broker and PostgreSQL) moves neither figure
     pipeline_eps = statistics.median(pipeline_rates)

@@ -90,12 +90,16 @@ class Relay:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self._poll_interval)
             self._wake.clear()
+            handed_over = bool(self._fresh)
             try:
                 while self._fresh:
                     await self._publish_fresh(self._fresh[0])
                     self._fresh.popleft()
-                while await retry_transient(self._publish_once, what="relay"):
-                    pass
+                # leftovers are looked for on the poll tick, on a plain wake and at stop; a
+                # wake that brought its rows needs no extra pass over the table
+                if not handed_over or self._stopping.is_set():
+                    while await retry_transient(self._publish_once, what="relay"):
+                        pass
             except Exception:
                 # the rows are still in the table: the poll path publishes them in id order
                 self._fresh.clear()

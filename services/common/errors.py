@@ -1,19 +1,10 @@
-"""Error classes and the one policy that says which failures are transient."""
+"""The one policy that says which failures are transient (retried, never dead-lettered)."""
 
 from __future__ import annotations
 
 import asyncio
 
 import asyncpg
-
-
-class MedbillError(Exception):
-    """Base of the infrastructure errors raised by services.common."""
-
-
-class InvalidMessage(MedbillError):
-    """A message that cannot be parsed or validated: it goes to the dead-letter topic."""
-
 
 TRANSIENT_DB_ERRORS: tuple[type[BaseException], ...] = (
     OSError,

@@ -1,7 +1,8 @@
 """A minimal SMTP server that accepts every message and keeps nothing, so that the
 benchmark measures the pipeline rather than its mail server (in production the mail server
 is another machine; the flow tests use a real aiosmtpd). Speaks just enough of RFC 5321:
-EHLO/HELO, MAIL, RCPT, DATA (dot-terminated), RSET, NOOP, QUIT.
+EHLO/HELO, MAIL, RCPT, DATA (dot-terminated), RSET, NOOP, QUIT, and PIPELINING (RFC 2920)
+as production mail servers do: the replies to what one read brought go out in one write.
 
 Usage: smtp_sink.py PORT   (prints the number of messages accepted when stopped)"""
 
@@ -22,8 +23,14 @@ class SinkProtocol(asyncio.Protocol):
         self.transport.write(b"220 sink ESMTP\r\n")
 
     def data_received(self, data: bytes) -> None:
-        global accepted
         self.buffer += data
+        replies: list[bytes] = []
+        self._serve(replies)
+        if replies and not self.transport.is_closing():
+            self.transport.write(b"".join(replies))
+
+    def _serve(self, replies: list[bytes]) -> None:
+        global accepted
         while True:
             if self.in_data:
                 end = self.buffer.find(b"\r\n.\r\n")
@@ -32,7 +39,7 @@ class SinkProtocol(asyncio.Protocol):
                 self.buffer = self.buffer[end + 5 :]
                 self.in_data = False
                 accepted += 1
-                self.transport.write(b"250 OK\r\n")
+                replies.append(b"250 OK\r\n")
                 continue
             line_end = self.buffer.find(b"\r\n")
             if line_end < 0:
@@ -40,17 +47,20 @@ class SinkProtocol(asyncio.Protocol):
             line, self.buffer = self.buffer[:line_end], self.buffer[line_end + 2 :]
             verb = line[:4].upper()
             if verb == b"EHLO":
-                self.transport.write(b"250-sink\r\n250-8BITMIME\r\n250 SIZE 10240000\r\n")
+                replies.append(
+                    b"250-sink\r\n250-8BITMIME\r\n250-PIPELINING\r\n250 SIZE 10240000\r\n"
+                )
             elif verb == b"DATA":
                 self.in_data = True
                 self.buffer = b"\r\n" + self.buffer  # so that an empty body still ends
-                self.transport.write(b"354 End data with <CR><LF>.<CR><LF>\r\n")
+                replies.append(b"354 End data with <CR><LF>.<CR><LF>\r\n")
             elif verb == b"QUIT":
-                self.transport.write(b"221 Bye\r\n")
+                self.transport.write(b"".join(replies) + b"221 Bye\r\n")
+                replies.clear()
                 self.transport.close()
                 return
             else:  # HELO, MAIL, RCPT, RSET, NOOP
-                self.transport.write(b"250 OK\r\n")
+                replies.append(b"250 OK\r\n")
 
 
 async def main(port: int) -> None:

@@ -105,7 +105,17 @@ class LocalMailServer:
         maildir.parent.mkdir(parents=True, exist_ok=True)
         if port is None:
             port = 1025 if not port_open("127.0.0.1", 1025) else free_port()
-        controller = Controller(Mailbox(str(maildir)), hostname="127.0.0.1", port=port)
+
+        class PipeliningMailbox(Mailbox):  # type: ignore[misc]
+            """Offers PIPELINING (RFC 2920), as production mail servers do."""
+
+            async def handle_EHLO(  # noqa: N802
+                self, server: Any, session: Any, envelope: Any, hostname: str, responses: list[str]
+            ) -> list[str]:
+                session.host_name = hostname
+                return [*responses[:-1], "250-PIPELINING", responses[-1]]
+
+        controller = Controller(PipeliningMailbox(maildir), hostname="127.0.0.1", port=port)
         controller.start()
         return cls(controller, maildir)
 

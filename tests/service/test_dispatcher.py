@@ -99,10 +99,26 @@ async def unpublished(runtime: ServiceRuntime) -> int:
         return await conn.fetchval("SELECT count(*) FROM outbox")
 
 
+SMTP_MODES = pytest.mark.parametrize(
+    "pipelining", [True, False], ids=["pipelining", "one-command-at-a-time"]
+)
+
+
+@pytest.fixture
+def mail_server(pipelining: bool) -> Iterator[tuple[int, Mailbox]]:
+    box = Mailbox(pipelining=pipelining)
+    port = free_port()
+    controller = Controller(box, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield port, box
+    controller.stop()
+
+
+@SMTP_MODES
 async def test_queued_emails_are_sent_once_and_recorded(
-    kafka: str, database_url: str, smtp_server: tuple[str, int, Mailbox]
+    kafka: str, database_url: str, mail_server: tuple[int, Mailbox]
 ):
-    _, port, mailbox = smtp_server
+    port, mailbox = mail_server
     emails = [statement(), review()]
     async with running_notifier(settings_for(kafka, database_url, port)) as runtime:
         await queue(runtime, *emails)
@@ -207,8 +223,8 @@ class RefusingMailbox(Mailbox):
 
 
 @pytest.fixture
-def refusing_smtp_server() -> Iterator[tuple[int, RefusingMailbox]]:
-    box = RefusingMailbox()
+def refusing_smtp_server(pipelining: bool) -> Iterator[tuple[int, RefusingMailbox]]:
+    box = RefusingMailbox(pipelining=pipelining)
     port = free_port()
     controller = Controller(box, hostname="127.0.0.1", port=port)
     controller.start()
@@ -216,6 +232,7 @@ def refusing_smtp_server() -> Iterator[tuple[int, RefusingMailbox]]:
     controller.stop()
 
 
+@SMTP_MODES
 async def test_a_refused_recipient_fails_for_good_and_the_rest_are_sent(
     kafka: str, database_url: str, refusing_smtp_server: tuple[int, RefusingMailbox]
 ):

@@ -1,0 +1,237 @@
+"""Pipelined sending against a real SMTP server (aiosmtpd offering PIPELINING): each message
+gets its own outcome in order, whatever the server refused around it, and the connection is
+left usable; a connection the server drops is reported, and replaced once when it was idle."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Iterator
+
+import aiosmtplib
+import pytest
+from aiosmtpd.controller import Controller
+
+from medbill.stack import free_port
+from services.common.settings import Settings
+from services.notifier.mailer import Envelope, SmtpMailer
+from services.notifier.pipelining import ConnectionLost, can_pipeline, send_pipelined
+from tests.conftest import Mailbox
+
+SENDER = "billing@example.org"
+
+
+class PickyMailbox(Mailbox):
+    """Refuses some recipients for good or for now, rejects marked content, and can hang up
+    while it reads a marked message."""
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: ANN001, ANN201, N802
+        if address.startswith("refused"):
+            return "550 5.1.1 mailbox unavailable"
+        if address.startswith("busy"):
+            return "450 4.2.1 try again later"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: ANN001, ANN201, N802
+        if b"X-Test: hang-up" in envelope.content:
+            server.transport.close()
+            return "421 closing"
+        if b"X-Test: reject" in envelope.content:
+            return "554 5.6.0 message refused"
+        return await super().handle_DATA(server, session, envelope)
+
+
+@pytest.fixture
+def picky_server() -> Iterator[tuple[int, PickyMailbox]]:
+    box = PickyMailbox()
+    port = free_port()
+    controller = Controller(box, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield port, box
+    controller.stop()
+
+
+def message(n: int, *extra: bytes) -> bytes:
+    return b"\r\n".join(
+        [
+            b"From: " + SENDER.encode(),
+            f"Subject: message {n}".encode(),
+            f"Message-ID: <{n}@example.org>".encode(),
+            *extra,
+            b"",
+            b"Dear patient,",
+            b".a line that starts with a dot",
+            b".",
+            b"the end",
+            b"",
+        ]
+    )
+
+
+async def connected(port: int) -> aiosmtplib.SMTP:
+    client = aiosmtplib.SMTP(hostname="127.0.0.1", port=port, timeout=5)
+    await client.connect()
+    await client.ehlo()
+    return client
+
+
+async def test_every_message_gets_its_own_outcome_and_the_connection_stays_usable(
+    picky_server: tuple[int, PickyMailbox],
+):
+    port, box = picky_server
+    client = await connected(port)
+    assert can_pipeline(client, SENDER, "a@example.org", message(1))
+    batch = [
+        (SENDER, "one@example.org", message(1)),
+        (SENDER, "refused@example.org", message(2)),
+        (SENDER, "two@example.org", message(3)),
+        (SENDER, "busy@example.org", message(4)),
+        (SENDER, "three@example.org", message(5, b"X-Test: reject")),
+        (SENDER, "four@example.org", message(6)),
+    ]
+    replies = await send_pipelined(client, batch, timeout=5)
+
+    assert [r.code for r in replies] == [250, 550, 250, 450, 554, 250]
+    kept = box.snapshot()
+    assert [m["Message-ID"] for m in kept] == [
+        "<1@example.org>",
+        "<3@example.org>",
+        "<6@example.org>",
+    ]
+    assert [rcpts for _, rcpts in box.envelopes] == [
+        ["one@example.org"],
+        ["two@example.org"],
+        ["four@example.org"],
+    ]
+    body = kept[0].get_payload()
+    assert body == "Dear patient,\r\n.a line that starts with a dot\r\n.\r\nthe end\r\n"
+
+    # handed back to aiosmtplib in a clean state: its own commands still work
+    assert (await client.noop()).code == 250
+    await client.sendmail(SENDER, ["five@example.org"], message(7))
+    # and a refusal as the last message leaves no transaction open
+    [last] = await send_pipelined(client, [(SENDER, "refused@example.org", message(8))], timeout=5)
+    assert last.code == 550
+    [after] = await send_pipelined(client, [(SENDER, "six@example.org", message(9))], timeout=5)
+    assert after.code == 250
+    assert len(box.snapshot()) == 5
+    await client.quit()
+
+
+async def test_a_connection_dropped_mid_run_reports_what_is_known(
+    picky_server: tuple[int, PickyMailbox],
+):
+    port, box = picky_server
+    client = await connected(port)
+    batch = [
+        (SENDER, "one@example.org", message(1)),
+        (SENDER, "two@example.org", message(2, b"X-Test: hang-up")),
+        (SENDER, "three@example.org", message(3)),
+    ]
+    with pytest.raises(ConnectionLost) as lost:
+        await send_pipelined(client, batch, timeout=5)
+
+    assert [r.code for r in lost.value.results] == [250]
+    assert lost.value.answered
+    assert [m["Message-ID"] for m in box.snapshot()] == ["<1@example.org>"]
+    client.close()
+
+
+class HangingUpMailbox(Mailbox):
+    """Remembers its connections, so that a test can close them as an idle timeout would."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.connections: list[asyncio.Transport] = []
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):  # noqa: ANN001, N802, ANN201
+        self.connections.append(server.transport)
+        return await super().handle_EHLO(server, session, envelope, hostname, responses)
+
+
+@pytest.fixture
+def hanging_up_server() -> Iterator[tuple[Controller, HangingUpMailbox]]:
+    box = HangingUpMailbox()
+    controller = Controller(box, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    yield controller, box
+    controller.stop()
+
+
+def hang_up(controller: Controller, box: HangingUpMailbox) -> None:
+    """Close the server's side of every connection, and return once it is closed."""
+    closed = threading.Event()
+
+    def close_all() -> None:
+        for transport in box.connections:
+            transport.close()
+        closed.set()
+
+    controller.loop.call_soon_threadsafe(close_all)
+    assert closed.wait(5)
+
+
+@pytest.mark.parametrize("noticed", [True, False], ids=["noticed-while-idle", "found-on-use"])
+async def test_the_mailer_replaces_a_connection_the_server_closed(
+    hanging_up_server: tuple[Controller, HangingUpMailbox], noticed: bool
+):
+    controller, box = hanging_up_server
+    mailer = SmtpMailer(
+        Settings(smtp_host="127.0.0.1", smtp_port=controller.port, smtp_connections=2)
+    )
+    try:
+        batch = [Envelope(SENDER, f"p{i}@example.org", message(i)) for i in range(10)]
+        assert all(r.ok for r in await mailer.send_many(batch))
+        assert sorted(m["Message-ID"] for m in box.snapshot()) == sorted(
+            f"<{i}@example.org>" for i in range(10)
+        )
+        assert len(box.connections) == 2
+
+        hang_up(controller, box)
+        if noticed:  # the client reads the server's goodbye before its next batch
+            await asyncio.sleep(0.2)
+        # else the goodbye is still unread when the next batch is written on the connection
+        again = [Envelope(SENDER, f"q{i}@example.org", message(100 + i)) for i in range(4)]
+        assert all(r.ok for r in await mailer.send_many(again))
+        assert len(box.snapshot()) == 14  # each message once
+        assert len(box.connections) == 4  # both connections replaced, once
+    finally:
+        await mailer.close()
+
+
+class LenientServer(asyncio.Protocol):
+    """Breaks RFC 2920: it refuses the recipient, then takes DATA anyway."""
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport: asyncio.Transport = transport  # type: ignore[assignment]
+        transport.write(b"220 lenient\r\n")  # type: ignore[attr-defined]
+
+    def data_received(self, data: bytes) -> None:
+        for line in data.split(b"\r\n"):
+            verb = line[:4].upper()
+            if verb == b"EHLO":
+                self.transport.write(b"250-lenient\r\n250 PIPELINING\r\n")
+            elif verb == b"RCPT":
+                self.transport.write(b"550 no such user\r\n")
+            elif verb == b"DATA":
+                self.transport.write(b"354 go ahead\r\n")
+            elif verb:
+                self.transport.write(b"250 OK\r\n")
+
+
+async def test_content_is_never_sent_when_the_server_takes_data_after_a_refusal():
+    server = await asyncio.get_running_loop().create_server(LenientServer, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    client = await connected(port)
+    try:
+        with pytest.raises(ConnectionLost) as lost:
+            await send_pipelined(client, [(SENDER, "x@example.org", message(1))], timeout=5)
+        assert lost.value.results == []
+        mailer = SmtpMailer(Settings(smtp_host="127.0.0.1", smtp_port=port))
+        [result] = await mailer.send_many([Envelope(SENDER, "x@example.org", message(2))])
+        assert (result.ok, result.permanent) == (False, False)  # not known: tried again later
+        await mailer.close()
+    finally:
+        client.close()
+        server.close()

@@ -130,3 +130,22 @@ async def test_connecting_to_a_closed_port_is_transient_and_retried_until_stoppe
     pool_task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await pool_task
+
+
+async def test_a_released_connection_keeps_no_open_transaction(database_url: str):
+    """The pool skips asyncpg's reset query; what a released connection must not carry
+    over (an open transaction, uncommitted rows) is still rolled back."""
+    pool = await create_pool(database_url, "public", max_size=2)
+    try:
+        async with pool.acquire() as conn:
+            await conn.execute("CREATE TABLE released_probe (n int)")
+        conn = await pool.acquire()
+        await conn.execute("BEGIN")
+        await conn.execute("INSERT INTO released_probe VALUES (1)")
+        await pool.release(conn)  # neither committed nor rolled back by the caller
+        async with pool.acquire() as first, pool.acquire() as second:
+            for conn in (first, second):
+                assert not conn.is_in_transaction()
+                assert await conn.fetchval("SELECT count(*) FROM released_probe") == 0
+    finally:
+        await pool.close()

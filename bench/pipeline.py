@@ -211,7 +211,7 @@ def cpu_report(before: dict[int, tuple[str, float]], wall: float) -> str:
         if spent == spent and spent > 0.05:  # not NaN
             totals[name] = totals.get(name, 0.0) + spent
     top = sorted(totals.items(), key=lambda kv: -kv[1])[:8]
-    return f"CPU in {wall:.1f}s: " + ", ".join(f"{n} {c:.1f}s" for n, c in top)
+    return f"CPU in {wall:.2f}s: " + ", ".join(f"{n} {c:.2f}s" for n, c in top)
 
 
 def stop(procs: list[subprocess.Popen[bytes]]) -> None:

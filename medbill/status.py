@@ -44,9 +44,9 @@ async def timeline(conn: asyncpg.Connection, encounter_id: str) -> list[dict[str
     enc = await conn.fetchrow(
         "SELECT status, received_at, review_requested_at, coded_at, date_of_service,"
         " review_reasons::text AS reasons,"
-        " (SELECT array_agg(d->>'code') FROM json_array_elements(coded->'data'->'diagnoses') d)"
+        " (SELECT array_agg(d->>'code') FROM json_array_elements(coded->'diagnoses') d)"
         "   AS dx,"
-        " (SELECT array_agg(l->>'code') FROM json_array_elements(coded->'data'->'service_lines') l)"
+        " (SELECT array_agg(l->>'code') FROM json_array_elements(coded->'service_lines') l)"
         "   AS lines"
         " FROM coder.encounters WHERE encounter_id = $1",
         encounter_id,

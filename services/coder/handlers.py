@@ -32,10 +32,12 @@ def _outcome_event(cause: Envelope, encounter_id: str, outcome: CodingOutcome) -
     )
 
 
-def _status(outcome: CodingOutcome, emitted: bytes) -> tuple[str, str | None, str | None]:
-    """(status, the encounter.coded event's JSON, the review reasons' JSON)"""
+def _status(outcome: CodingOutcome) -> tuple[str, str | None, str | None]:
+    """(status, the coding's JSON, the review reasons' JSON). The coding is what
+    encounter.coded says less its billing block: the coder keeps the codes and their evidence,
+    not the patient's demographics and coverage (minimum necessary)."""
     if isinstance(outcome, Coded):
-        return "coded", emitted.decode(), None
+        return "coded", outcome.data.model_dump_json(exclude={"billing"}), None
     return "review", None, json.dumps([r.model_dump() for r in outcome.data.reasons])
 
 
@@ -44,7 +46,7 @@ async def on_encounters_closed(conn: asyncpg.Connection, batch: Batch[EncounterC
     for event, outcome in batch.map(lambda e: code_encounter(e.data)):
         data = event.data
         emitted = batch.emit(_outcome_event(event, data.encounter_id, outcome))
-        status, coded_json, review_json = _status(outcome, emitted.value)
+        status, coded_json, review_json = _status(outcome)
         rows.append(
             repository.EncounterRow(
                 encounter_id=data.encounter_id,
@@ -52,10 +54,10 @@ async def on_encounters_closed(conn: asyncpg.Connection, batch: Batch[EncounterC
                 date_of_service=data.date_of_service,
                 closed_event_id=event.event_id,
                 # the source record is kept only while a coder needs it (minimum necessary);
-                # a coded encounter's evidence travels in its encounter.coded event
                 closed_json=batch.raw_value(event).decode() if status == "review" else None,
                 status=status,
                 coded_json=coded_json,
+                coded_event_id=emitted.event_id if status == "coded" else None,
                 review_json=review_json,
             )
         )
@@ -83,7 +85,12 @@ async def on_reviews_completed(
             batch.reject(event, describe_error(exc))
             continue
         emitted = batch.emit(_outcome_event(event, encounter.encounter_id, outcome))
-        status, coded_json, review_json = _status(outcome, emitted.value)
+        status, coded_json, review_json = _status(outcome)
         await repository.record_review_outcome(
-            conn, encounter.encounter_id, status, coded_json, review_json
+            conn,
+            encounter.encounter_id,
+            status,
+            coded_json,
+            emitted.event_id if status == "coded" else None,
+            review_json,
         )

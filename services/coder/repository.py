@@ -19,21 +19,25 @@ class EncounterRow:
     closed_json: str | None
     status: str
     coded_json: str | None
+    coded_event_id: UUID | None
     review_json: str | None
 
 
 SAVE_ENCOUNTERS = """
 INSERT INTO encounters AS e (encounter_id, patient_id, date_of_service, closed_event_id, closed,
-                             status, coded, review_reasons, review_requested_at, coded_at)
+                             status, coded, coded_event_id, review_reasons, review_requested_at,
+                             coded_at)
 SELECT u.encounter_id, u.patient_id, u.dos, u.event_id, u.closed::json, u.status,
-       u.coded::json, u.review::json,
+       u.coded::json, u.coded_event_id, u.review::json,
        CASE WHEN u.status = 'review' THEN now() END,
        CASE WHEN u.status = 'coded' THEN now() END
 FROM unnest($1::text[], $2::text[], $3::date[], $4::uuid[], $5::text[], $6::text[], $7::text[],
-            $8::text[]) AS u(encounter_id, patient_id, dos, event_id, closed, status, coded, review)
+            $8::uuid[], $9::text[])
+     AS u(encounter_id, patient_id, dos, event_id, closed, status, coded, coded_event_id, review)
 ON CONFLICT (encounter_id) DO UPDATE SET
     closed_event_id = EXCLUDED.closed_event_id, closed = EXCLUDED.closed,
-    status = EXCLUDED.status, coded = EXCLUDED.coded, review_reasons = EXCLUDED.review_reasons,
+    status = EXCLUDED.status, coded = EXCLUDED.coded, coded_event_id = EXCLUDED.coded_event_id,
+    review_reasons = EXCLUDED.review_reasons,
     review_requested_at = COALESCE(EXCLUDED.review_requested_at, e.review_requested_at),
     coded_at = EXCLUDED.coded_at, updated_at = now()
 """
@@ -52,6 +56,7 @@ async def save_encounters(conn: asyncpg.Connection, rows: Sequence[EncounterRow]
         [r.closed_json for r in rows],
         [r.status for r in rows],
         [r.coded_json for r in rows],
+        [r.coded_event_id for r in rows],
         [r.review_json for r in rows],
     )
 
@@ -71,10 +76,11 @@ async def record_review_outcome(
     encounter_id: str,
     status: str,
     coded_json: str | None,
+    coded_event_id: UUID | None,
     review_json: str | None,
 ) -> None:
     await conn.execute(
-        "UPDATE encounters SET status = $2, coded = $3::json,"
+        "UPDATE encounters SET status = $2, coded = $3::json, coded_event_id = $5,"
         " closed = CASE WHEN $2 = 'coded' THEN NULL ELSE closed END,"
         " review_reasons = COALESCE($4::json, review_reasons),"
         " coded_at = CASE WHEN $2 = 'coded' THEN now() END,"
@@ -84,4 +90,5 @@ async def record_review_outcome(
         status,
         coded_json,
         review_json,
+        coded_event_id,
     )

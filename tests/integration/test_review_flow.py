@@ -10,6 +10,7 @@ import asyncpg
 from medbill.migrate import migrate_all
 from medbill.publishing import send_all
 from medbill.samples import sample_encounter
+from medbill.status import timeline
 from schemas.coding import CodingReviewCompleted, CodingReviewCompletedData
 from services.common.outbox import OutboxMessage
 from tests.conftest import eventually
@@ -62,13 +63,17 @@ async def test_a_reviewed_chart_is_coded_and_billed(fresh_kafka, database_url, t
 
         assert await eventually(billed, timeout=60)
         row = await conn.fetchrow(
-            "SELECT coded->'data' AS data, closed FROM coder.encounters WHERE encounter_id = $1",
+            "SELECT coded AS data, coded_event_id, closed FROM coder.encounters"
+            " WHERE encounter_id = $1",
             encounter_id,
         )
         claim = await conn.fetchrow(
-            "SELECT claim->'data' AS data FROM biller.claims WHERE encounter_id = $1", encounter_id
+            "SELECT claim->'data' AS data, coded_event_id FROM biller.claims"
+            " WHERE encounter_id = $1",
+            encounter_id,
         )
         letters = await conn.fetch("SELECT topic, error FROM coder.dead_letters")
+        steps = await timeline(conn, encounter_id)  # what `medbill status ID` prints
     finally:
         await conn.close()
         pipeline.stop()
@@ -76,8 +81,14 @@ async def test_a_reviewed_chart_is_coded_and_billed(fresh_kafka, database_url, t
     coded = json.loads(row["data"])
     assert [d["code"] for d in coded["diagnoses"]] == ["E11.9", "I10"]
     assert all(d["method"] == "reviewed" for d in coded["diagnoses"])
+    assert "billing" not in coded  # the coder keeps the coding, not the demographics
+    assert row["coded_event_id"] == claim["coded_event_id"]  # the event the biller billed
     assert row["closed"] is None  # the source record is not kept once coded
     assert [line["code"] for line in json.loads(claim["data"])["lines"]][0] == "99213"
+    stages = {step["stage"]: step["detail"] for step in steps}
+    assert list(stages)[:3] == ["closed", "review-requested", "coded"]
+    assert stages["coded"].startswith("dx E11.9,I10; lines 99213")
+    assert "claim" in stages
     assert [(r["topic"], r["error"]) for r in letters] == [
         ("coding.review-completed", "encounter ENC-NOT-HERE is not waiting for review")
     ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import asyncpg
@@ -137,3 +138,44 @@ async def test_a_failing_migration_leaves_nothing_behind(conn: asyncpg.Connectio
 
     _write(folder, "002_broken.sql", "CREATE TABLE half (id int);")
     assert await migrate(conn, "custom_schema", folder) == ["custom/002_broken.sql"]
+
+
+async def test_the_coding_record_migration_drops_the_billing_block_of_stored_events(
+    database_url: str, tmp_path: Path
+):
+    """coder/002 turns an encounter.coded event stored by 001 into the coding alone."""
+    before = tmp_path / "coder" / "migrations"
+    before.mkdir(parents=True)
+    source = SERVICES_DIR / "coder" / "migrations"
+    (before / "001_encounters.sql").write_text((source / "001_encounters.sql").read_text())
+    event = {
+        "event_id": "8a6e0804-2bd0-4672-b79d-d97027f9071a",
+        "event_type": "encounter.coded",
+        "data": {
+            "encounter_id": "ENC-1",
+            "diagnoses": [{"code": "I10"}],
+            "billing": {"patient": {"last_name": "Smith"}},
+        },
+    }
+    conn = await asyncpg.connect(database_url)
+    try:
+        await conn.execute("CREATE SCHEMA coder")
+        await migrate(conn, "coder", before)
+        await conn.execute(
+            "INSERT INTO coder.encounters (encounter_id, patient_id, date_of_service,"
+            " closed_event_id, status, coded) VALUES ('ENC-1', 'MRN-1', '2026-11-02',"
+            " gen_random_uuid(), 'coded', $1::json), ('ENC-2', 'MRN-2', '2026-11-02',"
+            " gen_random_uuid(), 'review', NULL)",
+            json.dumps(event),
+        )
+        assert await migrate(conn, "coder", source) == ["coder/002_coding_record.sql"]
+        rows = await conn.fetch(
+            "SELECT encounter_id, coded::text AS coded, coded_event_id FROM coder.encounters"
+            " ORDER BY encounter_id"
+        )
+    finally:
+        await conn.close()
+
+    assert json.loads(rows[0]["coded"]) == {"encounter_id": "ENC-1", "diagnoses": [{"code": "I10"}]}
+    assert str(rows[0]["coded_event_id"]) == event["event_id"]
+    assert (rows[1]["coded"], rows[1]["coded_event_id"]) == (None, None)

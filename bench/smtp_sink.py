@@ -59,8 +59,10 @@ class SinkProtocol(asyncio.Protocol):
                 replies.clear()
                 self.transport.close()
                 return
-            else:  # HELO, MAIL, RCPT, RSET, NOOP
+            elif verb in (b"HELO", b"MAIL", b"RCPT", b"RSET", b"NOOP"):
                 replies.append(b"250 OK\r\n")
+            else:  # STARTTLS, AUTH, ...: a discard server has none of them
+                replies.append(b"502 command not implemented\r\n")
 
 
 async def main(port: int) -> None:

@@ -85,11 +85,15 @@ class SmtpMailer:
             password=s.smtp_password,
         )
         await client.connect()
-        if client.is_ehlo_or_helo_needed:  # now, to know whether the server pipelines
-            try:
-                await client.ehlo()
-            except aiosmtplib.SMTPHeloError:
-                await client.helo()
+        try:
+            if client.is_ehlo_or_helo_needed:  # now, to know whether the server pipelines
+                try:
+                    await client.ehlo()
+                except aiosmtplib.SMTPHeloError:
+                    await client.helo()
+        except BaseException:
+            client.close()
+            raise
         return client
 
     def _take_idle(self) -> aiosmtplib.SMTP | None:
@@ -157,6 +161,8 @@ class SmtpMailer:
             return done + [LOST] * (len(envelopes) - len(done))
         if client.is_connected:
             self._idle.append(client)
+        else:
+            client.close()
         return [_from_reply(r) for r in replies]
 
 

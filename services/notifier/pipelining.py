@@ -23,8 +23,10 @@ import aiosmtplib
 
 _PLAIN_ADDRESS = re.compile(rb"[!-;=?-~]+")  # printable ASCII without '<', '>' and space
 _LEADING_DOT = re.compile(rb"(?m)^\.")
-OK = 250
+_REPLY_LINE = re.compile(rb"([2-5][0-9][0-9])([ -]|\r?\n)")
+MAX_REPLY = 64 * 1024  # bytes without a complete reply line before the server is given up on
 START_INPUT = 354
+CLOSING = 421  # the server is closing the connection (RFC 5321 section 3.8)
 
 
 @dataclass(frozen=True)
@@ -32,11 +34,16 @@ class Reply:
     code: int
     text: str
 
+    @property
+    def positive(self) -> bool:
+        return 200 <= self.code < 300
+
 
 class ConnectionLost(Exception):
-    """The connection broke or timed out mid-run. `results` holds the outcomes known (the
-    first messages'); `answered` tells whether the server replied at all, so that a
-    connection found dead at once can be replaced without sending anything twice."""
+    """The connection broke, timed out or went out of step mid-run. `results` holds the
+    outcomes known (the first messages'); `answered` tells whether the server took part at
+    all, so that a connection found dead at once can be replaced without sending anything
+    twice."""
 
     def __init__(self, results: list[Reply], answered: bool) -> None:
         super().__init__(f"SMTP connection lost after {len(results)} messages")
@@ -45,7 +52,9 @@ class ConnectionLost(Exception):
 
 
 class _Replies(asyncio.Protocol):
-    """Splits what the server sends into replies (multi-line ones joined), in order."""
+    """Splits what the server sends into replies (multi-line ones joined), in order. Once
+    something is wrong (a malformed line, EOF, a 421) nothing after it is read: the
+    replies queued before it are still handed out, then the failure is raised."""
 
     def __init__(self) -> None:
         self._buffer = bytearray()
@@ -53,27 +62,34 @@ class _Replies(asyncio.Protocol):
         self._lines: list[str] = []
         self._waiter: asyncio.Future[None] | None = None
         self._lost: BaseException | None = None
-        self.answered = False
+        self.answered = False  # a reply came that was not the server hanging up
 
     @property
     def lost(self) -> bool:
         return self._lost is not None
 
     def data_received(self, data: bytes) -> None:
+        if self._lost is not None:
+            return
         self._buffer += data
         while (end := self._buffer.find(b"\n")) >= 0:
             line = bytes(self._buffer[: end + 1])
             del self._buffer[: end + 1]
-            try:
-                code = int(line[:3])
-            except ValueError:
+            shape = _REPLY_LINE.match(line)
+            if shape is None:
                 self._fail(aiosmtplib.SMTPResponseException(-1, "malformed SMTP reply"))
                 return
             self._lines.append(line[4:].strip().decode("utf-8", "replace"))
-            self.answered = True
-            if line[3:4] != b"-":  # the last line of a reply
+            if shape.group(2) != b"-":  # the last line of a reply
+                code = int(shape.group(1))
                 self._replies.append(Reply(code, "\n".join(self._lines)))
                 self._lines = []
+                if code == CLOSING:
+                    self._fail(aiosmtplib.SMTPServerDisconnected("the server is closing"))
+                    return
+                self.answered = True
+        if len(self._buffer) > MAX_REPLY:
+            self._fail(aiosmtplib.SMTPResponseException(-1, "SMTP reply too long"))
         self._wake()
 
     def eof_received(self) -> bool:
@@ -93,15 +109,21 @@ class _Replies(asyncio.Protocol):
             self._waiter.set_result(None)
 
     async def next(self, timeout: float) -> Reply:
-        while not self._replies:
-            if self._lost is not None:
-                raise self._lost
-            self._waiter = asyncio.get_running_loop().create_future()
-            try:
-                await asyncio.wait_for(self._waiter, timeout)
-            except TimeoutError:
-                raise aiosmtplib.SMTPReadTimeoutError("no reply from the SMTP server") from None
-        return self._replies.popleft()
+        """The next reply, within `timeout` seconds however the server dribbles it out. A
+        421 is raised as the connection closing."""
+        try:
+            async with asyncio.timeout(timeout):
+                while not self._replies:
+                    if self._lost is not None:
+                        raise self._lost
+                    self._waiter = asyncio.get_running_loop().create_future()
+                    await self._waiter
+        except TimeoutError:
+            raise aiosmtplib.SMTPReadTimeoutError("no reply from the SMTP server") from None
+        reply = self._replies.popleft()
+        if reply.code == CLOSING:
+            raise aiosmtplib.SMTPServerDisconnected(f"the server is closing: {reply.text}")
+        return reply
 
 
 def can_pipeline(client: aiosmtplib.SMTP, sender: str, recipient: str, message: bytes) -> bool:
@@ -130,8 +152,11 @@ async def send_pipelined(
 ) -> list[Reply]:
     """Send (sender, recipient, message) triples; returns, per message, the reply that
     decided it: the content's reply when the server took the content, otherwise the first
-    refusal (MAIL, RCPT or DATA). Raises ConnectionLost when the connection breaks; the
-    server may then have kept a message whose reply never came."""
+    refusal (MAIL, RCPT or DATA).
+
+    Raises ConnectionLost when the connection breaks, times out or goes out of step; the
+    connection is then closed (the server may have kept a message whose reply never came).
+    Otherwise the connection goes back to aiosmtplib with no transaction open."""
     transport = client.transport
     if not isinstance(transport, asyncio.Transport) or transport.is_closing():
         raise ConnectionLost([], answered=False)  # e.g. the server closed it while idle
@@ -141,12 +166,23 @@ async def send_pipelined(
     results: list[Reply] = []
     try:
         await _exchange(transport, replies, messages, results, timeout)
+        if replies.lost:  # out of step after the last reply we needed: not reusable
+            raise ConnectionLost(results, replies.answered)
     except (aiosmtplib.SMTPException, OSError) as exc:
+        _give_up(transport, own)
         raise ConnectionLost(results, replies.answered) from exc
-    finally:
-        if not replies.lost:
-            transport.set_protocol(own)
+    except BaseException:  # cancelled, or a bug: replies may still be on their way
+        _give_up(transport, own)
+        raise
+    transport.set_protocol(own)
     return results
+
+
+def _give_up(transport: asyncio.Transport, own: asyncio.BaseProtocol) -> None:
+    """Close the connection with aiosmtplib's protocol back in place, so that aiosmtplib
+    sees the connection end and resets its client."""
+    transport.set_protocol(own)
+    transport.close()
 
 
 async def _exchange(
@@ -177,13 +213,16 @@ async def _exchange(
         if last:
             return
         mail, rcpt, data = [await replies.next(timeout) for _ in range(3)]
-        refusal = next((r for r in (mail, rcpt) if r.code != OK), None)
+        refusal = next((r for r in (mail, rcpt) if not r.positive), None)
         if data.code == START_INPUT and refusal is None:
             waiting = content(messages[i][2])
-        elif data.code == START_INPUT:
-            # a server that takes content with no valid recipient breaks RFC 2920: never
-            # guess what it would do with it
-            raise aiosmtplib.SMTPResponseException(data.code, "DATA accepted after a refusal")
+        elif data.code == START_INPUT or data.positive:
+            # the server wants content it should not (RFC 2920: no DATA without a
+            # recipient), or skipped asking for it: out of step, never guess. The content
+            # is not sent; the connection is closed.
+            if refusal is not None:
+                results.append(refusal)
+            raise aiosmtplib.SMTPResponseException(data.code, "SMTP server out of step")
         else:
             results.append(refusal or data)
             reset = True

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 
 import aiosmtplib
 import pytest
@@ -227,11 +227,138 @@ async def test_content_is_never_sent_when_the_server_takes_data_after_a_refusal(
     try:
         with pytest.raises(ConnectionLost) as lost:
             await send_pipelined(client, [(SENDER, "x@example.org", message(1))], timeout=5)
-        assert lost.value.results == []
-        mailer = SmtpMailer(Settings(smtp_host="127.0.0.1", smtp_port=port))
-        [result] = await mailer.send_many([Envelope(SENDER, "x@example.org", message(2))])
-        assert (result.ok, result.permanent) == (False, False)  # not known: tried again later
+        assert [r.code for r in lost.value.results] == [550]  # the refusal is what is known
+        assert not client.is_connected  # out of step: closed, content never sent
+        mailer = SmtpMailer(Settings(smtp_host="127.0.0.1", smtp_port=port, smtp_connections=1))
+        batch = [Envelope(SENDER, f"{n}@example.org", message(n)) for n in (2, 3)]
+        refused, untried = await mailer.send_many(batch)
+        assert (refused.ok, refused.permanent) == (False, True)
+        assert (untried.ok, untried.permanent) == (False, False)  # tried again later
         await mailer.close()
     finally:
         client.close()
         server.close()
+
+
+class ScriptedServer(asyncio.Protocol):
+    """A small SMTP server on the test's own event loop, whose replies a test can steer:
+    what RCPT answers, a 421 at the next MAIL (an idle timeout noticed late), or silence
+    after DATA (a server that hangs)."""
+
+    rcpt_reply = b"250 OK"
+    hang_up_at_next_mail = False
+    silent_after_data = False
+    connections: list[ScriptedServer]
+    accepted: list[bytes]
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport: asyncio.Transport = transport  # type: ignore[assignment]
+        self.buffer = b""
+        self.in_data = False
+        self.connections.append(self)
+        self.transport.write(b"220 scripted ESMTP\r\n")
+
+    def data_received(self, data: bytes) -> None:
+        self.buffer += data
+        out: list[bytes] = []
+        while not self.transport.is_closing():
+            if self.in_data:
+                end = self.buffer.find(b"\r\n.\r\n")
+                if end < 0:
+                    break
+                self.accepted.append(self.buffer[:end])
+                self.buffer, self.in_data = self.buffer[end + 5 :], False
+                out.append(b"250 queued\r\n")
+                continue
+            line, found, rest = self.buffer.partition(b"\r\n")
+            if not found:
+                break
+            self.buffer = rest
+            verb = line[:4].upper()
+            if verb == b"EHLO":
+                out.append(b"250-scripted\r\n250 PIPELINING\r\n")
+            elif verb == b"MAIL" and type(self).hang_up_at_next_mail:
+                type(self).hang_up_at_next_mail = False
+                self.transport.write(b"".join(out) + b"421 4.4.2 idle too long\r\n")
+                self.transport.close()
+                return
+            elif verb == b"RCPT":
+                out.append(self.rcpt_reply + b"\r\n")
+            elif verb == b"DATA":
+                if self.silent_after_data:
+                    break
+                self.in_data = True
+                self.buffer = b"\r\n" + self.buffer
+                out.append(b"354 go ahead\r\n")
+            else:
+                out.append(b"250 OK\r\n")
+        if out and not self.transport.is_closing():
+            self.transport.write(b"".join(out))
+
+
+@pytest.fixture
+async def scripted() -> AsyncIterator[tuple[int, type[ScriptedServer]]]:
+    class Server(ScriptedServer):
+        connections: list[ScriptedServer] = []
+        accepted: list[bytes] = []
+
+    server = await asyncio.get_running_loop().create_server(Server, "127.0.0.1", 0)
+    yield server.sockets[0].getsockname()[1], Server
+    server.close()
+
+
+async def test_a_forwarding_recipient_251_is_accepted(scripted: tuple[int, type[ScriptedServer]]):
+    port, server = scripted
+    server.rcpt_reply = b"251 2.1.5 user not local; will forward"
+    client = await connected(port)
+    replies = await send_pipelined(client, [(SENDER, "x@example.org", message(1))], timeout=5)
+    assert [r.code for r in replies] == [250]
+    assert len(server.accepted) == 1
+    client.close()
+
+
+async def test_a_421_at_the_first_command_of_an_idle_connection_replaces_it(
+    scripted: tuple[int, type[ScriptedServer]],
+):
+    port, server = scripted
+    mailer = SmtpMailer(Settings(smtp_host="127.0.0.1", smtp_port=port, smtp_connections=1))
+    try:
+        first = await mailer.send_many([Envelope(SENDER, "a@x.org", message(1))])
+        assert [r.ok for r in first] == [True]
+        server.hang_up_at_next_mail = True  # the server timed the idle connection out
+        results = await mailer.send_many(
+            [Envelope(SENDER, f"{n}@x.org", message(n)) for n in (2, 3)]
+        )
+        assert [r.ok for r in results] == [True, True]
+        assert len(server.accepted) == 3
+        assert len(server.connections) == 2  # replaced once
+    finally:
+        await mailer.close()
+
+
+async def test_a_server_that_stops_answering_times_out_and_is_closed(
+    scripted: tuple[int, type[ScriptedServer]],
+):
+    port, server = scripted
+    server.silent_after_data = True
+    client = await connected(port)
+    with pytest.raises(ConnectionLost) as lost:
+        await send_pipelined(client, [(SENDER, "x@example.org", message(1))], timeout=0.3)
+    assert lost.value.results == []
+    assert not client.is_connected
+    assert server.accepted == []
+
+
+async def test_a_cancelled_run_closes_the_connection(scripted: tuple[int, type[ScriptedServer]]):
+    port, server = scripted
+    server.silent_after_data = True
+    client = await connected(port)
+    run = asyncio.create_task(
+        send_pipelined(client, [(SENDER, "x@example.org", message(1))], timeout=30)
+    )
+    await asyncio.sleep(0.2)
+    run.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await run
+    await asyncio.sleep(0)
+    assert not client.is_connected  # replies may still be on their way: never reused

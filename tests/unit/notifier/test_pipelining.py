@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import aiosmtplib
 import pytest
 from hypothesis import given
@@ -68,3 +70,39 @@ async def test_a_malformed_reply_or_a_lost_connection_ends_the_wait():
 async def test_no_reply_in_time_is_a_timeout():
     with pytest.raises(aiosmtplib.SMTPReadTimeoutError):
         await _Replies().next(0.05)
+
+
+async def test_nothing_after_a_malformed_line_is_read():
+    replies = _Replies()
+    replies.data_received(b"250 OK\r\nXYZ\r\n")
+    replies.data_received(b"354 go ahead\r\n")  # would be out of step: dropped
+    assert await replies.next(1) == Reply(250, "OK")
+    with pytest.raises(aiosmtplib.SMTPResponseException):
+        await replies.next(1)
+
+
+async def test_a_421_is_the_server_closing_and_does_not_count_as_an_answer():
+    replies = _Replies()
+    replies.data_received(b"421 4.4.2 idle too long\r\n250 late\r\n")
+    with pytest.raises(aiosmtplib.SMTPServerDisconnected):
+        await replies.next(1)
+    assert not replies.answered
+    assert replies.lost
+
+
+async def test_the_timeout_covers_a_whole_reply_however_slowly_it_comes():
+    replies = _Replies()
+    loop = asyncio.get_running_loop()
+    for n in range(1, 20):  # a byte every 20 ms: never a whole reply
+        loop.call_later(0.02 * n, replies.data_received, b"2")
+    started = loop.time()
+    with pytest.raises(aiosmtplib.SMTPReadTimeoutError):
+        await replies.next(0.1)
+    assert loop.time() - started < 0.3
+
+
+async def test_a_reply_too_long_ends_the_wait():
+    replies = _Replies()
+    replies.data_received(b"250-" + b"x" * 70_000)
+    with pytest.raises(aiosmtplib.SMTPResponseException):
+        await replies.next(1)

@@ -111,6 +111,14 @@ class _Replies(asyncio.Protocol):
     async def next(self, timeout: float) -> Reply:
         """The next reply, within `timeout` seconds however the server dribbles it out. A
         421 is raised as the connection closing."""
+        if not self._replies:  # (replies that came together are taken without a timer)
+            await self._arrival(timeout)
+        reply = self._replies.popleft()
+        if reply.code == CLOSING:
+            raise aiosmtplib.SMTPServerDisconnected(f"the server is closing: {reply.text}")
+        return reply
+
+    async def _arrival(self, timeout: float) -> None:
         try:
             async with asyncio.timeout(timeout):
                 while not self._replies:
@@ -120,10 +128,6 @@ class _Replies(asyncio.Protocol):
                     await self._waiter
         except TimeoutError:
             raise aiosmtplib.SMTPReadTimeoutError("no reply from the SMTP server") from None
-        reply = self._replies.popleft()
-        if reply.code == CLOSING:
-            raise aiosmtplib.SMTPServerDisconnected(f"the server is closing: {reply.text}")
-        return reply
 
 
 def can_pipeline(client: aiosmtplib.SMTP, sender: str, recipient: str, message: bytes) -> bool:

@@ -42,7 +42,7 @@ def _classify(exc: Exception) -> SendResult:
 
 
 def _from_reply(reply: Reply) -> SendResult:
-    if reply.code == 250:
+    if reply.positive:
         return SendResult(True)
     return SendResult(False, f"SMTP {reply.code}", 500 <= reply.code < 600)
 

@@ -1,8 +1,9 @@
 """A minimal SMTP server that accepts every message and keeps nothing, so that the
 benchmark measures the pipeline rather than its mail server (in production the mail server
 is another machine; the flow tests use a real aiosmtpd). Speaks just enough of RFC 5321:
-EHLO/HELO, MAIL, RCPT, DATA (dot-terminated), RSET, NOOP, QUIT, and PIPELINING (RFC 2920)
-as production mail servers do: the replies to what one read brought go out in one write.
+EHLO/HELO, MAIL, RCPT, DATA (dot-terminated), BDAT (CHUNKING, RFC 3030), RSET, NOOP, QUIT,
+and PIPELINING (RFC 2920) as production mail servers such as Postfix and Exchange do: the
+replies to what one read brought go out in one write.
 
 Usage: smtp_sink.py PORT   (prints the number of messages accepted when stopped)"""
 
@@ -20,6 +21,7 @@ class SinkProtocol(asyncio.Protocol):
         self.transport: asyncio.Transport = transport  # type: ignore[assignment]
         self.buffer = b""
         self.in_data = False
+        self.chunk_left = 0  # bytes of a BDAT chunk still to come
         self.transport.write(b"220 sink ESMTP\r\n")
 
     def data_received(self, data: bytes) -> None:
@@ -32,6 +34,14 @@ class SinkProtocol(asyncio.Protocol):
     def _serve(self, replies: list[bytes]) -> None:
         global accepted
         while True:
+            if self.chunk_left:
+                if len(self.buffer) < self.chunk_left:
+                    return
+                self.buffer = self.buffer[self.chunk_left :]
+                self.chunk_left = 0
+                accepted += 1
+                replies.append(b"250 OK\r\n")
+                continue
             if self.in_data:
                 end = self.buffer.find(b"\r\n.\r\n")
                 if end < 0:
@@ -48,12 +58,18 @@ class SinkProtocol(asyncio.Protocol):
             verb = line[:4].upper()
             if verb == b"EHLO":
                 replies.append(
-                    b"250-sink\r\n250-8BITMIME\r\n250-PIPELINING\r\n250 SIZE 10240000\r\n"
+                    b"250-sink\r\n250-8BITMIME\r\n250-PIPELINING\r\n250-CHUNKING\r\n"
+                    b"250 SIZE 10240000\r\n"
                 )
             elif verb == b"DATA":
                 self.in_data = True
                 self.buffer = b"\r\n" + self.buffer  # so that an empty body still ends
                 replies.append(b"354 End data with <CR><LF>.<CR><LF>\r\n")
+            elif verb == b"BDAT":  # BDAT size [LAST]: one chunk per message (no partial ones)
+                self.chunk_left = int(line.split()[1])
+                if not self.chunk_left:
+                    accepted += 1
+                    replies.append(b"250 OK\r\n")
             elif verb == b"QUIT":
                 self.transport.write(b"".join(replies) + b"221 Bye\r\n")
                 replies.clear()

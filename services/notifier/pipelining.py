@@ -6,6 +6,9 @@ than the rest of sending. With PIPELINING a message costs one: the content of on
 in the same write as the MAIL, RCPT and DATA of the next (RFC 2920 section 3.1 allows the
 content to open a group), and the four replies come back together.
 
+Where the server also offers CHUNKING (RFC 3030), a whole run goes out in one write: each
+message is one BDAT chunk, and no 354 has to be awaited.
+
 aiosmtplib keeps the connection (EHLO, STARTTLS, AUTH, QUIT); for a run of messages its
 transport is lent to `_Replies`, which reads several replies per read, and given back after.
 Only plain envelopes are pipelined: ASCII addresses and a 7-bit message, as the notifier
@@ -139,13 +142,27 @@ def can_pipeline(client: aiosmtplib.SMTP, sender: str, recipient: str, message: 
     )
 
 
+def _crlf(message: bytes) -> bytes:
+    body = message.replace(b"\r\n", b"\n").replace(b"\r", b"\n").replace(b"\n", b"\r\n")
+    return body if body.endswith(b"\r\n") else body + b"\r\n"
+
+
 def content(message: bytes) -> bytes:
     """The message as DATA content: CRLF line ends, leading dots doubled (RFC 5321 section
     4.5.2), and the terminating line."""
-    body = message.replace(b"\r\n", b"\n").replace(b"\r", b"\n").replace(b"\n", b"\r\n")
-    if not body.endswith(b"\r\n"):
-        body += b"\r\n"
-    return _LEADING_DOT.sub(b"..", body) + b".\r\n"
+    return _LEADING_DOT.sub(b"..", _crlf(message)) + b".\r\n"
+
+
+def chunk(sender: str, recipient: str, message: bytes) -> bytes:
+    """One whole transaction for a server with CHUNKING (RFC 3030): RSET (so that a refused
+    transaction before it cannot leave state behind), MAIL, RCPT and the message as one
+    last BDAT chunk, which needs no dot-stuffing and no 354 to wait for."""
+    body = _crlf(message)
+    return (
+        f"RSET\r\nMAIL FROM:<{sender}>\r\nRCPT TO:<{recipient}>\r\n"
+        f"BDAT {len(body)} LAST\r\n".encode()
+        + body
+    )
 
 
 async def send_pipelined(
@@ -169,7 +186,8 @@ async def send_pipelined(
     transport.set_protocol(replies)
     results: list[Reply] = []
     try:
-        await _exchange(transport, replies, messages, results, timeout)
+        exchange = _exchange_chunked if client.supports_extension("chunking") else _exchange
+        await exchange(transport, replies, messages, results, timeout)
         if replies.lost:  # out of step after the last reply we needed: not reusable
             raise ConnectionLost(results, replies.answered)
     except (aiosmtplib.SMTPException, OSError) as exc:
@@ -230,3 +248,23 @@ async def _exchange(
         else:
             results.append(refusal or data)
             reset = True
+
+
+async def _exchange_chunked(
+    transport: asyncio.Transport,
+    replies: _Replies,
+    messages: Sequence[tuple[str, str, bytes]],
+    results: list[Reply],
+    timeout: float,
+) -> None:
+    """With CHUNKING no reply has to be awaited before the next command (RFC 3030 and RFC
+    2920 section 3.1: BDAT may appear anywhere in a group), so every transaction goes out in
+    one write and the replies are read after. A server that refuses a transaction still
+    reads and drops its chunk, so the replies stay in step."""
+    transport.write(b"".join(chunk(*m) for m in messages))
+    for _ in messages:
+        _rset, mail, rcpt, bdat = [await replies.next(timeout) for _ in range(4)]
+        results.append(next((r for r in (mail, rcpt) if not r.positive), bdat))
+    if results and not results[-1].positive:  # leave no transaction open for aiosmtplib
+        transport.write(b"RSET\r\n")
+        await replies.next(timeout)

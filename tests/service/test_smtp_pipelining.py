@@ -248,6 +248,7 @@ class ScriptedServer(asyncio.Protocol):
     rcpt_reply = b"250 OK"
     hang_up_at_next_mail = False
     silent_after_data = False
+    chunking = False  # offer CHUNKING (RFC 3030): BDAT
     connections: list[ScriptedServer]
     accepted: list[bytes]
 
@@ -255,6 +256,9 @@ class ScriptedServer(asyncio.Protocol):
         self.transport: asyncio.Transport = transport  # type: ignore[assignment]
         self.buffer = b""
         self.in_data = False
+        self.chunk_left = 0
+        self.chunk = b""
+        self.recipients = 0
         self.connections.append(self)
         self.transport.write(b"220 scripted ESMTP\r\n")
 
@@ -262,6 +266,22 @@ class ScriptedServer(asyncio.Protocol):
         self.buffer += data
         out: list[bytes] = []
         while not self.transport.is_closing():
+            if self.chunk_left:
+                taken = self.buffer[: self.chunk_left]
+                self.buffer, self.chunk_left = (
+                    self.buffer[len(taken) :],
+                    self.chunk_left - len(taken),
+                )
+                self.chunk += taken
+                if self.chunk_left:
+                    break
+                if self.recipients:  # RFC 3030: a chunk with no recipient is read, then refused
+                    self.accepted.append(self.chunk)
+                    out.append(b"250 2.0.0 queued\r\n")
+                else:
+                    out.append(b"554 5.5.1 no valid recipients\r\n")
+                self.chunk, self.recipients = b"", 0
+                continue
             if self.in_data:
                 end = self.buffer.find(b"\r\n.\r\n")
                 if end < 0:
@@ -276,14 +296,25 @@ class ScriptedServer(asyncio.Protocol):
             self.buffer = rest
             verb = line[:4].upper()
             if verb == b"EHLO":
-                out.append(b"250-scripted\r\n250 PIPELINING\r\n")
+                out.append(
+                    b"250-scripted\r\n"
+                    + (b"250-CHUNKING\r\n" if self.chunking else b"")
+                    + b"250 PIPELINING\r\n"
+                )
+            elif verb == b"BDAT":  # BDAT size LAST: one chunk per message in these tests
+                self.chunk_left = int(line.split()[1])
             elif verb == b"MAIL" and type(self).hang_up_at_next_mail:
                 type(self).hang_up_at_next_mail = False
                 self.transport.write(b"".join(out) + b"421 4.4.2 idle too long\r\n")
                 self.transport.close()
                 return
             elif verb == b"RCPT":
-                out.append(self.rcpt_reply + b"\r\n")
+                refused = self.rcpt_reply.startswith(b"5") or line.startswith(b"RCPT TO:<refused")
+                self.recipients += 0 if refused else 1
+                out.append((b"550 5.1.1 no such user" if refused else self.rcpt_reply) + b"\r\n")
+            elif verb in (b"MAIL", b"RSET"):
+                self.recipients = 0
+                out.append(b"250 OK\r\n")
             elif verb == b"DATA":
                 if self.silent_after_data:
                     break
@@ -362,3 +393,43 @@ async def test_a_cancelled_run_closes_the_connection(scripted: tuple[int, type[S
         await run
     await asyncio.sleep(0)
     assert not client.is_connected  # replies may still be on their way: never reused
+
+
+async def test_with_chunking_a_whole_run_goes_out_at_once_and_each_message_gets_its_outcome(
+    scripted: tuple[int, type[ScriptedServer]],
+):
+    port, server = scripted
+    server.chunking = True
+    client = await connected(port)
+    batch = [
+        (SENDER, "one@example.org", message(1)),
+        (SENDER, "refused@example.org", message(2)),
+        (SENDER, "two@example.org", message(3)),
+    ]
+    replies = await send_pipelined(client, batch, timeout=5)
+    assert [r.code for r in replies] == [250, 550, 250]
+    # no dot-stuffing in a chunk: the bytes arrive as rendered, CRLF line ends
+    assert server.accepted == [message(1), message(3)]
+
+    # a refusal as the last message leaves no transaction open: aiosmtplib's own path works
+    [last] = await send_pipelined(client, [(SENDER, "refused@x.org", message(4))], timeout=5)
+    assert last.code == 550
+    await client.sendmail(SENDER, ["three@example.org"], message(5))
+    assert len(server.accepted) == 3
+    assert len(server.connections) == 1
+    client.close()
+
+
+async def test_the_mailer_sends_chunked_when_offered(scripted: tuple[int, type[ScriptedServer]]):
+    port, server = scripted
+    server.chunking = True
+    mailer = SmtpMailer(Settings(smtp_host="127.0.0.1", smtp_port=port, smtp_connections=2))
+    try:
+        batch = [Envelope(SENDER, f"p{i}@example.org", message(i)) for i in range(20)]
+        batch[7] = Envelope(SENDER, "refused@example.org", message(7))
+        results = await mailer.send_many(batch)
+        assert [r.ok for r in results] == [i != 7 for i in range(20)]
+        assert results[7].permanent
+        assert sorted(server.accepted) == sorted(message(i) for i in range(20) if i != 7)
+    finally:
+        await mailer.close()

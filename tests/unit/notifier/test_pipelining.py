@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from services.notifier.pipelining import Reply, _Replies, content
+from services.notifier.pipelining import Reply, _Replies, chunk, content
 
 
 def unstuff(data: bytes) -> bytes:
@@ -106,3 +106,15 @@ async def test_a_reply_too_long_ends_the_wait():
     replies.data_received(b"250-" + b"x" * 70_000)
     with pytest.raises(aiosmtplib.SMTPResponseException):
         await replies.next(1)
+
+
+def test_a_chunk_is_the_whole_transaction_with_the_exact_size():
+    data = chunk("billing@example.org", "pat@example.org", b"Subject: x\n\n.dot stays\n")
+    head, _, body = data.partition(b"LAST\r\n")
+    assert head.split(b"\r\n")[:3] == [
+        b"RSET",
+        b"MAIL FROM:<billing@example.org>",
+        b"RCPT TO:<pat@example.org>",
+    ]
+    assert body == b"Subject: x\r\n\r\n.dot stays\r\n"  # CRLF, and no dot-stuffing in BDAT
+    assert head.endswith(f"BDAT {len(body)} ".encode())

@@ -8,6 +8,7 @@ import os
 import threading
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from email import message_from_bytes
 from email.message import Message
 from pathlib import Path
@@ -101,14 +102,23 @@ class Mailbox:
             return list(self.messages)
 
 
+@contextmanager
+def serving_mail(handler: object) -> Iterator[Controller]:
+    """A real SMTP server (aiosmtpd) on a free local port, whose `handler` gets each message;
+    stopped on leaving."""
+    controller = Controller(handler, hostname="127.0.0.1", port=stack.free_port())
+    controller.start()
+    try:
+        yield controller
+    finally:
+        controller.stop()
+
+
 @pytest.fixture
 def smtp_server() -> Iterator[tuple[str, int, Mailbox]]:
     box = Mailbox()
-    port = stack.free_port()
-    controller = Controller(box, hostname="127.0.0.1", port=port)
-    controller.start()
-    yield "127.0.0.1", port, box
-    controller.stop()
+    with serving_mail(box) as controller:
+        yield "127.0.0.1", controller.port, box
 
 
 async def eventually(check, timeout: float = 60.0, interval: float = 0.25):  # noqa: ANN001, ANN201

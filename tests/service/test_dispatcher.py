@@ -12,7 +12,6 @@ from uuid import uuid4
 
 import asyncpg
 import pytest
-from aiosmtpd.controller import Controller
 
 from medbill.stack import free_port
 from schemas.notifications import NotificationFailed, NotificationSent
@@ -22,7 +21,7 @@ from services.common.settings import Settings
 from services.notifier import repository
 from services.notifier.domain import OutgoingEmail, review_request_email, statement_email
 from services.notifier.main import build
-from tests.conftest import Mailbox, eventually, read_topics
+from tests.conftest import Mailbox, eventually, read_topics, serving_mail
 from tests.unit.notifier.factories import (
     PATIENT_EMAIL,
     review_requested_data,
@@ -107,11 +106,8 @@ SMTP_MODES = pytest.mark.parametrize(
 @pytest.fixture
 def mail_server(pipelining: bool) -> Iterator[tuple[int, Mailbox]]:
     box = Mailbox(pipelining=pipelining)
-    port = free_port()
-    controller = Controller(box, hostname="127.0.0.1", port=port)
-    controller.start()
-    yield port, box
-    controller.stop()
+    with serving_mail(box) as controller:
+        yield controller.port, box
 
 
 @SMTP_MODES
@@ -225,11 +221,8 @@ class RefusingMailbox(Mailbox):
 @pytest.fixture
 def refusing_smtp_server(pipelining: bool) -> Iterator[tuple[int, RefusingMailbox]]:
     box = RefusingMailbox(pipelining=pipelining)
-    port = free_port()
-    controller = Controller(box, hostname="127.0.0.1", port=port)
-    controller.start()
-    yield port, box
-    controller.stop()
+    with serving_mail(box) as controller:
+        yield controller.port, box
 
 
 @SMTP_MODES

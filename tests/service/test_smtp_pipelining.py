@@ -12,11 +12,10 @@ import aiosmtplib
 import pytest
 from aiosmtpd.controller import Controller
 
-from medbill.stack import free_port
 from services.common.settings import Settings
 from services.notifier.mailer import Envelope, SmtpMailer
 from services.notifier.pipelining import ConnectionLost, can_pipeline, send_pipelined
-from tests.conftest import Mailbox
+from tests.conftest import Mailbox, serving_mail
 
 SENDER = "billing@example.org"
 
@@ -45,11 +44,8 @@ class PickyMailbox(Mailbox):
 @pytest.fixture
 def picky_server() -> Iterator[tuple[int, PickyMailbox]]:
     box = PickyMailbox()
-    port = free_port()
-    controller = Controller(box, hostname="127.0.0.1", port=port)
-    controller.start()
-    yield port, box
-    controller.stop()
+    with serving_mail(box) as controller:
+        yield controller.port, box
 
 
 def message(n: int, *extra: bytes) -> bytes:
@@ -153,10 +149,8 @@ class HangingUpMailbox(Mailbox):
 @pytest.fixture
 def hanging_up_server() -> Iterator[tuple[Controller, HangingUpMailbox]]:
     box = HangingUpMailbox()
-    controller = Controller(box, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    yield controller, box
-    controller.stop()
+    with serving_mail(box) as controller:
+        yield controller, box
 
 
 def hang_up(controller: Controller, box: HangingUpMailbox) -> None:

@@ -96,6 +96,13 @@ class SmtpMailer:
             raise
         return client
 
+    def _keep(self, client: aiosmtplib.SMTP) -> None:
+        """Back to the idle connections after a run, unless the server closed it."""
+        if client.is_connected:
+            self._idle.append(client)
+        else:
+            client.close()
+
     def _take_idle(self) -> aiosmtplib.SMTP | None:
         while self._idle:
             client = self._idle.pop()
@@ -135,8 +142,7 @@ class SmtpMailer:
             except Exception as exc:
                 results.append(_classify(exc))
             reused = False  # a message went through: the connection is known to be alive
-        if client.is_connected:
-            self._idle.append(client)
+        self._keep(client)
         return results
 
     async def _send_pipelined(
@@ -159,10 +165,7 @@ class SmtpMailer:
             # the Message-ID, so the copy can be recognised
             done = [_from_reply(r) for r in lost.results]
             return done + [LOST] * (len(envelopes) - len(done))
-        if client.is_connected:
-            self._idle.append(client)
-        else:
-            client.close()
+        self._keep(client)
         return [_from_reply(r) for r in replies]
 
 

@@ -39,12 +39,12 @@ sys.path.insert(0, str(ROOT))
 
 from medbill import stack  # noqa: E402
 from medbill.migrate import migrate_all  # noqa: E402
-from medbill.samples import sample_encounters  # noqa: E402
 from medbill.up import LOCAL_BROKER_CONSUMER  # noqa: E402
 from schemas.encounter import EncounterClosed  # noqa: E402
 from services.coder.domain import Coded, code_encounter  # noqa: E402
 from services.common.kafka import create_topics  # noqa: E402
 from services.common.outbox import OutboxMessage  # noqa: E402
+from tests.support.samples import sample_encounters  # noqa: E402
 
 T = TypeVar("T")
 TERMINAL_TOPICS = ["claim.submitted", "statement.issued", "notification.sent"]

@@ -12,7 +12,6 @@ from uuid import UUID
 import pytest
 from pydantic import ValidationError
 
-from medbill.samples import sample_encounter
 from schemas import EVENT_MODELS, Envelope
 from schemas.billing import (
     Adjustment,
@@ -50,6 +49,7 @@ from schemas.notifications import (
     NotificationSentData,
 )
 from schemas.topics import topic_for
+from tests.support.samples import sample_encounter
 from tests.unit.notifier.factories import (
     coded_diagnosis,
     review_requested_data,

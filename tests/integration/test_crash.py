@@ -7,10 +7,10 @@ import asyncio
 import asyncpg
 
 from medbill.migrate import migrate_all
-from medbill.samples import sample_encounters
 from tests.conftest import eventually
 from tests.integration.flows import Expected, one_document_each, publish, read_events, settled
 from tests.pipeline import Pipeline
+from tests.support.samples import sample_encounters
 
 
 async def test_biller_killed_mid_stream_loses_and_duplicates_nothing(

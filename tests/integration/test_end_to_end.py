@@ -7,7 +7,6 @@ import asyncio
 import asyncpg
 
 from medbill.migrate import migrate_all
-from medbill.samples import sample_encounters
 from tests.integration.flows import (
     Expected,
     message_ids,
@@ -17,6 +16,7 @@ from tests.integration.flows import (
     settled,
 )
 from tests.pipeline import Pipeline
+from tests.support.samples import sample_encounters
 
 
 async def test_two_hundred_encounters_flow_through_exactly_once(

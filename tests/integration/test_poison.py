@@ -10,9 +10,9 @@ import asyncpg
 from aiokafka import AIOKafkaProducer
 
 from medbill.migrate import migrate_all
-from medbill.samples import sample_encounters
 from tests.conftest import eventually, read_topics
 from tests.pipeline import Pipeline
+from tests.support.samples import sample_encounters
 
 
 async def test_poison_messages_are_dead_lettered_and_the_partition_moves_on(

@@ -9,12 +9,12 @@ import asyncpg
 
 from medbill.migrate import migrate_all
 from medbill.publishing import send_all
-from medbill.samples import sample_encounter
 from medbill.status import timeline
 from schemas.coding import CodingReviewCompleted, CodingReviewCompletedData
 from services.common.outbox import OutboxMessage
 from tests.conftest import eventually
 from tests.pipeline import Pipeline
+from tests.support.samples import sample_encounter
 
 
 async def test_a_reviewed_chart_is_coded_and_billed(fresh_kafka, database_url, tmp_path):

@@ -1,7 +1,9 @@
-"""The sample encounters (medbill.samples and examples/encounters) are valid and varied."""
+"""The sample encounters (tests/support/samples.py and examples/encounters) are valid and varied."""
 
 from __future__ import annotations
 
+import csv
+import importlib
 import itertools
 import json
 import re
@@ -13,7 +15,8 @@ from pathlib import Path
 import pytest
 import simple_icd_10_cm as cm
 
-from medbill.samples import (
+from schemas.encounter import EncounterClosed, EncounterClosedData
+from tests.support.samples import (
     DIAGNOSIS_CODES,
     KINDS,
     LATERAL_PROCEDURES,
@@ -22,7 +25,6 @@ from medbill.samples import (
     sample_encounter,
     sample_encounters,
 )
-from schemas.encounter import EncounterClosed, EncounterClosedData
 
 EXAMPLES_DIR = Path(__file__).resolve().parents[2] / "examples" / "encounters"
 EXAMPLE_FILES = sorted(EXAMPLES_DIR.glob("*.json"))
@@ -231,8 +233,9 @@ def test_examples_are_varied():
 
 
 def test_clinical_text_shares_no_long_word_with_what_a_patient_email_can_say():
-    """A downstream check flags clinical words (7+ letters) found in patient emails, which can
-    carry names, addresses, payers, facility, provider and the words of the email template."""
+    """No clinical word (7+ letters) of the samples can be mistaken for what a patient email may
+    carry (names, addresses, payers, facility, provider, the words of the email template), so a
+    test that looks for clinical words in the emails finds them only where they leaked."""
     clinical, other = set(), set(EMAIL_WORDS)
 
     def walk(node, key=""):
@@ -311,3 +314,17 @@ def test_sample_encounter_honours_its_arguments(kind):
 def test_unknown_kind_is_refused():
     with pytest.raises(ValueError, match="kind"):
         sample_encounter(0, kind="inpatient")
+
+
+def test_procedures_come_from_the_coders_lexicon():
+    lexicon_file = Path(__file__).resolve().parents[2] / "services/coder/data/procedures.csv"
+    with lexicon_file.open(newline="") as f:
+        lexicon = {row["code"]: row for row in csv.DictReader(f)}
+    for code, (system, _, _, _) in PROCEDURE_LEXICON.items():
+        assert lexicon[code]["code_system"] == system, code
+        assert (lexicon[code]["laterality"] == "yes") == (code in LATERAL_PROCEDURES), code
+
+
+def test_the_generator_is_not_part_of_the_product():
+    with pytest.raises(ModuleNotFoundError):
+        importlib.import_module("medbill.samples")

@@ -1,5 +1,6 @@
 """The wire contract: one pydantic model per event type, all sharing one envelope."""
 
+from .base import STRICT, TOLERANT, Model
 from .billing import (
     ClaimDenied,
     ClaimRejected,
@@ -28,4 +29,10 @@ EVENT_MODELS: tuple[type[Envelope], ...] = (
     NotificationFailed,
 )
 
-__all__ = [m.__name__ for m in EVENT_MODELS] + ["EVENT_MODELS", "Envelope"]
+__all__ = [m.__name__ for m in EVENT_MODELS] + [
+    "EVENT_MODELS",
+    "STRICT",
+    "TOLERANT",
+    "Envelope",
+    "Model",
+]

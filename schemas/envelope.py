@@ -6,15 +6,16 @@ from datetime import UTC, datetime
 from typing import Any, ClassVar, Self
 from uuid import UUID, uuid4
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
+from .base import Model
 from .values import UtcDatetime
 
 
-class Envelope(BaseModel):
-    """Common envelope. Subclasses pin `event_type`, `schema_version` and the `data` model."""
+class Envelope(Model):
+    """Common envelope. Subclasses pin `event_type`, `schema_version` and the `data` model.
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    A tolerant reader (see schemas.base): attributes a newer producer adds are ignored."""
 
     TYPE: ClassVar[str]
     VERSION: ClassVar[int] = 1

@@ -6,13 +6,10 @@ from datetime import date
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
+from .base import Model
 from .values import Money, NonEmptyStr, Npi
-
-
-class Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class Address(Model):
@@ -44,7 +41,7 @@ class Patient(Model):
 
 
 class Provider(Model):
-    npi: Npi = Field(description="National Provider Identifier (10 digits, Luhn check).")
+    npi: Npi = Field(description="National Provider Identifier (10 digits).")
     name: NonEmptyStr = Field(examples=["Jordan Reyes MD"])
     taxonomy: str = Field(
         pattern=r"^[0-9]{3}[0-9A-Z]{6}X$",

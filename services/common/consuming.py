@@ -1,12 +1,24 @@
-"""The consumption policy, in one place: decode a batch, dead-letter what is invalid, apply
-the rest in one transaction with the inbox and outbox, retry what is transient, and isolate a
-message that fails for good so that the partition moves on."""
+"""The consumption policy, in one place. A consumed batch has three possible outcomes:
+
+- **the message is bad** (undecodable, schema-invalid, of an unknown version, or refused by
+  its handler with `Batch.reject`): it is dead-lettered with its bytes and the reason, in the
+  transaction of the rest of the batch, and the partition moves on;
+- **the business says no**: not a failure at all; the domain returns a refusal and the
+  handler emits the event the contract has for it (`claim.rejected`, ...);
+- **our code or our infrastructure is broken** (any exception a handler or the database
+  raises): nothing is committed, nothing is dead-lettered; the batch is retried with backoff
+  (FailurePolicy). A transient failure is retried until it passes; any other halts the
+  consumer after `max_attempts`: it stops taking messages, logs one line, and reports itself
+  unhealthy, so that fixing the code and restarting applies every message once.
+
+Offsets are committed by FastStream only after `process` returns, i.e. after the commit."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 import time
+import traceback
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
@@ -16,22 +28,23 @@ import asyncpg
 from pydantic import ValidationError
 
 from schemas.envelope import Envelope
+from schemas.versions import Reader, UnreadableEvent, reader_for
 
-from .db import retry_transient
-from .deadletter import (
-    DeadLetter,
-    RawRecord,
-    describe_error,
-    describe_validation_error,
-    record_dead_letters,
-)
+from .deadletter import DeadLetter, RawRecord, describe_validation_error, record_dead_letters
 from .errors import is_transient
+from .health import ConsumerHealth
+from .inbox import claim_new, forget
 from .logs import log_fields
-from .outbox import OutboxMessage, claim_new, enqueue
+from .outbox import OutboxMessage, enqueue
+from .retry import FailurePolicy, pause
 
 log = logging.getLogger(__name__)
 E = TypeVar("E", bound=Envelope)
 R = TypeVar("R")
+
+
+class ConsumerHalted(RuntimeError):
+    """The failure policy gave up on a batch: the consumer takes no more messages."""
 
 
 @dataclass
@@ -61,44 +74,50 @@ class Batch(Generic[E]):
         return message
 
     def reject(self, event: E, reason: str) -> None:
-        """Dead-letter this event (a domain rule cannot be applied to it) and move on."""
+        """This message is bad (it cannot be applied as sent): dead-letter it and move on.
+        Not for business refusals (those are events) nor for failures of our own."""
         self.rejected[event.event_id] = reason
 
     def map(self, decide: Callable[[E], R]) -> Iterator[tuple[E, R]]:
-        """Apply a pure domain function to each event; an event it raises on is rejected."""
+        """Transitional, for handlers not yet rewritten: no longer catches anything."""
         for event in self.events:
-            try:
-                yield event, decide(event)
-            except Exception as exc:
-                self.reject(event, describe_error(exc))
-                # no traceback: exception texts can quote patient data
-                log.error(
-                    "domain failure",
-                    extra=log_fields(event_id=str(event.event_id), error=type(exc).__name__),
-                )
+            yield event, decide(event)
 
 
 Handler = Callable[[asyncpg.Connection, Batch[E]], Awaitable[None]]
-AfterCommit = Callable[[list[tuple[int, OutboxMessage]]], None]
-"""Called with the outbox rows (id, message) a batch committed."""
+AfterCommit = Callable[[], None]
 
 
 def decode(
-    model: type[E], records: Sequence[RawRecord]
+    reader: Reader[E], records: Sequence[RawRecord]
 ) -> tuple[list[tuple[RawRecord, E]], list[DeadLetter]]:
+    """Parse each record with its version's model; what cannot be read becomes a dead
+    letter whose reason names the problem, never the values."""
     parsed: list[tuple[RawRecord, E]] = []
     dead: list[DeadLetter] = []
     for record in records:
         try:
-            parsed.append((record, model.model_validate_json(record.value)))
+            parsed.append((record, reader.read(record.value)))
+        except UnreadableEvent as exc:
+            dead.append(DeadLetter(record, f"unreadable: {exc}"))
         except ValidationError as exc:
             reason = (
                 "unparseable: not a JSON event"
-                if any(e["type"] == "json_invalid" for e in exc.errors())
+                if any(e["type"] in {"json_invalid", "json_type"} for e in exc.errors())
                 else describe_validation_error(exc)
             )
             dead.append(DeadLetter(record, reason))
     return parsed, dead
+
+
+def where(exc: BaseException) -> str:
+    """The error class and the code location it came from, never its message (exception
+    texts can quote patient data)."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    if not frames:
+        return type(exc).__name__
+    last = frames[-1]
+    return f"{type(exc).__name__} at {last.filename.rsplit('/', 2)[-1]}:{last.lineno} ({last.name})"
 
 
 class BatchProcessor(Generic[E]):
@@ -114,21 +133,26 @@ class BatchProcessor(Generic[E]):
         pool: Callable[[], asyncpg.Pool],
         after_commit: AfterCommit,
         stop: asyncio.Event,
+        policy: FailurePolicy | None = None,
+        health: ConsumerHealth | None = None,
     ) -> None:
         self.service = service
         self.consumer = consumer
-        self.model = model
+        self.reader = reader_for(model)
         self.handler = handler
         self._pool = pool
         self._after_commit = after_commit
         self._stop = stop
+        self.policy = policy or FailurePolicy()
+        self.health = health or ConsumerHealth(consumer)
 
     async def process(self, records: Sequence[RawRecord]) -> None:
+        if self.health.state == "halted":
+            await self._hold()
         started = time.perf_counter()
-        parsed, dead = decode(self.model, records)
-        self._written: list[tuple[int, OutboxMessage]] = []
-        await self._commit(parsed, dead)
-        self._after_commit(self._written)
+        parsed, dead = decode(self.reader, records)
+        await self._apply_with_retries(parsed, dead)
+        self._after_commit()
         if log.isEnabledFor(logging.DEBUG):
             log.debug(
                 "batch applied",
@@ -139,32 +163,45 @@ class BatchProcessor(Generic[E]):
                 ),
             )
 
-    async def _commit(self, parsed: list[tuple[RawRecord, E]], dead: list[DeadLetter]) -> None:
-        try:
-            await retry_transient(
-                lambda: self._apply(parsed, dead), what=self.consumer, stop=self._stop
-            )
-        except Exception as exc:
-            if is_transient(exc):
-                raise  # shutting down: nothing committed, the batch is delivered again
-            if len(parsed) + len(dead) > 1:
+    async def _apply_with_retries(
+        self, parsed: list[tuple[RawRecord, E]], dead: list[DeadLetter]
+    ) -> None:
+        delays = self.policy.backoff.delays()
+        while True:
+            try:
+                await self._apply(parsed, dead)
+            except Exception as exc:
+                if self._stop.is_set():
+                    raise  # shutting down: nothing committed, the batch is delivered again
+                transient = is_transient(exc)
+                attempts = self.health.failures + 1
+                gave_up = attempts >= self.policy.max_attempts
+                self.health.failed(where(exc), unhealthy=gave_up)
+                if gave_up and not transient:
+                    self.health.halted()
+                    log.error(
+                        "consumer halted: a batch failed %d times with an error that is not"
+                        " transient; nothing was committed or dead-lettered; fix the cause and"
+                        " restart the service",
+                        attempts,
+                        extra=log_fields(consumer=self.consumer, error=self.health.detail),
+                    )
+                    await self._hold()
                 log.warning(
-                    "batch failed; applying its messages one by one",
-                    extra=log_fields(consumer=self.consumer, error=type(exc).__name__),
+                    "batch failed; retrying",
+                    extra=log_fields(
+                        consumer=self.consumer, attempt=attempts, error=self.health.detail
+                    ),
                 )
-                for letter in dead:  # one by one too: the same batch again would recurse
-                    await self._commit([], [letter])
-                for item in parsed:
-                    await self._commit([item], [])
-            elif parsed:
-                record, event = parsed[0]
-                log.error(
-                    "message failed for good; dead-lettered",
-                    extra=log_fields(consumer=self.consumer, event_id=str(event.event_id)),
-                )
-                await self._commit([], [DeadLetter(record, describe_error(exc))])
+                await pause(next(delays), self._stop)
             else:
-                raise
+                self.health.applied()
+                return
+
+    async def _hold(self) -> None:
+        """Take no more messages until shutdown; then give the batch back uncommitted."""
+        await self._stop.wait()
+        raise ConsumerHalted(f"{self.consumer} halted: {self.health.detail}")
 
     async def _apply(self, parsed: list[tuple[RawRecord, E]], dead: list[DeadLetter]) -> None:
         unique: dict[UUID, tuple[RawRecord, E]] = {}
@@ -177,22 +214,16 @@ class BatchProcessor(Generic[E]):
                 await self.handler(conn, batch)
             letters = list(dead)
             if batch.rejected:
-                # not marked processed: a replay from the dead-letter topic is applied afresh
-                await conn.execute(
-                    "DELETE FROM inbox WHERE consumer = $1 AND event_id = ANY($2::uuid[])",
-                    self.consumer,
-                    list(batch.rejected),
-                )
+                await forget(conn, self.consumer, batch.rejected)
                 letters += [
                     DeadLetter(record, batch.rejected[event.event_id])
                     for record, event in batch.items
                     if event.event_id in batch.rejected
                 ]
-            outgoing = batch.emitted + await record_dead_letters(conn, self.service, letters)
-            written = await enqueue(conn, outgoing)
-        self._written += written  # committed (a split batch commits in several parts)
-        if dead or batch.rejected:
+            await enqueue(
+                conn, batch.emitted + await record_dead_letters(conn, self.service, letters)
+            )
+        if letters:
             log.warning(
-                "dead-lettered",
-                extra=log_fields(consumer=self.consumer, count=len(dead) + len(batch.rejected)),
+                "dead-lettered", extra=log_fields(consumer=self.consumer, count=len(letters))
             )

@@ -1,20 +1,12 @@
-"""PostgreSQL pool, one schema per service, and the retry policy for transient failures."""
+"""PostgreSQL pool, one schema per service."""
 
 from __future__ import annotations
 
-import asyncio
-import logging
-import random
-from collections.abc import Awaitable, Callable
-from typing import TypeVar
-
 import asyncpg
 
-from .errors import is_transient
-from .logs import log_fields
+from .retry import retry_transient
 
-log = logging.getLogger(__name__)
-T = TypeVar("T")
+__all__ = ["create_pool", "retry_transient"]  # retry_transient: moved to .retry
 
 
 async def _session_kept(conn: asyncpg.Connection) -> None:
@@ -36,31 +28,3 @@ async def create_pool(dsn: str, schema: str, *, max_size: int = 8) -> asyncpg.Po
         )
 
     return await retry_transient(_connect, what="connect")
-
-
-async def retry_transient(
-    operation: Callable[[], Awaitable[T]],
-    *,
-    what: str,
-    stop: asyncio.Event | None = None,
-    initial_delay: float = 0.1,
-    max_delay: float = 5.0,
-) -> T:
-    """Run `operation`; on a transient failure wait with jittered exponential backoff and try
-    again until it succeeds or `stop` is set (then the last error is raised, so the caller
-    does not commit and the message is delivered again)."""
-    delay = initial_delay
-    attempt = 0
-    while True:
-        try:
-            return await operation()
-        except Exception as exc:
-            if not is_transient(exc) or (stop is not None and stop.is_set()):
-                raise
-            attempt += 1
-            log.warning(
-                "transient failure, retrying",
-                extra=log_fields(what=what, attempt=attempt, error=type(exc).__name__),
-            )
-            await asyncio.sleep(delay * (0.5 + random.random()))
-            delay = min(delay * 2, max_delay)

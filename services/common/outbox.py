@@ -1,9 +1,10 @@
-"""Transactional outbox and inbox: rows written in the same transaction as the effects."""
+"""The transactional outbox: the events a transaction emits, written in that transaction and
+published by the relay after it commits."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from uuid import UUID
 
@@ -67,17 +68,3 @@ async def enqueue(
         columns=("id", *OUTBOX_COLUMNS),
     )
     return list(zip(ids, messages, strict=True))
-
-
-async def claim_new(
-    conn: asyncpg.Connection, consumer: str, event_ids: Iterable[UUID]
-) -> set[UUID]:
-    """Record the events as processed by `consumer`; return those seen for the first time.
-    Runs inside the caller's transaction, so a rollback forgets them again."""
-    rows = await conn.fetch(
-        "INSERT INTO inbox (consumer, event_id) SELECT $1, unnest($2::uuid[])"
-        " ON CONFLICT DO NOTHING RETURNING event_id",
-        consumer,
-        list(event_ids),
-    )
-    return {r["event_id"] for r in rows}

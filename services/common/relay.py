@@ -1,15 +1,17 @@
 """The outbox relay: publishes committed outbox rows in id order and deletes them.
 
-Two paths, one task (so they never publish out of turn):
-- fresh: right after a consumer's commit it hands over the messages it wrote, with their
-  row ids; the relay locks those rows (ids only), publishes the messages from memory and
-  deletes the rows. Reading the events back from PostgreSQL was a good part of the relay's
-  cost.
-- poll: whatever is left in the table (a crash, a failed publish, another process's rows) is
-  read, published in id order and deleted. Any failure of the fresh path falls back to it.
+One path: take the oldest rows, publish them, wait for the broker's acks, delete them in the
+same transaction. A failed publish rolls the delete back, and the next pass starts again from
+the oldest row, so a row never goes out before an older one it follows (per key order holds
+under publish failures). Two rules keep that true:
 
-At-least-once: a crash between publishing and deleting publishes a row again, and the
-consumers' inbox drops the duplicate. Replicas share the work with SKIP LOCKED."""
+- within a pass, the rows of one partition go out batch after batch, each only once the one
+  before it was acknowledged, and a failure stops the pass before anything newer is sent;
+- one relay per schema publishes at a time (a transaction-scoped advisory lock), so replicas
+  never publish newer rows of a key while another replica still holds older ones.
+
+At-least-once: a crash, or a failure after some batches were acknowledged, publishes rows
+again; the consumers' inbox drops the duplicates."""
 
 from __future__ import annotations
 
@@ -17,32 +19,23 @@ import asyncio
 import contextlib
 import json
 import logging
-from collections import deque
-from collections.abc import Sequence
+from collections import defaultdict
 
 import asyncpg
 from aiokafka import AIOKafkaProducer
 from aiokafka.partitioner import DefaultPartitioner
-from aiokafka.producer.message_accumulator import BatchBuilder
 
-from .db import retry_transient
 from .logs import log_fields
-from .outbox import OutboxMessage
+from .retry import Backoff, pause
 
 log = logging.getLogger(__name__)
 
-# Rows are deleted in the transaction that publishes them: a failed publish rolls the
-# delete back. SKIP LOCKED lets replicas' relays share the table without sending a row twice.
+ONE_RELAY_AT_A_TIME = "SELECT pg_try_advisory_xact_lock(hashtext(current_schema() || '.relay'))"
 TAKE_OLDEST = """
-DELETE FROM outbox WHERE id IN (
-    SELECT id FROM outbox ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED
-) RETURNING id, topic, key, value, headers
+DELETE FROM outbox WHERE id IN (SELECT id FROM outbox ORDER BY id LIMIT $1)
+RETURNING id, topic, key, value, headers
 """
-TAKE_THESE = """
-DELETE FROM outbox WHERE id IN (
-    SELECT id FROM outbox WHERE id = ANY($1::bigint[]) FOR UPDATE SKIP LOCKED
-) RETURNING id
-"""
+Row = tuple[str, bytes | None, bytes, list[tuple[str, bytes]]]
 
 
 class Relay:
@@ -62,105 +55,83 @@ class Relay:
         self._stopping = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._partitioner = DefaultPartitioner()
-        self._partition_cache: dict[str, list[int]] = {}
-        self._fresh: deque[Sequence[tuple[int, OutboxMessage]]] = deque()
         self.published = 0
 
     def wake(self) -> None:
-        self._wake.set()
-
-    def submit(self, rows: Sequence[tuple[int, OutboxMessage]]) -> None:
-        """Committed outbox rows (id, message), to publish without reading them back."""
-        if rows:
-            self._fresh.append(rows)
+        """Rows were committed: look at the table now rather than at the next poll."""
         self._wake.set()
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name="outbox-relay")
 
     async def stop(self) -> None:
-        """Publish what is committed, then stop."""
+        """Publish what is committed (trying for a while), then stop."""
         self._stopping.set()
         self._wake.set()
         if self._task:
             await self._task
 
     async def _run(self) -> None:
+        delays = Backoff(0.1, 5.0).delays()
         while True:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self._poll_interval)
             self._wake.clear()
-            handed_over = bool(self._fresh)
             try:
-                while self._fresh:
-                    await self._publish_fresh(self._fresh[0])
-                    self._fresh.popleft()
-                # leftovers are looked for on the poll tick, on a plain wake and at stop; a
-                # wake that brought its rows needs no extra pass over the table
-                if not handed_over or self._stopping.is_set():
-                    while await retry_transient(self._publish_once, what="relay"):
-                        pass
-            except Exception:
-                # the rows are still in the table: the poll path publishes them in id order
-                self._fresh.clear()
-                log.exception("relay pass failed; will retry")
-                await asyncio.sleep(1)
+                while await self.publish_once():
+                    pass
+                delays = Backoff(0.1, 5.0).delays()
+            except Exception as exc:
+                # the rows are still in the table; the next pass starts from the oldest again
+                log.warning(
+                    "relay pass failed; will retry", extra=log_fields(error=type(exc).__name__)
+                )
+                if self._stopping.is_set():
+                    return  # what is left is published by the next start (or a replica)
+                await pause(next(delays), self._stopping)
+                continue
             if self._stopping.is_set():
                 return
 
-    async def _publish_fresh(self, rows: Sequence[tuple[int, OutboxMessage]]) -> None:
+    async def publish_once(self) -> int:
+        """One batch: take the oldest rows, publish and wait for the acks, commit."""
         async with self._pool.acquire() as conn, conn.transaction():
-            taken = {r["id"] for r in await conn.fetch(TAKE_THESE, [i for i, _ in rows])}
-            # a row missing here was published by a poll pass (here or in a replica)
-            await self._send([(m.topic, m.key, m.value, m.headers) for i, m in rows if i in taken])
-        self.published += len(taken)
-
-    async def _publish_once(self) -> int:
-        """One batch of leftovers: take the oldest, publish and wait for the acks, commit."""
-        async with self._pool.acquire() as conn, conn.transaction():
-            # the published events live on in Kafka and in the services' own tables;
-            # deleting is far cheaper for PostgreSQL than rewriting each row as sent
+            if not await conn.fetchval(ONE_RELAY_AT_A_TIME):
+                return 0  # another relay of this schema is publishing
             rows = sorted(await conn.fetch(TAKE_OLDEST, self._batch_size), key=lambda r: r["id"])
             if not rows:
                 return 0
             await self._send(
-                [(r["topic"], r["key"], r["value"], json.loads(r["headers"])) for r in rows]
+                [
+                    (
+                        r["topic"],
+                        r["key"],
+                        r["value"],
+                        [(k, v.encode()) for k, v in json.loads(r["headers"]).items()],
+                    )
+                    for r in rows
+                ]
             )
         self.published += len(rows)
         log.debug("relayed", extra=log_fields(count=len(rows)))
         return len(rows)
 
-    async def _send(self, rows: list[tuple[str, bytes | None, bytes, dict[str, str]]]) -> None:
-        """Publish in per-partition batches (one future per batch, not per message: the
-        difference is most of the relay's CPU) and wait for the broker's acks. Partitions are
+    async def _send(self, rows: list[Row]) -> None:
+        """Publish in per-partition batches, in order; partitions in parallel. Partitions are
         chosen by the producer's default partitioner, as a keyed send would."""
-        open_batches: dict[tuple[str, int], BatchBuilder] = {}
-        acks: list[asyncio.Future[object]] = []
-        for topic, key, value, header_map in rows:
-            partitions = await self._partitions_of(topic)
-            target = (topic, self._partitioner(key, partitions, partitions))
-            headers = [(k, v.encode()) for k, v in header_map.items()]
-            batch = open_batches.get(target)
-            if (
-                batch is None
-                or batch.append(key=key, value=value, timestamp=None, headers=headers) is None
-            ):
-                if batch is not None:  # full: send it, start the next one
-                    acks.append(await self._producer.send_batch(batch, topic, partition=target[1]))
-                batch = open_batches[target] = self._producer.create_batch()
+        by_partition: dict[tuple[str, int], list[Row]] = defaultdict(list)
+        for row in rows:
+            topic, key = row[0], row[1]
+            partitions = sorted(await self._producer.partitions_for(topic))
+            by_partition[(topic, self._partitioner(key, partitions, partitions))].append(row)
+        await asyncio.gather(*(self._send_partition(t, p, r) for (t, p), r in by_partition.items()))
+
+    async def _send_partition(self, topic: str, partition: int, rows: list[Row]) -> None:
+        batch = self._producer.create_batch()
+        for _, key, value, headers in rows:
+            if batch.append(key=key, value=value, timestamp=None, headers=headers) is None:
+                await (await self._producer.send_batch(batch, topic, partition=partition))
+                batch = self._producer.create_batch()
                 if batch.append(key=key, value=value, timestamp=None, headers=headers) is None:
                     raise ValueError(f"a {topic} event is larger than a producer batch")
-        for (topic, partition), batch in open_batches.items():
-            acks.append(await self._producer.send_batch(batch, topic, partition=partition))
-        try:
-            await asyncio.gather(*acks)
-        except Exception:
-            self._partition_cache.clear()
-            raise
-
-    async def _partitions_of(self, topic: str) -> list[int]:
-        partitions = self._partition_cache.get(topic)
-        if partitions is None:
-            partitions = sorted(await self._producer.partitions_for(topic))
-            self._partition_cache[topic] = partitions
-        return partitions
+        await (await self._producer.send_batch(batch, topic, partition=partition))

@@ -1,11 +1,14 @@
-"""A service's process: pool, migrations, relay and broker from the lifespan; SIGTERM stops
-fetching, lets the in-flight batch commit, publishes the outbox and closes."""
+"""A service's process: pool, migrations, relay, health and broker, in that order; SIGTERM
+or SIGINT at any moment stops it: it stops fetching, lets the in-flight batch commit,
+publishes the outbox and closes. Start-up that does not finish (a consumer group that never
+assigns partitions) times out with one clear line and a non-zero exit."""
 
 from __future__ import annotations
 
 import asyncio
-import gc
+import contextlib
 import logging
+import signal
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -21,29 +24,20 @@ from schemas.topics import Topic
 from .consuming import BatchProcessor, Handler
 from .db import create_pool
 from .deadletter import RawRecord
+from .health import ConsumerHealth, HealthReporter
 from .kafka import batch_subscriber, make_broker, make_producer
 from .logs import configure, log_fields
 from .migrations import migrate
-from .outbox import OutboxMessage
 from .relay import Relay
+from .retry import Backoff, FailurePolicy
 from .settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
 E = TypeVar("E", bound=Envelope)
 
 
-def tune_gc() -> None:
-    """Freeze what start-up loaded and run the young-generation collector less often.
-
-    A batch keeps hundreds of freshly parsed events alive at once; with the default
-    threshold (700 allocations) the collector ran dozens of times per batch and kept
-    re-walking them, and its full passes walked the start-up heap (the ICD-10-CM tables
-    alone are ~700k objects). Measured: parsing a batch of encounter.coded events takes
-    about half the CPU with this. Cycles are still collected.
-    """
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(50_000, 20, 100)
+class StartupTimeout(RuntimeError):
+    """The service did not get ready in STARTUP_TIMEOUT_S."""
 
 
 class ServiceRuntime:
@@ -62,8 +56,14 @@ class ServiceRuntime:
         self.stopping = asyncio.Event()
         self._pool: asyncpg.Pool | None = None
         self.relay: Relay | None = None
+        self.health = HealthReporter(lambda: self.pool, self.settings.health_interval_s)
+        self.policy = FailurePolicy(
+            max_attempts=self.settings.consumer_max_attempts,
+            backoff=Backoff(0.1, self.settings.consumer_max_backoff_s),
+        )
         self._workers = extra_workers or []
         self._running_workers: list[Any] = []
+        self._subscribers: list[Any] = []
 
     @property
     def pool(self) -> asyncpg.Pool:
@@ -71,28 +71,34 @@ class ServiceRuntime:
             raise RuntimeError(f"{self.name}: the database pool is not open yet")
         return self._pool
 
-    def relay_submit(self, written: list[tuple[int, OutboxMessage]]) -> None:
-        """Outbox rows a worker committed: the relay publishes them from memory."""
+    def wake(self, *_: object) -> None:
+        """After a commit: the relay and any worker have new rows to look at."""
         if self.relay:
-            self.relay.submit(written)
-
-    def wake(self, written: list[tuple[int, OutboxMessage]] | None = None) -> None:
-        """After a commit: the relay gets the outbox rows written, and any worker has new
-        rows to look at."""
-        self.relay_submit(written or [])
+            self.relay.wake()
         for worker in self._running_workers:
             worker.wake()
 
+    relay_submit = wake  # the name the notifier's dispatcher used; one publish path now
+
     def subscribe(self, topic: Topic, model: type[E], handler: Handler[E], purpose: str) -> None:
         """Register a batch consumer of `topic` whose messages `handler` applies."""
+        consumer = f"{self.name}.{purpose}"
+        subscriber: Any = None
+
+        def held_partitions() -> int:
+            client = getattr(subscriber, "consumer", None)
+            return len(client.assignment()) if client is not None else 0
+
         processor = BatchProcessor(
             service=self.name,
-            consumer=f"{self.name}.{purpose}",
+            consumer=consumer,
             model=model,
             handler=handler,
             pool=lambda: self.pool,
             after_commit=self.wake,
             stop=self.stopping,
+            policy=self.policy,
+            health=self.health.track(ConsumerHealth(consumer, partitions=held_partitions)),
         )
 
         async def consume(records: list[RawRecord]) -> None:
@@ -101,7 +107,8 @@ class ServiceRuntime:
         # The decoder hands over the raw records (a bad one must reach the dead-letter topic
         # with its bytes); the annotation is what the AsyncAPI document shows as the payload.
         consume.__annotations__["records"] = list[model]  # type: ignore[valid-type]
-        batch_subscriber(self.broker, topic, self.name, self.settings)(consume)
+        subscriber = batch_subscriber(self.broker, topic, self.name, self.settings)(consume)
+        self._subscribers.append(subscriber)
 
     def declare_output(self, *topics: Topic) -> None:
         """Document what this service emits (published by the outbox relay)."""
@@ -113,45 +120,109 @@ class ServiceRuntime:
                 description=(topic.event.__doc__ or topic.event.__name__).strip(),
             )
 
+    @property
+    def ready(self) -> bool:
+        """Every consumer holds partitions and applies its batches."""
+        return all(c.healthy for c in self.health.consumers)
+
     @asynccontextmanager
     async def lifespan(self) -> AsyncIterator[None]:
+        """Everything but the broker's consumers: pool, migrations, relay, health, workers."""
         s = self.settings
         self._pool = await create_pool(s.require_database_url(), self.name, max_size=s.db_pool_max)
-        async with self._pool.acquire() as conn:
-            await migrate(conn, self.name, self.migrations_dir)
         producer = make_producer(s)
-        await producer.start()
-        self.relay = Relay(
-            self._pool, producer, batch_size=s.relay_batch, poll_interval=s.relay_poll_ms / 1000
-        )
-        self.relay.start()
-        self._running_workers = [make(self) for make in self._workers]
-        for worker in self._running_workers:
-            await worker.start()
-        log.info("service ready", extra=log_fields(service=self.name))
         try:
+            async with self._pool.acquire() as conn:
+                await migrate(conn, self.name, self.migrations_dir)
+            await producer.start()
+            self.relay = Relay(
+                self._pool, producer, batch_size=s.relay_batch, poll_interval=s.relay_poll_ms / 1000
+            )
+            self.relay.start()
+            self.health.start()
+            self._running_workers = [make(self) for make in self._workers]
+            for worker in self._running_workers:
+                await worker.start()
             yield
         finally:
             self.stopping.set()
             for worker in self._running_workers:
                 await worker.stop()
-            await self.relay.stop()
+            if self.relay:
+                await self.relay.stop()
             await producer.stop()
+            await self.health.stop()
             await self._pool.close()
             log.info("service stopped", extra=log_fields(service=self.name))
 
+    async def run(self) -> int:
+        """Run until SIGTERM/SIGINT; 0 on a clean stop, 1 when start-up timed out."""
+        configure(self.settings.log_level)
+        loop = asyncio.get_running_loop()
+        signalled = asyncio.Event()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, signalled.set)
+        try:
+            async with self.lifespan():
+                try:
+                    await self._start_consuming(signalled)
+                except StartupTimeout as exc:
+                    log.error(str(exc), extra=log_fields(service=self.name))
+                    return 1
+                if not signalled.is_set():
+                    log.info("service ready", extra=log_fields(service=self.name))
+                    await signalled.wait()
+                log.info("stopping", extra=log_fields(service=self.name))
+                self.stopping.set()  # ends retry loops: an in-flight batch gives up uncommitted
+                await self.broker.stop()
+        finally:
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                loop.remove_signal_handler(sig)
+        return 0
+
+    async def _start_consuming(self, signalled: asyncio.Event) -> None:
+        timeout = self.settings.startup_timeout_s
+        deadline = asyncio.get_running_loop().time() + timeout
+        starting = asyncio.ensure_future(self.broker.start())
+        interrupted = asyncio.ensure_future(signalled.wait())
+        try:
+            done, _ = await asyncio.wait(
+                {starting, interrupted}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED
+            )
+            if starting not in done:
+                if signalled.is_set():
+                    return
+                raise StartupTimeout(
+                    f"{self.name} could not start its consumers within {timeout:.0f} s"
+                    f" (broker {self.settings.kafka_bootstrap_servers}); giving up"
+                )
+            starting.result()
+            while not self.ready and not signalled.is_set():
+                if asyncio.get_running_loop().time() > deadline:
+                    waiting = [c.consumer for c in self.health.consumers if not c.healthy]
+                    raise StartupTimeout(
+                        f"{self.name} started, but its consumer group gave it no partitions"
+                        f" within {timeout:.0f} s ({', '.join(waiting)}); giving up"
+                    )
+                await asyncio.sleep(0.1)
+        finally:
+            interrupted.cancel()
+            if not starting.done():
+                starting.cancel()
+                with contextlib.suppress(BaseException):
+                    await starting
+
     def app(self) -> FastStream:
+        """The FastStream application, for `faststream run services.<name>.main:app`
+        (`medbill run` uses `run()`, which adds the start-up timeout)."""
         configure(self.settings.log_level)
         app = FastStream(
             self.broker, lifespan=self._lifespan_fn, logger=logging.getLogger(self.name)
         )
         app.on_shutdown(self._on_shutdown)
-        tune_gc()
         return app
 
     async def _on_shutdown(self) -> None:
-        # before the broker stops: ends transient-retry loops so in-flight batches give up
-        # uncommitted (redelivered later) instead of holding the shutdown
         self.stopping.set()
 
     def _lifespan_fn(self) -> Any:

@@ -30,6 +30,18 @@ class Settings(BaseSettings):
     database_url: str | None = Field(default=None)
     db_pool_max: int = Field(default=8, ge=2)
 
+    consumer_max_attempts: int = Field(
+        default=5,
+        ge=1,
+        description="Failed tries of one batch before the consumer reports itself unhealthy;"
+        " an error that is not transient then halts it until restarted.",
+    )
+    consumer_max_backoff_s: float = Field(default=5.0, gt=0)
+    startup_timeout_s: float = Field(
+        default=60.0, gt=0, description="How long a service may take to get its partitions."
+    )
+    health_interval_s: float = Field(default=2.0, gt=0)
+
     relay_batch: int = Field(default=1_000, ge=1)
     relay_poll_ms: int = Field(default=200, ge=10)
 

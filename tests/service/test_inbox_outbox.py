@@ -1,4 +1,5 @@
-"""Inbox, outbox, dead letters and the batch consumption policy on the real PostgreSQL."""
+"""Inbox, outbox, dead letters and the batch consumption policy (the failure policy, the
+version policy) on the real PostgreSQL."""
 
 from __future__ import annotations
 
@@ -12,9 +13,11 @@ import pytest
 
 from schemas.billing import ClaimRejected, ClaimRejectedData
 from schemas.coding import CodingReviewCompleted
-from services.common.consuming import Batch, BatchProcessor, Handler
+from services.common.consuming import Batch, BatchProcessor, ConsumerHalted, Handler
 from services.common.deadletter import RawRecord
-from services.common.outbox import OutboxMessage, claim_new, enqueue
+from services.common.inbox import claim_new
+from services.common.outbox import OutboxMessage, enqueue
+from services.common.retry import Backoff, FailurePolicy
 from tests.service.records import TOPIC, record_of, review_completed
 
 CONSUMER = "svc.reviews"
@@ -95,11 +98,12 @@ async def apply_reviews(conn: asyncpg.Connection, batch: Batch[CodingReviewCompl
 class Harness:
     """A BatchProcessor on the test schema, and what it left in the database."""
 
-    def __init__(self, pool: asyncpg.Pool, handler: Handler[CodingReviewCompleted]) -> None:
+    def __init__(
+        self, pool: asyncpg.Pool, handler: Handler[CodingReviewCompleted], max_attempts: int = 3
+    ) -> None:
         self.pool = pool
         self.stop = asyncio.Event()
         self.commits = 0
-        self.written: list = []
         self.processor = BatchProcessor(
             service="svc",
             consumer=CONSUMER,
@@ -108,11 +112,11 @@ class Harness:
             pool=lambda: pool,
             after_commit=self._committed,
             stop=self.stop,
+            policy=FailurePolicy(max_attempts=max_attempts, backoff=Backoff(0.01, 0.02)),
         )
 
-    def _committed(self, written: list) -> None:
+    def _committed(self) -> None:
         self.commits += 1
-        self.written += written
 
     async def process(self, records: list[RawRecord]) -> None:
         await self.processor.process(records)
@@ -264,62 +268,96 @@ async def test_poison_records_with_any_header_bytes_are_dead_lettered_and_the_re
     assert json.loads(dlq[0]["headers"])["trace\ufffd"] == "a\ufffdb"
 
 
-async def test_an_event_the_domain_rejects_is_dead_lettered_and_left_out_of_the_inbox(
+async def test_a_message_its_handler_calls_bad_is_dead_lettered_and_left_out_of_the_inbox(
     pool: asyncpg.Pool,
 ):
-    def decide(event: CodingReviewCompleted) -> str:
-        if event.data.encounter_id == "ENC-BOOM":
-            raise ValueError("no rule for this review")
-        return event.data.encounter_id
-
     async def handler(conn: asyncpg.Connection, batch: Batch[CodingReviewCompleted]) -> None:
-        decided = list(batch.map(decide))
+        good = []
+        for event in batch.events:
+            if event.data.encounter_id == "ENC-UNKNOWN":
+                batch.reject(event, "encounter ENC-UNKNOWN is not waiting for review")
+            else:
+                good.append(event)
         await conn.executemany(
             "INSERT INTO effects (event_id, encounter_id) VALUES ($1, $2)",
-            [(event.event_id, encounter_id) for event, encounter_id in decided],
+            [(event.event_id, event.data.encounter_id) for event in good],
         )
-        for event, _ in decided:
+        for event in good:
             batch.emit(rejected_because_reviewed(event))
 
     harness = Harness(pool, handler)
-    events = [review_completed(e) for e in ("ENC-1", "ENC-BOOM", "ENC-3")]
+    events = [review_completed(e) for e in ("ENC-1", "ENC-UNKNOWN", "ENC-3")]
     await harness.process([record_of(e, offset=i) for i, e in enumerate(events)])
 
     assert await harness.effects() == ["ENC-1", "ENC-3"]
     assert len(await harness.emitted()) == 2
+    # not marked applied: a replay from the dead-letter topic is applied afresh
     assert await harness.inbox() == {events[0].event_id, events[2].event_id}
     [letter] = await harness.dead_letters()
     assert letter["kafka_offset"] == 1
     assert letter["value"] == record_of(events[1], offset=1).value
-    assert letter["error"] == "handler error: ValueError: no rule for this review"
+    assert letter["error"] == "encounter ENC-UNKNOWN is not waiting for review"
     [dlq] = await harness.dlq()
     assert dlq["topic"] == f"{TOPIC}.dlq"
-    assert dlq["key"] == b"ENC-BOOM"
+    assert dlq["key"] == b"ENC-UNKNOWN"
 
 
-async def test_a_batch_failing_for_good_is_split_and_only_the_bad_message_dead_lettered(
-    harness: Harness,
+async def test_a_bug_halts_the_consumer_without_dead_letters_or_commits_and_a_restart_applies_once(
+    harness: Harness, pool: asyncpg.Pool
 ):
     events = [review_completed(e) for e in ("ENC-1", "ENC-VIOLATES-CHECK", "ENC-3")]
     records = [record_of(e, offset=i) for i, e in enumerate(events)]
     records.append(record_of(b"[]", offset=3))
 
-    await harness.process(records)
+    running = asyncio.ensure_future(harness.process(records))
+    for _ in range(200):  # three failed attempts, then it holds the batch
+        if harness.processor.health.state == "halted":
+            break
+        await asyncio.sleep(0.02)
+    assert harness.processor.health.state == "halted"
+    assert harness.processor.health.failures == 3
+    assert harness.processor.health.detail.startswith("CheckViolationError")
+    assert not harness.processor.health.healthy
+    assert not running.done()  # takes no more messages: FastStream commits nothing
 
-    assert await harness.effects() == ["ENC-1", "ENC-3"]
-    assert await harness.emitted_causes() == [events[0].event_id, events[2].event_id]
-    assert await harness.inbox() == {events[0].event_id, events[2].event_id}
-    letters = await harness.dead_letters()
-    assert [r["kafka_offset"] for r in letters] == [1, 3]
-    assert letters[0]["error"].startswith("handler error: CheckViolationError")
-    assert letters[1]["error"].startswith("schema-invalid")
-    assert len(await harness.dlq()) == 2
+    harness.stop.set()  # SIGTERM: the batch goes back uncommitted
+    with pytest.raises(ConsumerHalted):
+        await running
+    assert harness.commits == 0
+    assert await harness.effects() == []
+    assert await harness.inbox() == set()
+    assert await harness.dead_letters() == []
+    assert await harness.fetch("SELECT * FROM outbox") == []
 
-    # redelivered after a crash before the offsets were committed: nothing changes
-    await harness.process(records)
-    assert await harness.effects() == ["ENC-1", "ENC-3"]
-    assert len(await harness.dead_letters()) == 2
-    assert len(await harness.dlq()) == 2
+    # the bug fixed (the rule relaxed) and the service restarted: every event applied once
+    async with pool.acquire() as conn:
+        await conn.execute("ALTER TABLE effects DROP CONSTRAINT effects_encounter_id_check")
+    restarted = Harness(pool, apply_reviews)
+    await restarted.process(records)
+    await restarted.process(records)  # and a redelivery changes nothing
+    assert await restarted.effects() == ["ENC-1", "ENC-VIOLATES-CHECK", "ENC-3"]
+    assert await restarted.emitted_causes() == [e.event_id for e in events]
+    # only the record that is not an event at all is dead-lettered
+    assert [r["kafka_offset"] for r in await restarted.dead_letters()] == [3]
+    assert restarted.processor.health.state == "ok"
+
+
+async def test_a_persistent_transient_failure_turns_health_red_until_it_passes(pool: asyncpg.Pool):
+    harness = Harness(pool, failing_first(4, lambda: ConnectionResetError("db away")), 2)
+    states: list[str] = []
+    real_failed = harness.processor.health.failed
+
+    def watch(detail: str, *, unhealthy: bool) -> None:
+        real_failed(detail, unhealthy=unhealthy)
+        states.append(harness.processor.health.state)
+
+    harness.processor.health.failed = watch  # type: ignore[method-assign]
+    await harness.process([record_of(review_completed("ENC-1"), offset=0)])
+
+    assert states == ["ok", "retrying", "retrying", "retrying"]  # never halted: it passes
+    assert harness.processor.health.state == "ok"
+    assert await harness.effects() == ["ENC-1"]
+    assert await harness.dead_letters() == []
 
 
 def failing_first(times: int, error: Callable[[], Exception]) -> Handler[CodingReviewCompleted]:
@@ -365,3 +403,92 @@ async def test_a_transient_failure_while_stopping_commits_nothing(pool: asyncpg.
     harness.stop.clear()
     await harness.process([record_of(event, offset=0)])
     assert await harness.effects() == ["ENC-1"]
+
+
+# --- the version policy ----------------------------------------------------------------------
+
+
+async def test_fields_a_newer_producer_added_are_ignored_and_the_event_applied(harness: Harness):
+    event = review_completed("ENC-NEWER")
+    newer = json.loads(event.model_dump_json())
+    newer["traceparent"] = "00-abc-def-01"
+    newer["data"]["added_later"] = {"nested": [1, 2]}
+    newer["data"]["procedures"] = [{"code": "99213", "modifiers": [], "units": 1, "why": "x"}]
+
+    await harness.process([record_of(json.dumps(newer).encode(), offset=0)])
+
+    assert await harness.effects() == ["ENC-NEWER"]
+    assert await harness.dead_letters() == []
+
+
+async def test_an_unknown_schema_version_is_dead_lettered_with_a_reason_naming_it(
+    harness: Harness,
+):
+    future = json.loads(review_completed("ENC-V99").model_dump_json())
+    future["schema_version"] = 99
+
+    await harness.process([record_of(json.dumps(future).encode(), offset=0)])
+
+    assert await harness.effects() == []
+    [letter] = await harness.dead_letters()
+    assert letter["error"] == (
+        "unreadable: unknown schema_version 99 of coding.review-completed"
+        " (this consumer reads version 1)"
+    )
+    [dlq] = await harness.dlq()
+    assert json.loads(dlq["headers"])["dlq.error"] == letter["error"]
+
+
+async def test_an_older_version_is_read_side_by_side_and_upcast(pool: asyncpg.Pool):
+    from pydantic import BaseModel
+
+    from schemas.coding import CodingReviewCompletedData
+    from schemas.versions import Reader, reader_for, register
+
+    class ReviewV0Data(BaseModel):  # a shape from before: the reviewer was called "coder"
+        encounter_id: str
+        coder: str
+        diagnoses: list[str]
+
+    class ReviewV0(BaseModel):
+        event_id: UUID
+        event_type: str
+        schema_version: int
+        occurred_at: str
+        source: str
+        correlation_id: str
+        data: ReviewV0Data
+
+    def upcast(old: ReviewV0) -> CodingReviewCompleted:
+        return CodingReviewCompleted(
+            event_id=old.event_id,
+            event_type=old.event_type,
+            schema_version=1,
+            occurred_at=old.occurred_at,
+            source=old.source,
+            correlation_id=old.correlation_id,
+            data=CodingReviewCompletedData(
+                encounter_id=old.data.encounter_id,
+                reviewer_id=old.data.coder,
+                diagnoses=old.data.diagnoses,
+            ),
+        )
+
+    current = reader_for(CodingReviewCompleted)
+    register(Reader(CodingReviewCompleted, {0: (ReviewV0, upcast)}))
+    try:
+        harness = Harness(pool, apply_reviews)
+        old = json.loads(review_completed("ENC-OLD").model_dump_json())
+        old["schema_version"] = 0
+        old["data"]["coder"] = old["data"].pop("reviewer_id")
+        await harness.process(
+            [
+                record_of(json.dumps(old).encode(), offset=0),
+                record_of(review_completed("ENC-NEW"), offset=1),
+            ]
+        )
+    finally:
+        register(current)
+
+    assert await harness.effects() == ["ENC-OLD", "ENC-NEW"]
+    assert await harness.dead_letters() == []

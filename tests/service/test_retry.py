@@ -8,8 +8,9 @@ import asyncpg
 import pytest
 
 from medbill.stack import free_port
-from services.common.db import create_pool, retry_transient
+from services.common.db import create_pool
 from services.common.errors import is_transient
+from services.common.retry import retry_transient
 from services.common.settings import Settings
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import random
 from collections.abc import AsyncIterator
 from uuid import uuid4
@@ -191,10 +192,8 @@ class FlakyProducer:
 async def drain(relay: Relay, pool: asyncpg.Pool) -> None:
     """Publish passes until the outbox is empty, failed passes included (no backoff)."""
     while await unsent(pool):
-        try:
+        with contextlib.suppress(KafkaConnectionError, RequestTimedOutError):
             await relay.publish_once()
-        except (KafkaConnectionError, RequestTimedOutError):
-            pass
         await asyncio.sleep(0)
 
 

@@ -12,7 +12,7 @@ from uuid import UUID
 import pytest
 from pydantic import ValidationError
 
-from schemas import EVENT_MODELS, Envelope
+from schemas import EVENT_MODELS, STRICT, Envelope
 from schemas.billing import (
     Adjustment,
     ClaimDenied,
@@ -41,7 +41,7 @@ from schemas.coding import (
     ReviewedProcedure,
 )
 from schemas.encounter import EncounterClosed
-from schemas.export import GENERATED_DIR, all_files, json_schemas
+from medbill.contract import GENERATED_DIR, all_files, json_schemas
 from schemas.notifications import (
     NotificationFailed,
     NotificationFailedData,
@@ -93,7 +93,12 @@ def test_every_event_has_a_json_schema_with_its_envelope_and_data():
         assert "data" in schema["required"]
         assert properties["event_type"]["const"] == model.TYPE
         assert properties["schema_version"]["const"] == model.VERSION
-        assert schema["additionalProperties"] is False
+        # tolerant readers: a newer producer's optional fields are allowed, at any depth
+        assert schema["additionalProperties"] is True
+        for name, definition in schema.get("$defs", {}).items():
+            if definition.get("type") == "object":
+                assert definition["additionalProperties"] is True, f"{model.TYPE}: {name}"
+        assert "schema_version" in schema["description"]
         for name in ("event_id", "occurred_at", "source", "correlation_id", "causation_id"):
             assert properties[name].get("description"), f"{model.TYPE}: {name} undocumented"
 
@@ -316,11 +321,41 @@ def test_an_event_of_another_type_is_refused():
         ClaimRejected.model_validate(wire)
 
 
-def test_unknown_fields_are_refused():
+@pytest.mark.parametrize("model", EVENT_MODELS, ids=lambda m: m.TYPE)
+def test_a_reader_ignores_fields_it_does_not_know_at_any_depth(model: type[Envelope]):
+    event = BUILDERS[model]()
+    wire = json.loads(event.model_dump_json())
+    wire["added_later"] = "envelope"
+    wire["data"]["added_later"] = {"nested": True}
+    for value in wire["data"].values():  # one level further down, where there is an object
+        target = value[0] if isinstance(value, list) and value else value
+        if isinstance(target, dict):
+            target["added_later"] = 1
+            break
+    read = model.model_validate_json(json.dumps(wire))
+    assert read == event
+    assert "added_later" not in read.model_dump_json()  # and never passed on
+
+
+def test_a_producer_cannot_build_or_emit_an_undeclared_field():
     wire = json.loads(BUILDERS[ClaimRejected]().model_dump_json())
     wire["data"]["surprise"] = 1
     with pytest.raises(ValidationError, match="surprise"):
-        ClaimRejected.model_validate(wire)
+        ClaimRejected.model_validate(wire)  # building from Python objects is strict
+    with pytest.raises(ValidationError, match="surprise"):
+        ClaimRejectedData(**wire["data"])
+
+
+def test_strict_reading_names_each_misspelled_field():
+    wire = json.loads(BUILDERS[ClaimRejected]().model_dump_json())
+    wire["corelation_id"] = wire.pop("correlation_id")
+    with pytest.raises(ValidationError) as raised:
+        ClaimRejected.model_validate_json(json.dumps(wire), context=STRICT)
+    assert "'corelation_id'" in str(raised.value)
+    wire["correlation_id"] = wire.pop("corelation_id")
+    wire["data"]["reasonz"] = []
+    with pytest.raises(ValidationError, match="'reasonz'"):
+        ClaimRejected.model_validate_json(json.dumps(wire), context=STRICT)
 
 
 # --- value types ------------------------------------------------------------------------------

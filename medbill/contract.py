@@ -1,5 +1,7 @@
-"""Writes the contract files: one JSON Schema per event type and version, and the AsyncAPI
-document FastStream generates from the three services. A test compares them with the models."""
+"""Writes the contract files (`medbill schemas export`): one JSON Schema per event type and
+version, and the AsyncAPI document FastStream generates from the three services. A test
+compares them with the models. It lives here, not in `schemas/`: the contract depends on
+nothing, and the AsyncAPI document needs the services."""
 
 from __future__ import annotations
 
@@ -7,9 +9,18 @@ import json
 from pathlib import Path
 from typing import Any
 
-from . import EVENT_MODELS
+import schemas
+from schemas import EVENT_MODELS
 
-GENERATED_DIR = Path(__file__).parent / "generated"
+GENERATED_DIR = Path(schemas.__file__).parent / "generated"
+POLICY = (
+    "Consumers are tolerant readers: they ignore fields they do not know, in the envelope and"
+    " at any depth of `data` (every schema allows additional properties). Producers are"
+    " strict: they emit only declared fields. Adding an optional field keeps an event's"
+    " schema_version; any other change is a new schema_version, which consumers accept side"
+    " by side with the older ones (upcasting them) for a deprecation period. A message of a"
+    " schema_version a consumer does not know goes to `<topic>.dlq` with a reason naming it."
+)
 
 
 def json_schemas() -> dict[str, dict[str, Any]]:
@@ -18,7 +29,12 @@ def json_schemas() -> dict[str, dict[str, Any]]:
         f"{m.TYPE}.v{m.VERSION}.json": {
             "$schema": "https://json-schema.org/draft/2020-12/schema",
             "$id": f"urn:medbill:event:{m.TYPE}:v{m.VERSION}",
-            **m.model_json_schema(mode="validation"),
+            "description": f"{(m.__doc__ or m.__name__).strip()} {POLICY}",
+            **{
+                k: v
+                for k, v in m.model_json_schema(mode="validation").items()
+                if k != "description"
+            },
         }
         for m in EVENT_MODELS
     }
@@ -38,7 +54,7 @@ def asyncapi() -> dict[str, Any]:
         *brokers,
         title="medbill events",
         version="1.0.0",
-        description="Encounters in; codes, claims, statements and notifications out.",
+        description="Encounters in; codes, claims, statements and notifications out. " + POLICY,
         schema_version="3.0.0",
     )
     return spec.to_specification().to_jsonable()

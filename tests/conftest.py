@@ -75,21 +75,13 @@ async def database_url(pg_admin: str) -> AsyncIterator[str]:
 
 
 class Mailbox:
-    """Collects every message the SMTP server accepts. With `pipelining` the server offers
-    PIPELINING (RFC 2920), as production mail servers do; aiosmtpd reads pipelined commands
-    in order either way."""
+    """Collects every message the SMTP server (aiosmtpd) accepts. A subclass may answer
+    differently (a refusal, a 421) by overriding a handle_* hook."""
 
-    def __init__(self, *, pipelining: bool = True) -> None:
+    def __init__(self) -> None:
         self.messages: list[Message] = []
         self.envelopes: list[tuple[str, list[str]]] = []
         self._lock = threading.Lock()
-        self.pipelining = pipelining
-
-    async def handle_EHLO(self, server, session, envelope, hostname, responses):  # noqa: ANN001, N802, ANN201
-        session.host_name = hostname
-        if self.pipelining:
-            responses.insert(-1, "250-PIPELINING")
-        return responses
 
     async def handle_DATA(self, server, session, envelope):  # noqa: ANN001, N802, ANN201
         with self._lock:

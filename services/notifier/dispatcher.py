@@ -1,48 +1,46 @@
-"""Sends queued notifications and records each outcome, with its event, in one transaction.
+"""Sends queued notifications over a few long-lived SMTP connections, one message at a time
+on each, and records each outcome, with its event, in a transaction of its own as soon as
+the server has answered.
 
-A crash after the SMTP server accepted a message but before the commit sends it again on
-restart, with the same Message-ID so that mail systems can drop the copy: SMTP offers no
-stronger guarantee."""
+So a crash or a database outage in the middle of a batch re-sends at most the message each
+connection had in flight (its answer not yet recorded), with the same Message-ID so that
+mail systems can drop the copy: SMTP offers no stronger guarantee. Notifications are claimed
+with a lease (`repository.claim_due`): those a dead dispatcher claimed but never tried are
+due again when the lease ends."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import logging
-from datetime import UTC, datetime, timedelta
+from collections import deque
+from datetime import UTC, datetime
 from email.utils import parseaddr
-from typing import Protocol
+from functools import partial
+from uuid import UUID
 
-from schemas.notifications import (
-    NotificationFailed,
-    NotificationFailedData,
-    NotificationSent,
-    NotificationSentData,
-)
-from services.common.db import retry_transient
+from schemas.notifications import NotificationFailed, NotificationSent
 from services.common.logs import log_fields
 from services.common.outbox import OutboxMessage, enqueue
+from services.common.retry import retry_transient
 from services.common.runtime import ServiceRuntime
 
-from . import repository
-from .domain import mask_address
-from .mailer import Envelope, SendResult, SmtpMailer
+from . import repository, wire
+from .domain import after_failure, check_sender
+from .mailer import SendResult, SmtpConnection
 
 log = logging.getLogger(__name__)
-SOURCE = "medbill/notifier"
-
-
-class Mailer(Protocol):
-    async def send_many(self, envelopes: list[Envelope]) -> list[SendResult]: ...
-
-    async def close(self) -> None: ...
+MESSAGES_PER_CONNECTION = 25  # per claim: a claim is short, so its lease can be too
 
 
 class Dispatcher:
-    def __init__(self, runtime: ServiceRuntime, mailer: Mailer | None = None, batch: int = 200):
+    def __init__(self, runtime: ServiceRuntime, *, lease_s: float = 60.0) -> None:
+        settings = runtime.settings
         self._rt = runtime
-        self._mailer = mailer or SmtpMailer(runtime.settings)
-        self._batch = batch
+        self._connections = [SmtpConnection(settings) for _ in range(settings.smtp_connections)]
+        self._batch = MESSAGES_PER_CONNECTION * settings.smtp_connections
+        self._lease_s = lease_s
+        self._mail_from = parseaddr(check_sender(settings.smtp_from))[1]  # RFC 5321 MAIL FROM
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
@@ -58,98 +56,98 @@ class Dispatcher:
         self._wake.set()
         if self._task:
             await self._task
-        await self._mailer.close()
+        for connection in self._connections:
+            await connection.quit()
 
     async def _run(self) -> None:
         wait = 0.0
+        failures = 0
         while not self._stopping:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=max(wait, 0.05))
             self._wake.clear()
             try:
-                while not self._stopping:
-                    sent: int = await retry_transient(self._send_once, what="send")
-                    if not sent:
-                        break
-                async with self._rt.pool.acquire() as conn:
-                    due = await repository.next_due_in(conn)
+                while not self._stopping and await self._dispatch_once():
+                    pass
+                due = await retry_transient(self._next_due_in, what="due", stop=self._rt.stopping)
                 wait = 1.0 if due is None else min(due, 1.0)
+                failures = 0
             except Exception:
-                log.exception("dispatch pass failed; will retry")
-                wait = 1.0
+                failures += 1
+                wait = min(2.0**failures, 30.0)
+                log.exception("dispatch pass failed; will retry", extra=log_fields(wait_s=wait))
 
-    async def _send_once(self) -> int:
-        max_attempts = self._rt.settings.notify_max_attempts
-        sender = parseaddr(self._rt.settings.smtp_from)[1]  # the envelope's MAIL FROM
+    async def _next_due_in(self) -> float | None:
+        async with self._rt.pool.acquire() as conn:
+            return await repository.next_due_in(conn)
+
+    async def _claim(self) -> list[repository.Pending]:
+        async with self._rt.pool.acquire() as conn:
+            return await repository.claim_due(conn, self._batch, self._lease_s)
+
+    async def _dispatch_once(self) -> int:
+        """Claim what is due and send it; returns how many were claimed."""
+        claimed = await retry_transient(self._claim, what="claim", stop=self._rt.stopping)
+        if not claimed:
+            return 0
+        queue = deque(claimed)
+        # a claim is used for half its lease at most, so it cannot end while a message is
+        # still in flight (another dispatcher could then send it too)
+        deadline = asyncio.get_running_loop().time() + self._lease_s / 2
+        unreachable = 0
+
+        async def send_on(connection: SmtpConnection) -> None:
+            nonlocal unreachable
+            loop = asyncio.get_running_loop()
+            while queue and not self._stopping and loop.time() < deadline:
+                pending = queue.popleft()
+                result = await connection.send(self._mail_from, pending.recipient, pending.message)
+                record = partial(self._record, pending, result)
+                await retry_transient(record, what="record", stop=self._rt.stopping)
+                if not result.reached:
+                    unreachable += 1  # the rest wait for the end of their lease
+                    return
+
+        async with asyncio.TaskGroup() as senders:
+            for connection in self._connections[: len(claimed)]:
+                senders.create_task(send_on(connection))
+        if queue and not unreachable:
+            untried = [p.notification_id for p in queue]
+            await retry_transient(partial(self._release, untried), what="release")
+        return len(claimed)
+
+    async def _release(self, ids: list[UUID]) -> None:
+        async with self._rt.pool.acquire() as conn:
+            await repository.release(conn, ids)
+
+    async def _record(self, pending: repository.Pending, result: SendResult) -> None:
+        """The outcome of one message and its event, committed together."""
+        now = datetime.now(UTC)
+        event: NotificationSent | NotificationFailed
         async with self._rt.pool.acquire() as conn, conn.transaction():
-            due = await repository.lock_due(conn, self._batch)
-            if not due:
-                return 0
-            results = await self._mailer.send_many(
-                [Envelope(sender, p.recipient, p.message) for p in due]
-            )
-            now = datetime.now(UTC)
-            events: list[OutboxMessage] = []
-            sent = [p for p, r in zip(due, results, strict=True) if r.ok]
-            await repository.mark_sent(conn, [p.notification_id for p in sent], now)
-            events += [OutboxMessage.of(_sent_event(p, now)) for p in sent]
-            for p, r in zip(due, results, strict=True):
-                if r.ok:
-                    continue
-                attempts = p.attempts + 1
-                permanent = r.permanent or attempts >= max_attempts
-                retry_at = now + timedelta(seconds=min(2**attempts, 300))
-                await repository.mark_failed(
-                    conn,
-                    p.notification_id,
-                    r.error or "unknown",
-                    permanent=permanent,
-                    retry_at=retry_at,
+            if result.ok:
+                changed = await repository.mark_sent(conn, pending.notification_id, now)
+                event = wire.sent_event(pending, sent_at=now)
+            else:
+                failure = after_failure(
+                    attempts_before=pending.attempts,
+                    error=result.error,
+                    refused=result.refused,
+                    max_attempts=self._rt.settings.notify_max_attempts,
+                    now=now,
                 )
-                events.append(OutboxMessage.of(_failed_event(p, now, r, attempts, permanent)))
+                changed = await repository.mark_failed(conn, pending.notification_id, failure)
+                event = wire.failed_event(pending, failure, failed_at=now)
                 log.warning(
                     "notification failed",
                     extra=log_fields(
-                        notification_id=str(p.notification_id),
-                        error=r.error,
-                        attempts=attempts,
-                        permanent=permanent,
+                        notification_id=str(pending.notification_id),
+                        error=failure.error,
+                        attempts=failure.attempts,
+                        permanent=failure.permanent,
                     ),
                 )
-            written = await enqueue(conn, events)
-        self._rt.relay_submit(written)
-        return len(due)
-
-
-def _common(p: repository.Pending, attempts: int) -> dict[str, object]:
-    return {
-        "notification_id": p.notification_id,
-        "channel": "email",
-        "audience": p.audience,
-        "template": p.template,
-        "recipient": mask_address(p.recipient),
-        "subject_event_id": p.subject_event_id,
-        "subject_event_type": p.subject_event_type,
-        "attempts": attempts,
-    }
-
-
-def _sent_event(p: repository.Pending, now: datetime) -> NotificationSent:
-    data = NotificationSentData(**_common(p, p.attempts + 1), sent_at=now)  # type: ignore[arg-type]
-    return NotificationSent.create(
-        data, source=SOURCE, correlation_id=p.correlation_id, causation_id=p.subject_event_id
-    )
-
-
-def _failed_event(
-    p: repository.Pending, now: datetime, r: SendResult, attempts: int, permanent: bool
-) -> NotificationFailed:
-    data = NotificationFailedData(
-        **_common(p, attempts),  # type: ignore[arg-type]
-        failed_at=now,
-        error=r.error or "unknown",
-        permanent=permanent,
-    )
-    return NotificationFailed.create(
-        data, source=SOURCE, correlation_id=p.correlation_id, causation_id=p.subject_event_id
-    )
+            if changed:
+                await enqueue(conn, [OutboxMessage.of(event)])
+        if changed:
+            self._rt.wake()

@@ -14,9 +14,17 @@ from .dispatcher import Dispatcher
 NAME = "notifier"
 
 
-def build(settings: Settings | None = None) -> ServiceRuntime:
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def build(settings: Settings | None = None, *, lease_s: float = 60.0) -> ServiceRuntime:
+    """`lease_s`: how long a claimed notification is kept from other dispatchers (and from a
+    restarted one, after a crash)."""
     runtime = ServiceRuntime(
-        NAME, Path(__file__).parent / "migrations", settings, extra_workers=[Dispatcher]
+        NAME,
+        MIGRATIONS,
+        settings,
+        extra_workers=[lambda rt: Dispatcher(rt, lease_s=lease_s)],
     )
     include(runtime)
     return runtime

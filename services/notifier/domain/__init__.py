@@ -1,9 +1,11 @@
-"""The notifier's pure domain: which emails an event calls for, what they say, to whom.
+"""The notifier's pure domain: which emails an event calls for, what they say, to whom, and
+what a failed attempt leads to.
 
-No I/O here: the handlers decide when to send, the SMTP adapter sends `to_message()`.
+No I/O here and no clock: times are passed in. The SMTP adapter sends `render()`'s bytes.
 """
 
-from .addresses import check_address, mask_address
+from .addresses import check_address, is_deliverable, mask_address
+from .delivery import Failure, after_failure
 from .errors import (
     HeaderNotSingleLine,
     InvalidEmailAddress,
@@ -15,8 +17,18 @@ from .errors import (
 from .messages import (
     NOTIFICATION_NAMESPACE,
     OutgoingEmail,
+    Undeliverable,
+    check_sender,
     message_id_for,
     notification_id_for,
+)
+from .notices import (
+    Audience,
+    ProposedDiagnosis,
+    ProposedServiceLine,
+    ReviewReason,
+    ReviewRequest,
+    Statement,
 )
 from .review import CODING_REVIEW_REQUESTED, review_request_email
 from .statement import (
@@ -32,15 +44,26 @@ __all__ = [
     "NOTIFICATION_NAMESPACE",
     "PATIENT_SAFE_LONG_WORDS",
     "STATEMENT_READY",
+    "Audience",
+    "Failure",
     "HeaderNotSingleLine",
     "InvalidEmailAddress",
     "NaiveTimestamp",
     "NotificationIdNotDerived",
     "NotifierError",
     "OutgoingEmail",
+    "ProposedDiagnosis",
+    "ProposedServiceLine",
+    "ReviewReason",
+    "ReviewRequest",
+    "Statement",
+    "Undeliverable",
     "UnknownAudience",
+    "after_failure",
     "check_address",
+    "check_sender",
     "format_usd",
+    "is_deliverable",
     "mask_account",
     "mask_address",
     "message_id_for",

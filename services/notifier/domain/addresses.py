@@ -6,11 +6,16 @@ import re
 
 from .errors import InvalidEmailAddress
 
-# The same shape as schemas.parties.Patient.email, so an address the contract accepts is
-# accepted here, plus no control characters anywhere.
+# The same shape as the contract's patient email pattern, so an address the contract accepts
+# is accepted here, plus no control characters anywhere.
 _ADDRESS = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 MASK = "***"
+
+
+def is_deliverable(addr: str) -> bool:
+    """Whether `addr` is a bare single-line `local@domain.tld` a message can be sent to."""
+    return bool(_ADDRESS.fullmatch(addr)) and not _CONTROL.search(addr)
 
 
 def check_address(addr: str) -> str:
@@ -18,7 +23,7 @@ def check_address(addr: str) -> str:
 
     Display names ("Billing <b@x.org>") are not accepted: recipients are mailboxes only.
     """
-    if not _ADDRESS.fullmatch(addr) or _CONTROL.search(addr):
+    if not is_deliverable(addr):
         raise InvalidEmailAddress(f"not a bare email address: {mask_address(addr)}")
     return addr
 

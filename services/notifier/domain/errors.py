@@ -27,7 +27,7 @@ class NaiveTimestamp(NotifierError, ValueError):
 
 
 class UnknownAudience(NotifierError, ValueError):
-    """The audience is not one of schemas.notifications.Audience."""
+    """The audience is none of patient, coding team, billing office and subscriber."""
 
 
 class NotificationIdNotDerived(NotifierError, ValueError):

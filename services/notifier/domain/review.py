@@ -11,20 +11,16 @@ coder reads it in the review tool.
 from __future__ import annotations
 
 from html import escape
-from uuid import UUID
-
-from schemas.coding import CodedDiagnosis, CodingReviewRequested, CodingReviewRequestedData
-from schemas.coding import ServiceLine as CodedServiceLine
 
 from .addresses import check_address
 from .messages import OutgoingEmail, notification_id_for, one_line
+from .notices import ProposedDiagnosis, ProposedServiceLine, ReviewRequest
 
 CODING_REVIEW_REQUESTED = "coding-review-requested"
 
 
 def review_request_email(
-    event_id: UUID,
-    data: CodingReviewRequestedData,
+    data: ReviewRequest,
     *,
     coding_team: str,
     review_url: str | None = None,
@@ -33,6 +29,8 @@ def review_request_email(
 
     `review_url`, when given, is the link to this encounter in the review tool, used as is.
     Event text in the subject is collapsed to one line; in the HTML body it is escaped.
+    A malformed `coding_team` raises InvalidEmailAddress: it is configuration, checked at
+    start-up, not a refusal of this request.
     """
     header = [
         ("Encounter", data.encounter_id),
@@ -66,15 +64,14 @@ def review_request_email(
     html += ["</body></html>", ""]
 
     return OutgoingEmail(
-        notification_id=notification_id_for(event_id, CODING_REVIEW_REQUESTED, "coding_team"),
+        notification_id=notification_id_for(data.event_id, CODING_REVIEW_REQUESTED, "coding_team"),
         audience="coding_team",
         template=CODING_REVIEW_REQUESTED,
         to=check_address(coding_team),
         subject=one_line(f"Coding review needed: encounter {data.encounter_id}"),
         text_body="\n".join([*text, ""]),
         html_body="\n".join(html),
-        subject_event_id=event_id,
-        subject_event_type=CodingReviewRequested.TYPE,
+        subject_event_id=data.event_id,
     )
 
 
@@ -82,13 +79,13 @@ def _reason(rule: str, message: str, subject: str | None) -> str:
     return f"{rule}: {message}" + (f" ({subject})" if subject else "")
 
 
-def _diagnosis(dx: CodedDiagnosis) -> str:
+def _diagnosis(dx: ProposedDiagnosis) -> str:
     return (
         f"{dx.sequence}. {dx.code} {dx.description} ({dx.method}, confidence {dx.confidence:.2f})"
     )
 
 
-def _service_line(line: CodedServiceLine) -> str:
+def _service_line(line: ProposedServiceLine) -> str:
     modifiers = "".join(f"-{modifier}" for modifier in line.modifiers)
     pointers = ",".join(str(p) for p in line.diagnosis_pointers)
     return (

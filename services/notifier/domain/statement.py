@@ -5,9 +5,9 @@ what the patient needs to pay (45 CFR 164.502(b), minimum necessary): amount due
 statement date, the account's last four characters, the number of services and how to pay
 or ask. It never carries diagnoses, procedures, codes, service descriptions, dates of
 service, names, birth dates or record numbers. Dates are written as digits, so no month name
-can appear. The template's own words are plain and short: a downstream check rejects any
-patient email holding a word of seven or more letters that also occurs in clinical text, so
-every such word in the template comes from PATIENT_SAFE_LONG_WORDS.
+can appear. The template's own words are plain and short: every word of seven or more
+letters it uses comes from PATIENT_SAFE_LONG_WORDS, so none can be a clinical term (the unit
+tests check every variant of the template).
 """
 
 from __future__ import annotations
@@ -15,12 +15,10 @@ from __future__ import annotations
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from html import escape
-from uuid import UUID
 
-from schemas.billing import StatementIssued, StatementIssuedData
-
-from .addresses import check_address
-from .messages import OutgoingEmail, notification_id_for
+from .addresses import is_deliverable, mask_address
+from .messages import OutgoingEmail, Undeliverable, notification_id_for
+from .notices import Statement
 
 STATEMENT_READY = "statement-ready"
 STATEMENT_SUBJECT = "Your billing statement is ready"
@@ -57,23 +55,33 @@ def mask_account(account: str) -> str:
 
 
 def statement_email(
-    event_id: UUID, data: StatementIssuedData, *, portal_url: str | None = None
-) -> OutgoingEmail | None:
-    """The patient's "statement ready" email, or None when the patient is not to be emailed.
+    notice: Statement, *, portal_url: str | None = None
+) -> OutgoingEmail | Undeliverable | None:
+    """The patient's "statement ready" email; None when the patient is not to be emailed;
+    Undeliverable when the address given cannot receive mail.
 
     None when the recipient has no email address or their contact preference is not "email":
     honouring the stated preference (45 CFR 164.522(b), confidential communications), the
-    biller's paper statement reaches them instead. A present but malformed address raises
-    InvalidEmailAddress, to be reported rather than silently mailed on paper.
+    biller's paper statement reaches them instead. A present but malformed address is
+    reported (notification.failed) rather than silently mailed on paper.
     """
-    address = (data.recipient.email or "").strip()
-    if data.recipient.contact_preference != "email" or not address:
+    address = (notice.email or "").strip()
+    if notice.contact_preference != "email" or not address:
         return None
-    to = check_address(address)
+    notification_id = notification_id_for(notice.event_id, STATEMENT_READY, "patient")
+    if not is_deliverable(address):
+        return Undeliverable(
+            notification_id=notification_id,
+            audience="patient",
+            template=STATEMENT_READY,
+            recipient=mask_address(address),
+            subject_event_id=notice.event_id,
+            reason="undeliverable: not a bare email address",
+        )
 
-    facts = _facts(data)
-    text_pay = _how_to_pay(portal_url, data.billing_office_phone, html=False)
-    html_pay = _how_to_pay(portal_url, data.billing_office_phone, html=True)
+    facts = _facts(notice)
+    text_pay = _how_to_pay(portal_url, notice.billing_office_phone, html=False)
+    html_pay = _how_to_pay(portal_url, notice.billing_office_phone, html=True)
     text = "\n".join(
         ["Hello,", "", "Your new billing statement is ready.", "", *facts, "", *text_pay]
         + ["", "Thank you.", ""]
@@ -85,30 +93,30 @@ def statement_email(
         + ["<p>Thank you.</p>", "</body></html>", ""]
     )
     return OutgoingEmail(
-        notification_id=notification_id_for(event_id, STATEMENT_READY, "patient"),
+        notification_id=notification_id,
         audience="patient",
         template=STATEMENT_READY,
-        to=to,
+        to=address,
         subject=STATEMENT_SUBJECT,
         text_body=text,
         html_body=html,
-        subject_event_id=event_id,
-        subject_event_type=StatementIssued.TYPE,
+        subject_event_id=notice.event_id,
     )
 
 
-def _facts(data: StatementIssuedData) -> list[str]:
-    services = len(data.lines)
-    facts = [f"Amount due: {format_usd(max(data.amount_due, Decimal(0)))}"]
-    if data.amount_due > 0:
-        facts.append(f"Due date: {format_date(data.due_date)}")
-    elif data.amount_due < 0:
-        facts.append(f"Credit on your account: {format_usd(-data.amount_due)}")
+def _facts(notice: Statement) -> list[str]:
+    services = notice.service_count
+    amount_due = notice.amount_due
+    facts = [f"Amount due: {format_usd(max(amount_due, Decimal(0)))}"]
+    if amount_due > 0:
+        facts.append(f"Due date: {format_date(notice.due_date)}")
+    elif amount_due < 0:
+        facts.append(f"Credit on your account: {format_usd(-amount_due)}")
     else:
         facts.append("No payment is due.")
     facts += [
-        f"Statement date: {format_date(data.statement_date)}",
-        f"Account: {mask_account(data.patient_account)}",
+        f"Statement date: {format_date(notice.statement_date)}",
+        f"Account: {mask_account(notice.patient_account)}",
         f"This statement covers {services} {'service' if services == 1 else 'services'}.",
     ]
     return facts

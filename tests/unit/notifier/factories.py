@@ -1,24 +1,33 @@
-"""Event payloads for the notifier's unit tests, with clinical detail on purpose, so the
-tests can show what the emails leave out."""
+"""Events, and the domain notices translated from them, for the notifier's tests: with
+clinical detail on purpose, so the tests can show what the emails leave out."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from schemas.billing import StatementIssuedData, StatementLine, StatementRecipient
+from schemas.billing import (
+    StatementIssued,
+    StatementIssuedData,
+    StatementLine,
+    StatementRecipient,
+)
 from schemas.coding import (
     CodedDiagnosis,
+    CodingReviewRequested,
     CodingReviewRequestedData,
     Evidence,
     ReviewReason,
     ServiceLine,
 )
 from schemas.parties import Address
+from services.notifier import wire
+from services.notifier.domain import ReviewRequest, Statement
 
 EVENT_ID = UUID("8a6e0804-2bd0-4672-b79d-d97027f9071a")
+SENT_AT = datetime(2026, 11, 2, 15, 4, 5, tzinfo=UTC)
 PATIENT_FIRST_NAME = "Ana"
 PATIENT_LAST_NAME = "Lopez"
 PATIENT_EMAIL = "ana.lopez@example.org"
@@ -127,3 +136,30 @@ def review_requested_data(**overrides: Any) -> CodingReviewRequestedData:
         "proposed_service_lines": [service_line()],
     }
     return CodingReviewRequestedData(**(fields | overrides))
+
+
+def statement_issued(event_id: UUID = EVENT_ID, **overrides: Any) -> StatementIssued:
+    return StatementIssued.create(
+        statement_issued_data(**overrides),
+        source="tests/biller",
+        correlation_id="ENC-100234",
+        event_id=event_id,
+    )
+
+
+def review_requested(event_id: UUID = EVENT_ID, **overrides: Any) -> CodingReviewRequested:
+    return CodingReviewRequested.create(
+        review_requested_data(**overrides),
+        source="tests/coder",
+        correlation_id="ENC-100234",
+        event_id=event_id,
+    )
+
+
+def statement_notice(event_id: UUID = EVENT_ID, **overrides: Any) -> Statement:
+    """The domain's notice of a statement, translated from the wire as the handler does."""
+    return wire.statement(statement_issued(event_id, **overrides))
+
+
+def review_request(event_id: UUID = EVENT_ID, **overrides: Any) -> ReviewRequest:
+    return wire.review_request(review_requested(event_id, **overrides))

@@ -16,8 +16,9 @@ from .factories import (
     PATIENT_BIRTH_DATE,
     PATIENT_FIRST_NAME,
     PATIENT_LAST_NAME,
+    SENT_AT,
     coded_diagnosis,
-    review_requested_data,
+    review_request,
     service_line,
 )
 
@@ -26,15 +27,13 @@ REVIEW_URL = "https://coding.hospital.test/review/ENC-100234"
 
 
 def test_renders_what_a_coder_needs() -> None:
-    email = review_request_email(
-        EVENT_ID, review_requested_data(), coding_team=TEAM, review_url=REVIEW_URL
-    )
+    email = review_request_email(review_request(), coding_team=TEAM, review_url=REVIEW_URL)
 
     assert email.to == TEAM
     assert email.audience == "coding_team"
     assert email.template == "coding-review-requested"
     assert email.subject == "Coding review needed: encounter ENC-100234"
-    assert email.subject_event_type == "coding.review-requested"
+    assert email.subject_event_id == EVENT_ID
     assert email.notification_id == notification_id_for(
         EVENT_ID, "coding-review-requested", "coding_team"
     )
@@ -51,7 +50,7 @@ def test_renders_what_a_coder_needs() -> None:
 
 
 def test_names_no_patient_birth_date_or_evidence_text() -> None:
-    email = review_request_email(EVENT_ID, review_requested_data(), coding_team=TEAM)
+    email = review_request_email(review_request(), coding_team=TEAM)
     text = "\n".join([email.subject, email.text_body, email.html_body or ""])
 
     assert PATIENT_FIRST_NAME not in text
@@ -63,8 +62,8 @@ def test_names_no_patient_birth_date_or_evidence_text() -> None:
 
 
 def test_empty_sections_and_missing_link_are_left_out() -> None:
-    data = review_requested_data(proposed_diagnoses=[], proposed_service_lines=[])
-    email = review_request_email(EVENT_ID, data, coding_team=TEAM)
+    data = review_request(proposed_diagnoses=[], proposed_service_lines=[])
+    email = review_request_email(data, coding_team=TEAM)
 
     assert "Proposed" not in email.text_body + (email.html_body or "")
     assert "Open the review" not in email.text_body + (email.html_body or "")
@@ -72,31 +71,31 @@ def test_empty_sections_and_missing_link_are_left_out() -> None:
 
 def test_several_modifiers_and_pointers() -> None:
     line = service_line(modifiers=["25", "RT"], units=2, diagnosis_pointers=[1, 2])
-    data = review_requested_data(
+    data = review_request(
         proposed_diagnoses=[coded_diagnosis(), coded_diagnosis(sequence=2, code="M17.11")],
         proposed_service_lines=[line],
     )
 
-    text = review_request_email(EVENT_ID, data, coding_team=TEAM).text_body
+    text = review_request_email(data, coding_team=TEAM).text_body
 
     assert "CPT 20610-25-RT x2 Large joint injection (diagnoses 1,2)" in text
 
 
 def test_event_text_cannot_break_the_subject_or_the_html() -> None:
-    data = review_requested_data(
+    data = review_request(
         encounter_id="ENC-1\r\nBcc: everyone@example.org",
         reasons=[ReviewReason(rule="X", message="<script>alert(1)</script>")],
     )
 
-    email = review_request_email(EVENT_ID, data, coding_team=TEAM)
+    email = review_request_email(data, coding_team=TEAM)
 
     assert email.subject == "Coding review needed: encounter ENC-1 Bcc: everyone@example.org"
     assert "<script>" not in (email.html_body or "")
     assert "&lt;script&gt;" in (email.html_body or "")
-    assert email.to_message("medbill@hospital.test")["Bcc"] is None
+    assert email.to_message("medbill@hospital.test", sent_at=SENT_AT)["Bcc"] is None
 
 
 @pytest.mark.parametrize("team", ["", "coding", "Coding <coding@hospital.test>", "a@b.c\n"])
 def test_the_team_address_must_be_a_bare_address(team: str) -> None:
     with pytest.raises(InvalidEmailAddress):
-        review_request_email(EVENT_ID, review_requested_data(), coding_team=team)
+        review_request_email(review_request(), coding_team=team)

@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 
 from services.notifier.domain import (
     PATIENT_SAFE_LONG_WORDS,
-    InvalidEmailAddress,
     OutgoingEmail,
+    Undeliverable,
     format_usd,
     mask_account,
     notification_id_for,
@@ -29,6 +29,7 @@ from .factories import (
     PATIENT_LAST_NAME,
     recipient,
     statement_issued_data,
+    statement_notice,
 )
 
 PORTAL = "https://pay.clinic.test/bill"
@@ -36,8 +37,8 @@ PORTAL = "https://pay.clinic.test/bill"
 
 def render(**overrides: object) -> OutgoingEmail:
     portal_url = overrides.pop("portal_url", PORTAL)
-    email = statement_email(EVENT_ID, statement_issued_data(**overrides), portal_url=portal_url)  # type: ignore[arg-type]
-    assert email is not None
+    email = statement_email(statement_notice(**overrides), portal_url=portal_url)  # type: ignore[arg-type]
+    assert isinstance(email, OutgoingEmail)
     return email
 
 
@@ -69,7 +70,6 @@ def test_renders_the_facts_a_patient_needs_to_pay() -> None:
     assert email.template == "statement-ready"
     assert email.subject == "Your billing statement is ready"
     assert email.subject_event_id == EVENT_ID
-    assert email.subject_event_type == "statement.issued"
     assert email.notification_id == notification_id_for(EVENT_ID, "statement-ready", "patient")
     for body in (email.text_body, email.html_body or ""):
         assert "Hello," in body
@@ -157,20 +157,24 @@ def test_the_only_dates_are_the_statement_and_due_dates() -> None:
     ],
 )
 def test_no_email_when_the_patient_is_not_to_be_emailed(preference: str, email: str | None) -> None:
-    data = statement_issued_data(recipient=recipient(contact_preference=preference, email=email))
+    notice = statement_notice(recipient=recipient(contact_preference=preference, email=email))
 
-    assert statement_email(EVENT_ID, data) is None
+    assert statement_email(notice) is None
 
 
 @pytest.mark.parametrize(
     "bad", ["ana.lopez", "ana@example", "ana@exa mple.org", "a@b.org\nBcc: x@y.org"]
 )
-def test_a_malformed_address_is_an_error_not_a_silent_skip(bad: str) -> None:
-    data = statement_issued_data(recipient=recipient(email=bad))
+def test_a_malformed_address_is_a_refusal_not_a_silent_skip(bad: str) -> None:
+    refusal = statement_email(statement_notice(recipient=recipient(email=bad)))
 
-    with pytest.raises(InvalidEmailAddress) as raised:
-        statement_email(EVENT_ID, data)
-    assert bad not in str(raised.value)
+    assert isinstance(refusal, Undeliverable)
+    assert refusal.notification_id == notification_id_for(EVENT_ID, "statement-ready", "patient")
+    assert (refusal.audience, refusal.template) == ("patient", "statement-ready")
+    assert refusal.subject_event_id == EVENT_ID
+    assert "undeliverable" in refusal.reason
+    assert bad not in repr(refusal)  # the address is masked
+    assert "ana.lopez" not in repr(refusal)
 
 
 def test_address_whitespace_is_trimmed() -> None:

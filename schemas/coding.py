@@ -32,6 +32,11 @@ class CodedDiagnosis(Model):
     evidence: Evidence
     confidence: float = Field(ge=0, le=1)
     method: CodingMethod
+    rule: str | None = Field(
+        default=None,
+        description="The rule or match that produced the code.",
+        examples=["DX-PROVIDED"],
+    )
 
 
 class ServiceLine(Model):
@@ -46,6 +51,14 @@ class ServiceLine(Model):
     )
     evidence: Evidence
     method: CodingMethod
+    confidence: float | None = Field(
+        default=None, ge=0, le=1, description="How sure the coder is of the code, 0..1."
+    )
+    rule: str | None = Field(
+        default=None,
+        description="The rule or match that produced the line.",
+        examples=["PROC-MATCHED", "EM-TIME"],
+    )
 
 
 class EvaluationAndManagement(Model):

@@ -7,10 +7,12 @@ from schemas.encounter import EncounterClosed
 from schemas.topics import ENCOUNTER_CLOSED, ENCOUNTER_CODED, REVIEW_COMPLETED, REVIEW_REQUESTED
 from services.common.runtime import ServiceRuntime
 
-from . import handlers
+from . import reference_data
+from .handlers import CoderHandlers
 
 
 def include(runtime: ServiceRuntime) -> None:
+    handlers = CoderHandlers(reference_data.load())
     runtime.subscribe(
         ENCOUNTER_CLOSED, EncounterClosed, handlers.on_encounters_closed, "encounter-closed"
     )

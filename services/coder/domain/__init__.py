@@ -1,26 +1,65 @@
-"""The coder's pure domain: coding rules with no I/O, no broker and no database.
+"""The coder's pure domain: coding rules on the coder's own types, with no I/O, no broker,
+no database and no wire contract.
 
-`code_encounter` codes a closed encounter; `apply_review` codes it from a human coder's
-decision. Both return `Coded` (an encounter.coded payload) or `NeedsReview` (a
-coding.review-requested payload).
+`code_encounter` codes an `Encounter`; `apply_review` codes it from a human coder's
+`ReviewDecision`. Both take the `ReferenceData` loaded at start-up (the ICD-10-CM code set
+and the procedure lexicon) and return `Coded` or `NeedsReview`.
 """
 
 from .coding import code_encounter
-from .errors import CoderError, LexiconError, ReviewMismatchError
-from .lexicon import Lexicon, default_lexicon, parse_lexicon
-from .outcome import Coded, CodingOutcome, NeedsReview
+from .encounter import (
+    ClinicalNote,
+    DocumentedDiagnosis,
+    DocumentedProcedure,
+    Encounter,
+    Patient,
+    PrintedField,
+    ReviewDecision,
+    ReviewedProcedure,
+)
+from .errors import CoderError, LexiconError
+from .icd10cm import CodeSet, Icd10CmEntry, normalize_icd10cm
+from .lexicon import Lexicon, parse_lexicon
+from .reference import ReferenceData
+from .results import (
+    Coded,
+    CodedDiagnosis,
+    CodingOutcome,
+    Edit,
+    EmChoice,
+    Evidence,
+    NeedsReview,
+    ReviewReason,
+    ServiceLine,
+)
 from .review import apply_review
 
 __all__ = [
+    "ClinicalNote",
+    "CodeSet",
     "Coded",
+    "CodedDiagnosis",
     "CoderError",
     "CodingOutcome",
+    "DocumentedDiagnosis",
+    "DocumentedProcedure",
+    "Edit",
+    "EmChoice",
+    "Encounter",
+    "Evidence",
+    "Icd10CmEntry",
     "Lexicon",
     "LexiconError",
     "NeedsReview",
-    "ReviewMismatchError",
+    "Patient",
+    "PrintedField",
+    "ReferenceData",
+    "ReviewDecision",
+    "ReviewReason",
+    "ReviewedProcedure",
+    "ServiceLine",
     "apply_review",
     "code_encounter",
-    "default_lexicon",
+    "normalize_icd10cm",
     "parse_lexicon",
 ]

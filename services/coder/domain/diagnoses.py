@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 
-from schemas.coding import CodedDiagnosis, CodingMethod, EditApplied, Evidence, ReviewReason
-from schemas.encounter import DocumentedDiagnosis
-
+from .encounter import DocumentedDiagnosis
 from .excludes1 import excludes1_conflicts
-from .icd10cm import LOADED_CODE_SET, Icd10CmEntry, lookup, normalize_icd10cm
+from .icd10cm import CodeSet, Icd10CmEntry, normalize_icd10cm
+from .results import CodedDiagnosis, CodingMethod, Edit, Evidence, ReviewReason
 
 MAX_CLAIM_DIAGNOSES = 12
 
@@ -19,7 +17,7 @@ MAX_CLAIM_DIAGNOSES = 12
 class DiagnosisCoding:
     diagnoses: list[CodedDiagnosis] = field(default_factory=list)
     reasons: list[ReviewReason] = field(default_factory=list)
-    edits: list[EditApplied] = field(default_factory=list)
+    edits: list[Edit] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,7 +26,7 @@ class _Candidate:
     evidence: Evidence
 
 
-def code_diagnoses(documented: Sequence[DocumentedDiagnosis]) -> DiagnosisCoding:
+def code_diagnoses(documented: Sequence[DocumentedDiagnosis], code_set: CodeSet) -> DiagnosisCoding:
     """Code the diagnoses the hospital supplied, or say why a coder must look.
 
     Sequenced by rank, first-listed first (ICD-10-CM Official Guidelines IV.G, II); each
@@ -60,14 +58,14 @@ def code_diagnoses(documented: Sequence[DocumentedDiagnosis]) -> DiagnosisCoding
                 )
             )
         else:
-            entry = lookup(normalize_icd10cm(diagnosis.code))
-            reason = _invalid_reason(entry)
+            entry = code_set.lookup(normalize_icd10cm(diagnosis.code))
+            reason = _invalid_reason(entry, code_set)
             if reason is not None:
                 result.reasons.append(reason)
             else:
                 evidence = Evidence(source=source, text=diagnosis.text)
                 candidates.append(_Candidate(entry, evidence))
-    _finish(result, candidates, method="provided", excludes1_blocks=True)
+    _finish(result, candidates, code_set, method="provided", excludes1_blocks=True)
     return result
 
 
@@ -76,6 +74,7 @@ def review_diagnoses(
     documented: Sequence[DocumentedDiagnosis],
     reviewer: str,
     note: str | None,
+    code_set: CodeSet,
 ) -> DiagnosisCoding:
     """Validate the codes a human coder chose, in the coder's sequence.
 
@@ -87,8 +86,8 @@ def review_diagnoses(
     documented_at = _documented_sources(documented)
     candidates: list[_Candidate] = []
     for raw in codes:
-        entry = lookup(normalize_icd10cm(raw))
-        reason = _invalid_reason(entry)
+        entry = code_set.lookup(normalize_icd10cm(raw))
+        reason = _invalid_reason(entry, code_set)
         if reason is not None:
             result.reasons.append(reason)
             continue
@@ -99,7 +98,7 @@ def review_diagnoses(
             why = f": {note}" if note else ""
             evidence = Evidence(source="review", text=f"assigned by reviewer {reviewer}{why}")
         candidates.append(_Candidate(entry, evidence))
-    _finish(result, candidates, method="reviewed", excludes1_blocks=False)
+    _finish(result, candidates, code_set, method="reviewed", excludes1_blocks=False)
     return result
 
 
@@ -112,11 +111,11 @@ def _documented_sources(documented: Sequence[DocumentedDiagnosis]) -> dict[str, 
     return sources
 
 
-def _invalid_reason(entry: Icd10CmEntry) -> ReviewReason | None:
+def _invalid_reason(entry: Icd10CmEntry, code_set: CodeSet) -> ReviewReason | None:
     if not entry.known:
         return ReviewReason(
             rule="ICD10CM-UNKNOWN",
-            message=f"{entry.code} is not in the ICD-10-CM {LOADED_CODE_SET} code set",
+            message=f"{entry.code} is not in the ICD-10-CM {code_set.label} code set",
             subject=entry.code,
         )
     if not entry.billable:
@@ -129,9 +128,18 @@ def _invalid_reason(entry: Icd10CmEntry) -> ReviewReason | None:
     return None
 
 
+_RULES: dict[CodingMethod, str] = {
+    "provided": "DX-PROVIDED",
+    "reviewed": "DX-REVIEWED",
+    "matched": "DX-MATCHED",
+    "inferred": "DX-INFERRED",
+}
+
+
 def _finish(
     result: DiagnosisCoding,
     candidates: list[_Candidate],
+    code_set: CodeSet,
     *,
     method: CodingMethod,
     excludes1_blocks: bool,
@@ -143,14 +151,14 @@ def _finish(
     if len(chosen) > MAX_CLAIM_DIAGNOSES:
         dropped = ", ".join(c.entry.code for c in chosen[MAX_CLAIM_DIAGNOSES:])
         result.edits.append(
-            EditApplied(
-                edit="DX-MAX-12",
+            Edit(
+                rule="DX-MAX-12",
                 detail=f"a claim carries at most {MAX_CLAIM_DIAGNOSES} diagnoses; "
                 f"left off {dropped}",
             )
         )
         chosen = chosen[:MAX_CLAIM_DIAGNOSES]
-    for conflict in excludes1_conflicts([c.entry.code for c in chosen]):
+    for conflict in excludes1_conflicts([c.entry for c in chosen]):
         message = (
             f"{conflict.code} has an Excludes1 note naming {conflict.excluded} "
             f"('{conflict.note}'); they are not reported together"
@@ -161,26 +169,22 @@ def _finish(
             )
         else:
             result.edits.append(
-                EditApplied(edit="ICD10CM-EXCLUDES1", detail=f"kept by the reviewer: {message}")
+                Edit(rule="ICD10CM-EXCLUDES1", detail=f"kept by the reviewer: {message}")
             )
-    for sequence, candidate in enumerate(chosen, start=1):
+    for candidate in chosen:
         entry = candidate.entry
         result.diagnoses.append(
             CodedDiagnosis(
-                sequence=sequence,
                 code=entry.code,
                 description=entry.description,
                 evidence=candidate.evidence,
-                confidence=1.0,
                 method=method,
+                rule=_RULES[method],
             )
         )
-        result.edits.append(_billable_edit(entry.code))
-
-
-@lru_cache(maxsize=1 << 16)
-def _billable_edit(code: str) -> EditApplied:
-    # Models are frozen, so one instance per code can be shared by every encounter.
-    return EditApplied(
-        edit="ICD10CM-BILLABLE", detail=f"{code} is a valid, billable {LOADED_CODE_SET} code"
-    )
+        result.edits.append(
+            Edit(
+                rule="ICD10CM-BILLABLE",
+                detail=f"{entry.code} is a valid, billable {code_set.label} code",
+            )
+        )

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from schemas.encounter import MdmLevel
+from .encounter import MdmLevel
 
 FOUR_MDM_LEVELS: Mapping[MdmLevel, int] = {
     "straightforward": 0,

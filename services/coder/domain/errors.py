@@ -1,4 +1,7 @@
-"""The coder's domain exceptions: one base class, each named after the rule it enforces."""
+"""The coder's domain exceptions: one base class, each named after the rule it enforces.
+
+Only data that breaks its format raises (at start-up); a business refusal on a valid
+encounter is never an exception but a review reason (results.NeedsReview)."""
 
 
 class CoderError(Exception):
@@ -7,7 +10,3 @@ class CoderError(Exception):
 
 class LexiconError(CoderError):
     """The procedure lexicon file breaks its format (columns, code shape, yes/no flags)."""
-
-
-class ReviewMismatchError(CoderError):
-    """A coding review was applied to an encounter it was not made for."""

@@ -2,14 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
-from typing import Literal
-
-from schemas.coding import Evidence, ReviewReason
-from schemas.encounter import EncounterClosedData, MdmLevel
-from schemas.values import EncounterType
-
+from .demographics import age_on
 from .em_tables import (
     EM_DESCRIPTIONS,
     EMERGENCY,
@@ -22,20 +15,10 @@ from .em_tables import (
     PREVENTIVE_NEW,
     EmFamily,
 )
+from .encounter import Encounter, EncounterType, MdmLevel, PatientStatus
+from .results import EmChoice, Evidence, ReviewReason
 
-EmBasis = Literal["time", "mdm", "age"]
-PatientStatus = Literal["new", "established"]
-
-
-@dataclass(frozen=True, slots=True)
-class EmChoice:
-    code: str
-    description: str
-    basis: EmBasis
-    total_time_minutes: int | None
-    mdm_level: MdmLevel | None
-    evidence: Evidence
-    detail: str
+__all__ = ["EmChoice", "age_on", "em_family", "level_by_mdm", "level_by_time", "select_em"]
 
 
 def em_family(encounter_type: EncounterType, patient_status: PatientStatus) -> EmFamily | None:
@@ -70,12 +53,6 @@ def level_by_mdm(family: EmFamily, mdm: MdmLevel) -> int:
     return family.mdm_levels[mdm]
 
 
-def age_on(birth_date: date, day: date) -> int:
-    """Age in whole years on a day (the day before a birthday still counts the old age)."""
-    before_birthday = (day.month, day.day) < (birth_date.month, birth_date.day)
-    return day.year - birth_date.year - before_birthday
-
-
 def preventive_code(patient_status: PatientStatus, age: int) -> str:
     """Preventive medicine code by age band (AMA CPT 99381-99387 new, 99391-99397 est.)."""
     codes = PREVENTIVE_NEW if patient_status == "new" else PREVENTIVE_ESTABLISHED
@@ -85,7 +62,7 @@ def preventive_code(patient_status: PatientStatus, age: int) -> str:
     raise AssertionError("the last preventive band is open-ended")
 
 
-def select_em(encounter: EncounterClosedData) -> EmChoice | ReviewReason:
+def select_em(encounter: Encounter) -> EmChoice | ReviewReason:
     """Choose the E/M code, or say why the documentation does not support one.
 
     AMA CPT 2021 E/M guidelines: an office visit is levelled by total time on the date or
@@ -121,7 +98,7 @@ def select_em(encounter: EncounterClosedData) -> EmChoice | ReviewReason:
     )
 
 
-def _preventive(encounter: EncounterClosedData) -> EmChoice:
+def _preventive(encounter: Encounter) -> EmChoice:
     age = age_on(encounter.patient.birth_date, encounter.date_of_service)
     code = preventive_code(encounter.patient_status, age)
     evidence = Evidence(

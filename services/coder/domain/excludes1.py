@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from typing import TYPE_CHECKING
 
-import simple_icd_10_cm as cm
+if TYPE_CHECKING:
+    from .icd10cm import Icd10CmEntry
 
 _PARENTHESES = re.compile(r"\(([^()]*)\)")
 _CODE = r"[A-Z][0-9][0-9A-Z](?:\.[0-9A-Z]*)?"
 # "E10.-", "O24.4-", "P70.2", "O10-O11", "I63.3-I63.5-" and the odd typo "D29.2.-".
 _ITEM = re.compile(rf"^({_CODE})\.?-?(?:-({_CODE})\.?-?)?$")
-_CACHE_SIZE = 1 << 16
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,52 +57,26 @@ def parse_excluded_ranges(note: str) -> tuple[ExcludedRange, ...]:
     return tuple(ranges)
 
 
-@lru_cache(maxsize=_CACHE_SIZE)
-def excluded_ranges(code: str) -> tuple[ExcludedRange, ...]:
-    """Every Excludes1 range that applies to a code: its own notes and its ancestors'.
-
-    An Excludes1 note at a category, block or chapter applies to every code beneath it
-    (ICD-10-CM Tabular List conventions, I.A.12).
-    """
-    if not cm.is_valid_item(code):
-        return ()
-    ranges: list[ExcludedRange] = []
-    for item in (code, *cm.get_ancestors(code)):
-        for note in cm.get_excludes1(item):
-            ranges.extend(parse_excluded_ranges(note))
-    return tuple(ranges)
-
-
-@lru_cache(maxsize=_CACHE_SIZE)
-def _excludes(code: str, other: str) -> ExcludedRange | None:
-    for excluded in excluded_ranges(code):
-        if excluded.covers(other):
-            return excluded
-    return None
-
-
-def excludes1_conflict(first: str, second: str) -> Excludes1Conflict | None:
+def excludes1_conflict(first: Icd10CmEntry, second: Icd10CmEntry) -> Excludes1Conflict | None:
     """Say whether either code's Excludes1 notes name the other.
 
     ICD-10-CM Official Guidelines I.A.12.a: an Excludes1 note means the excluded code is
     never used at the same time as the code above the note.
     """
-    if first == second:
+    if first.code == second.code:
         return None
-    found = _excludes(first, second)
-    if found is not None:
-        return Excludes1Conflict(first, second, found.note)
-    found = _excludes(second, first)
-    if found is not None:
-        return Excludes1Conflict(second, first, found.note)
+    for owner, other in ((first, second), (second, first)):
+        for excluded in owner.excludes1:
+            if excluded.covers(other.code):
+                return Excludes1Conflict(owner.code, other.code, excluded.note)
     return None
 
 
-def excludes1_conflicts(codes: list[str]) -> list[Excludes1Conflict]:
+def excludes1_conflicts(entries: Sequence[Icd10CmEntry]) -> list[Excludes1Conflict]:
     """All Excludes1 pairs among the codes, in claim order (I.A.12.a)."""
     conflicts = []
-    for i, first in enumerate(codes):
-        for second in codes[i + 1 :]:
+    for i, first in enumerate(entries):
+        for second in entries[i + 1 :]:
             conflict = excludes1_conflict(first, second)
             if conflict is not None:
                 conflicts.append(conflict)

@@ -1,35 +1,51 @@
-"""ICD-10-CM code-set lookups: normalisation, validity, billability and code-set year."""
+"""The ICD-10-CM code set as the domain sees it: entries, normalisation and code-set year.
+
+The tabular list itself is data: the domain defines `CodeSet`, and an edge module
+(services/coder/reference_data.py) implements it over the loaded release, built once at
+start-up and passed in.
+"""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
-from typing import Literal
+from typing import Literal, Protocol
 
-import simple_icd_10_cm as cm
-
-LOADED_CODE_SET = "FY2026"
-LOADED_RELEASE = "April 2026"
-
-_CODE_SHAPE = re.compile(r"^[A-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?$")
-# Bounded: codes arrive from outside, and a stream of garbage must not grow memory forever.
-_CACHE_SIZE = 1 << 16
+from .excludes1 import ExcludedRange
 
 CodeKind = Literal["unknown", "category", "subcategory", "code"]
 
 
 @dataclass(frozen=True, slots=True)
 class Icd10CmEntry:
+    """One code-set item: a billable code (a leaf), a category or subcategory, or unknown.
+
+    `excludes1` holds every Excludes1 range that applies to it: its own notes and its
+    ancestors' (ICD-10-CM Tabular List conventions, I.A.12)."""
+
     code: str
     kind: CodeKind
     billable: bool
     description: str
+    excludes1: tuple[ExcludedRange, ...] = ()
 
     @property
     def known(self) -> bool:
         return self.kind != "unknown"
+
+
+class CodeSet(Protocol):
+    """An ICD-10-CM release: `label` is its fiscal year ("FY2026"), `release` its edition
+    ("April 2026"); `lookup` answers for any normalised string, "unknown" when it is no
+    item of the tabular list."""
+
+    @property
+    def label(self) -> str: ...
+
+    @property
+    def release(self) -> str: ...
+
+    def lookup(self, code: str) -> Icd10CmEntry: ...
 
 
 def normalize_icd10cm(raw: str) -> str:
@@ -44,27 +60,6 @@ def normalize_icd10cm(raw: str) -> str:
     if len(code) > 3 and code.isalnum():
         code = f"{code[:3]}.{code[3:]}"
     return code
-
-
-@lru_cache(maxsize=_CACHE_SIZE)
-def lookup(code: str) -> Icd10CmEntry:
-    """Look a normalised code up in the loaded (April 2026) ICD-10-CM tabular list.
-
-    Only a leaf may be reported: ICD-10-CM Official Guidelines I.A.3 (categories and
-    subcategories are not for reporting) and I.B.2 (a code is invalid unless coded to the
-    full number of characters required, 7th character included).
-    """
-    if not _CODE_SHAPE.match(code) or not cm.is_valid_item(code):
-        return Icd10CmEntry(code, "unknown", False, "")
-    billable = cm.is_leaf(code)
-    kind: CodeKind
-    if billable:
-        kind = "code"
-    elif cm.is_category(code):
-        kind = "category"
-    else:
-        kind = "subcategory"
-    return Icd10CmEntry(code, kind, billable, cm.get_description(code))
 
 
 def fiscal_year(date_of_service: date) -> str:

@@ -1,7 +1,8 @@
 """The procedure lexicon: CPT/HCPCS codes this site bills, with plain-word keywords.
 
 CPT descriptors are AMA copyright, so the shipped file holds this project's own words;
-a site replaces it with its licensed data by passing its own `Lexicon`.
+a site replaces it with its licensed data. The file is read once at start-up by
+services/coder/reference_data.py and parsed here; the `Lexicon` is passed in.
 """
 
 from __future__ import annotations
@@ -11,14 +12,11 @@ import io
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
-from importlib import resources
-from typing import Literal
 
 from .errors import LexiconError
+from .results import CodeSystem
 
 COLUMNS = ("code", "code_system", "description", "keywords", "laterality", "minor_procedure")
-CodeSystem = Literal["CPT", "HCPCS"]
 _SYSTEMS: dict[str, CodeSystem] = {"CPT": "CPT", "HCPCS": "HCPCS"}
 _CODE_SHAPE: dict[CodeSystem, re.Pattern[str]] = {
     "CPT": re.compile(r"^[0-9]{4}[0-9A-Z]$"),
@@ -90,13 +88,6 @@ def parse_lexicon(text: str) -> Lexicon:
     if tuple(reader.fieldnames or ()) != COLUMNS:
         raise LexiconError(f"lexicon columns must be {', '.join(COLUMNS)}")
     return Lexicon(_entry(row, reader.line_num) for row in reader)
-
-
-@lru_cache(maxsize=1)
-def default_lexicon() -> Lexicon:
-    """The lexicon shipped in services/coder/data/procedures.csv."""
-    source = resources.files("services.coder").joinpath("data", "procedures.csv")
-    return parse_lexicon(source.read_text(encoding="utf-8"))
 
 
 def _entry(row: dict[str, str], line: int) -> LexiconEntry:

@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Literal
 
-from schemas.coding import EditApplied
-from schemas.encounter import EncounterClosedData
-
+from .encounter import Encounter, Laterality
 from .lexicon import LexiconEntry
-
-Laterality = Literal["left", "right", "bilateral"]
+from .results import Edit
 
 LATERALITY_MODIFIERS: dict[Laterality, str] = {"left": "LT", "right": "RT", "bilateral": "50"}
 # CMS place of service 02 (telehealth outside the home) and 10 (in the patient's home).
@@ -29,7 +25,7 @@ def laterality_modifier(entry: LexiconEntry, laterality: Laterality | None) -> s
     return LATERALITY_MODIFIERS[laterality]
 
 
-def is_telehealth(encounter: EncounterClosedData) -> bool:
+def is_telehealth(encounter: Encounter) -> bool:
     """A telehealth visit by type or by place of service 02/10 (CMS PFS 2024 final rule)."""
     return (
         encounter.encounter_type == "telehealth" or encounter.place_of_service in TELEHEALTH_PLACES
@@ -37,8 +33,8 @@ def is_telehealth(encounter: EncounterClosedData) -> bool:
 
 
 def em_modifiers(
-    encounter: EncounterClosedData, em_code: str, global_procedures: Iterable[str]
-) -> tuple[list[str], list[EditApplied]]:
+    encounter: Encounter, em_code: str, global_procedures: Iterable[str]
+) -> tuple[list[str], list[Edit]]:
     """Modifiers for the E/M line, with an edit note for each.
 
     25: a significant, separately identifiable E/M on the day of a procedure with a
@@ -46,13 +42,13 @@ def em_modifiers(
     95: a synchronous telehealth service (CPT Appendix P; CMS asks for it with POS 02/10).
     """
     modifiers: list[str] = []
-    edits: list[EditApplied] = []
+    edits: list[Edit] = []
     procedures = sorted(set(global_procedures))
     if procedures:
         modifiers.append("25")
         edits.append(
-            EditApplied(
-                edit="MOD-25",
+            Edit(
+                rule="MOD-25",
                 detail=f"{em_code}-25: E/M on the same day as {', '.join(procedures)}, "
                 "which carry a global period",
             )
@@ -60,8 +56,8 @@ def em_modifiers(
     if is_telehealth(encounter):
         modifiers.append("95")
         edits.append(
-            EditApplied(
-                edit="MOD-95",
+            Edit(
+                rule="MOD-95",
                 detail=f"{em_code}-95: telehealth visit "
                 f"(type {encounter.encounter_type}, POS {encounter.place_of_service})",
             )

@@ -3,72 +3,52 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from functools import lru_cache
+from dataclasses import replace
 
-from schemas.coding import (
-    BillingContext,
+from .encounter import Encounter
+from .icd10cm import CodeSet, fiscal_year
+from .modifiers import em_modifiers
+from .results import (
+    Coded,
     CodedDiagnosis,
     CodingMethod,
-    CodingReviewRequestedData,
-    EditApplied,
-    EncounterCodedData,
-    EvaluationAndManagement,
+    CodingOutcome,
+    Edit,
+    EmChoice,
+    NeedsReview,
     ReviewReason,
     ServiceLine,
 )
-from schemas.encounter import EncounterClosedData
-
-from .evaluation import EmChoice
-from .icd10cm import LOADED_CODE_SET, LOADED_RELEASE, fiscal_year
-from .modifiers import em_modifiers
-from .procedures import LineDraft
 
 MAX_POINTERS = 4
 
 
-@dataclass(frozen=True)
-class Coded:
-    data: EncounterCodedData
-
-
-@dataclass(frozen=True)
-class NeedsReview:
-    data: CodingReviewRequestedData
-
-
-CodingOutcome = Coded | NeedsReview
-
-
-def code_set_edits(encounter: EncounterClosedData) -> tuple[str, list[EditApplied]]:
+def code_set_edits(encounter: Encounter, code_set: CodeSet) -> tuple[str, list[Edit]]:
     """The code-set label for the date of service, and a note when another year's set
-    (the loaded April 2026 FY2026 release) stood in for it (45 CFR 162.1002)."""
+    (the loaded release) stood in for it (45 CFR 162.1002)."""
     label = fiscal_year(encounter.date_of_service)
-    if label == LOADED_CODE_SET:
+    if label == code_set.label:
         return label, []
-    return label, [_stand_in_note(label)]
-
-
-@lru_cache(maxsize=64)
-def _stand_in_note(label: str) -> EditApplied:
-    return EditApplied(
-        edit="ICD10CM-VERSION",
+    note = Edit(
+        rule="ICD10CM-VERSION",
         detail=f"the date of service falls in {label}; codes were checked against the "
-        f"{LOADED_CODE_SET} ({LOADED_RELEASE}) code set",
+        f"{code_set.label} ({code_set.release}) code set",
     )
+    return label, [note]
 
 
 def em_line(
-    encounter: EncounterClosedData,
+    encounter: Encounter,
     em: EmChoice,
-    procedures: Sequence[LineDraft],
+    procedures: Sequence[ServiceLine],
     method: CodingMethod,
-) -> tuple[LineDraft, list[EditApplied]]:
+) -> tuple[ServiceLine, list[Edit]]:
     """The E/M service line with its rule-driven modifiers (25, 95) and the basis edit."""
     global_codes = (line.code for line in procedures if line.global_period)
     modifiers, edits = em_modifiers(encounter, em.code, global_codes)
-    edits.insert(0, EditApplied(edit=f"EM-{em.basis.upper()}", detail=em.detail))
-    draft = LineDraft(
+    rule = f"EM-{em.basis.upper()}"
+    edits.insert(0, Edit(rule=rule, detail=em.detail))
+    line = ServiceLine(
         code=em.code,
         code_system="CPT",
         description=em.description,
@@ -76,95 +56,48 @@ def em_line(
         units=1,
         evidence=em.evidence,
         method=method,
+        rule=rule,
     )
-    return draft, edits
+    return line, edits
 
 
 def finish(
-    encounter: EncounterClosedData,
+    encounter: Encounter,
     *,
     version: str,
-    diagnoses: list[CodedDiagnosis],
+    diagnoses: Sequence[CodedDiagnosis],
     em: EmChoice | None,
-    lines: list[LineDraft],
-    reasons: list[ReviewReason],
-    edits: list[EditApplied],
+    lines: Sequence[ServiceLine],
+    reasons: Sequence[ReviewReason],
+    edits: Sequence[Edit],
 ) -> CodingOutcome:
     """Coded when nothing needs a person, else NeedsReview with what was built so far.
 
     Diagnosis pointers default to the first four diagnoses (X12 837P SV107 carries at
-    most four); a claim needs a billable service and a diagnosis (CMS-1500 items 21, 24).
+    most four); a claim needs a billable service and a diagnosis (CMS-1500 items 21, 24),
+    so without a diagnosis no line can be proposed.
     """
     if not lines:
         reasons = [
             *reasons,
             ReviewReason(rule="NO-SERVICE", message="nothing billable was coded", subject=None),
         ]
-    service_lines = _service_lines(lines, len(diagnoses)) if diagnoses else []
+    pointers = tuple(range(1, min(MAX_POINTERS, len(diagnoses)) + 1))
+    pointed = (
+        tuple(replace(line, diagnosis_pointers=pointers) for line in lines) if pointers else ()
+    )
     if reasons:
         return NeedsReview(
-            CodingReviewRequestedData(
-                encounter_id=encounter.encounter_id,
-                patient_id=encounter.patient.patient_id,
-                date_of_service=encounter.date_of_service,
-                reasons=reasons,
-                proposed_diagnoses=diagnoses,
-                proposed_service_lines=service_lines,
-            )
+            encounter_id=encounter.encounter_id,
+            reasons=tuple(reasons),
+            proposed_diagnoses=tuple(diagnoses),
+            proposed_service_lines=pointed,
         )
     return Coded(
-        EncounterCodedData(
-            encounter_id=encounter.encounter_id,
-            icd10cm_version=version,
-            diagnoses=diagnoses,
-            service_lines=service_lines,
-            evaluation_and_management=_evaluation_and_management(em),
-            edits=edits,
-            billing=billing_context(encounter),
-        )
+        encounter_id=encounter.encounter_id,
+        code_set=version,
+        diagnoses=tuple(diagnoses),
+        service_lines=pointed,
+        em=em,
+        edits=tuple(edits),
     )
-
-
-def billing_context(encounter: EncounterClosedData) -> BillingContext:
-    """The pass-through state the biller needs (event-carried state transfer)."""
-    return BillingContext(
-        encounter_type=encounter.encounter_type,
-        place_of_service=encounter.place_of_service,
-        date_of_service=encounter.date_of_service,
-        patient=encounter.patient,
-        rendering_provider=encounter.rendering_provider,
-        billing_provider=encounter.billing_provider,
-        facility=encounter.facility,
-        coverages=encounter.coverages,
-    )
-
-
-def _evaluation_and_management(em: EmChoice | None) -> EvaluationAndManagement | None:
-    # Preventive codes are set by age, a basis the v1 contract cannot express; their
-    # service line and the EM-AGE edit carry them instead.
-    if em is None or em.basis == "age":
-        return None
-    return EvaluationAndManagement(
-        code=em.code,
-        basis=em.basis,
-        total_time_minutes=em.total_time_minutes,
-        mdm_level=em.mdm_level,
-    )
-
-
-def _service_lines(lines: list[LineDraft], diagnosis_count: int) -> list[ServiceLine]:
-    pointers = list(range(1, min(MAX_POINTERS, diagnosis_count) + 1))
-    return [
-        ServiceLine(
-            line_number=number,
-            code=line.code,
-            code_system=line.code_system,
-            description=line.description,
-            modifiers=list(line.modifiers),
-            units=line.units,
-            diagnosis_pointers=pointers,
-            evidence=line.evidence,
-            method=line.method,
-        )
-        for number, line in enumerate(lines, start=1)
-    ]

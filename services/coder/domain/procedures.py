@@ -1,41 +1,26 @@
-"""Procedure coding: documented procedures to CPT/HCPCS service-line drafts."""
+"""Procedure coding: documented procedures to CPT/HCPCS service lines."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Literal
 
-from schemas.coding import CodingMethod, EditApplied, Evidence, ReviewedProcedure, ReviewReason
-from schemas.encounter import DocumentedProcedure
-
+from .encounter import DocumentedProcedure, ReviewedProcedure
 from .lexicon import Lexicon, LexiconEntry
 from .modifiers import laterality_modifier
+from .results import CodingMethod, Edit, Evidence, ReviewReason, ServiceLine
 
 # A keyword hit is good evidence but not the provider's own code, so it ranks below 1.
-# ServiceLine has no confidence field (schema v1), so it travels in the edit's detail.
 MATCH_CONFIDENCE = 0.8
-
-
-@dataclass(frozen=True, slots=True)
-class LineDraft:
-    """A service line before its line number and diagnosis pointers are known."""
-
-    code: str
-    code_system: Literal["CPT", "HCPCS"]
-    description: str
-    modifiers: tuple[str, ...]
-    units: int
-    evidence: Evidence
-    method: CodingMethod
-    global_period: bool = False
 
 
 @dataclass
 class ProcedureCoding:
-    lines: list[LineDraft] = field(default_factory=list)
+    """Service lines without diagnosis pointers yet (finish() sets them)."""
+
+    lines: list[ServiceLine] = field(default_factory=list)
     reasons: list[ReviewReason] = field(default_factory=list)
-    edits: list[EditApplied] = field(default_factory=list)
+    edits: list[Edit] = field(default_factory=list)
 
 
 def code_procedures(documented: Sequence[DocumentedProcedure], lexicon: Lexicon) -> ProcedureCoding:
@@ -56,7 +41,9 @@ def code_procedures(documented: Sequence[DocumentedProcedure], lexicon: Lexicon)
                 result.reasons.append(_unknown(code))
                 continue
             evidence = Evidence(source=source, text=procedure.text)
-            result.lines.append(_draft(entry, procedure, evidence, "provided", result))
+            result.lines.append(
+                _line(entry, procedure, evidence, "provided", "PROC-PROVIDED", 1.0, result)
+            )
             continue
         matches = lexicon.match(procedure.text)
         if len(matches) != 1:
@@ -74,13 +61,22 @@ def code_procedures(documented: Sequence[DocumentedProcedure], lexicon: Lexicon)
         words = procedure.text[match.start : match.end]
         evidence = Evidence(source=source, text=words, start=match.start, end=match.end)
         result.edits.append(
-            EditApplied(
-                edit="PROC-MATCHED",
-                detail=f"{source} coded {match.entry.code} from the keyword {words!r} "
-                f"(confidence {MATCH_CONFIDENCE})",
+            Edit(
+                rule="PROC-MATCHED",
+                detail=f"{source} coded {match.entry.code} from the keyword {words!r}",
             )
         )
-        result.lines.append(_draft(match.entry, procedure, evidence, "matched", result))
+        result.lines.append(
+            _line(
+                match.entry,
+                procedure,
+                evidence,
+                "matched",
+                "PROC-MATCHED",
+                MATCH_CONFIDENCE,
+                result,
+            )
+        )
     return result
 
 
@@ -102,36 +98,39 @@ def review_procedures(
             source="review", text=f"assigned by reviewer {reviewer}"
         )
         result.lines.append(
-            LineDraft(
+            ServiceLine(
                 code=entry.code,
                 code_system=entry.code_system,
                 description=entry.description,
-                modifiers=tuple(procedure.modifiers),
+                modifiers=procedure.modifiers,
                 units=procedure.units,
                 evidence=evidence,
                 method="reviewed",
+                rule="PROC-REVIEWED",
                 global_period=entry.global_period,
             )
         )
     return result
 
 
-def _draft(
+def _line(
     entry: LexiconEntry,
     procedure: DocumentedProcedure,
     evidence: Evidence,
     method: CodingMethod,
+    rule: str,
+    confidence: float,
     result: ProcedureCoding,
-) -> LineDraft:
+) -> ServiceLine:
     modifier = laterality_modifier(entry, procedure.laterality)
     if modifier is not None:
         result.edits.append(
-            EditApplied(
-                edit=f"MOD-{modifier}",
+            Edit(
+                rule=f"MOD-{modifier}",
                 detail=f"{entry.code}-{modifier}: {procedure.laterality} side documented",
             )
         )
-    return LineDraft(
+    return ServiceLine(
         code=entry.code,
         code_system=entry.code_system,
         description=entry.description,
@@ -139,6 +138,8 @@ def _draft(
         units=procedure.quantity,
         evidence=evidence,
         method=method,
+        rule=rule,
+        confidence=confidence,
         global_period=entry.global_period,
     )
 

@@ -4,55 +4,72 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from schemas.coding import CodingReviewCompletedData, EditApplied, Evidence, ReviewReason
-from schemas.encounter import EncounterClosedData
-
+from .demographics import implausible_demographics
 from .diagnoses import review_diagnoses
 from .em_tables import EM_DESCRIPTIONS, PREVENTIVE_CODES
-from .errors import ReviewMismatchError
-from .evaluation import EmBasis, EmChoice, select_em
-from .lexicon import Lexicon, default_lexicon
-from .outcome import CodingOutcome, code_set_edits, em_line, finish
-from .procedures import LineDraft, review_procedures
+from .encounter import Encounter, ReviewDecision
+from .evaluation import select_em
+from .outcome import code_set_edits, em_line, finish
+from .procedures import review_procedures
+from .reference import ReferenceData
+from .results import (
+    CodingOutcome,
+    Edit,
+    EmBasis,
+    EmChoice,
+    Evidence,
+    NeedsReview,
+    ReviewReason,
+    ServiceLine,
+)
 
 
 def apply_review(
-    encounter: EncounterClosedData,
-    review: CodingReviewCompletedData,
-    lexicon: Lexicon | None = None,
+    encounter: Encounter, decision: ReviewDecision, data: ReferenceData
 ) -> CodingOutcome:
     """Build the final coding from a human coder's decision (method "reviewed").
 
     The reviewer's codes are checked again: ICD-10-CM codes must exist and be billable
     (ICD-10-CM Official Guidelines I.A.3, I.B.2), procedures must be in the site's
-    lexicon, the E/M code must be a known E/M code. What still fails goes back to review
-    with its reasons. Modifiers 25 and 95 on the E/M line follow the same rules as the
-    automatic path (CPT Appendix A and P); procedure modifiers are the reviewer's.
-
-    Raises ReviewMismatchError when the review names another encounter.
+    lexicon, the E/M code must be a known E/M code, and the demographics must still be
+    billable (a coding decision cannot correct them: the hospital re-sends the encounter).
+    What still fails goes back to review with its reasons. Modifiers 25 and 95 on the E/M
+    line follow the same rules as the automatic path (CPT Appendix A and P); procedure
+    modifiers are the reviewer's. A decision made for another encounter is not applied:
+    it goes back to review as well.
     """
-    if review.encounter_id != encounter.encounter_id:
-        raise ReviewMismatchError(
-            f"review for {review.encounter_id} applied to encounter {encounter.encounter_id}"
+    if decision.encounter_id != encounter.encounter_id:
+        return NeedsReview(
+            encounter_id=encounter.encounter_id,
+            reasons=(
+                ReviewReason(
+                    rule="REVIEW-MISMATCH",
+                    message=f"the decision of {decision.reviewer_id} was made for another "
+                    "encounter; it was not applied",
+                    subject="encounter_id",
+                ),
+            ),
         )
-    version, edits = code_set_edits(encounter)
-    edits.append(EditApplied(edit="REVIEWED", detail=f"coding decided by {review.reviewer_id}"))
-    documentation = encounter.documentation
+    version, edits = code_set_edits(encounter, data.code_set)
+    edits.append(Edit(rule="REVIEWED", detail=f"coding decided by {decision.reviewer_id}"))
     dx = review_diagnoses(
-        review.diagnoses, documentation.diagnoses, review.reviewer_id, review.note
+        decision.diagnoses,
+        encounter.diagnoses,
+        decision.reviewer_id,
+        decision.note,
+        data.code_set,
     )
-    lexicon = lexicon or default_lexicon()
     procedures = review_procedures(
-        review.procedures, documentation.procedures, lexicon, review.reviewer_id
+        decision.procedures, encounter.procedures, data.lexicon, decision.reviewer_id
     )
-    reasons = [*dx.reasons, *procedures.reasons]
+    reasons = [*implausible_demographics(encounter), *dx.reasons, *procedures.reasons]
     edits.extend(dx.edits)
     edits.extend(procedures.edits)
 
     em: EmChoice | None = None
-    lines: list[LineDraft] = []
-    if review.evaluation_and_management is not None:
-        chosen = reviewed_em(encounter, review.evaluation_and_management, review.reviewer_id)
+    lines: list[ServiceLine] = []
+    if decision.em_code is not None:
+        chosen = reviewed_em(encounter, decision.em_code, decision.reviewer_id)
         if isinstance(chosen, ReviewReason):
             reasons.append(chosen)
         else:
@@ -72,9 +89,7 @@ def apply_review(
     )
 
 
-def reviewed_em(
-    encounter: EncounterClosedData, code: str, reviewer: str
-) -> EmChoice | ReviewReason:
+def reviewed_em(encounter: Encounter, code: str, reviewer: str) -> EmChoice | ReviewReason:
     """The reviewer's E/M code with the basis the documentation gives for it.
 
     When the documentation supports the same code, its evidence is kept; otherwise the

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from schemas.coding import ReviewReason
+from services.coder.domain import ReviewReason
 from services.coder.domain.em_tables import OFFICE_ESTABLISHED, OFFICE_NEW
 from services.coder.domain.evaluation import EmChoice, age_on, level_by_time, select_em
 

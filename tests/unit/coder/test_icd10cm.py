@@ -1,4 +1,5 @@
-"""Code normalisation, code-set lookups and the fiscal-year label."""
+"""Code normalisation, code-set lookups (the simple_icd_10_cm code set the service loads) and
+the fiscal-year label."""
 
 from __future__ import annotations
 
@@ -7,7 +8,11 @@ from datetime import date
 import pytest
 
 from services.coder.domain.excludes1 import ExcludedRange, excludes1_conflict, parse_excluded_ranges
-from services.coder.domain.icd10cm import fiscal_year, lookup, normalize_icd10cm
+from services.coder.domain.icd10cm import fiscal_year, normalize_icd10cm
+
+from .factories import REFERENCE
+
+lookup = REFERENCE.code_set.lookup
 
 
 @pytest.mark.parametrize(
@@ -112,5 +117,11 @@ def test_excluded_range_covers(low: str, high: str, code: str, covered: bool) ->
     ],
 )
 def test_excludes1_conflict_in_either_order(first: str, second: str, owner: str | None) -> None:
-    conflict = excludes1_conflict(first, second)
+    conflict = excludes1_conflict(lookup(first), lookup(second))
     assert (conflict.code if conflict else None) == owner
+
+
+def test_an_entry_carries_its_ancestors_excludes1_ranges() -> None:
+    # E11.9's own notes are silent on E10; the note is on category E11
+    assert any(r.covers("E10.9") for r in lookup("E11.9").excludes1)
+    assert lookup("Z99.999").excludes1 == ()

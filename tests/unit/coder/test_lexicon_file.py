@@ -1,22 +1,26 @@
-"""The lexicon CSV format, and that the coder's domain stays free of I/O frameworks."""
+"""The lexicon CSV format, and a site's own lexicon in place of the shipped one."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from services.coder.domain import Coded, CoderError, LexiconError, code_encounter, parse_lexicon
+from services.coder.domain import Coded, CoderError, LexiconError, ReferenceData, parse_lexicon
+from services.coder.reference_data import load_lexicon
 
-from .factories import encounter, procedure
+from .factories import REFERENCE, encounter, outcome_of, procedure
 
 HEADER = "code,code_system,description,keywords,laterality,minor_procedure\n"
 
 
-def test_a_site_lexicon_replaces_the_shipped_one() -> None:
-    site = parse_lexicon(HEADER + "83036,CPT,Hemoglobin A1c test,a1c|hba1c,no,no\n")
+def test_a_site_lexicon_replaces_the_shipped_one(tmp_path: Path) -> None:
+    (tmp_path / "site.csv").write_text(HEADER + "83036,CPT,Hemoglobin A1c test,a1c|hba1c,no,no\n")
+    site = ReferenceData(REFERENCE.code_set, load_lexicon(tmp_path / "site.csv"))
     closed = encounter(procedures=[procedure(None, "Point-of-care HbA1c")])
-    outcome = code_encounter(closed, site)
+    outcome = outcome_of(closed, site)
     assert isinstance(outcome, Coded)
-    line = outcome.data.service_lines[1]
+    line = outcome.service_lines[1]
     assert (line.code, line.description, line.method) == ("83036", "Hemoglobin A1c test", "matched")
 
 

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from schemas.coding import ServiceLine
-from schemas.encounter import DocumentedProcedure
-from services.coder.domain import Coded, NeedsReview, code_encounter, default_lexicon
+from services.coder.domain import Coded, DocumentedProcedure, NeedsReview, ServiceLine
+from services.coder.reference_data import load_lexicon
 
-from .factories import diagnosis, encounter, procedure
+from .factories import REFERENCE, diagnosis, encounter, outcome_of, procedure
 
 REQUIRED_CODES = {
     "36415", "81002", "85025", "80053", "93000", "71046", "73610", "73110", "12001", "12002",
@@ -17,13 +16,13 @@ REQUIRED_CODES = {
 }  # fmt: skip
 
 
-def lines(outcome: object) -> list[ServiceLine]:
+def lines(outcome: object) -> tuple[ServiceLine, ...]:
     assert isinstance(outcome, Coded), outcome
-    return outcome.data.service_lines
+    return outcome.service_lines
 
 
 def test_lexicon_holds_exactly_the_chargemaster_codes() -> None:
-    lexicon = default_lexicon()
+    lexicon = load_lexicon()
     assert lexicon.codes == REQUIRED_CODES
     for code in REQUIRED_CODES:
         entry = lexicon.get(code)
@@ -32,13 +31,18 @@ def test_lexicon_holds_exactly_the_chargemaster_codes() -> None:
 
 
 def test_provided_code_becomes_a_line_with_units() -> None:
-    outcome = code_encounter(
+    outcome = outcome_of(
         encounter(procedures=[procedure("J1885", "Ketorolac 30 mg IM", quantity=2)])
     )
     em, drug = lines(outcome)
-    assert (em.line_number, em.code) == (1, "99213")
-    assert (drug.line_number, drug.code, drug.code_system, drug.units) == (2, "J1885", "HCPCS", 2)
-    assert (drug.method, drug.evidence.source) == ("provided", "procedures[0]")
+    assert em.code == "99213"
+    assert (drug.code, drug.code_system, drug.units) == ("J1885", "HCPCS", 2)
+    assert (drug.method, drug.evidence.source, drug.rule) == (
+        "provided",
+        "procedures[0]",
+        "PROC-PROVIDED",
+    )
+    assert drug.confidence == 1.0
     assert drug.description == "Ketorolac injection, per 15 mg"
 
 
@@ -56,10 +60,10 @@ def test_provided_code_becomes_a_line_with_units() -> None:
 def test_procedures_a_person_must_look_at(
     documented: DocumentedProcedure, rule: str, subject: str
 ) -> None:
-    outcome = code_encounter(encounter(procedures=[documented]))
+    outcome = outcome_of(encounter(procedures=[documented]))
     assert isinstance(outcome, NeedsReview)
-    assert [(r.rule, r.subject) for r in outcome.data.reasons] == [(rule, subject)]
-    assert [line.code for line in outcome.data.proposed_service_lines] == ["99213"]
+    assert [(r.rule, r.subject) for r in outcome.reasons] == [(rule, subject)]
+    assert [line.code for line in outcome.proposed_service_lines] == ["99213"]
 
 
 @pytest.mark.parametrize(
@@ -73,19 +77,20 @@ def test_procedures_a_person_must_look_at(
     ],
 )
 def test_uncoded_procedure_matched_on_a_single_keyword(text: str, code: str, words: str) -> None:
-    outcome = code_encounter(encounter(procedures=[procedure(None, text)]))
+    outcome = outcome_of(encounter(procedures=[procedure(None, text)]))
     line = lines(outcome)[1]
-    assert (line.code, line.method) == (code, "matched")
+    assert (line.code, line.method, line.rule) == (code, "matched", "PROC-MATCHED")
+    assert line.confidence < 1
     start = text.index(words)
     assert (line.evidence.text, line.evidence.start, line.evidence.end) == (
         words, start, start + len(words)
     )  # fmt: skip
     assert isinstance(outcome, Coded)
-    assert any(e.edit == "PROC-MATCHED" and code in e.detail for e in outcome.data.edits)
+    assert any(e.rule == "PROC-MATCHED" and code in e.detail for e in outcome.edits)
 
 
 def test_keywords_match_whole_words_only() -> None:
-    assert default_lexicon().match("slingshot injury") == []
+    assert REFERENCE.lexicon.match("slingshot injury") == []
 
 
 @pytest.mark.parametrize(
@@ -99,12 +104,12 @@ def test_keywords_match_whole_words_only() -> None:
     ],
 )
 def test_laterality_modifiers(code: str, laterality: str | None, modifiers: list[str]) -> None:
-    outcome = code_encounter(
+    outcome = outcome_of(
         encounter(procedures=[procedure(code, "documented", laterality=laterality)])
     )
-    assert lines(outcome)[1].modifiers == modifiers
+    assert lines(outcome)[1].modifiers == tuple(modifiers)
     assert isinstance(outcome, Coded)
-    recorded = [e.edit for e in outcome.data.edits if e.edit in ("MOD-LT", "MOD-RT", "MOD-50")]
+    recorded = [e.rule for e in outcome.edits if e.rule in ("MOD-LT", "MOD-RT", "MOD-50")]
     assert recorded == [f"MOD-{m}" for m in modifiers]
 
 
@@ -120,8 +125,8 @@ def test_laterality_modifiers(code: str, laterality: str | None, modifiers: list
 def test_telehealth_modifier_on_the_em_line(
     encounter_type: str, place: str, modifiers: list[str]
 ) -> None:
-    outcome = code_encounter(encounter(encounter_type=encounter_type, place_of_service=place))
-    assert lines(outcome)[0].modifiers == modifiers
+    outcome = outcome_of(encounter(encounter_type=encounter_type, place_of_service=place))
+    assert lines(outcome)[0].modifiers == tuple(modifiers)
 
 
 @pytest.mark.parametrize(
@@ -130,24 +135,26 @@ def test_telehealth_modifier_on_the_em_line(
      ("69210", True), ("36415", False), ("93000", False), ("90471", False)],
 )  # fmt: skip
 def test_modifier_25_with_a_global_period_procedure(code: str, modifier_25: bool) -> None:
-    outcome = code_encounter(encounter(procedures=[procedure(code, "documented")]))
+    outcome = outcome_of(encounter(procedures=[procedure(code, "documented")]))
     em = lines(outcome)[0]
     assert ("25" in em.modifiers) is modifier_25
     assert isinstance(outcome, Coded)
-    assert any(e.edit == "MOD-25" for e in outcome.data.edits) is modifier_25
+    assert any(e.rule == "MOD-25" for e in outcome.edits) is modifier_25
 
 
 def test_modifier_25_and_95_together_in_that_order() -> None:
-    outcome = code_encounter(
+    outcome = outcome_of(
         encounter(place_of_service="02", procedures=[procedure("17110", "Wart destruction")])
     )
-    assert lines(outcome)[0].modifiers == ["25", "95"]
+    assert lines(outcome)[0].modifiers == ("25", "95")
 
 
-@pytest.mark.parametrize(("count", "pointers"), [(1, [1]), (3, [1, 2, 3]), (6, [1, 2, 3, 4])])
-def test_diagnosis_pointers_default_to_the_first_four(count: int, pointers: list[int]) -> None:
+@pytest.mark.parametrize(("count", "pointers"), [(1, (1,)), (3, (1, 2, 3)), (6, (1, 2, 3, 4))])
+def test_diagnosis_pointers_default_to_the_first_four(
+    count: int, pointers: tuple[int, ...]
+) -> None:
     codes = ["I10", "E78.5", "E03.9", "E66.9", "K21.9", "F41.1"][:count]
-    outcome = code_encounter(
+    outcome = outcome_of(
         encounter(
             diagnoses=[diagnosis(c, "documented", rank=n) for n, c in enumerate(codes, 1)],
             procedures=[procedure("36415", "Venipuncture")],

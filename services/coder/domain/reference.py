@@ -1,0 +1,17 @@
+"""The reference data coding reads, loaded once at start-up and passed in."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .icd10cm import CodeSet
+from .lexicon import Lexicon
+
+
+@dataclass(frozen=True, slots=True)
+class ReferenceData:
+    """The ICD-10-CM code set and the site's procedure lexicon (services/coder/reference_data.py
+    loads them; tests build their own)."""
+
+    code_set: CodeSet
+    lexicon: Lexicon

@@ -1,0 +1,266 @@
+"""The one place where the coder's domain meets the wire contract (schemas/).
+
+In: an encounter.closed payload becomes a domain `Encounter`, a coding.review-completed
+payload a `ReviewDecision`. Out: `Coded` becomes an encounter.coded payload (with the
+billing pass-through block the biller needs, carried over from encounter.closed as it came)
+and `NeedsReview` a coding.review-requested payload.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+from schemas import coding as w
+from schemas.encounter import EncounterClosedData
+from schemas.envelope import Envelope
+
+from .domain import (
+    Coded,
+    CodedDiagnosis,
+    CodingOutcome,
+    DocumentedDiagnosis,
+    DocumentedProcedure,
+    EmChoice,
+    Encounter,
+    Evidence,
+    NeedsReview,
+    Patient,
+    PrintedField,
+    ReviewDecision,
+    ReviewedProcedure,
+    ReviewReason,
+    ServiceLine,
+)
+
+SOURCE = "medbill/coder"
+
+# --- wire -> domain ---------------------------------------------------------------------------
+
+
+def encounter(data: EncounterClosedData) -> Encounter:
+    documentation = data.documentation
+    return Encounter(
+        encounter_id=data.encounter_id,
+        encounter_type=data.encounter_type,
+        patient_status=data.patient_status,
+        place_of_service=data.place_of_service,
+        date_of_service=data.date_of_service,
+        patient=Patient(
+            patient_id=data.patient.patient_id,
+            birth_date=data.patient.birth_date,
+            sex=data.patient.sex,
+        ),
+        total_time_minutes=data.total_time_minutes,
+        mdm_level=data.mdm_level,
+        diagnoses=tuple(
+            DocumentedDiagnosis(text=d.text, code=d.code, code_system=d.code_system, rank=d.rank)
+            for d in documentation.diagnoses
+        ),
+        procedures=tuple(
+            DocumentedProcedure(
+                text=p.text,
+                code=p.code,
+                quantity=p.quantity,
+                laterality=p.laterality,
+                minutes=p.minutes,
+            )
+            for p in documentation.procedures
+        ),
+        assessment_plan=documentation.assessment_plan,
+        printed_demographics=tuple(printed_demographics(data)),
+    )
+
+
+def printed_demographics(data: EncounterClosedData) -> Iterator[PrintedField]:
+    """The patient's and the subscriber's details that a claim, a statement or an email
+    prints (X12 837P loops 2010BA/2010CA, the statement, the email's To: header)."""
+    p = data.patient
+    yield PrintedField("patient.patient_id", "the patient's id", p.patient_id)
+    yield PrintedField("patient.account_number", "the patient's account number", p.account_number)
+    yield PrintedField("patient.first_name", "the patient's first name", p.first_name)
+    yield PrintedField("patient.last_name", "the patient's last name", p.last_name)
+    yield PrintedField("patient.address.line1", "the patient's address", p.address.line1)
+    if p.address.line2 is not None:
+        yield PrintedField("patient.address.line2", "the patient's address", p.address.line2)
+    yield PrintedField("patient.address.city", "the patient's city", p.address.city)
+    if p.email is not None:
+        yield PrintedField("patient.email", "the patient's email address", p.email)
+    if p.phone is not None:
+        yield PrintedField("patient.phone", "the patient's phone number", p.phone)
+    for i, coverage in enumerate(data.coverages):
+        n = i + 1
+        yield PrintedField(
+            f"coverages[{i}].member_id", f"the member id of coverage {n}", coverage.member_id
+        )
+        if coverage.group_number is not None:
+            yield PrintedField(
+                f"coverages[{i}].group_number",
+                f"the group number of coverage {n}",
+                coverage.group_number,
+            )
+
+
+def review_decision(data: w.CodingReviewCompletedData) -> ReviewDecision:
+    return ReviewDecision(
+        encounter_id=data.encounter_id,
+        reviewer_id=data.reviewer_id,
+        diagnoses=tuple(data.diagnoses),
+        procedures=tuple(
+            ReviewedProcedure(code=p.code, modifiers=tuple(p.modifiers), units=p.units)
+            for p in data.procedures
+        ),
+        em_code=data.evaluation_and_management,
+        note=data.note,
+    )
+
+
+def unstorable(*ids: str) -> str | None:
+    """Why a message's ids cannot be stored (PostgreSQL text holds no NUL), or None. Such a
+    message is bad (dead-lettered), not a failure of ours to retry."""
+    if any("\x00" in i for i in ids):
+        return "schema-invalid: an id contains a NUL character"
+    return None
+
+
+# --- domain -> wire ---------------------------------------------------------------------------
+
+
+def encounter_coded(coded: Coded, closed: EncounterClosedData) -> w.EncounterCodedData:
+    return w.EncounterCodedData(
+        encounter_id=coded.encounter_id,
+        icd10cm_version=coded.code_set,
+        diagnoses=_diagnoses(coded.diagnoses),
+        service_lines=_service_lines(coded.service_lines),
+        evaluation_and_management=_evaluation_and_management(coded.em),
+        edits=[w.EditApplied(edit=e.rule, detail=e.detail) for e in coded.edits],
+        billing=billing_context(closed),
+    )
+
+
+def review_requested(
+    needs: NeedsReview, closed: EncounterClosedData
+) -> w.CodingReviewRequestedData:
+    return w.CodingReviewRequestedData(
+        encounter_id=needs.encounter_id,
+        patient_id=closed.patient.patient_id,
+        date_of_service=closed.date_of_service,
+        reasons=[_reason(r) for r in needs.reasons],
+        proposed_diagnoses=_diagnoses(needs.proposed_diagnoses),
+        proposed_service_lines=_service_lines(needs.proposed_service_lines),
+    )
+
+
+def outcome_event(
+    outcome: CodingOutcome, closed: EncounterClosedData, cause: Envelope
+) -> w.EncounterCoded | w.CodingReviewRequested:
+    """encounter.coded or coding.review-requested, caused by `cause`."""
+    if isinstance(outcome, Coded):
+        return w.EncounterCoded.create(
+            encounter_coded(outcome, closed),
+            source=SOURCE,
+            correlation_id=closed.encounter_id,
+            causation_id=cause.event_id,
+        )
+    return w.CodingReviewRequested.create(
+        review_requested(outcome, closed),
+        source=SOURCE,
+        correlation_id=closed.encounter_id,
+        causation_id=cause.event_id,
+    )
+
+
+def billing_context(closed: EncounterClosedData) -> w.BillingContext:
+    """The pass-through state the biller needs (event-carried state transfer), as the
+    hospital sent it: the coder's domain neither reads nor changes it."""
+    return w.BillingContext(
+        encounter_type=closed.encounter_type,
+        place_of_service=closed.place_of_service,
+        date_of_service=closed.date_of_service,
+        patient=closed.patient,
+        rendering_provider=closed.rendering_provider,
+        billing_provider=closed.billing_provider,
+        facility=closed.facility,
+        coverages=closed.coverages,
+    )
+
+
+def coding_json(data: w.EncounterCodedData) -> str:
+    """What the coder keeps of a coding: encounter.coded's data less its billing block
+    (minimum necessary: codes and evidence, not demographics and coverage)."""
+    return data.model_dump_json(exclude={"billing"})
+
+
+def reasons_json(needs: NeedsReview) -> str:
+    """The review reasons as stored (the CLI's coder.encounter_status view reads them)."""
+    return json.dumps(
+        [{"rule": r.rule, "message": r.message, "subject": r.subject} for r in needs.reasons]
+    )
+
+
+def _evidence(e: Evidence) -> w.Evidence:
+    return w.Evidence(source=e.source, text=e.text, start=e.start, end=e.end)
+
+
+def _diagnoses(diagnoses: tuple[CodedDiagnosis, ...]) -> list[w.CodedDiagnosis]:
+    return [
+        w.CodedDiagnosis(
+            sequence=sequence,
+            code=d.code,
+            description=d.description,
+            evidence=_evidence(d.evidence),
+            confidence=d.confidence,
+            method=d.method,
+            rule=d.rule,
+        )
+        for sequence, d in enumerate(diagnoses, start=1)
+    ]
+
+
+def _service_lines(lines: tuple[ServiceLine, ...]) -> list[w.ServiceLine]:
+    return [
+        w.ServiceLine(
+            line_number=number,
+            code=line.code,
+            code_system=line.code_system,
+            description=line.description,
+            modifiers=list(line.modifiers),
+            units=line.units,
+            diagnosis_pointers=list(line.diagnosis_pointers),
+            evidence=_evidence(line.evidence),
+            method=line.method,
+            confidence=line.confidence,
+            rule=line.rule,
+        )
+        for number, line in enumerate(lines, start=1)
+    ]
+
+
+def _evaluation_and_management(em: EmChoice | None) -> w.EvaluationAndManagement | None:
+    # v1's basis is time or MDM; a preventive code is set by age, which its service line
+    # (rule EM-AGE) and the EM-AGE edit carry instead.
+    if em is None or em.basis == "age":
+        return None
+    return w.EvaluationAndManagement(
+        code=em.code,
+        basis=em.basis,
+        total_time_minutes=em.total_time_minutes,
+        mdm_level=em.mdm_level,
+    )
+
+
+def _reason(r: ReviewReason) -> w.ReviewReason:
+    return w.ReviewReason(rule=r.rule, message=r.message, subject=r.subject)
+
+
+__all__ = [
+    "billing_context",
+    "coding_json",
+    "encounter",
+    "encounter_coded",
+    "outcome_event",
+    "reasons_json",
+    "review_decision",
+    "review_requested",
+    "unstorable",
+]

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import asyncpg
+from aiokafka.errors import KafkaError
 from faststream import FastStream
 from faststream.kafka import KafkaBroker
 
@@ -129,7 +130,10 @@ class ServiceRuntime:
     async def lifespan(self) -> AsyncIterator[None]:
         """Everything but the broker's consumers: pool, migrations, relay, health, workers."""
         s = self.settings
-        self._pool = await create_pool(s.require_database_url(), self.name, max_size=s.db_pool_max)
+        self._pool = await asyncio.wait_for(
+            create_pool(s.require_database_url(), self.name, max_size=s.db_pool_max),
+            s.startup_timeout_s,
+        )
         producer = make_producer(s)
         try:
             async with self._pool.acquire() as conn:
@@ -160,14 +164,35 @@ class ServiceRuntime:
         configure(self.settings.log_level)
         loop = asyncio.get_running_loop()
         signalled = asyncio.Event()
+        main = asyncio.current_task()
+        consuming = False
+
+        def on_signal() -> None:
+            signalled.set()
+            if not consuming and main is not None:
+                main.cancel()  # still connecting or migrating: nothing in flight to finish
+
         for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(sig, signalled.set)
+            loop.add_signal_handler(sig, on_signal)
+        log.info(
+            f"{self.name} starting: broker {self.settings.kafka_bootstrap_servers},"
+            f" database {self._database()}",
+            extra=log_fields(service=self.name),
+        )
         try:
             async with self.lifespan():
+                consuming = True
                 try:
                     await self._start_consuming(signalled)
                 except StartupTimeout as exc:
                     log.error(str(exc), extra=log_fields(service=self.name))
+                    return 1
+                except (KafkaError, OSError) as exc:
+                    log.error(
+                        f"{self.name} could not reach the broker"
+                        f" {self.settings.kafka_bootstrap_servers}: {type(exc).__name__}",
+                        extra=log_fields(service=self.name),
+                    )
                     return 1
                 if not signalled.is_set():
                     log.info("service ready", extra=log_fields(service=self.name))
@@ -175,10 +200,28 @@ class ServiceRuntime:
                 log.info("stopping", extra=log_fields(service=self.name))
                 self.stopping.set()  # ends retry loops: an in-flight batch gives up uncommitted
                 await self.broker.stop()
+        except asyncio.CancelledError:
+            if not signalled.is_set():
+                raise
+            log.info("stopped during start-up", extra=log_fields(service=self.name))
+            return 0
+        except (KafkaError, OSError, asyncpg.PostgresError) as exc:
+            # start-up could not reach the broker or the database: one line, no traceback
+            log.error(
+                f"{self.name} could not start: {type(exc).__name__}"
+                f" (broker {self.settings.kafka_bootstrap_servers}, database {self._database()})",
+                extra=log_fields(service=self.name),
+            )
+            return 1
         finally:
             for sig in (signal.SIGINT, signal.SIGTERM):
                 loop.remove_signal_handler(sig)
         return 0
+
+    def _database(self) -> str:
+        """The database's host and name, never its password."""
+        url = self.settings.database_url or ""
+        return url.rsplit("@", 1)[-1] if "@" in url else url.split("?")[0]
 
     async def _start_consuming(self, signalled: asyncio.Event) -> None:
         timeout = self.settings.startup_timeout_s

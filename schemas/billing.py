@@ -41,6 +41,18 @@ class ClaimSubmittedData(Model):
     x12_837p: str | None = Field(
         default=None, description="The 837P file when it is small; else fetch it by claim_id."
     )
+    frequency_code: Literal["1", "7", "8"] = Field(
+        default="1",
+        description=(
+            "837P CLM05-3 claim frequency: 1 original, 7 replacement of a prior claim (the"
+            " encounter was corrected), 8 void of a prior claim (it is no longer billed to"
+            " this payer; its lines are the voided claim's)."
+        ),
+    )
+    replaces_claim_id: UUID | None = Field(
+        default=None,
+        description="The prior claim a replacement (7) or void (8) refers to (837P REF*F8).",
+    )
 
 
 class ClaimSubmitted(Envelope):
@@ -54,7 +66,18 @@ class ClaimRejectedData(Model):
     claim_id: UUID | None = Field(default=None, description="Absent when no claim could be built.")
     encounter_id: NonEmptyStr
     stage: Literal["scrubber", "clearinghouse", "payer"]
-    reasons: list[str] = Field(min_length=1)
+    reasons: list[str] = Field(
+        min_length=1,
+        description="Why, in plain words (codes, lines, rules; no patient values).",
+        examples=[["service line 2: code 99499 has no price in the chargemaster"]],
+    )
+    document: Literal["claim", "statement"] = Field(
+        default="claim",
+        description=(
+            "What could not be built: the payer claim, or the self-pay patient statement"
+            " (an uninsured encounter the biller cannot price is refused the same way)."
+        ),
+    )
 
 
 class ClaimRejected(Envelope):
@@ -160,6 +183,10 @@ class StatementIssuedData(Model):
     lines: list[StatementLine] = Field(min_length=1)
     amount_due: Money
     billing_office_phone: str | None = None
+    replaces_statement_id: UUID | None = Field(
+        default=None,
+        description="The statement this one is reissued for (the encounter was corrected).",
+    )
 
 
 class StatementIssued(Envelope):
@@ -167,3 +194,21 @@ class StatementIssued(Envelope):
     event_type: Literal["statement.issued"] = "statement.issued"
     schema_version: Literal[1] = 1
     data: StatementIssuedData
+
+
+class StatementVoidedData(Model):
+    statement_id: UUID = Field(description="The statement that no longer stands.")
+    patient_account: NonEmptyStr
+    encounter_id: NonEmptyStr
+    voided_at: UtcDatetime
+    reason: str = Field(examples=["the encounter was corrected by a later coding"])
+    replaced_by_statement_id: UUID | None = Field(
+        default=None, description="The statement reissued in its place, if any."
+    )
+
+
+class StatementVoided(Envelope):
+    TYPE: ClassVar[str] = "statement.voided"
+    event_type: Literal["statement.voided"] = "statement.voided"
+    schema_version: Literal[1] = 1
+    data: StatementVoidedData

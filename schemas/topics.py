@@ -12,6 +12,7 @@ from .billing import (
     PaymentPosted,
     RemittanceReceived,
     StatementIssued,
+    StatementVoided,
 )
 from .coding import CodingReviewCompleted, CodingReviewRequested, EncounterCoded
 from .encounter import EncounterClosed
@@ -50,6 +51,7 @@ REMITTANCE_RECEIVED = Topic("remittance.received", RemittanceReceived, 3, "data.
 PAYMENT_POSTED = Topic("payment.posted", PaymentPosted, 3, "data.encounter_id")
 CLAIM_DENIED = Topic("claim.denied", ClaimDenied, 3, "data.encounter_id")
 STATEMENT_ISSUED = Topic("statement.issued", StatementIssued, 3, "data.patient_account")
+STATEMENT_VOIDED = Topic("statement.voided", StatementVoided, 3, "data.patient_account")
 NOTIFICATION_SENT = Topic("notification.sent", NotificationSent, 3, "correlation_id")
 NOTIFICATION_FAILED = Topic("notification.failed", NotificationFailed, 3, "correlation_id")
 
@@ -64,6 +66,7 @@ ALL_TOPICS: tuple[Topic, ...] = (
     PAYMENT_POSTED,
     CLAIM_DENIED,
     STATEMENT_ISSUED,
+    STATEMENT_VOIDED,
     NOTIFICATION_SENT,
     NOTIFICATION_FAILED,
 )

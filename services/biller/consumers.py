@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 from schemas.coding import EncounterCoded
-from schemas.topics import CLAIM_SUBMITTED, ENCOUNTER_CODED, STATEMENT_ISSUED
+from schemas.topics import (
+    CLAIM_REJECTED,
+    CLAIM_SUBMITTED,
+    ENCOUNTER_CODED,
+    STATEMENT_ISSUED,
+    STATEMENT_VOIDED,
+)
 from services.common.runtime import ServiceRuntime
 
-from .domain import load_chargemaster
+from .chargemaster_file import load_chargemaster
 from .handlers import BillerHandlers
 
 
@@ -15,4 +21,4 @@ def include(runtime: ServiceRuntime) -> None:
     runtime.subscribe(
         ENCOUNTER_CODED, EncounterCoded, handlers.on_encounters_coded, "encounter-coded"
     )
-    runtime.declare_output(CLAIM_SUBMITTED, STATEMENT_ISSUED)
+    runtime.declare_output(CLAIM_SUBMITTED, STATEMENT_ISSUED, STATEMENT_VOIDED, CLAIM_REJECTED)

@@ -1,4 +1,6 @@
-"""Biller use cases: one transaction per batch (opened by services.common.consuming)."""
+"""Biller use cases. Each runs inside its batch's transaction (opened by
+services.common.consuming, with the inbox and outbox): load what stands, call the domain,
+save, announce."""
 
 from __future__ import annotations
 
@@ -7,88 +9,67 @@ from uuid import UUID
 
 import asyncpg
 
-from schemas.billing import (
-    ClaimSubmitted,
-    ClaimSubmittedData,
-    StatementIssued,
-    StatementIssuedData,
-)
-from schemas.coding import EncounterCoded, EncounterCodedData
+from schemas.coding import EncounterCoded
 from services.common.consuming import Batch
-from services.common.outbox import OutboxMessage
 
-from . import repository
-from .domain import (
-    Chargemaster,
-    LedgerEntry,
-    build_claim,
-    build_self_pay_statement,
-    charge_entries,
-    claim_id_for,
-    statement_id_for,
-)
-
-SOURCE = "medbill/biller"
-
-
-def bill(
-    coded: EncounterCodedData, chargemaster: Chargemaster, now: datetime
-) -> ClaimSubmittedData | StatementIssuedData:
-    """Insured: a claim to the primary payer. Self-pay: a statement for the full charge.
-    Ids derive from the encounter, so a redelivered event builds the very same documents."""
-    if coded.billing.self_pay:
-        return build_self_pay_statement(
-            coded,
-            chargemaster,
-            statement_id=statement_id_for(coded.billing.patient.account_number, coded.encounter_id),
-            statement_date=now.date(),
-        )
-    return build_claim(
-        coded, chargemaster, claim_id=claim_id_for(coded.encounter_id), submitted_at=now
-    )
+from . import repository, wire
+from .domain import Chargemaster, Outcome, StatementTerms, bill_encounter
 
 
 class BillerHandlers:
-    def __init__(self, chargemaster: Chargemaster) -> None:
+    def __init__(self, chargemaster: Chargemaster, terms: StatementTerms | None = None) -> None:
         self.chargemaster = chargemaster
+        self.terms = terms or StatementTerms()
 
     async def on_encounters_coded(
         self, conn: asyncpg.Connection, batch: Batch[EncounterCoded]
     ) -> None:
+        """Bill each encounter's newest coding in the batch (an older one in the same batch
+        was never billed, so it needs no correction), correcting what an earlier batch
+        billed for it; a coding the domain refuses is announced by claim.rejected."""
         now = datetime.now(UTC)
-        claims: list[repository.Stored[ClaimSubmittedData]] = []
-        statements: list[repository.Stored[StatementIssuedData]] = []
-        for event, document in batch.map(lambda e: bill(e.data, self.chargemaster, now)):
-            encounter_id = event.data.encounter_id
-            if isinstance(document, ClaimSubmittedData):
-                claim = ClaimSubmitted.create(
-                    document,
-                    source=SOURCE,
-                    correlation_id=encounter_id,
-                    causation_id=event.event_id,
-                )
-                claims.append(repository.Stored(document, OutboxMessage.of(claim), event.event_id))
-            else:
-                statement = StatementIssued.create(
-                    document,
-                    source=SOURCE,
-                    correlation_id=encounter_id,
-                    causation_id=event.event_id,
-                )
-                statements.append(
-                    repository.Stored(document, OutboxMessage.of(statement), event.event_id)
-                )
-        # an encounter billed before (a redelivery the inbox cannot see, or a re-coding)
-        # keeps its first document: nothing is posted or emitted twice
-        new = await repository.insert_claims(conn, claims)
-        new |= await repository.insert_statements(conn, statements)
-        ledger: list[tuple[LedgerEntry, UUID]] = []
-        documents: list[
-            repository.Stored[ClaimSubmittedData] | repository.Stored[StatementIssuedData]
-        ]
-        documents = [*claims, *statements]
-        for stored in documents:
-            if stored.document_id in new:
-                ledger += [(entry, stored.cause) for entry in charge_entries(stored.document)]
-                batch.emit(stored.message)
-        await repository.post_ledger(conn, ledger)
+        newest = newest_per_encounter(batch.events)
+        standing = await repository.load_billed(conn, newest)
+        changes = repository.Changes()
+        for encounter_id, event in newest.items():
+            outcome = bill_encounter(
+                standing.get(encounter_id),
+                wire.coded_encounter(event),
+                self.chargemaster,
+                now=now,
+                terms=self.terms,
+            )
+            changes.add(outcome, event.event_id, announce(batch, outcome, event))
+        await repository.save(conn, changes)
+
+
+def newest_per_encounter(events: list[EncounterCoded]) -> dict[str, EncounterCoded]:
+    """Each encounter's newest coding: the latest occurred_at, then the largest event id
+    (the order of domain.Version)."""
+    newest: dict[str, EncounterCoded] = {}
+    for event in events:
+        seen = newest.get(event.data.encounter_id)
+        if seen is None or (event.occurred_at, event.event_id) > (seen.occurred_at, seen.event_id):
+            newest[event.data.encounter_id] = event
+    return newest
+
+
+def announce(
+    batch: Batch[EncounterCoded], outcome: Outcome, cause: EncounterCoded
+) -> dict[UUID, str]:
+    """Emit the events of an outcome, in the order its effects happen (a voided statement,
+    a void or replacement claim, the new document, the refusal); returns each event's JSON
+    by document id (by the coding's event id for the refusal), to be stored with it."""
+    stored: dict[UUID, str] = {}
+    if outcome.voided_statement is not None:
+        batch.emit(wire.statement_voided(outcome.voided_statement, cause))
+    for claim in outcome.claims:
+        stored[claim.claim_id] = batch.emit(wire.claim_submitted(claim, cause)).value.decode()
+    if outcome.statement is not None:
+        message = batch.emit(wire.statement_issued(outcome.statement, cause))
+        stored[outcome.statement.statement_id] = message.value.decode()
+    if outcome.refusal is not None:
+        stored[cause.event_id] = batch.emit(
+            wire.claim_rejected(outcome.refusal, cause)
+        ).value.decode()
+    return stored

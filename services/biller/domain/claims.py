@@ -3,97 +3,75 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
-from decimal import Decimal
+from datetime import UTC, datetime
 from uuid import UUID
 
-from schemas.billing import ClaimLine, ClaimSubmittedData
-from schemas.coding import CodedDiagnosis, EncounterCodedData, ServiceLine
-from schemas.parties import Coverage
-
 from .chargemaster import Chargemaster
-from .errors import ClaimLineLimitExceeded, ClaimNeedsCoverage, DiagnosisPointerOutOfRange
-
-MAX_CLAIM_LINES = 50
-"""837P loop 2400 (service line) repeats at most 50 times per claim."""
-
-
-def primary_coverage(coverages: Sequence[Coverage]) -> Coverage | None:
-    """The coverage billed first: the one marked priority "primary", else the first listed.
-
-    Coordination of benefits (837P loop 2000B SBR01 = "P"): the primary payer is billed
-    first; secondary payers are billed later with the primary's remittance.
-    """
-    for coverage in coverages:
-        if coverage.priority == "primary":
-            return coverage
-    return coverages[0] if coverages else None
+from .documents import Claim, ClaimLine, Refusal
+from .encounter import CodedEncounter, Diagnosis
+from .scrub import claim_problems, primary_coverage
 
 
 def build_claim(
-    coded: EncounterCodedData,
+    encounter: CodedEncounter,
     chargemaster: Chargemaster,
     *,
     claim_id: UUID,
     submitted_at: datetime,
-) -> ClaimSubmittedData:
-    """Price a coded, insured encounter and build its claim to the primary payer.
+) -> Claim | Refusal:
+    """Price a coded, insured encounter and build its claim to the primary payer, or refuse.
 
-    - Payer and member id from the primary coverage (see primary_coverage), 837P 2010BB
+    - Payer and member id from the primary coverage (scrub.primary_coverage), 837P 2010BB
       and 2010BA.
     - Diagnoses in their coded sequence, codes only (837P HI, CMS-1500 item 21); the
       first is the principal diagnosis (ABK).
     - One claim line per service line, in order, numbered from 1 (837P LX01), with code and
       modifiers (SV101), charge from the chargemaster (SV102), units (SV104) and diagnosis
-      pointers (SV107) re-aimed at the sequenced diagnoses; date of service (DTP*472) from
-      the billing context.
+      pointers (SV107) re-aimed at the sequenced diagnoses; date of service (DTP*472).
     - Total charge (CLM02) is the sum of the line charges.
 
-    `claim_id` comes from the caller (claim_id_for(encounter_id)) so a redelivered event
-    rebuilds the same claim. Raises ClaimNeedsCoverage for a self-pay encounter,
-    UnpricedService for a code with no price, ClaimLineLimitExceeded past 50 lines and
-    DiagnosisPointerOutOfRange for a pointer at a diagnosis that is not there.
+    `claim_id` comes from the caller (ids.claim_id_for) so a redelivered event rebuilds the
+    same claim. A coding that fails a check of scrub.claim_problems (no coverage, an
+    unpriced code, too many lines, a pointer at a diagnosis that is not there, ...) gives a
+    Refusal with every reason, not an exception.
     """
-    billing = coded.billing
-    coverage = primary_coverage(billing.coverages)
-    if coverage is None:
-        raise ClaimNeedsCoverage(coded.encounter_id)
-    if len(coded.service_lines) > MAX_CLAIM_LINES:
-        raise ClaimLineLimitExceeded(coded.encounter_id, len(coded.service_lines), MAX_CLAIM_LINES)
-    diagnoses, pointer_map = sequence_diagnoses(coded.diagnoses)
-    lines = [
+    problems = claim_problems(encounter, chargemaster)
+    coverage = primary_coverage(encounter.coverages)
+    if problems or coverage is None:
+        return Refusal(encounter.encounter_id, "claim", tuple(problems))
+    diagnoses, moved = sequence_diagnoses(encounter.diagnoses)
+    lines = tuple(
         ClaimLine(
             line_number=number,
-            code=line.code,
-            modifiers=list(line.modifiers),
-            units=line.units,
-            charge=chargemaster.price(line.code, line.modifiers, line.units),
-            diagnosis_pointers=_repoint(line, pointer_map),
-            date_of_service=billing.date_of_service,
+            code=service.code,
+            modifiers=tuple(service.modifiers),
+            units=service.units,
+            charge=chargemaster.price(service.code, service.modifiers, service.units),
+            diagnosis_pointers=tuple(moved[pointer] for pointer in service.diagnosis_pointers),
+            date_of_service=encounter.date_of_service,
         )
-        for number, line in enumerate(coded.service_lines, start=1)
-    ]
-    return ClaimSubmittedData(
+        for number, service in enumerate(encounter.services, start=1)
+    )
+    return Claim(
         claim_id=claim_id,
-        encounter_id=coded.encounter_id,
-        patient_id=billing.patient.patient_id,
-        patient_account=billing.patient.account_number,
+        encounter_id=encounter.encounter_id,
+        patient_id=encounter.patient.patient_id,
+        patient_account=encounter.patient.account,
         payer_id=coverage.payer_id,
         payer_name=coverage.payer_name,
         member_id=coverage.member_id,
-        billing_provider_npi=billing.billing_provider.npi,
-        rendering_provider_npi=billing.rendering_provider.npi,
-        place_of_service=billing.place_of_service,
-        diagnoses=[diagnosis.code for diagnosis in diagnoses],
+        billing_provider_npi=encounter.billing_provider_npi,
+        rendering_provider_npi=encounter.rendering_provider_npi,
+        place_of_service=encounter.place_of_service,
+        diagnoses=tuple(diagnosis.code for diagnosis in diagnoses),
         lines=lines,
-        total_charge=sum((line.charge for line in lines), Decimal("0.00")),
-        submitted_at=submitted_at,
+        submitted_at=submitted_at.astimezone(UTC),
     )
 
 
 def sequence_diagnoses(
-    diagnoses: Sequence[CodedDiagnosis],
-) -> tuple[list[CodedDiagnosis], dict[int, int]]:
+    diagnoses: Sequence[Diagnosis],
+) -> tuple[list[Diagnosis], dict[int, int]]:
     """Diagnoses ordered by their `sequence`, and where each old position (1-based) went.
 
     Service-line pointers index the diagnoses as listed in the event; the claim lists
@@ -102,12 +80,3 @@ def sequence_diagnoses(
     order = sorted(range(len(diagnoses)), key=lambda index: diagnoses[index].sequence)
     moved = {old + 1: new + 1 for new, old in enumerate(order)}
     return [diagnoses[index] for index in order], moved
-
-
-def _repoint(line: ServiceLine, pointer_map: dict[int, int]) -> list[int]:
-    try:
-        return [pointer_map[pointer] for pointer in line.diagnosis_pointers]
-    except KeyError as missing:
-        raise DiagnosisPointerOutOfRange(
-            line.line_number, int(missing.args[0]), len(pointer_map)
-        ) from None

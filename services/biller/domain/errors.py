@@ -1,14 +1,18 @@
-"""The biller's domain exceptions: one base class, each subclass named after its rule."""
+"""The biller's domain exceptions: one base class, each subclass named after its rule.
+
+These are for a broken site file or a programming error. A coding the biller cannot bill
+(an unpriced code, a pointer out of range, ...) is not an exception: the domain returns a
+Refusal."""
 
 from __future__ import annotations
 
 
 class BillerError(Exception):
-    """Base class of every rule the biller's domain enforces."""
+    """Base class of every rule the biller's domain enforces by raising."""
 
 
 class UnpricedService(BillerError):
-    """A coded service has no row in the chargemaster, so it cannot be charged."""
+    """Chargemaster.price was asked for a code it does not have (check `in` first)."""
 
     def __init__(self, code: str) -> None:
         super().__init__(f"no chargemaster price for service code {code!r}")
@@ -32,45 +36,6 @@ class UnitsNotPositive(BillerError):
         super().__init__(f"units for {code!r} must be at least 1, got {units}")
         self.code = code
         self.units = units
-
-
-class ClaimNeedsCoverage(BillerError):
-    """An encounter with no coverage is self-pay: it is billed by statement, not claim."""
-
-    def __init__(self, encounter_id: str) -> None:
-        super().__init__(f"encounter {encounter_id!r} has no coverage to claim against")
-        self.encounter_id = encounter_id
-
-
-class StatementNeedsSelfPay(BillerError):
-    """An insured encounter is claimed first; a self-pay statement would bill it twice."""
-
-    def __init__(self, encounter_id: str) -> None:
-        super().__init__(f"encounter {encounter_id!r} has coverage; claim it instead")
-        self.encounter_id = encounter_id
-
-
-class ClaimLineLimitExceeded(BillerError):
-    """An 837P claim carries at most 50 service lines (loop 2400 repeat 50)."""
-
-    def __init__(self, encounter_id: str, lines: int, limit: int) -> None:
-        super().__init__(f"encounter {encounter_id!r} has {lines} service lines; limit {limit}")
-        self.encounter_id = encounter_id
-        self.lines = lines
-        self.limit = limit
-
-
-class DiagnosisPointerOutOfRange(BillerError):
-    """A service line points at a diagnosis the encounter does not have (837P SV107)."""
-
-    def __init__(self, line_number: int, pointer: int, diagnoses: int) -> None:
-        super().__init__(
-            f"service line {line_number} points at diagnosis {pointer}; "
-            f"the encounter has {diagnoses}"
-        )
-        self.line_number = line_number
-        self.pointer = pointer
-        self.diagnoses = diagnoses
 
 
 class StatementTermsInvalid(BillerError):

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
-from schemas.values import TWO_PLACES
+from .money import to_money
 
 BILATERAL_MODIFIER = "50"
 BILATERAL_RATE = Decimal("1.50")
@@ -16,11 +16,6 @@ bilateral procedure at 150% of the one-side amount; we charge the same 150% so t
 billed charge is never below what the payer allows. A site whose payers want 200%, or
 two RT/LT lines instead, changes this rate or the coder's modifiers, not the prices.
 """
-
-
-def to_money(amount: Decimal) -> Decimal:
-    """Round to whole cents, half up: the rounding US billing uses for a charge."""
-    return amount.quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
 
 
 def modifier_rate(modifiers: Iterable[str]) -> Decimal:

@@ -1,15 +1,25 @@
-"""Small builders of the events the biller consumes; override only what a test is about."""
+"""Small builders of the biller's domain types; override only what a test is about."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
+from uuid import UUID
 
-from schemas.coding import BillingContext, CodedDiagnosis, EncounterCodedData, Evidence, ServiceLine
-from schemas.parties import Address, Coverage, Facility, Patient, Provider
+from services.biller.domain import (
+    Address,
+    CodedEncounter,
+    Coverage,
+    Diagnosis,
+    Patient,
+    Service,
+    Version,
+)
 
 DATE_OF_SERVICE = date(2026, 11, 2)
+CODED_AT = datetime(2026, 11, 2, 16, 0, tzinfo=UTC)
+FIRST_EVENT = UUID("00000000-0000-4000-8000-00000000c0de")
 
 # Clinical wording a statement must never show.
 CLINICAL_DIAGNOSES = (
@@ -32,20 +42,14 @@ def address(**overrides: Any) -> Address:
 def patient(**overrides: Any) -> Patient:
     fields: dict[str, Any] = {
         "patient_id": "MRN-0042",
-        "account_number": "ACCT-0042",
+        "account": "ACCT-0042",
         "first_name": "Ana",
         "last_name": "Lopez",
-        "birth_date": date(1961, 4, 9),
-        "sex": "F",
         "address": address(),
         "email": "ana@example.org",
         "contact_preference": "email",
     }
     return Patient(**(fields | overrides))
-
-
-def provider(npi: str = "1234567893", name: str = "Jordan Reyes MD") -> Provider:
-    return Provider(npi=npi, name=name, taxonomy="207Q00000X", tin="123456789")
 
 
 def coverage(**overrides: Any) -> Coverage:
@@ -58,15 +62,8 @@ def coverage(**overrides: Any) -> Coverage:
     return Coverage(**(fields | overrides))
 
 
-def diagnosis(sequence: int, code: str = "J02.0", description: str = "") -> CodedDiagnosis:
-    return CodedDiagnosis(
-        sequence=sequence,
-        code=code,
-        description=description or dict(CLINICAL_DIAGNOSES).get(code, "Some condition"),
-        evidence=Evidence(source=f"diagnoses[{sequence - 1}]", text=description or code),
-        confidence=0.98,
-        method="provided",
-    )
+def diagnosis(sequence: int, code: str = "J02.0") -> Diagnosis:
+    return Diagnosis(sequence=sequence, code=code)
 
 
 def service_line(
@@ -76,59 +73,51 @@ def service_line(
     units: int = 1,
     modifiers: Sequence[str] = (),
     pointers: Sequence[int] = (1,),
-    description: str = "",
-) -> ServiceLine:
-    return ServiceLine(
+) -> Service:
+    return Service(
         line_number=line_number,
         code=code,
-        code_system="HCPCS" if code[0].isalpha() else "CPT",
-        description=description or f"Documented service {code}",
-        modifiers=list(modifiers),
+        modifiers=tuple(modifiers),
         units=units,
-        diagnosis_pointers=list(pointers),
-        evidence=Evidence(source=f"procedures[{line_number - 1}]", text=description or code),
-        method="matched",
+        diagnosis_pointers=tuple(pointers),
     )
 
 
-def lines_for(*codes: str) -> list[ServiceLine]:
+def lines_for(*codes: str) -> list[Service]:
     return [service_line(number, code) for number, code in enumerate(codes, start=1)]
 
 
 def coded_encounter(
     *,
-    service_lines: Sequence[ServiceLine] | None = None,
-    diagnoses: Sequence[CodedDiagnosis] | None = None,
+    service_lines: Sequence[Service] | None = None,
+    diagnoses: Sequence[Diagnosis] | None = None,
     coverages: Sequence[Coverage] | None = None,
     encounter_id: str = "ENC-100234",
-    **billing_overrides: Any,
-) -> EncounterCodedData:
+    version: Version | None = None,
+    **overrides: Any,
+) -> CodedEncounter:
     """An insured office visit (99213 + rapid strep) unless told otherwise.
 
-    `coverages=[]` makes it self-pay; other keywords override the billing context.
+    `coverages=[]` makes it self-pay; other keywords override the encounter's fields.
     """
-    billing: dict[str, Any] = {
-        "encounter_type": "office",
-        "place_of_service": "11",
+    fields: dict[str, Any] = {
         "date_of_service": DATE_OF_SERVICE,
+        "place_of_service": "11",
         "patient": patient(),
-        "rendering_provider": provider(),
-        "billing_provider": provider("1245319599", "Springfield Clinic"),
-        "facility": Facility(
-            facility_id="FAC-MAIN", name="Springfield General Clinic", address=address()
-        ),
-        "coverages": list(coverages) if coverages is not None else [coverage()],
+        "rendering_provider_npi": "1234567893",
+        "billing_provider_npi": "1245319599",
     }
-    return EncounterCodedData(
+    return CodedEncounter(
         encounter_id=encounter_id,
-        icd10cm_version="FY2027",
-        diagnoses=list(diagnoses) if diagnoses is not None else [diagnosis(1)],
-        service_lines=(
-            list(service_lines) if service_lines is not None else lines_for("99213", "87880")
-        ),
-        billing=BillingContext(**(billing | billing_overrides)),
+        version=version or Version(CODED_AT, FIRST_EVENT),
+        diagnoses=tuple(diagnoses) if diagnoses is not None else (diagnosis(1),),
+        services=tuple(service_lines)
+        if service_lines is not None
+        else tuple(lines_for("99213", "87880")),
+        coverages=tuple(coverages) if coverages is not None else (coverage(),),
+        **(fields | overrides),
     )
 
 
-def self_pay_encounter(**overrides: Any) -> EncounterCodedData:
+def self_pay_encounter(**overrides: Any) -> CodedEncounter:
     return coded_encounter(coverages=[], **overrides)

@@ -5,11 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from services.biller.domain import (
-    DEFAULT_CHARGEMASTER,
-    ChargemasterInvalid,
-    load_chargemaster,
-)
+from services.biller.chargemaster_file import DEFAULT_CHARGEMASTER, load_chargemaster
+from services.biller.domain import ChargemasterInvalid
 
 HEADER = "code,code_system,unit_price,statement_label,revenue_code"
 

@@ -8,14 +8,14 @@ import pytest
 
 from services.biller.domain import (
     MAX_CLAIM_LINES,
+    MAX_DIAGNOSES,
     Chargemaster,
-    ClaimLineLimitExceeded,
-    ClaimNeedsCoverage,
-    DiagnosisPointerOutOfRange,
-    UnpricedService,
+    Claim,
+    Refusal,
     build_claim,
     claim_id_for,
     primary_coverage,
+    rejection_id_for,
     statement_id_for,
 )
 
@@ -25,6 +25,7 @@ from .factories import (
     coverage,
     diagnosis,
     lines_for,
+    patient,
     self_pay_encounter,
     service_line,
 )
@@ -37,13 +38,26 @@ CIGNA = coverage(payer_id="62308", payer_name="Cigna", member_id="C1", priority=
 UHC = coverage(payer_id="87726", payer_name="UnitedHealthcare", member_id="U1", priority="tertiary")
 
 
-def claim_for(chargemaster: Chargemaster, **encounter: object):  # type: ignore[no-untyped-def]
+def built(chargemaster: Chargemaster, **encounter: object) -> Claim | Refusal:
     return build_claim(
         coded_encounter(**encounter),  # type: ignore[arg-type]
         chargemaster,
         claim_id=CLAIM_ID,
         submitted_at=SUBMITTED_AT,
     )
+
+
+def claim_for(chargemaster: Chargemaster, **encounter: object) -> Claim:
+    claim = built(chargemaster, **encounter)
+    assert isinstance(claim, Claim), claim
+    return claim
+
+
+def refusal_for(chargemaster: Chargemaster, **encounter: object) -> Refusal:
+    refusal = built(chargemaster, **encounter)
+    assert isinstance(refusal, Refusal), refusal
+    assert refusal.document == "claim"
+    return refusal
 
 
 @pytest.mark.parametrize(
@@ -82,7 +96,7 @@ def test_claim_carries_encounter_patient_providers_and_place(chargemaster: Charg
     assert claim.billing_provider_npi == "1245319599"
     assert claim.place_of_service == "11"
     assert claim.submitted_at == SUBMITTED_AT
-    assert claim.x12_837p is None
+    assert (claim.frequency, claim.replaces) == ("1", None)
 
 
 def test_submitted_at_is_normalised_to_utc(chargemaster: Chargemaster) -> None:
@@ -93,6 +107,7 @@ def test_submitted_at_is_normalised_to_utc(chargemaster: Chargemaster) -> None:
         claim_id=CLAIM_ID,
         submitted_at=datetime(2026, 11, 2, 10, 30, tzinfo=chicago),
     )
+    assert isinstance(claim, Claim)
     assert claim.submitted_at == SUBMITTED_AT
     assert claim.submitted_at.utcoffset() == timedelta(0)
 
@@ -123,7 +138,7 @@ def test_lines_are_priced_in_order_and_totalled(
     assert [line.code for line in claim.lines] == [code for code, _, _ in lines]
     assert [line.charge for line in claim.lines] == [Decimal(charge) for charge in charges]
     assert [line.units for line in claim.lines] == [units for _, units, _ in lines]
-    assert [line.modifiers for line in claim.lines] == [modifiers for _, _, modifiers in lines]
+    assert [line.modifiers for line in claim.lines] == [tuple(m) for _, _, m in lines]
     assert [line.line_number for line in claim.lines] == list(range(1, len(lines) + 1))
     assert {line.date_of_service for line in claim.lines} == {DATE_OF_SERVICE}
     assert claim.total_charge == Decimal(total) == sum(line.charge for line in claim.lines)
@@ -146,43 +161,90 @@ def test_diagnoses_in_sequence_with_pointers_carried(chargemaster: Chargemaster)
         service_line(3, "99406", pointers=[3]),
     ]
     claim = claim_for(chargemaster, diagnoses=diagnoses, service_lines=lines)
-    assert claim.diagnoses == ["J02.0", "E11.9", "F17.210"]
-    assert [line.diagnosis_pointers for line in claim.lines] == [[1, 2, 3], [1], [3]]
+    assert claim.diagnoses == ("J02.0", "E11.9", "F17.210")
+    assert [line.diagnosis_pointers for line in claim.lines] == [(1, 2, 3), (1,), (3,)]
 
 
 def test_pointers_follow_diagnoses_listed_out_of_sequence(chargemaster: Chargemaster) -> None:
     diagnoses = [diagnosis(2, "E11.9"), diagnosis(3, "F17.210"), diagnosis(1, "J02.0")]
     lines = [service_line(1, "87880", pointers=[3]), service_line(2, "99406", pointers=[2, 1])]
     claim = claim_for(chargemaster, diagnoses=diagnoses, service_lines=lines)
-    assert claim.diagnoses == ["J02.0", "E11.9", "F17.210"]
+    assert claim.diagnoses == ("J02.0", "E11.9", "F17.210")
     pointed = [[claim.diagnoses[p - 1] for p in line.diagnosis_pointers] for line in claim.lines]
     assert pointed == [["J02.0"], ["F17.210", "E11.9"]]
 
 
 def test_pointer_past_the_diagnoses_is_refused(chargemaster: Chargemaster) -> None:
-    with pytest.raises(DiagnosisPointerOutOfRange) as raised:
-        claim_for(chargemaster, service_lines=[service_line(1, "99213", pointers=[1, 2])])
-    assert (raised.value.line_number, raised.value.pointer, raised.value.diagnoses) == (1, 2, 1)
+    refusal = refusal_for(chargemaster, service_lines=[service_line(1, "99213", pointers=[1, 2])])
+    assert refusal.reasons == ("service line 1: points at diagnosis 2; the encounter has 1",)
 
 
 def test_self_pay_encounter_has_no_claim(chargemaster: Chargemaster) -> None:
-    with pytest.raises(ClaimNeedsCoverage):
-        build_claim(
-            self_pay_encounter(), chargemaster, claim_id=CLAIM_ID, submitted_at=SUBMITTED_AT
-        )
+    refusal = build_claim(
+        self_pay_encounter(), chargemaster, claim_id=CLAIM_ID, submitted_at=SUBMITTED_AT
+    )
+    assert refusal == Refusal(
+        "ENC-100234", "claim", ("the encounter has no coverage to claim against",)
+    )
 
 
 def test_unpriced_service_stops_the_claim(chargemaster: Chargemaster) -> None:
-    with pytest.raises(UnpricedService) as raised:
-        claim_for(chargemaster, service_lines=lines_for("99213", "99499"))
-    assert raised.value.code == "99499"
+    refusal = refusal_for(chargemaster, service_lines=lines_for("99213", "99499"))
+    assert refusal.reasons == ("service line 2: code 99499 has no price in the chargemaster",)
 
 
 def test_more_than_fifty_lines_is_refused(chargemaster: Chargemaster) -> None:
     lines = [service_line(n, "36415") for n in range(1, MAX_CLAIM_LINES + 2)]
-    with pytest.raises(ClaimLineLimitExceeded):
-        claim_for(chargemaster, service_lines=lines)
+    assert refusal_for(chargemaster, service_lines=lines).reasons == (
+        "51 service lines; a claim carries at most 50",
+    )
     assert len(claim_for(chargemaster, service_lines=lines[:MAX_CLAIM_LINES]).lines) == 50
+
+
+def test_more_than_twelve_diagnoses_is_refused(chargemaster: Chargemaster) -> None:
+    diagnoses = [diagnosis(n, "J02.0") for n in range(1, MAX_DIAGNOSES + 2)]
+    assert refusal_for(chargemaster, diagnoses=diagnoses).reasons == (
+        "13 diagnoses; a claim carries at most 12",
+    )
+
+
+@pytest.mark.parametrize(
+    ("field", "reason"),
+    [("member_id", "the primary coverage has no member id"),
+     ("payer_id", "the primary coverage has no payer id")],
+)  # fmt: skip
+def test_coverage_without_its_ids_is_refused(
+    chargemaster: Chargemaster, field: str, reason: str
+) -> None:
+    refusal = refusal_for(chargemaster, coverages=[coverage(**{field: " "})])
+    assert refusal.reasons == (reason,)
+
+
+def test_every_reason_is_given_in_words_without_patient_values(
+    chargemaster: Chargemaster,
+) -> None:
+    lines = [
+        service_line(1, "99499", pointers=[3]),
+        service_line(
+            2, "99213", pointers=[1, 2, 3, 4, 5], modifiers=["25", "59", "XS", "RT", "LT"]
+        ),
+    ]
+    refusal = refusal_for(
+        chargemaster, service_lines=lines, patient=patient(first_name="Zebulon", account="ACCT-77")
+    )
+    assert refusal.reasons == (
+        "service line 1: code 99499 has no price in the chargemaster",
+        "service line 1: points at diagnosis 3; the encounter has 1",
+        "service line 2: needs 1 to 4 diagnosis pointers",
+        "service line 2: points at diagnosis 2; the encounter has 1",
+        "service line 2: points at diagnosis 3; the encounter has 1",
+        "service line 2: points at diagnosis 4; the encounter has 1",
+        "service line 2: points at diagnosis 5; the encounter has 1",
+        "service line 2: more than 4 modifiers",
+    )
+    text = " ".join(refusal.reasons)
+    for value in ("Zebulon", "ACCT-77", "MRN-0042", "W123456789", "J02.0"):
+        assert value not in text
 
 
 def test_ids_are_deterministic_and_distinct() -> None:
@@ -193,6 +255,16 @@ def test_ids_are_deterministic_and_distinct() -> None:
     assert statement_id_for("ACCT-1", "ENC-1") != claim_id_for("ENC-1")
     # Parts stay apart: moving a separator-like character between them changes the id.
     assert statement_id_for("A:B", "C") != statement_id_for("A", "B:C")
+
+
+def test_each_revision_of_an_encounter_has_its_own_ids() -> None:
+    claims = {claim_id_for("ENC-1", revision) for revision in range(4)}
+    statements = {statement_id_for("ACCT-1", "ENC-1", revision) for revision in range(4)}
+    assert len(claims | statements) == 8
+    assert claim_id_for("ENC-1", 0) == claim_id_for("ENC-1")
+    first, second = UUID(int=1), UUID(int=2)
+    assert rejection_id_for("ENC-1", first) == rejection_id_for("ENC-1", first)
+    assert rejection_id_for("ENC-1", first) != rejection_id_for("ENC-1", second)
 
 
 def test_ids_are_stable_across_releases() -> None:

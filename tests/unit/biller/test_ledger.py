@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from uuid import UUID
@@ -9,13 +10,17 @@ import pytest
 from services.biller.domain import (
     Chargemaster,
     ChargesAlreadyClaimed,
+    Claim,
     LedgerAccountMismatch,
     LedgerEntry,
     LedgerEntryInvalid,
+    Statement,
+    StatementTerms,
     balance,
     build_claim,
     build_self_pay_statement,
     charge_entries,
+    reversal_entries,
 )
 
 from .factories import coded_encounter, self_pay_encounter, service_line
@@ -93,6 +98,7 @@ def test_claim_posts_one_charge_per_line(chargemaster: Chargemaster) -> None:
         claim_id=CLAIM_ID,
         submitted_at=datetime(2026, 11, 2, tzinfo=UTC),
     )
+    assert isinstance(claim, Claim)
     entries = charge_entries(claim)
     assert [(e.entry_type, e.amount, e.line_number) for e in entries] == [
         ("charge", Decimal("150.00"), 1),
@@ -111,8 +117,9 @@ def test_statement_balance_is_its_amount_due(chargemaster: Chargemaster, rate: s
         chargemaster,
         statement_id=STATEMENT_ID,
         statement_date=date(2026, 11, 3),
-        self_pay_discount_rate=Decimal(rate),
+        terms=StatementTerms(self_pay_discount_rate=Decimal(rate)),
     )
+    assert isinstance(statement, Statement)
     entries = charge_entries(statement)
     assert balance(entries) == statement.amount_due
     charges = [e for e in entries if e.entry_type == "charge"]
@@ -131,9 +138,44 @@ def test_statement_with_insurance_payments_is_not_posted_again(
         statement_id=STATEMENT_ID,
         statement_date=date(2026, 11, 3),
     )
+    assert isinstance(statement, Statement)
     first = statement.lines[0]
-    paid = first.model_copy(
-        update={"insurance_paid": Decimal("100.00"), "patient_owes": first.charges - 100}
-    )
+    paid = replace(first, insurance_paid=Decimal("100.00"), patient_owes=first.charges - 100)
     with pytest.raises(ChargesAlreadyClaimed):
-        charge_entries(statement.model_copy(update={"lines": [paid, *statement.lines[1:]]}))
+        charge_entries(replace(statement, lines=(paid, *statement.lines[1:])))
+
+
+@pytest.mark.parametrize(
+    ("entry_type", "debit", "credit", "change"),
+    [
+        ("charge", "gl:revenue", ACCOUNT, "-100.00"),
+        ("payment", ACCOUNT, "gl:cash", "100.00"),
+        ("adjustment", ACCOUNT, "gl:allowances", "100.00"),
+        ("patient_payment", ACCOUNT, "gl:cash", "100.00"),
+    ],
+)
+def test_a_reversal_swaps_the_legs_of_what_it_reverses(
+    entry_type: str, debit: str, credit: str, change: str
+) -> None:
+    original = entry(entry_type, "100.00")
+    (reversal,) = reversal_entries([original])
+    assert reversal.reversal and not original.reversal
+    assert (reversal.entry_type, reversal.amount, reversal.reference) == (
+        original.entry_type,
+        original.amount,
+        original.reference,
+    )
+    assert (reversal.debit_account, reversal.credit_account) == (debit, credit)
+    assert reversal.receivable_change == Decimal(change)
+    assert balance([original, reversal]) == 0
+
+
+def test_reversing_a_void_claim_posts_nothing(chargemaster: Chargemaster) -> None:
+    claim = build_claim(
+        coded_encounter(),
+        chargemaster,
+        claim_id=CLAIM_ID,
+        submitted_at=datetime(2026, 11, 2, tzinfo=UTC),
+    )
+    assert isinstance(claim, Claim)
+    assert charge_entries(replace(claim, frequency="8")) == []

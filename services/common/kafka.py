@@ -1,10 +1,12 @@
 """Kafka wiring: the FastStream broker, the relay's producer, topic creation and the one
-subscriber shape every consumer uses (batches, offsets committed after the database)."""
+subscriber shape every consumer uses (batches, offsets committed after the database, any
+bytes read: see `fetching`)."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from aiokafka import AIOKafkaProducer
@@ -16,14 +18,30 @@ from faststream.message import StreamMessage
 from schemas.topics import Topic, all_topic_names
 
 from .deadletter import RawRecord
+from .fetching import TolerantConsumer, tolerant_parser
+from .records import header_key_text, needs_escaping
 from .settings import Settings
 
 log = logging.getLogger(__name__)
 TOPIC_ALREADY_EXISTS = 36
 
 
+class Broker(KafkaBroker):
+    """FastStream's Kafka broker whose subscribers consume with `TolerantConsumer`.
+
+    FastStream builds every subscriber's consumer with the `partial(AIOKafkaConsumer, ...)`
+    it makes on connecting and offers no option for the class; this swaps the class in that
+    partial, keeping every option FastStream put there."""
+
+    async def _connect(self) -> Callable[..., Any]:
+        builder = await super()._connect()
+        tolerant = partial(TolerantConsumer, *builder.args, **builder.keywords)
+        self.config.broker_config.builder = tolerant
+        return tolerant
+
+
 def make_broker(settings: Settings, *, description: str = "") -> KafkaBroker:
-    return KafkaBroker(
+    return Broker(
         settings.kafka_bootstrap_servers,
         graceful_timeout=30.0,
         apply_types=False,  # handlers get the decoder's raw records, see batch_subscriber
@@ -49,7 +67,16 @@ def make_producer(settings: Settings) -> AIOKafkaProducer:
 async def _raw_records(msg: StreamMessage[Any]) -> list[RawRecord]:
     raw = msg.raw_message
     records = raw if isinstance(raw, tuple) else (raw,)
-    return [RawRecord.of(r) for r in records]
+    return [_raw_record(r) for r in records]
+
+
+def _raw_record(record: Any) -> RawRecord:
+    raw = RawRecord.of(record)
+    if any(needs_escaping(k) for k, _ in raw.headers):
+        # a stored dead letter must give back the key: see records.header_key_text
+        headers = tuple((header_key_text(k), v) for k, v in raw.headers)
+        return RawRecord(raw.topic, raw.partition, raw.offset, raw.key, raw.value, headers)
+    return raw
 
 
 def batch_subscriber(
@@ -72,6 +99,7 @@ def batch_subscriber(
         heartbeat_interval_ms=settings.kafka_heartbeat_interval_ms,
         fetch_max_wait_ms=settings.kafka_fetch_max_wait_ms,
         ack_policy=AckPolicy.NACK_ON_ERROR,
+        parser=tolerant_parser,
         decoder=_raw_records,
         title=f"{service}:{topic.name}",
         description=f"{service} consumes {topic.event.__name__} events in batches.",

@@ -9,9 +9,11 @@ code sees it: the partition stalls for good and a restart fetches the same bytes
 This module reads a fetched record set (message format v2, KIP-98) the way the format
 defines it, keeping keys, values and header values as bytes. A header key that is not
 UTF-8 becomes text in a reversible form (`header_key_text` / `header_key_bytes`), because
-every layer after the fetch (FastStream's message, the dead-letter headers, PostgreSQL
-text) holds header keys as text. Older message formats (v0, v1) have no headers, so aiokafka
-reads them without this problem and is used for them.
+every layer after the fetch (the dead-letter headers, PostgreSQL text, a producer
+re-publishing them) holds header keys as text; `read_records` leaves such a key as bytes and
+the consumer's decoder converts it, like every other key, in one place. Older message
+formats (v0, v1) have no headers, so aiokafka reads them without this problem and is used
+for them.
 """
 
 from __future__ import annotations
@@ -45,17 +47,26 @@ _DECOMPRESS = {
 }
 
 
-def header_key_text(raw: bytes) -> str:
-    """A header key as text, reversibly: its UTF-8 text where that is safe to store, else
-    `base64:` and its bytes (also for a key that itself starts with `base64:`, so that
-    `header_key_bytes` is its exact inverse)."""
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        text = None
-    if text is not None and "\x00" not in text and not text.startswith(RAW_KEY_PREFIX):
-        return text
-    return RAW_KEY_PREFIX + base64.b64encode(raw).decode("ascii")
+def header_key_text(key: str | bytes) -> str:
+    """A header key as text that PostgreSQL and every Kafka client can hold, reversibly:
+    the key itself where it is UTF-8 without NUL, else `base64:` and its bytes (also for a
+    key that itself starts with `base64:`, so that `header_key_bytes` is the exact inverse).
+    """
+    if isinstance(key, bytes):
+        try:
+            text = key.decode("utf-8")
+        except UnicodeDecodeError:
+            return RAW_KEY_PREFIX + base64.b64encode(key).decode("ascii")
+    else:
+        text = key
+    if "\x00" in text or text.startswith(RAW_KEY_PREFIX):
+        return RAW_KEY_PREFIX + base64.b64encode(text.encode("utf-8")).decode("ascii")
+    return text
+
+
+def needs_escaping(key: str | bytes) -> bool:
+    """Whether `header_key_text` changes this key (cheap: most keys are plain text)."""
+    return not isinstance(key, str) or "\x00" in key or key.startswith(RAW_KEY_PREFIX)
 
 
 def header_key_bytes(text: str) -> bytes:
@@ -64,27 +75,21 @@ def header_key_bytes(text: str) -> bytes:
         try:
             return base64.b64decode(text[len(RAW_KEY_PREFIX) :], validate=True)
         except binascii.Error:
-            pass  # not ours: a key that merely looks like it (written before this existed)
+            pass  # a key that only looks like one (stored before this form existed)
     return text.encode("utf-8")
-
-
-def safe_header_key(key: str) -> str:
-    """A header key aiokafka already decoded, in the same reversible form."""
-    if "\x00" in key or key.startswith(RAW_KEY_PREFIX):
-        return header_key_text(key.encode("utf-8"))
-    return key
 
 
 @dataclass(frozen=True)
 class Record:
-    """One record as stored on the broker; header keys in `header_key_text` form."""
+    """One record as stored on the broker. A header key is text where it is UTF-8 (as
+    aiokafka gives it), else its bytes."""
 
     offset: int
     timestamp: int
     timestamp_type: int
     key: bytes | None
     value: bytes | None
-    headers: tuple[tuple[str, bytes | None], ...]
+    headers: tuple[tuple[str | bytes, bytes | None], ...]
 
 
 def read_records(data: bytes, *, check_crcs: bool = True) -> list[Record]:
@@ -165,7 +170,7 @@ def _batch_records(batch: memoryview, check_crcs: bool) -> list[Record]:
         for _ in range(n_headers):
             h_key, pos = _bytes_field(buf, pos)
             h_value, pos = _bytes_field(buf, pos)
-            headers.append((header_key_text(h_key or b""), h_value))
+            headers.append((_key(h_key or b""), h_value))
         if pos != end:
             raise CorruptRecordException(
                 f"Record at offset {base_offset + offset_delta} is not as long as it says"
@@ -181,6 +186,13 @@ def _batch_records(batch: memoryview, check_crcs: bool) -> list[Record]:
             )
         )
     return out
+
+
+def _key(raw: bytes) -> str | bytes:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw
 
 
 def _bytes_field(buf: bytearray, pos: int) -> tuple[bytes | None, int]:

@@ -41,10 +41,13 @@ from medbill import stack  # noqa: E402
 from medbill.migrate import migrate_all  # noqa: E402
 from medbill.up import LOCAL_BROKER_CONSUMER  # noqa: E402
 from schemas.encounter import EncounterClosed  # noqa: E402
+from services.coder import reference_data, wire  # noqa: E402
 from services.coder.domain import Coded, code_encounter  # noqa: E402
 from services.common.kafka import create_topics  # noqa: E402
 from services.common.outbox import OutboxMessage  # noqa: E402
 from tests.support.samples import sample_encounters  # noqa: E402
+
+CODER_DATA = reference_data.load()  # what the coder loads at start-up
 
 T = TypeVar("T")
 TERMINAL_TOPICS = ["claim.submitted", "statement.issued", "notification.sent"]
@@ -54,7 +57,7 @@ PASSTHROUGH = ["bench.pt.a", "bench.pt.b", "bench.pt.c", "bench.pt.sink"]
 def terminal_of(event: EncounterClosed) -> str:
     """The topic whose arrival completes this encounter."""
     d = event.data
-    if not isinstance(code_encounter(d), Coded):
+    if not isinstance(code_encounter(wire.encounter(d), CODER_DATA), Coded):
         return "notification.sent"
     if not d.self_pay:
         return "claim.submitted"

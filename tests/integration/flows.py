@@ -11,9 +11,12 @@ import asyncpg
 from medbill.publishing import send_all
 from medbill.status import counts
 from schemas.encounter import EncounterClosed
+from services.coder import reference_data, wire
 from services.coder.domain import Coded, code_encounter
 from services.common.outbox import OutboxMessage
 from tests.conftest import Mailbox, eventually, read_topics
+
+CODER_DATA = reference_data.load()  # what the coder loads at start-up
 
 
 @dataclass(frozen=True)
@@ -30,7 +33,7 @@ class Expected:
         coded, review, claims, statements, patient_emails = set(), set(), set(), set(), 0
         for e in events:
             d = e.data
-            if isinstance(code_encounter(d), Coded):
+            if isinstance(code_encounter(wire.encounter(d), CODER_DATA), Coded):
                 coded.add(d.encounter_id)
                 if d.self_pay:
                     statements.add(d.encounter_id)

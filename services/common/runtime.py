@@ -108,7 +108,8 @@ class ServiceRuntime:
         # The decoder hands over the raw records (a bad one must reach the dead-letter topic
         # with its bytes); the annotation is what the AsyncAPI document shows as the payload.
         consume.__annotations__["records"] = list[model]  # type: ignore[valid-type]
-        subscriber = batch_subscriber(self.broker, topic, self.name, self.settings)(consume)
+        subscriber = batch_subscriber(self.broker, topic, self.name, self.settings)
+        subscriber(consume)
         self._subscribers.append(subscriber)
 
     def declare_output(self, *topics: Topic) -> None:

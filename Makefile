@@ -11,13 +11,14 @@ STAMP  := $(VENV)/.installed
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
-	$(BIN)/python -m pip install --quiet -c requirements.lock -e ".[dev]"
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e ".[dev,local]"
 	touch $(STAMP)
 
 install: $(STAMP)
 
+# exec: make forwards SIGTERM to its child, and the child is then `medbill up` itself
 run: $(STAMP)
-	$(BIN)/medbill up
+	exec $(BIN)/medbill up
 
 test: $(STAMP)
 	$(BIN)/pytest

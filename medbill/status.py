@@ -1,7 +1,17 @@
-"""Read-only views across the services' schemas for operators: counts, a timeline, dead letters."""
+"""What the operator sees: counts per stage, one encounter's timeline, dead letters.
+
+Each service's state is read only through the views its own migrations define, never its
+tables: `coder.encounter_status`, `biller.billing_status`, `notifier.notification_status`
+(ids, codes, amounts and dates; no demographics or clinical text). Dead letters are the
+exception on purpose: `<schema>.dead_letters` is not a service's private table but the one
+table `services/common` creates in every schema with the same columns (the dead-letter
+record: original bytes, headers, reason, topic, partition, offset, `replayed_at`), and
+`medbill dlq replay` marks its rows replayed, so the CLI reads and updates it directly.
+"""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import asyncpg
@@ -10,17 +20,18 @@ SERVICES = ("coder", "biller", "notifier")
 
 COUNTS = """
 SELECT
-  (SELECT count(*) FROM coder.encounters)                                   AS encounters_closed,
-  (SELECT count(*) FROM coder.encounters WHERE status = 'coded')            AS encounters_coded,
-  (SELECT count(*) FROM coder.encounters WHERE review_requested_at IS NOT NULL)
-                                                                            AS review_requested,
-  (SELECT count(*) FROM biller.claims)                                      AS claims,
-  (SELECT count(*) FROM biller.statements)                                  AS statements,
-  (SELECT count(*) FROM notifier.notifications WHERE status = 'sent')       AS notifications_sent,
-  (SELECT count(*) FROM notifier.notifications WHERE status = 'failed')     AS notifications_failed,
-  (SELECT count(*) FROM notifier.notifications WHERE status = 'pending')
-                                                                       AS notifications_pending,
-  ({dead_letters})                                                          AS dead_letters
+  (SELECT count(*) FROM coder.encounter_status) AS encounters_closed,
+  (SELECT count(*) FROM coder.encounter_status WHERE status = 'coded') AS encounters_coded,
+  (SELECT count(*) FROM coder.encounter_status WHERE review_requested_at IS NOT NULL)
+    AS review_requested,
+  (SELECT count(*) FROM biller.billing_status WHERE document = 'claim') AS claims,
+  (SELECT count(*) FROM biller.billing_status WHERE document = 'statement') AS statements,
+  (SELECT count(*) FROM notifier.notification_status WHERE status = 'sent') AS notifications_sent,
+  (SELECT count(*) FROM notifier.notification_status WHERE status = 'failed')
+    AS notifications_failed,
+  (SELECT count(*) FROM notifier.notification_status WHERE status = 'pending')
+    AS notifications_pending,
+  ({dead_letters}) AS dead_letters
 """
 
 DEAD_LETTERS_UNION = " UNION ALL ".join(
@@ -28,103 +39,110 @@ DEAD_LETTERS_UNION = " UNION ALL ".join(
     f" failed_at, replayed_at, '{s}' AS schema FROM {s}.dead_letters"
     for s in SERVICES
 )
+OUTSTANDING = " + ".join(
+    f"(SELECT count(*) FROM {s}.dead_letters WHERE replayed_at IS NULL)" for s in SERVICES
+)
+
+# Where two steps carry the same time (one transaction, one now()), the order they happen in.
+_ORDER = {
+    "closed": 0,
+    "review-requested": 1,
+    "coded": 2,
+    "claim": 3,
+    "statement": 4,
+    "notification-pending": 5,
+    "notification-sent": 5,
+    "notification-failed": 5,
+    "dead-letter": 6,
+}
+_AUDIENCES = {"patient": "the patient", "coding-team": "the coding team"}
 
 
 async def counts(conn: asyncpg.Connection) -> dict[str, int]:
-    outstanding = " + ".join(
-        f"(SELECT count(*) FROM {s}.dead_letters WHERE replayed_at IS NULL)" for s in SERVICES
-    )
-    row = await conn.fetchrow(COUNTS.format(dead_letters=f"SELECT {outstanding}"))
+    row = await conn.fetchrow(COUNTS.format(dead_letters=f"SELECT {OUTSTANDING}"))
     return {k: int(v) for k, v in dict(row).items()}
 
 
+def _codes(codes: list[str] | None) -> str:
+    return ", ".join(codes or []) or "none"
+
+
+def _attempts(n: int) -> str:
+    return f"{n} attempt" + ("" if n == 1 else "s")
+
+
+def _step(at: datetime, stage: str, detail: str) -> dict[str, Any]:
+    return {"at": at, "stage": stage, "detail": detail}
+
+
 async def timeline(conn: asyncpg.Connection, encounter_id: str) -> list[dict[str, Any]]:
-    """Everything known about one encounter, oldest first. Ids and amounts, no clinical text."""
+    """Everything known about one encounter in the order it happened, each step a sentence
+    (`detail`). Ids, codes and amounts only: no names, no clinical text."""
     steps: list[dict[str, Any]] = []
     enc = await conn.fetchrow(
-        "SELECT status, received_at, review_requested_at, coded_at, date_of_service,"
-        " review_reasons::text AS reasons,"
-        " (SELECT array_agg(d->>'code') FROM json_array_elements(coded->'diagnoses') d)"
-        "   AS dx,"
-        " (SELECT array_agg(l->>'code') FROM json_array_elements(coded->'service_lines') l)"
-        "   AS lines"
-        " FROM coder.encounters WHERE encounter_id = $1",
-        encounter_id,
+        "SELECT * FROM coder.encounter_status WHERE encounter_id = $1", encounter_id
     )
     if enc:
         steps.append(
-            {
-                "at": enc["received_at"],
-                "stage": "closed",
-                "detail": f"date of service {enc['date_of_service']}",
-            }
+            _step(
+                enc["received_at"],
+                "closed",
+                f"encounter received (date of service {enc['date_of_service']})",
+            )
         )
         if enc["review_requested_at"]:
+            reasons = "; ".join(r for r in enc["review_reasons"] if r) or "no reason recorded"
             steps.append(
-                {
-                    "at": enc["review_requested_at"],
-                    "stage": "review-requested",
-                    "detail": enc["reasons"] or "",
-                }
+                _step(
+                    enc["review_requested_at"],
+                    "review-requested",
+                    f"sent to the coding team for review: {reasons}",
+                )
             )
         if enc["coded_at"]:
             steps.append(
-                {
-                    "at": enc["coded_at"],
-                    "stage": "coded",
-                    "detail": f"dx {','.join(enc['dx'] or [])}; lines "
-                    f"{','.join(enc['lines'] or [])}",
-                }
+                _step(
+                    enc["coded_at"],
+                    "coded",
+                    f"coded with diagnoses {_codes(enc['diagnosis_codes'])}"
+                    f" and service lines {_codes(enc['procedure_codes'])}",
+                )
             )
     for r in await conn.fetch(
-        "SELECT claim_id, payer_id, total_charge, status, created_at FROM biller.claims"
-        " WHERE encounter_id = $1",
-        encounter_id,
+        "SELECT * FROM biller.billing_status WHERE encounter_id = $1", encounter_id
     ):
-        steps.append(
-            {
-                "at": r["created_at"],
-                "stage": "claim",
-                "detail": f"{r['claim_id']} payer {r['payer_id']} total {r['total_charge']}"
-                f" {r['status']}",
-            }
-        )
+        if r["document"] == "claim":
+            detail = (
+                f"claim {r['document_id']} to payer {r['payer_id']} for {r['amount']}"
+                f" ({r['status']})"
+            )
+        else:
+            detail = f"patient statement {r['document_id']} for {r['amount']}, due {r['due_date']}"
+        steps.append(_step(r["created_at"], r["document"], detail))
     for r in await conn.fetch(
-        "SELECT statement_id, amount_due, due_date, created_at FROM biller.statements"
-        " WHERE encounter_id = $1",
-        encounter_id,
+        "SELECT * FROM notifier.notification_status WHERE correlation_id = $1", encounter_id
     ):
-        steps.append(
-            {
-                "at": r["created_at"],
-                "stage": "statement",
-                "detail": f"{r['statement_id']} amount due {r['amount_due']} by {r['due_date']}",
-            }
-        )
-    for r in await conn.fetch(
-        "SELECT notification_id, template, audience, status, attempts, created_at, sent_at"
-        " FROM notifier.notifications WHERE correlation_id = $1",
-        encounter_id,
-    ):
-        steps.append(
-            {
-                "at": r["sent_at"] or r["created_at"],
-                "stage": f"notification-{r['status']}",
-                "detail": f"{r['template']} to {r['audience']} (attempts {r['attempts']})",
-            }
-        )
+        what = f"{r['channel']} '{r['template']}' to {_AUDIENCES.get(r['audience'], r['audience'])}"
+        if r["status"] == "sent":
+            detail = f"{what} sent ({_attempts(r['attempts'])})"
+        elif r["status"] == "failed":
+            detail = f"{what} failed for good after {_attempts(r['attempts'])}"
+        else:
+            detail = f"{what} waiting to be sent ({_attempts(r['attempts'])} so far)"
+        steps.append(_step(r["sent_at"] or r["created_at"], f"notification-{r['status']}", detail))
     for r in await conn.fetch(
         f"SELECT id, schema, topic, error, failed_at FROM ({DEAD_LETTERS_UNION}) d WHERE key = $1",
         encounter_id.encode(),
     ):
         steps.append(
-            {
-                "at": r["failed_at"],
-                "stage": "dead-letter",
-                "detail": f"{r['schema']}#{r['id']} {r['topic']}: {r['error']}",
-            }
+            _step(
+                r["failed_at"],
+                "dead-letter",
+                f"a message on {r['topic']} was dead-lettered as {r['schema']}#{r['id']}:"
+                f" {r['error']}",
+            )
         )
-    return sorted(steps, key=lambda s: s["at"])
+    return sorted(steps, key=lambda s: (s["at"], _ORDER.get(s["stage"], 9)))
 
 
 async def dead_letters(conn: asyncpg.Connection, *, include_replayed: bool = False) -> list[Any]:

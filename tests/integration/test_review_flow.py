@@ -87,7 +87,7 @@ async def test_a_reviewed_chart_is_coded_and_billed(fresh_kafka, database_url, t
     assert [line["code"] for line in json.loads(claim["data"])["lines"]][0] == "99213"
     stages = {step["stage"]: step["detail"] for step in steps}
     assert list(stages)[:3] == ["closed", "review-requested", "coded"]
-    assert stages["coded"].startswith("dx E11.9,I10; lines 99213")
+    assert stages["coded"].startswith("coded with diagnoses E11.9, I10 and service lines 99213")
     assert "claim" in stages
     assert [(r["topic"], r["error"]) for r in letters] == [
         ("coding.review-completed", "encounter ENC-NOT-HERE is not waiting for review")

@@ -20,7 +20,9 @@ class Pipeline:
         log_dir: Path,
         **extra_env: str,
     ) -> None:
-        prefix = f"test-{uuid.uuid4().hex[:8]}"  # unique groups: see LOCAL-KAFKA.md
+        # unique groups: on Tansu a brand-new group whose only member left without LeaveGroup
+        # can stall the next join for a whole session timeout
+        prefix = f"test-{uuid.uuid4().hex[:8]}"
         self.env = {
             **os.environ,
             "KAFKA_BOOTSTRAP_SERVERS": kafka,

@@ -52,14 +52,15 @@ CREATE TABLE encounter_bills (
     current_id        uuid        NOT NULL,
     updated_at        timestamptz NOT NULL DEFAULT now()
 );
--- Documents billed before this migration: their coding's time is unknown, so they take
--- the time they were billed (any later re-send is newer).
+-- Documents billed before this migration: their coding's time is unknown, so they take the
+-- epoch (any coding that arrives from now on is newer: it corrects them, or changes nothing
+-- when it bills the same).
 INSERT INTO encounter_bills (encounter_id, version_at, version_event_id, documents_issued,
                              current_kind, current_id)
-SELECT encounter_id, created_at, coded_event_id, 1, 'claim', claim_id FROM claims;
+SELECT encounter_id, 'epoch', coded_event_id, 1, 'claim', claim_id FROM claims;
 INSERT INTO encounter_bills (encounter_id, version_at, version_event_id, documents_issued,
                              current_kind, current_id)
-SELECT encounter_id, created_at, '00000000-0000-0000-0000-000000000000', 1, 'statement',
+SELECT encounter_id, 'epoch', '00000000-0000-0000-0000-000000000000', 1, 'statement',
        statement_id
 FROM statements
 ON CONFLICT (encounter_id) DO NOTHING;

@@ -1,5 +1,7 @@
 # One image for every service: `medbill run coder|biller|notifier`, `medbill topics create`,
-# `medbill health SERVICE`. Dependencies are pinned by requirements.lock.
+# `medbill health SERVICE`. Dependencies are pinned by requirements.lock. The project is
+# installed without its `local` extra (the broker, PostgreSQL and mail server of `medbill up`):
+# in a container those come from compose or the platform.
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \

@@ -37,7 +37,8 @@ NEEDED_BY = {
     "topics": {"KAFKA_BOOTSTRAP_SERVERS"},
 }
 OPERATOR_VARIABLES = set(APP_ENV_DEFAULTS) | {
-    "POSTGRES_PASSWORD", "MEDBILL_TAG", "KAFKA_CLUSTER_ID", "MAILPIT_UI_PORT"
+    "POSTGRES_PASSWORD", "MEDBILL_TAG", "KAFKA_CLUSTER_ID", "MAILPIT_UI_PORT", "KAFKA_HOST_PORT",
+    "POSTGRES_HOST_PORT",
 }  # fmt: skip
 
 
@@ -92,8 +93,9 @@ def test_kafka_is_a_single_kraft_node_without_zookeeper():
     assert kafka["image"] == "apache/kafka:3.9.1"
     assert set(env["KAFKA_PROCESS_ROLES"].split(",")) == {"broker", "controller"}
     assert env["KAFKA_CONTROLLER_QUORUM_VOTERS"] == f"{env['KAFKA_NODE_ID']}@kafka:9093"
-    assert env["KAFKA_LISTENERS"] == "PLAINTEXT://:9092,CONTROLLER://:9093"
-    assert env["KAFKA_ADVERTISED_LISTENERS"] == "PLAINTEXT://kafka:9092"
+    assert env["KAFKA_LISTENERS"] == "PLAINTEXT://:9092,CONTROLLER://:9093,HOST://:9094"
+    assert env["KAFKA_ADVERTISED_LISTENERS"] == "PLAINTEXT://kafka:9092,HOST://127.0.0.1:9094"
+    assert "HOST:PLAINTEXT" in env["KAFKA_LISTENER_SECURITY_PROTOCOL_MAP"].split(",")
     assert env["KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR"] == "1"
     assert env["KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS"] == "0"
     assert env["KAFKA_AUTO_CREATE_TOPICS_ENABLE"] == "false"
@@ -107,7 +109,7 @@ def test_kafka_is_a_single_kraft_node_without_zookeeper():
 
 def test_postgres_has_a_password_from_the_environment_a_volume_and_a_healthcheck():
     postgres = rendered()["services"]["postgres"]
-    assert postgres["image"] == "postgres:16"
+    assert postgres["image"] == "postgres:16.4"
     assert "${POSTGRES_PASSWORD:-medbill}" in str(raw()["services"]["postgres"]["environment"])
     assert environment(postgres)["POSTGRES_DB"] == "medbill"
     assert any("/var/lib/postgresql/data" in str(v) for v in postgres["volumes"])
@@ -179,3 +181,40 @@ def test_compose_names_only_variables_the_settings_read():
 
     read = {name.upper() for name in Settings.model_fields}
     assert set(APP_ENV_DEFAULTS) <= read, set(APP_ENV_DEFAULTS) - read
+
+
+def published(service: dict) -> list[tuple[str, int, int]]:
+    """(host address, host port, container port) of each published port."""
+    found = []
+    for port in service.get("ports") or []:
+        text = port if isinstance(port, str) else f"{port['published']}:{port['target']}"
+        *host, published_port, target = text.split("/")[0].split(":")
+        found.append((host[0] if host else "0.0.0.0", int(published_port), int(target)))
+    return found
+
+
+def test_the_broker_the_database_and_the_mail_ui_are_reachable_from_the_host_only():
+    services = rendered()["services"]
+    assert published(services["kafka"]) == [("127.0.0.1", 9094, 9094)]
+    assert published(services["postgres"]) == [("127.0.0.1", 5433, 5432)]
+    assert published(services["mailpit"]) == [("127.0.0.1", 8025, 8025)]
+
+
+def test_the_brokers_host_listener_advertises_the_published_port():
+    """A client on the host bootstraps on the published port and is sent back to the
+    advertised one: both come from KAFKA_HOST_PORT."""
+    kafka = raw()["services"]["kafka"]
+    assert (
+        "HOST://127.0.0.1:${KAFKA_HOST_PORT:-9094}"
+        in kafka["environment"]["KAFKA_ADVERTISED_LISTENERS"]
+    )
+    assert kafka["ports"] == ["127.0.0.1:${KAFKA_HOST_PORT:-9094}:9094"]
+
+
+def test_every_image_has_a_pinned_tag():
+    for name, service in rendered()["services"].items():
+        image = service["image"]
+        repository, _, tag = image.rpartition(":")
+        assert repository and tag and tag != "latest", (name, image)
+        if name not in (*APP_SERVICES, "topics"):
+            assert re.fullmatch(r"v?[0-9]+\.[0-9]+(\.[0-9]+)?", tag), (name, image)

@@ -19,7 +19,7 @@ import asyncio
 import logging
 import time
 import traceback
-from collections.abc import Awaitable, Callable, Iterator, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 from uuid import UUID
@@ -40,7 +40,6 @@ from .retry import FailurePolicy, pause
 
 log = logging.getLogger(__name__)
 E = TypeVar("E", bound=Envelope)
-R = TypeVar("R")
 
 
 class ConsumerHalted(RuntimeError):
@@ -77,11 +76,6 @@ class Batch(Generic[E]):
         """This message is bad (it cannot be applied as sent): dead-letter it and move on.
         Not for business refusals (those are events) nor for failures of our own."""
         self.rejected[event.event_id] = reason
-
-    def map(self, decide: Callable[[E], R]) -> Iterator[tuple[E, R]]:
-        """Transitional, for handlers not yet rewritten: no longer catches anything."""
-        for event in self.events:
-            yield event, decide(event)
 
 
 Handler = Callable[[asyncpg.Connection, Batch[E]], Awaitable[None]]

@@ -6,8 +6,6 @@ import asyncpg
 
 from .retry import retry_transient
 
-__all__ = ["create_pool", "retry_transient"]  # retry_transient: moved to .retry
-
 
 async def _session_kept(conn: asyncpg.Connection) -> None:
     """On release asyncpg rolls back a transaction left open, then calls this instead of

@@ -65,13 +65,6 @@ def _header_text(value: bytes | None) -> str:
     return storable((value or b"").decode("utf-8", "replace"))  # Kafka allows null values
 
 
-def describe_error(exc: BaseException) -> str:
-    """A dead letter's reason for a handler failure; a validation error without its input."""
-    if isinstance(exc, ValidationError):
-        return "handler error: " + describe_validation_error(exc)
-    return f"handler error: {type(exc).__name__}: {exc}"[:2000]
-
-
 def _headers_json(headers: tuple[tuple[str, bytes | None], ...]) -> str:
     return json.dumps([[storable(k), _header_text(v)] for k, v in headers])
 

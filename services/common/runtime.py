@@ -79,8 +79,6 @@ class ServiceRuntime:
         for worker in self._running_workers:
             worker.wake()
 
-    relay_submit = wake  # the name the notifier's dispatcher used; one publish path now
-
     def subscribe(self, topic: Topic, model: type[E], handler: Handler[E], purpose: str) -> None:
         """Register a batch consumer of `topic` whose messages `handler` applies."""
         consumer = f"{self.name}.{purpose}"

@@ -13,7 +13,7 @@ from schemas.coding import EncounterCoded
 from services.common.consuming import Batch
 
 from . import repository, wire
-from .domain import Chargemaster, Outcome, StatementTerms, bill_encounter
+from .domain import Chargemaster, CodedEncounter, Outcome, StatementTerms, bill_encounter
 
 
 class BillerHandlers:
@@ -31,26 +31,24 @@ class BillerHandlers:
         newest = newest_per_encounter(batch.events)
         standing = await repository.load_billed(conn, newest)
         changes = repository.Changes()
-        for encounter_id, event in newest.items():
+        for encounter_id, (event, encounter) in newest.items():
             outcome = bill_encounter(
-                standing.get(encounter_id),
-                wire.coded_encounter(event),
-                self.chargemaster,
-                now=now,
-                terms=self.terms,
+                standing.get(encounter_id), encounter, self.chargemaster, now=now, terms=self.terms
             )
             changes.add(outcome, event.event_id, announce(batch, outcome, event))
         await repository.save(conn, changes)
 
 
-def newest_per_encounter(events: list[EncounterCoded]) -> dict[str, EncounterCoded]:
-    """Each encounter's newest coding: the latest occurred_at, then the largest event id
-    (the order of domain.Version)."""
-    newest: dict[str, EncounterCoded] = {}
+def newest_per_encounter(
+    events: list[EncounterCoded],
+) -> dict[str, tuple[EncounterCoded, CodedEncounter]]:
+    """Each encounter's newest coding in the batch (domain.Version orders them)."""
+    newest: dict[str, tuple[EncounterCoded, CodedEncounter]] = {}
     for event in events:
-        seen = newest.get(event.data.encounter_id)
-        if seen is None or (event.occurred_at, event.event_id) > (seen.occurred_at, seen.event_id):
-            newest[event.data.encounter_id] = event
+        encounter = wire.coded_encounter(event)
+        seen = newest.get(encounter.encounter_id)
+        if seen is None or encounter.version > seen[1].version:
+            newest[encounter.encounter_id] = (event, encounter)
     return newest
 
 

@@ -5,7 +5,7 @@ Imports nothing from schemas/, asyncio, asyncpg, faststream or services.common, 
 no file, clock or environment: the chargemaster and `now` are passed in.
 """
 
-from .billing import CORRECTED, Billed, Outcome, OutcomeKind, bill_encounter, standing_documents
+from .billing import CORRECTED, Billed, Outcome, OutcomeKind, bill_encounter
 from .chargemaster import Chargemaster, ChargemasterEntry
 from .chargemaster_csv import parse_chargemaster
 from .claims import build_claim, sequence_diagnoses
@@ -99,7 +99,6 @@ __all__ = [
     "rejection_id_for",
     "reversal_entries",
     "sequence_diagnoses",
-    "standing_documents",
     "statement_id_for",
     "to_money",
 ]

@@ -151,20 +151,13 @@ def _build(
 
 
 def _renumbered(
-    candidate: Document | Refusal, encounter: CodedEncounter, revision: int
-) -> Document | Refusal:
-    if isinstance(candidate, Claim):
-        return replace(candidate, claim_id=claim_id_for(encounter.encounter_id, revision))
-    if isinstance(candidate, Statement):
-        statement_id = statement_id_for(encounter.patient.account, encounter.encounter_id, revision)
-        return replace(candidate, statement_id=statement_id)
-    return candidate
+    candidate: Statement | Refusal, encounter: CodedEncounter, revision: int
+) -> Statement | Refusal:
+    if isinstance(candidate, Refusal):
+        return candidate
+    statement_id = statement_id_for(encounter.patient.account, encounter.encounter_id, revision)
+    return replace(candidate, statement_id=statement_id)
 
 
 def _same_bill(current: Claim | Statement | Refusal, candidate: Document | Refusal) -> bool:
     return type(current) is type(candidate) and current.billed() == candidate.billed()
-
-
-def standing_documents(states: list[Billed]) -> list[Document]:
-    """The documents that stand (neither replaced, voided nor refused), one per encounter."""
-    return [s.current for s in states if isinstance(s.current, Claim | Statement)]

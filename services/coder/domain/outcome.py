@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 
 from .encounter import Encounter
 from .icd10cm import CodeSet, fiscal_year
@@ -83,9 +82,7 @@ def finish(
             ReviewReason(rule="NO-SERVICE", message="nothing billable was coded", subject=None),
         ]
     pointers = tuple(range(1, min(MAX_POINTERS, len(diagnoses)) + 1))
-    pointed = (
-        tuple(replace(line, diagnosis_pointers=pointers) for line in lines) if pointers else ()
-    )
+    pointed = tuple(line.pointing_to(pointers) for line in lines) if pointers else ()
     if reasons:
         return NeedsReview(
             encounter_id=encounter.encounter_id,

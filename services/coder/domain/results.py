@@ -58,6 +58,22 @@ class ServiceLine:
     diagnosis_pointers: tuple[int, ...] = ()
     global_period: bool = False
 
+    def pointing_to(self, pointers: tuple[int, ...]) -> ServiceLine:
+        """This line with its diagnosis pointers (dataclasses.replace, without its cost)."""
+        return ServiceLine(
+            self.code,
+            self.code_system,
+            self.description,
+            self.evidence,
+            self.method,
+            self.rule,
+            self.modifiers,
+            self.units,
+            self.confidence,
+            pointers,
+            self.global_period,
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class EmChoice:

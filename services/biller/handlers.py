@@ -4,6 +4,8 @@ save, announce."""
 
 from __future__ import annotations
 
+import logging
+from collections import Counter
 from datetime import UTC, datetime
 from uuid import UUID
 
@@ -11,9 +13,12 @@ import asyncpg
 
 from schemas.coding import EncounterCoded
 from services.common.consuming import Batch
+from services.common.logs import log_fields
 
 from . import repository, wire
 from .domain import Chargemaster, CodedEncounter, Outcome, StatementTerms, bill_encounter
+
+log = logging.getLogger(__name__)
 
 
 class BillerHandlers:
@@ -31,12 +36,16 @@ class BillerHandlers:
         newest = newest_per_encounter(batch.events)
         standing = await repository.load_billed(conn, newest)
         changes = repository.Changes()
+        kinds: Counter[str] = Counter()
         for encounter_id, (event, encounter) in newest.items():
             outcome = bill_encounter(
                 standing.get(encounter_id), encounter, self.chargemaster, now=now, terms=self.terms
             )
             changes.add(outcome, event.event_id, announce(batch, outcome, event))
+            kinds[outcome.kind] += 1
         await repository.save(conn, changes)
+        if kinds.keys() - {"billed"}:  # counts only: reasons and ids may reveal care
+            log.info("encounters billed", extra=log_fields(**kinds))
 
 
 def newest_per_encounter(

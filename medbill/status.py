@@ -55,7 +55,6 @@ _ORDER = {
     "notification-failed": 5,
     "dead-letter": 6,
 }
-_AUDIENCES = {"patient": "the patient", "coding-team": "the coding team"}
 
 
 async def counts(conn: asyncpg.Connection) -> dict[str, int]:
@@ -122,7 +121,8 @@ async def timeline(conn: asyncpg.Connection, encounter_id: str) -> list[dict[str
     for r in await conn.fetch(
         "SELECT * FROM notifier.notification_status WHERE correlation_id = $1", encounter_id
     ):
-        what = f"{r['channel']} '{r['template']}' to {_AUDIENCES.get(r['audience'], r['audience'])}"
+        audience = r["audience"].replace("_", " ").replace("-", " ")
+        what = f"{r['channel']} '{r['template']}' to the {audience}"
         if r["status"] == "sent":
             detail = f"{what} sent ({_attempts(r['attempts'])})"
         elif r["status"] == "failed":

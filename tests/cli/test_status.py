@@ -47,7 +47,7 @@ async def reviewed_and_billed(url: str) -> None:
             "INSERT INTO notifier.notifications (notification_id, channel, audience, template,"
             " recipient, subject, message, subject_event_id, subject_event_type,"
             " correlation_id, status, attempts, created_at, sent_at)"
-            " VALUES ($1, 'email', 'coding-team', 'coding-review-requested',"
+            " VALUES ($1, 'email', 'coding_team', 'coding-review-requested',"
             " 'coding@example.org', 'Chart needs review', 'x', $2, 'coding.review-requested',"
             " 'ENC-1', 'sent', 1, $3, $4)",
             uuid4(), uuid4(), T0, T0 + timedelta(seconds=1),

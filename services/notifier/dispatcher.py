@@ -14,12 +14,17 @@ import asyncio
 import contextlib
 import logging
 from collections import deque
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from email.utils import parseaddr
 from functools import partial
 from uuid import UUID
 
+import asyncpg
+
 from schemas.notifications import NotificationFailed, NotificationSent
+from services.common.consuming import where
 from services.common.logs import log_fields
 from services.common.outbox import OutboxMessage, enqueue
 from services.common.retry import retry_transient
@@ -72,17 +77,35 @@ class Dispatcher:
                 due = await retry_transient(self._next_due_in, what="due", stop=self._rt.stopping)
                 wait = 1.0 if due is None else min(due, 1.0)
                 failures = 0
-            except Exception:
+            except Exception as exc:
+                if isinstance(exc, ExceptionGroup):  # from a connection's sender task
+                    exc = exc.exceptions[0]
                 failures += 1
                 wait = min(2.0**failures, 30.0)
-                log.exception("dispatch pass failed; will retry", extra=log_fields(wait_s=wait))
+                # no traceback: exception texts can quote addresses
+                log.error(
+                    "dispatch pass failed; will retry",
+                    extra=log_fields(error=where(exc), wait_s=wait),
+                )
+
+    @asynccontextmanager
+    async def _connection(self) -> AsyncIterator[asyncpg.Connection]:
+        async with self._rt.pool.acquire() as conn:
+            try:
+                yield conn
+            except asyncpg.InternalClientError as exc:
+                # a connection the server dropped in the middle of an operation (a database
+                # restart) can stay in the pool in a state asyncpg refuses to use: close it,
+                # so the pool opens a new one, and let the retry policy try again
+                conn.terminate()
+                raise ConnectionResetError("database connection left unusable") from exc
 
     async def _next_due_in(self) -> float | None:
-        async with self._rt.pool.acquire() as conn:
+        async with self._connection() as conn:
             return await repository.next_due_in(conn)
 
     async def _claim(self) -> list[repository.Pending]:
-        async with self._rt.pool.acquire() as conn:
+        async with self._connection() as conn:
             return await repository.claim_due(conn, self._batch, self._lease_s)
 
     async def _dispatch_once(self) -> int:
@@ -117,14 +140,14 @@ class Dispatcher:
         return len(claimed)
 
     async def _release(self, ids: list[UUID]) -> None:
-        async with self._rt.pool.acquire() as conn:
+        async with self._connection() as conn:
             await repository.release(conn, ids)
 
     async def _record(self, pending: repository.Pending, result: SendResult) -> None:
         """The outcome of one message and its event, committed together."""
         now = datetime.now(UTC)
         event: NotificationSent | NotificationFailed
-        async with self._rt.pool.acquire() as conn, conn.transaction():
+        async with self._connection() as conn, conn.transaction():
             if result.ok:
                 changed = await repository.mark_sent(conn, pending.notification_id, now)
                 event = wire.sent_event(pending, sent_at=now)

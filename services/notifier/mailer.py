@@ -3,6 +3,7 @@ time on it."""
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 
 import aiosmtplib
@@ -33,11 +34,9 @@ class SendResult:
 SENT = SendResult(True)
 
 
-def _from_response(exc: aiosmtplib.SMTPResponseException) -> SendResult:
-    if isinstance(exc, aiosmtplib.SMTPRecipientsRefused):
-        codes = [r.code for r in exc.recipients]
-        return SendResult(False, f"SMTP {codes[0] if codes else '?'}", all(c >= 500 for c in codes))
-    return SendResult(False, f"SMTP {exc.code}", 500 <= exc.code < 600)
+def _from_code(code: int) -> SendResult:
+    """The reply code only: the server's text may quote the address."""
+    return SendResult(False, f"SMTP {code}", 500 <= code < 600)
 
 
 class SmtpConnection:
@@ -59,14 +58,21 @@ class SmtpConnection:
         try:
             await client.sendmail(sender, [recipient], message)
             return SENT
+        except asyncio.CancelledError:
+            self.close()  # mid-transaction: the next message needs a fresh connection
+            raise
         except aiosmtplib.SMTPServerDisconnected:
             self.close()
             if not reused:
                 return SendResult(False, "connection lost")
-        except aiosmtplib.SMTPResponseException as exc:
+        except aiosmtplib.SMTPRecipientsRefused as exc:  # one recipient per message
             if not client.is_connected:  # a 421: aiosmtplib has closed the connection
                 self.close()
-            return _from_response(exc)
+            return _from_code(exc.recipients[0].code)
+        except aiosmtplib.SMTPResponseException as exc:
+            if not client.is_connected:
+                self.close()
+            return _from_code(exc.code)
         except _CONNECTION_ERRORS as exc:
             self.close()
             return SendResult(False, type(exc).__name__)

@@ -7,7 +7,7 @@ import asyncio
 import json
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from uuid import uuid4
 
 import asyncpg
@@ -22,11 +22,7 @@ from services.notifier import repository
 from services.notifier.domain import OutgoingEmail, review_request_email, statement_email
 from services.notifier.main import build
 from tests.conftest import Mailbox, eventually, read_topics, serving_mail
-from tests.unit.notifier.factories import (
-    PATIENT_EMAIL,
-    review_requested_data,
-    statement_issued_data,
-)
+from tests.unit.notifier.factories import PATIENT_EMAIL, review_request, statement_notice
 
 CORRELATION = "ENC-100234"
 REFUSED = "nobody@example.org"
@@ -56,21 +52,27 @@ async def running_notifier(settings: Settings) -> AsyncIterator[ServiceRuntime]:
 
 
 def statement() -> OutgoingEmail:
-    email = statement_email(uuid4(), statement_issued_data())
-    assert email is not None
+    email = statement_email(statement_notice(uuid4()))
+    assert isinstance(email, OutgoingEmail)
     return email
 
 
 def review(coding_team: str = "coding@example.org") -> OutgoingEmail:
-    return review_request_email(uuid4(), review_requested_data(), coding_team=coding_team)
+    return review_request_email(review_request(uuid4()), coding_team=coding_team)
 
 
 async def queue(runtime: ServiceRuntime, *emails: OutgoingEmail) -> None:
+    now = datetime.now(UTC)
     async with runtime.pool.acquire() as conn, conn.transaction():
         await repository.add_emails(
             conn,
             [
-                repository.QueuedEmail(e, e.render("billing@example.org"), CORRELATION)
+                repository.QueuedEmail(
+                    e,
+                    e.render("billing@example.org", sent_at=now),
+                    "statement.issued" if e.audience == "patient" else "coding.review-requested",
+                    CORRELATION,
+                )
                 for e in emails
             ],
         )
@@ -98,19 +100,13 @@ async def unpublished(runtime: ServiceRuntime) -> int:
         return await conn.fetchval("SELECT count(*) FROM outbox")
 
 
-SMTP_MODES = pytest.mark.parametrize(
-    "pipelining", [True, False], ids=["pipelining", "one-command-at-a-time"]
-)
-
-
 @pytest.fixture
-def mail_server(pipelining: bool) -> Iterator[tuple[int, Mailbox]]:
-    box = Mailbox(pipelining=pipelining)
+def mail_server() -> Iterator[tuple[int, Mailbox]]:
+    box = Mailbox()
     with serving_mail(box) as controller:
         yield controller.port, box
 
 
-@SMTP_MODES
 async def test_queued_emails_are_sent_once_and_recorded(
     kafka: str, database_url: str, mail_server: tuple[int, Mailbox]
 ):
@@ -219,13 +215,12 @@ class RefusingMailbox(Mailbox):
 
 
 @pytest.fixture
-def refusing_smtp_server(pipelining: bool) -> Iterator[tuple[int, RefusingMailbox]]:
-    box = RefusingMailbox(pipelining=pipelining)
+def refusing_smtp_server() -> Iterator[tuple[int, RefusingMailbox]]:
+    box = RefusingMailbox()
     with serving_mail(box) as controller:
         yield controller.port, box
 
 
-@SMTP_MODES
 async def test_a_refused_recipient_fails_for_good_and_the_rest_are_sent(
     kafka: str, database_url: str, refusing_smtp_server: tuple[int, RefusingMailbox]
 ):

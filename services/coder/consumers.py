@@ -12,7 +12,7 @@ from .handlers import CoderHandlers
 
 
 def include(runtime: ServiceRuntime) -> None:
-    handlers = CoderHandlers(reference_data.load())
+    handlers = CoderHandlers(reference_data.load(runtime.settings.procedure_lexicon_path))
     runtime.subscribe(
         ENCOUNTER_CLOSED, EncounterClosed, handlers.on_encounters_closed, "encounter-closed"
     )

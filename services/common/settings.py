@@ -59,6 +59,10 @@ class Settings(BaseSettings):
     chargemaster_path: str | None = Field(
         default=None, description="A site's own chargemaster CSV; the packaged one otherwise."
     )
+    procedure_lexicon_path: str | None = Field(
+        default=None,
+        description="A site's own procedure lexicon CSV (the coder's); the packaged one otherwise.",
+    )
 
     log_level: str = "INFO"
 

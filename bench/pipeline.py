@@ -1,7 +1,8 @@
 """Pipeline throughput and latency, against a plain three-hop pass-through on the same broker.
 
 Starts what it needs itself, as `medbill up` does: a Tansu broker, PostgreSQL (DATABASE_URL,
-else a fresh database on 127.0.0.1:5432, else an embedded server) and an SMTP sink; then
+else a fresh database on 127.0.0.1:5432, else an embedded server) and an aiosmtpd mail
+server that discards what it receives; then
 
 1. the pipeline: the three services as processes; N encounters published at once; an
    encounter is done when its last event arrives (claim.submitted for an insured one,
@@ -348,11 +349,18 @@ async def main(n: int, warmup: int, rounds: int) -> None:
     tmp = Path(tempfile.mkdtemp(prefix="medbill-bench-"))
     broker = stack.LocalBroker.start(log_path=tmp / "tansu.log")
     smtp_port = stack.free_port()
+    # aiosmtpd with its discarding handler, in a process of its own (the mail server is
+    # another machine in production)
     smtp = subprocess.Popen(
-        [sys.executable, str(ROOT / "bench" / "smtp_sink.py"), str(smtp_port)],
+        [sys.executable, "-m", "aiosmtpd", "-n", "-c", "aiosmtpd.handlers.Sink"]
+        + ["-l", f"127.0.0.1:{smtp_port}"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+    for _ in range(100):  # listening before the notifier's first send
+        if stack.port_open("127.0.0.1", smtp_port):
+            break
+        await asyncio.sleep(0.1)
     db_url, drop_database = await database(tmp)
     env = {
         **os.environ,

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
-from aiokafka import AIOKafkaProducer
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
@@ -35,6 +35,9 @@ class Broker(KafkaBroker):
 
     async def _connect(self) -> Callable[..., Any]:
         builder = await super()._connect()
+        if not (isinstance(builder, partial) and builder.func is AIOKafkaConsumer):
+            # a FastStream upgrade changed how it builds consumers: fail loudly at start-up
+            raise RuntimeError(f"unexpected FastStream consumer builder {builder!r}")
         tolerant = partial(TolerantConsumer, *builder.args, **builder.keywords)
         self.config.broker_config.builder = tolerant
         return tolerant

@@ -73,8 +73,9 @@ def encounter(data: EncounterClosedData) -> Encounter:
 
 
 def printed_demographics(data: EncounterClosedData) -> Iterator[PrintedField]:
-    """The patient's and the subscriber's details that a claim, a statement or an email
-    prints (X12 837P loops 2010BA/2010CA, the statement, the email's To: header)."""
+    """The text a claim, a statement or an email prints: the patient's and the subscriber's
+    details (X12 837P loops 2010BA/2010CA, the statement, the email's To: header), the
+    payers', providers' and facility's names and addresses."""
     p = data.patient
     yield PrintedField("patient.patient_id", "the patient's id", p.patient_id)
     yield PrintedField("patient.account_number", "the patient's account number", p.account_number)
@@ -99,6 +100,24 @@ def printed_demographics(data: EncounterClosedData) -> Iterator[PrintedField]:
                 f"the group number of coverage {n}",
                 coverage.group_number,
             )
+        yield PrintedField(
+            f"coverages[{i}].payer_name", f"the payer name of coverage {n}", coverage.payer_name
+        )
+    # the claim's other parties (loops 2010AA, 2310B, 2310C) are printed beside the patient
+    for role, party in (
+        ("rendering_provider", data.rendering_provider),
+        ("billing_provider", data.billing_provider),
+        ("facility", data.facility),
+    ):
+        who = role.replace("_", " ")
+        yield PrintedField(f"{role}.name", f"the {who}'s name", party.name)
+        if party.address is not None:
+            yield PrintedField(f"{role}.address.line1", f"the {who}'s address", party.address.line1)
+            if party.address.line2 is not None:
+                yield PrintedField(
+                    f"{role}.address.line2", f"the {who}'s address", party.address.line2
+                )
+            yield PrintedField(f"{role}.address.city", f"the {who}'s city", party.address.city)
 
 
 def review_decision(data: w.CodingReviewCompletedData) -> ReviewDecision:

@@ -62,16 +62,26 @@ def test_printed_demographics_are_the_fields_a_claim_or_an_email_prints() -> Non
         "patient.email",
         "coverages[0].member_id",
         "coverages[0].group_number",
+        "coverages[0].payer_name",
+        "rendering_provider.name",
+        "billing_provider.name",
+        "facility.name",
+        "facility.address.line1",
+        "facility.address.city",
     ]
 
 
 def test_a_nul_in_a_name_on_the_wire_is_a_review_reason() -> None:
     data = closed(patient=wire_patient(last_name="Lo\x00pez"))
+    data = data.model_copy(
+        update={"facility": data.facility.model_copy(update={"name": "Clinic\x00"})}
+    )
     outcome = outcome_of(wire.encounter(data))
     assert isinstance(outcome, NeedsReview)
     requested = wire.review_requested(outcome, data)
     assert [(r.rule, r.subject) for r in requested.reasons] == [
-        ("DEMOGRAPHICS-CONTROL-CHARACTER", "patient.last_name")
+        ("DEMOGRAPHICS-CONTROL-CHARACTER", "patient.last_name"),
+        ("DEMOGRAPHICS-CONTROL-CHARACTER", "facility.name"),
     ]
     assert "\x00" not in requested.model_dump_json() and "pez" not in requested.model_dump_json()
 

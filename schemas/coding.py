@@ -114,6 +114,11 @@ class ReviewReason(Model):
     rule: str = Field(examples=["ICD10CM-NOT-BILLABLE"])
     message: str = Field(examples=["E11 is a category, not a billable code"])
     subject: str | None = Field(default=None, description="The code or field concerned.")
+    candidates: list[str] = Field(
+        default_factory=list,
+        description="Codes the coder found but could not choose between, for the reviewer.",
+        examples=[["12001", "12002"]],
+    )
 
 
 class CodingReviewRequestedData(Model):

@@ -273,7 +273,15 @@ def _evaluation_and_management(em: EmChoice | None) -> dict[str, object] | None:
 
 
 def _reasons(reasons: tuple[ReviewReason, ...]) -> list[dict[str, object]]:
-    return [{"rule": r.rule, "message": r.message, "subject": r.subject} for r in reasons]
+    return [
+        {
+            "rule": r.rule,
+            "message": r.message,
+            "subject": r.subject,
+            "candidates": list(r.candidates),
+        }
+        for r in reasons
+    ]
 
 
 __all__ = [

@@ -47,13 +47,14 @@ def code_procedures(documented: Sequence[DocumentedProcedure], lexicon: Lexicon)
             continue
         matches = lexicon.match(procedure.text)
         if len(matches) != 1:
-            candidates = ", ".join(m.entry.code for m in matches) or "none"
+            candidates = tuple(m.entry.code for m in matches)
             result.reasons.append(
                 ReviewReason(
                     rule="PROC-UNCODED",
                     message=f"{source} has no code and the lexicon gives no single match "
-                    f"(candidates: {candidates})",
+                    f"(candidates: {', '.join(candidates) or 'none'})",
                     subject=source,
+                    candidates=candidates,
                 )
             )
             continue

@@ -98,11 +98,13 @@ class Edit:
 
 @dataclass(frozen=True, slots=True)
 class ReviewReason:
-    """Why a person must look, in plain words that never quote patient data."""
+    """Why a person must look, in plain words that never quote patient data; `candidates`
+    are the codes found that the reviewer may choose from."""
 
     rule: str
     message: str
     subject: str | None = None
+    candidates: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

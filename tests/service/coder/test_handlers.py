@@ -137,6 +137,7 @@ async def test_implausible_demographics_go_to_review_instead_of_billing(conn, ha
             "rule": "DEMOGRAPHICS-BIRTH-DATE",
             "message": "the patient's birth date is after the date of service",
             "subject": "patient.birth_date",
+            "candidates": [],
         }
     ]
     assert [(r["rule"], r["subject"]) for r in reasons["ENC-NUL"]] == [

@@ -66,6 +66,15 @@ def test_procedures_a_person_must_look_at(
     assert [line.code for line in outcome.proposed_service_lines] == ["99213"]
 
 
+def test_the_codes_a_reviewer_may_choose_from_are_proposed() -> None:
+    outcome = outcome_of(
+        encounter(procedures=[procedure(None, "Simple laceration repair of forearm")])
+    )
+    assert isinstance(outcome, NeedsReview)
+    (reason,) = outcome.reasons
+    assert sorted(reason.candidates) == ["12001", "12002"]
+
+
 @pytest.mark.parametrize(
     ("text", "code", "words"),
     [

@@ -3,6 +3,7 @@ the same contract as before (the biller and the notifier read it)."""
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import schemas
@@ -150,6 +151,15 @@ def test_review_requested_names_the_patient_id_and_date_of_service() -> None:
     )  # fmt: skip
     assert [r.rule for r in requested.reasons] == ["EM-UNSUPPORTED", "NO-SERVICE"]
     assert requested.queue == "coding"
+
+
+def test_review_requested_carries_the_candidate_codes() -> None:
+    data = closed(procedures=[DocumentedProcedure(text="Simple laceration repair of forearm")])
+    outcome = outcome_of(wire.encounter(data))
+    assert isinstance(outcome, NeedsReview)
+    (reason,) = wire.review_requested(outcome, data).reasons
+    assert (reason.rule, sorted(reason.candidates)) == ("PROC-UNCODED", ["12001", "12002"])
+    assert json.loads(wire.reasons_json(outcome))[0]["candidates"] == list(reason.candidates)
 
 
 def test_the_events_emitted_declare_every_field_they_carry() -> None:

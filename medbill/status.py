@@ -24,8 +24,12 @@ SELECT
   (SELECT count(*) FROM coder.encounter_status WHERE status = 'coded') AS encounters_coded,
   (SELECT count(*) FROM coder.encounter_status WHERE review_requested_at IS NOT NULL)
     AS review_requested,
-  (SELECT count(*) FROM biller.billing_status WHERE document = 'claim') AS claims,
-  (SELECT count(*) FROM biller.billing_status WHERE document = 'statement') AS statements,
+  (SELECT count(*) FROM biller.billing_status WHERE document = 'claim' AND status = 'submitted')
+    AS claims,
+  (SELECT count(*) FROM biller.billing_status WHERE document = 'statement' AND status = 'issued')
+    AS statements,
+  (SELECT count(DISTINCT encounter_id) FROM biller.billing_status WHERE document = 'rejection')
+    AS claims_rejected,
   (SELECT count(*) FROM notifier.notification_status WHERE status = 'sent') AS notifications_sent,
   (SELECT count(*) FROM notifier.notification_status WHERE status = 'failed')
     AS notifications_failed,
@@ -44,12 +48,14 @@ OUTSTANDING = " + ".join(
 )
 
 # Where two steps carry the same time (one transaction, one now()), the order they happen in.
-_ORDER = {
+_ORDER: dict[str, int] = {
     "closed": 0,
     "review-requested": 1,
     "coded": 2,
-    "claim": 3,
+    "statement-voided": 3,  # a correction voids the old statement, then issues the new one
+    "claim": 4,
     "statement": 4,
+    "rejection": 4,
     "notification-pending": 5,
     "notification-sent": 5,
     "notification-failed": 5,
@@ -115,9 +121,15 @@ async def timeline(conn: asyncpg.Connection, encounter_id: str) -> list[dict[str
                 f"claim {r['document_id']} to payer {r['payer_id']} for {r['amount']}"
                 f" ({r['status']})"
             )
-        else:
+        elif r["document"] == "statement":
             detail = f"patient statement {r['document_id']} for {r['amount']}, due {r['due_date']}"
+        else:
+            detail = f"not billed: {'; '.join(r['reasons'] or []) or 'no reason recorded'}"
         steps.append(_step(r["created_at"], r["document"], detail))
+        if r["voided_at"]:
+            steps.append(
+                _step(r["voided_at"], "statement-voided", f"statement {r['document_id']} voided")
+            )
     for r in await conn.fetch(
         "SELECT * FROM notifier.notification_status WHERE correlation_id = $1", encounter_id
     ):

@@ -91,6 +91,7 @@ async def test_counts_come_from_the_status_views(migrated_database):
         "review_requested": 1,
         "claims": 1,
         "statements": 0,
+        "claims_rejected": 0,
         "notifications_sent": 1,
         "notifications_failed": 0,
         "notifications_pending": 0,
@@ -124,3 +125,42 @@ async def test_the_status_views_hold_no_patient_data(migrated_database):
     everything = set().union(*columns.values())
     for private in ("patient_id", "patient_account", "recipient", "subject", "message", "closed"):
         assert private not in everything
+
+
+async def test_a_corrected_encounter_counts_once_and_its_timeline_says_what_happened(
+    migrated_database,
+):
+    """A re-sent encounter voided its statement and was reissued one; another was refused."""
+    conn = await asyncpg.connect(migrated_database)
+    voided, reissued = uuid4(), uuid4()
+    try:
+        for statement_id, status, at, voided_at in (
+            (voided, "voided", T0, T0 + timedelta(hours=1)),
+            (reissued, "issued", T0 + timedelta(hours=1), None),
+        ):
+            await conn.execute(
+                "INSERT INTO biller.statements (statement_id, patient_account, encounter_id,"
+                " amount_due, statement_date, due_date, statement, status, voided_at,"
+                " created_at) VALUES ($1, 'ACCT-2', 'ENC-2', 40.00, '2026-10-06', '2026-11-05',"
+                " '{}', $2, $3, $4)",
+                statement_id, status, voided_at, at,
+            )  # fmt: skip
+        await conn.execute(
+            "INSERT INTO biller.claim_rejections (rejection_id, encounter_id, document, reasons,"
+            " rejection, coded_event_id, created_at) VALUES ($1, 'ENC-3', 'claim',"
+            " ARRAY['no price for 99999 in the chargemaster'], '{}', $2, $3)",
+            uuid4(), uuid4(), T0,
+        )  # fmt: skip
+    finally:
+        await conn.close()
+    env = environment(DATABASE_URL=migrated_database)
+    counts = json.loads(medbill("status", "--json", env=env).out)
+    assert (counts["statements"], counts["claims_rejected"]) == (1, 1)
+    assert medbill("status", "ENC-2", env=env).out.splitlines() == [
+        f"2026-10-05 14:00:00  patient statement {voided} for 40.00, due 2026-11-05",
+        f"2026-10-05 15:00:00  statement {voided} voided",
+        f"2026-10-05 15:00:00  patient statement {reissued} for 40.00, due 2026-11-05",
+    ]
+    assert medbill("status", "ENC-3", env=env).out.splitlines() == [
+        "2026-10-05 14:00:00  not billed: no price for 99999 in the chargemaster",
+    ]

@@ -1,7 +1,7 @@
 -- What the operator's CLI (`medbill status`) reads of the biller: one row per document (a
--- claim or a patient statement) with its ids, amount and dates; no patient account, no
--- member ids. The CLI reads this view only, so the tables behind it may change as long as
--- the view keeps these columns.
+-- claim, a patient statement, or a refusal to bill announced by claim.rejected) with its
+-- ids, amount, state and dates; no patient account, no member ids. The CLI reads this view
+-- only, so the tables behind it may change as long as the view keeps these columns.
 CREATE VIEW billing_status AS
 SELECT encounter_id,
        'claim'::text    AS document,
@@ -9,8 +9,10 @@ SELECT encounter_id,
        payer_id,
        total_charge     AS amount,
        NULL::date       AS due_date,
-       status,
-       created_at
+       status,          -- 'submitted' (stands), 'replaced', 'voided' or 'void' (002)
+       NULL::text[]     AS reasons,
+       created_at,
+       NULL::timestamptz AS voided_at
   FROM claims
 UNION ALL
 SELECT encounter_id,
@@ -19,9 +21,23 @@ SELECT encounter_id,
        NULL::text,
        amount_due,
        due_date,
-       'issued'::text,
-       created_at
-  FROM statements;
+       status,          -- 'issued' (stands) or 'voided'
+       NULL::text[],
+       created_at,
+       voided_at
+  FROM statements
+UNION ALL
+SELECT encounter_id,
+       'rejection'::text,
+       rejection_id,
+       NULL::text,
+       NULL::numeric,
+       NULL::date,
+       'rejected'::text,
+       reasons,         -- the business reasons, in words
+       created_at,
+       NULL::timestamptz
+  FROM claim_rejections;
 
 COMMENT ON VIEW billing_status IS
-    'read by medbill status: claims and statements with their ids, amounts and dates';
+    'read by medbill status: claims, statements and refusals with ids, amounts, states, dates';

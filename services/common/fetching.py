@@ -49,7 +49,12 @@ NO_ERROR = 0
 
 
 class TolerantConsumer(AIOKafkaConsumer):  # type: ignore[misc]
-    """An `AIOKafkaConsumer` whose `getmany` reads past records aiokafka cannot decode."""
+    """An `AIOKafkaConsumer` whose `getmany` reads past records aiokafka cannot decode.
+
+    For FastStream's batch subscribers as they are built here: `getmany` only (`getone` is
+    left as it is), no key or value deserializers, read-uncommitted isolation (the records
+    of aborted transactions are not filtered out on the fallback; nothing here produces
+    transactionally, and the local broker cannot)."""
 
     def __init__(self, *topics: str, **config: Any) -> None:
         super().__init__(*topics, **config)

@@ -12,7 +12,6 @@ import asyncpg
 from aiokafka import AIOKafkaProducer
 from pydantic import ValidationError
 
-from schemas import STRICT
 from schemas.encounter import EncounterClosed, EncounterClosedData
 from schemas.topics import ENCOUNTER_CLOSED
 from services.common.outbox import OutboxMessage
@@ -52,7 +51,7 @@ def describe_invalid(exc: ValidationError) -> str:
 def load_encounters(path: Path) -> list[EncounterClosed]:
     """A file holds one event, a list of events, or bare encounter data (wrapped here).
 
-    Checked strictly (`schemas.STRICT`): a field the contract does not declare, such as a
+    Checked strictly (`extra="forbid"`): a field the contract does not declare, such as a
     misspelled one, is refused and named, where a consumer would silently ignore it."""
     raw = _read(path)
     try:
@@ -70,9 +69,9 @@ def load_encounters(path: Path) -> list[EncounterClosed]:
         text = json.dumps(item)
         try:
             if isinstance(item, dict) and "event_type" in item:
-                events.append(EncounterClosed.model_validate_json(text, context=STRICT))
+                events.append(EncounterClosed.model_validate_json(text, extra="forbid"))
             else:
-                data = EncounterClosedData.model_validate_json(text, context=STRICT)
+                data = EncounterClosedData.model_validate_json(text, extra="forbid")
                 events.append(
                     EncounterClosed.create(
                         data, source="medbill/cli", correlation_id=data.encounter_id

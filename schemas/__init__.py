@@ -1,6 +1,6 @@
 """The wire contract: one pydantic model per event type, all sharing one envelope."""
 
-from .base import STRICT, TOLERANT, Model
+from .base import Model
 from .billing import (
     ClaimDenied,
     ClaimRejected,
@@ -8,6 +8,7 @@ from .billing import (
     PaymentPosted,
     RemittanceReceived,
     StatementIssued,
+    StatementVoided,
 )
 from .coding import CodingReviewCompleted, CodingReviewRequested, EncounterCoded
 from .encounter import EncounterClosed
@@ -25,14 +26,13 @@ EVENT_MODELS: tuple[type[Envelope], ...] = (
     PaymentPosted,
     ClaimDenied,
     StatementIssued,
+    StatementVoided,
     NotificationSent,
     NotificationFailed,
 )
 
 __all__ = [m.__name__ for m in EVENT_MODELS] + [
     "EVENT_MODELS",
-    "STRICT",
-    "TOLERANT",
     "Envelope",
     "Model",
 ]

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 from datetime import date
 
-import schemas
 from schemas.coding import (
     CodingReviewCompletedData,
     CodingReviewRequested,
@@ -163,12 +162,12 @@ def test_review_requested_carries_the_candidate_codes() -> None:
 
 
 def test_the_events_emitted_declare_every_field_they_carry() -> None:
-    """Strict writer: what the coder emits parses under schemas.STRICT (no undeclared field)."""
+    """Strict writer: what the coder emits parses with extra="forbid" (no undeclared field)."""
     cause = EncounterClosed.create(closed(), source="tests/ehr", correlation_id="ENC-100234")
     for data in (closed(), closed(mdm_level=None)):
         event = wire.outcome_event(outcome_of(wire.encounter(data)), data, cause)
         model = EncounterCoded if isinstance(event, EncounterCoded) else CodingReviewRequested
-        parsed = model.model_validate_json(event.model_dump_json(), context=schemas.STRICT)
+        parsed = model.model_validate_json(event.model_dump_json(), extra="forbid")
         assert parsed == event
         assert (event.causation_id, event.correlation_id) == (cause.event_id, "ENC-100234")
         assert event.source == "medbill/coder"

@@ -181,3 +181,25 @@ def test_help_of_each_command_names_its_arguments():
     result = medbill("status", "--help")
     assert result.code == 0
     assert re.search(r"ENCOUNTER_ID\s+show this encounter's timeline", result.out)
+
+
+def test_status_with_no_database_named_anywhere(tmp_path: Path):
+    env = environment(MEDBILL_RUNTIME_FILE=str(tmp_path / "never-written.json"))
+    del env["DATABASE_URL"]
+    result = medbill("status", env=env)
+    assert result.assert_one_clear_line() == (
+        "medbill: no database: set DATABASE_URL, or start the pipeline with `medbill up`"
+    )
+
+
+def test_a_setting_that_is_not_valid():
+    result = medbill("status", env=environment(SMTP_PORT="twenty-five"))
+    assert (
+        result.assert_one_clear_line() == "medbill: invalid setting in the environment: SMTP_PORT"
+    )
+    assert "twenty-five" not in result.err and result.code == 2
+
+
+def test_publishing_a_directory(tmp_path: Path):
+    result = medbill("publish", str(tmp_path))
+    assert result.assert_one_clear_line() == f"medbill: {tmp_path}: is a directory, not a file"

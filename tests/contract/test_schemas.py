@@ -29,6 +29,8 @@ from schemas.billing import (
     RemittanceReceived,
     RemittanceReceivedData,
     StatementIssued,
+    StatementVoided,
+    StatementVoidedData,
 )
 from schemas.coding import (
     BillingContext,
@@ -265,6 +267,17 @@ BUILDERS: dict[type[Envelope], Callable[[], Envelope]] = {
     StatementIssued: lambda: StatementIssued.create(
         statement_issued_data(), source="medbill/biller", correlation_id=ENCOUNTER
     ),
+    StatementVoided: lambda: StatementVoided.create(
+        StatementVoidedData(
+            statement_id=CLAIM_ID,
+            patient_account="ACCT-0042",
+            encounter_id=ENCOUNTER,
+            voided_at=AT,
+            reason="the encounter was corrected by a later coding",
+        ),
+        source="medbill/biller",
+        correlation_id=ENCOUNTER,
+    ),
     NotificationSent: lambda: _notification(failed=False),
     NotificationFailed: lambda: _notification(failed=True),
 }
@@ -303,6 +316,7 @@ def test_every_event_survives_the_wire(model: type[Envelope]):
         (ClaimSubmitted, ENCOUNTER.encode()),
         (PaymentPosted, ENCOUNTER.encode()),
         (StatementIssued, b"ACCT-0042"),
+        (StatementVoided, b"ACCT-0042"),
         (RemittanceReceived, b"EFT-0001"),
     ],
     ids=lambda v: getattr(v, "TYPE", ""),

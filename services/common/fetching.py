@@ -87,14 +87,14 @@ class TolerantConsumer(AIOKafkaConsumer):  # type: ignore[misc]
         `max_records` records and leave each partition's position just after what was
         returned (at its committed offset where nothing was)."""
         paused = self.paused()
+        wanted = [tp for tp in partitions if tp not in paused]
+        first = await self.beginning_offsets(wanted) if wanted else {}
         starts: dict[TopicPartition, int] = {}
-        for tp in partitions:
-            if tp in paused:
-                continue
+        for tp in wanted:
+            # nothing committed (a new group) starts where auto_offset_reset=earliest would;
+            # a committed offset the broker no longer holds, at its first record
             committed = await self.committed(tp)
-            if committed is None:  # a new group: where auto_offset_reset=earliest starts
-                committed = (await self.beginning_offsets([tp]))[tp]
-            starts[tp] = committed
+            starts[tp] = max(committed if committed is not None else 0, first[tp])
         fetched = await self._fetch_raw(starts)
         budget = max_records if max_records is not None else float("inf")
         out: dict[TopicPartition, list[ConsumerRecord]] = {}

@@ -225,3 +225,21 @@ async def test_a_decision_sent_twice_in_one_batch_codes_the_encounter_once(conn,
     batch = await reviews_batch(conn, handlers, first, twice)
     assert emitted(batch) == [("encounter.coded", "ENC-100234")]
     assert batch.rejected == {twice.event_id: "encounter ENC-100234 is not waiting for review"}
+
+
+async def test_a_chart_with_fields_this_version_does_not_know_is_read_back_at_review(
+    conn, handlers
+):
+    newer = json.loads(encounter_closed(diagnoses=UNBILLABLE).model_dump_json())
+    newer["data"]["documentation"]["notes"] = [{"note_id": "n1", "kind": "progress", "text": "x"}]
+    newer["data"]["patient"]["pronouns"] = "she/her"
+    value = json.dumps(newer).encode()
+    event = EncounterClosed.model_validate_json(value)  # as the consumer reads it: tolerant
+    batch = Batch([(RawRecord("encounter.closed", 0, 0, b"ENC-100234", value), event)])
+    async with conn.transaction():
+        await handlers.on_encounters_closed(conn, batch)
+    assert json.loads((await stored(conn))["closed"])["data"]["patient"]["pronouns"] == "she/her"
+
+    reviewed = await reviews_batch(conn, handlers, decision())
+    assert reviewed.rejected == {}
+    assert emitted(reviewed) == [("encounter.coded", "ENC-100234")]

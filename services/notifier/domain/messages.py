@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email import policy
+from email.headerregistry import BaseHeader, HeaderRegistry
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
 from uuid import UUID, uuid5
@@ -27,6 +28,26 @@ from it."""
 
 MESSAGE_ID_DOMAIN = "medbill"
 _LINE_BREAK = re.compile(r"[\r\n]")
+
+
+class _HeaderClasses(HeaderRegistry):
+    """The stdlib's header registry, each header class built once: Python 3.11's builds a
+    new class for every header it is asked for, a third of the time a message took."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._classes: dict[str, type[BaseHeader]] = {}
+
+    def __getitem__(self, name: str) -> type[BaseHeader]:
+        key = name.lower()
+        cls = self._classes.get(key)
+        if cls is None:
+            cls = self._classes[key] = super().__getitem__(name)
+        return cls
+
+
+_SMTP = policy.SMTP.clone(header_factory=_HeaderClasses())
+"""RFC 5322 with CRLF line ends (the stdlib's SMTP policy)."""
 
 
 def notification_id_for(subject_event_id: UUID, template: str, audience: str) -> UUID:
@@ -108,7 +129,7 @@ class OutgoingEmail:
         check_sender(sender)
         if sent_at.tzinfo is None or sent_at.utcoffset() is None:
             raise NaiveTimestamp("sent_at must be timezone-aware")
-        message = EmailMessage(policy=policy.SMTP)
+        message = EmailMessage(policy=_SMTP)
         message["From"] = sender
         message["To"] = self.to
         message["Subject"] = self.subject

@@ -39,11 +39,19 @@ def _read(path: Path) -> bytes:
 
 
 def describe_invalid(exc: ValidationError) -> str:
-    """Each problem with where it is, without the values (they may be patient data)."""
-    parts = []
+    """Each problem with where it is, without the values (they may be patient data): a field
+    the contract does not declare first, as it is most often a misspelling of one that is
+    then reported missing."""
+    unknown, missing, other = [], [], []
     for err in exc.errors(include_input=False, include_url=False):
         where = ".".join(str(p) for p in err["loc"])
-        parts.append(f"{where}: {err['msg']}" if where else err["msg"])
+        if err["type"] in ("extra_forbidden", "unknown_field"):
+            unknown.append(f"unknown field {where!r} (misspelled?)" if where else err["msg"])
+        elif err["type"] == "missing":
+            missing.append(f"missing field {where!r}")
+        else:
+            other.append(f"{where}: {err['msg']}" if where else err["msg"])
+    parts = unknown + missing + other
     more = f" (and {len(parts) - 5} more)" if len(parts) > 5 else ""
     return "; ".join(parts[:5]) + more
 

@@ -11,7 +11,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from services.common.kafka import create_topics
 from services.common.logs import configure
@@ -53,7 +53,8 @@ async def up(state_dir: Path, *, services: tuple[str, ...] = SERVICES, replicas:
 
     async def unless_stopped(step: asyncio.Future[T]) -> T:
         waiter = asyncio.ensure_future(stopping.wait())
-        done, _ = await asyncio.wait({step, waiter}, return_when=asyncio.FIRST_COMPLETED)
+        either: set[asyncio.Future[Any]] = {step, waiter}
+        done, _ = await asyncio.wait(either, return_when=asyncio.FIRST_COMPLETED)
         waiter.cancel()
         if step not in done:
             step.cancel()

@@ -138,9 +138,15 @@ async def test_sigint_during_start_up_stops_cleanly(database_url, tmp_path):
     assert "ready" not in run.out
 
 
-async def test_make_run_stops_on_sigterm_sent_to_make(database_url, tmp_path):
+@pytest.mark.parametrize(
+    ("sig", "group"),
+    [(signal.SIGTERM, False), (signal.SIGINT, True)],
+    ids=["SIGTERM to make", "Ctrl-C (SIGINT to the terminal's process group)"],
+)
+async def test_make_run_stops_cleanly(database_url, tmp_path, sig, group):
     """make forwards SIGTERM to its child; the recipe execs `medbill up`, so that child is
-    up itself (a shell in between would not pass it on)."""
+    up itself. A Ctrl-C reaches make and up, not the services (process groups of their
+    own): up stops them."""
     run = Running(
         ["make", "--no-print-directory", "-o", ".venv/.installed", "run"],
         up_environment(database_url, tmp_path),
@@ -150,7 +156,7 @@ async def test_make_run_stops_on_sigterm_sent_to_make(database_url, tmp_path):
     (up_pid,) = children_of(run.process.pid)
     children = children_of(up_pid)
     assert services_and_broker(children) == ["biller", "coder", "notifier", "tansu"]
-    run.stop(signal.SIGTERM)
+    run.stop(sig, group=group)
     assert_clean(run)
     assert gone([up_pid, *children])
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import simple_icd_10_cm as cm
 
-from .domain import Icd10CmEntry, Lexicon, ReferenceData, parse_lexicon
+from .domain import Icd10CmEntry, Lexicon, LexiconError, ReferenceData, parse_lexicon
 from .domain.excludes1 import ExcludedRange, parse_excluded_ranges
 from .domain.icd10cm import CodeKind
 
@@ -21,16 +21,21 @@ _CODE_SHAPE = re.compile(r"^[A-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?$")
 
 
 def load_lexicon(path: str | Path | None = None) -> Lexicon:
-    """A site's lexicon file, or the one shipped in services/coder/data/."""
+    """A site's lexicon file (PROCEDURE_LEXICON_PATH), or the one shipped in
+    services/coder/data/. A file that cannot be read or breaks the format raises
+    LexiconError naming the file, at start-up rather than at the first encounter."""
     if path is None:
-        text = (
-            resources.files("services.coder")
-            .joinpath("data", SHIPPED_LEXICON)
-            .read_text(encoding="utf-8")
-        )
-    else:
+        source = resources.files("services.coder").joinpath("data", SHIPPED_LEXICON)
+        return parse_lexicon(source.read_text(encoding="utf-8"))
+    try:
         text = Path(path).read_text(encoding="utf-8")
-    return parse_lexicon(text)
+    except (OSError, UnicodeDecodeError) as exc:
+        why = exc.strerror if isinstance(exc, OSError) and exc.strerror else type(exc).__name__
+        raise LexiconError(f"procedure lexicon {path}: {why.lower()}") from None
+    try:
+        return parse_lexicon(text)
+    except LexiconError as exc:
+        raise LexiconError(f"procedure lexicon {path}: {exc}") from None
 
 
 class SimpleIcd10Cm:

@@ -7,7 +7,9 @@ from pathlib import Path
 import pytest
 
 from services.coder.domain import Coded, CoderError, LexiconError, ReferenceData, parse_lexicon
+from services.coder.main import build
 from services.coder.reference_data import load_lexicon
+from services.common.settings import Settings
 
 from .factories import REFERENCE, encounter, outcome_of, procedure
 
@@ -38,3 +40,17 @@ def test_malformed_lexicon_is_refused(text: str) -> None:
     with pytest.raises(LexiconError) as raised:
         parse_lexicon(text)
     assert isinstance(raised.value, CoderError)
+
+
+def test_a_site_lexicon_that_cannot_be_read_is_named_at_start_up(tmp_path: Path) -> None:
+    with pytest.raises(LexiconError, match=r"procedure lexicon .*missing.csv: no such file"):
+        load_lexicon(tmp_path / "missing.csv")
+    (tmp_path / "bad.csv").write_text(HEADER + "9921,CPT,too short,x,no,no\n")
+    with pytest.raises(LexiconError, match=r"bad.csv: line 2: '9921' is not a CPT code"):
+        load_lexicon(tmp_path / "bad.csv")
+
+
+def test_the_service_reads_its_lexicon_when_it_is_built(tmp_path: Path) -> None:
+    settings = Settings(procedure_lexicon_path=str(tmp_path / "missing.csv"))
+    with pytest.raises(LexiconError):
+        build(settings)

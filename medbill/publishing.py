@@ -45,7 +45,7 @@ def describe_invalid(exc: ValidationError) -> str:
     unknown, missing, other = [], [], []
     for err in exc.errors(include_input=False, include_url=False):
         where = ".".join(str(p) for p in err["loc"])
-        if err["type"] in ("extra_forbidden", "unknown_field"):
+        if err["type"] == "extra_forbidden":
             unknown.append(f"unknown field {where!r} (misspelled?)" if where else err["msg"])
         elif err["type"] == "missing":
             missing.append(f"missing field {where!r}")

@@ -30,10 +30,14 @@ from .retry import Backoff, pause
 
 log = logging.getLogger(__name__)
 
-ONE_RELAY_AT_A_TIME = "SELECT pg_try_advisory_xact_lock(hashtext(current_schema() || '.relay'))"
+# One statement per pass: the transaction-scoped advisory lock (one relay per schema at a
+# time; evaluated once, as an init plan) and the oldest rows, deleted and returned. A failed
+# publish rolls the delete back.
 TAKE_OLDEST = """
-DELETE FROM outbox WHERE id IN (SELECT id FROM outbox ORDER BY id LIMIT $1)
-RETURNING id, topic, key, value, headers
+WITH relay AS (SELECT pg_try_advisory_xact_lock(hashtext(current_schema() || '.relay')) AS mine)
+DELETE FROM outbox WHERE id IN (
+    SELECT id FROM outbox WHERE (SELECT mine FROM relay) ORDER BY id LIMIT $1
+) RETURNING id, topic, key, value, headers
 """
 Row = tuple[str, bytes | None, bytes, list[tuple[str, bytes]]]
 
@@ -96,11 +100,9 @@ class Relay:
     async def publish_once(self) -> int:
         """One batch: take the oldest rows, publish and wait for the acks, commit."""
         async with self._pool.acquire() as conn, conn.transaction():
-            if not await conn.fetchval(ONE_RELAY_AT_A_TIME):
-                return 0  # another relay of this schema is publishing
             rows = sorted(await conn.fetch(TAKE_OLDEST, self._batch_size), key=lambda r: r["id"])
             if not rows:
-                return 0
+                return 0  # nothing to publish, or another relay of this schema is at it
             await self._send(
                 [
                     (

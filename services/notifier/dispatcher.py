@@ -1,6 +1,8 @@
 """Sends queued notifications over a few long-lived SMTP connections, one message at a time
-on each, and records each outcome, with its event, in a transaction of its own as soon as
-the server has answered.
+on each, and records each outcome, with its event, as soon as the server has answered: a
+connection sends its next message only once the outcome of its last one is committed. The
+outcomes the connections have ready at the same moment commit together (group commit: one
+transaction, not one per message).
 
 So a crash or a database outage in the middle of a batch re-sends at most the message each
 connection had in flight (its answer not yet recorded), with the same Message-ID so that
@@ -14,7 +16,7 @@ import asyncio
 import contextlib
 import logging
 from collections import deque
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from email.utils import parseaddr
@@ -49,6 +51,11 @@ class Dispatcher:
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
+        self._outcomes = GroupCommit(
+            lambda items: retry_transient(
+                partial(self._record, items), what="record", stop=self._rt.stopping
+            )
+        )
 
     def wake(self) -> None:
         self._wake.set()
@@ -125,8 +132,7 @@ class Dispatcher:
             while queue and not self._stopping and loop.time() < deadline:
                 pending = queue.popleft()
                 result = await connection.send(self._mail_from, pending.recipient, pending.message)
-                record = partial(self._record, pending, result)
-                await retry_transient(record, what="record", stop=self._rt.stopping)
+                await self._outcomes.record(pending, result)
                 if not result.reached:
                     unreachable += 1  # the rest wait for the end of their lease
                     return
@@ -143,34 +149,72 @@ class Dispatcher:
         async with self._connection() as conn:
             await repository.release(conn, ids)
 
-    async def _record(self, pending: repository.Pending, result: SendResult) -> None:
-        """The outcome of one message and its event, committed together."""
+    async def _record(self, items: list[tuple[repository.Pending, SendResult]]) -> None:
+        """The outcomes of some messages and their events, committed together."""
         now = datetime.now(UTC)
-        event: NotificationSent | NotificationFailed
+        events: list[OutboxMessage] = []
         async with self._connection() as conn, conn.transaction():
-            if result.ok:
-                changed = await repository.mark_sent(conn, pending.notification_id, now)
-                event = wire.sent_event(pending, sent_at=now)
-            else:
-                failure = after_failure(
-                    attempts_before=pending.attempts,
-                    error=result.error,
-                    refused=result.refused,
-                    max_attempts=self._rt.settings.notify_max_attempts,
-                    now=now,
-                )
-                changed = await repository.mark_failed(conn, pending.notification_id, failure)
-                event = wire.failed_event(pending, failure, failed_at=now)
-                log.warning(
-                    "notification failed",
-                    extra=log_fields(
-                        notification_id=str(pending.notification_id),
-                        error=failure.error,
-                        attempts=failure.attempts,
-                        permanent=failure.permanent,
-                    ),
-                )
-            if changed:
-                await enqueue(conn, [OutboxMessage.of(event)])
-        if changed:
+            for pending, result in items:
+                event: NotificationSent | NotificationFailed
+                if result.ok:
+                    changed = await repository.mark_sent(conn, pending.notification_id, now)
+                    event = wire.sent_event(pending, sent_at=now)
+                else:
+                    failure = after_failure(
+                        attempts_before=pending.attempts,
+                        error=result.error,
+                        refused=result.refused,
+                        max_attempts=self._rt.settings.notify_max_attempts,
+                        now=now,
+                    )
+                    changed = await repository.mark_failed(conn, pending.notification_id, failure)
+                    event = wire.failed_event(pending, failure, failed_at=now)
+                    log.warning(
+                        "notification failed",
+                        extra=log_fields(
+                            notification_id=str(pending.notification_id),
+                            error=failure.error,
+                            attempts=failure.attempts,
+                            permanent=failure.permanent,
+                        ),
+                    )
+                if changed:
+                    events.append(OutboxMessage.of(event))
+            await enqueue(conn, events)
+        if events:
             self._rt.wake()
+
+
+class GroupCommit:
+    """Outcomes handed in while a commit is running wait for the next one, which takes them
+    all: each caller returns once its own outcome is committed (or gets its error)."""
+
+    def __init__(
+        self, commit: Callable[[list[tuple[repository.Pending, SendResult]]], Awaitable[None]]
+    ) -> None:
+        self._commit = commit
+        self._waiting: list[tuple[repository.Pending, SendResult, asyncio.Future[None]]] = []
+        self._committing: asyncio.Task[None] | None = None
+
+    async def record(self, pending: repository.Pending, result: SendResult) -> None:
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._waiting.append((pending, result, done))
+        if self._committing is None or self._committing.done():
+            self._committing = asyncio.create_task(self._run(), name="notification-outcomes")
+        await done
+
+    async def _run(self) -> None:
+        while self._waiting:
+            taken, self._waiting = self._waiting, []
+            try:
+                await self._commit([(pending, result) for pending, result, _ in taken])
+            except BaseException as exc:  # handed to every waiter: they raise it themselves
+                for _, _, done in taken:
+                    if not done.done():
+                        done.set_exception(exc)
+                if isinstance(exc, asyncio.CancelledError):
+                    raise
+            else:
+                for _, _, done in taken:
+                    if not done.done():
+                        done.set_result(None)

@@ -43,28 +43,29 @@ class OutboxMessage:
         )
 
 
-OUTBOX_COLUMNS = ("topic", "key", "value", "headers", "event_id", "correlation_id")
+ENQUEUE = """
+INSERT INTO outbox (id, topic, key, value, headers, event_id, correlation_id)
+SELECT nextval('outbox_id_seq'), topic, key, value, headers::jsonb, event_id, correlation_id
+FROM (
+    SELECT * FROM unnest($1::text[], $2::bytea[], $3::bytea[], $4::text[], $5::uuid[],
+                         $6::text[]) WITH ORDINALITY
+         AS u(topic, key, value, headers, event_id, correlation_id, position)
+    ORDER BY position
+) AS given
+"""
 
 
-async def enqueue(
-    conn: asyncpg.Connection, messages: Sequence[OutboxMessage]
-) -> list[tuple[int, OutboxMessage]]:
-    """Write the messages to the outbox in order; returns them with their row ids (ids
-    ascend in the order given, which is the order the relay publishes in)."""
+async def enqueue(conn: asyncpg.Connection, messages: Sequence[OutboxMessage]) -> None:
+    """Write the messages to the outbox in one statement, with ids ascending in the order
+    given: the order the relay publishes them in."""
     if not messages:
-        return []
-    ids = sorted(
-        await conn.fetchval(
-            "SELECT array_agg(nextval('outbox_id_seq')) FROM generate_series(1, $1)",
-            len(messages),
-        )
+        return
+    await conn.execute(
+        ENQUEUE,
+        [m.topic for m in messages],
+        [m.key for m in messages],
+        [m.value for m in messages],
+        [json.dumps(m.headers) for m in messages],
+        [m.event_id for m in messages],
+        [m.correlation_id for m in messages],
     )
-    await conn.copy_records_to_table(
-        "outbox",
-        records=[
-            (i, m.topic, m.key, m.value, json.dumps(m.headers), m.event_id, m.correlation_id)
-            for i, m in zip(ids, messages, strict=True)
-        ],
-        columns=("id", *OUTBOX_COLUMNS),
-    )
-    return list(zip(ids, messages, strict=True))

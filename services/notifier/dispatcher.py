@@ -25,7 +25,6 @@ from uuid import UUID
 
 import asyncpg
 
-from schemas.notifications import NotificationFailed, NotificationSent
 from services.common.consuming import where
 from services.common.logs import log_fields
 from services.common.outbox import OutboxMessage, enqueue
@@ -140,6 +139,7 @@ class Dispatcher:
         async with asyncio.TaskGroup() as senders:
             for connection in self._connections[: len(claimed)]:
                 senders.create_task(send_on(connection))
+        self._rt.wake()  # the notification events committed in this pass
         if queue and not unreachable:
             untried = [p.notification_id for p in queue]
             await retry_transient(partial(self._release, untried), what="release")
@@ -154,35 +154,41 @@ class Dispatcher:
         now = datetime.now(UTC)
         events: list[OutboxMessage] = []
         async with self._connection() as conn, conn.transaction():
+            delivered = [pending for pending, result in items if result.ok]
+            if delivered:
+                changed = await repository.mark_sent(
+                    conn, [p.notification_id for p in delivered], now
+                )
+                events += [
+                    OutboxMessage.of(wire.sent_event(p, sent_at=now))
+                    for p in delivered
+                    if p.notification_id in changed
+                ]
             for pending, result in items:
-                event: NotificationSent | NotificationFailed
                 if result.ok:
-                    changed = await repository.mark_sent(conn, pending.notification_id, now)
-                    event = wire.sent_event(pending, sent_at=now)
-                else:
-                    failure = after_failure(
-                        attempts_before=pending.attempts,
-                        error=result.error,
-                        refused=result.refused,
-                        max_attempts=self._rt.settings.notify_max_attempts,
-                        now=now,
+                    continue
+                failure = after_failure(
+                    attempts_before=pending.attempts,
+                    error=result.error,
+                    refused=result.refused,
+                    max_attempts=self._rt.settings.notify_max_attempts,
+                    now=now,
+                )
+                if await repository.mark_failed(conn, pending.notification_id, failure):
+                    events.append(
+                        OutboxMessage.of(wire.failed_event(pending, failure, failed_at=now))
                     )
-                    changed = await repository.mark_failed(conn, pending.notification_id, failure)
-                    event = wire.failed_event(pending, failure, failed_at=now)
-                    log.warning(
-                        "notification failed",
-                        extra=log_fields(
-                            notification_id=str(pending.notification_id),
-                            error=failure.error,
-                            attempts=failure.attempts,
-                            permanent=failure.permanent,
-                        ),
-                    )
-                if changed:
-                    events.append(OutboxMessage.of(event))
+                log.warning(
+                    "notification failed",
+                    extra=log_fields(
+                        notification_id=str(pending.notification_id),
+                        error=failure.error,
+                        attempts=failure.attempts,
+                        permanent=failure.permanent,
+                    ),
+                )
             await enqueue(conn, events)
-        if events:
-            self._rt.wake()
+        # the relay is woken once per dispatch pass, not per commit (its poll covers the rest)
 
 
 class GroupCommit:

@@ -122,15 +122,19 @@ async def claim_due(conn: asyncpg.Connection, limit: int, lease_s: float) -> lis
     return [Pending(**{k: v for k, v in r.items() if k != "due_at"}) for r in rows]
 
 
-async def mark_sent(conn: asyncpg.Connection, notification_id: UUID, at: datetime) -> bool:
-    """False when the notification was no longer pending (nothing changed)."""
-    status = await conn.execute(
+async def mark_sent(
+    conn: asyncpg.Connection, notification_ids: Sequence[UUID], at: datetime
+) -> set[UUID]:
+    """Record the notifications as sent (one statement for a group commit); returns those
+    that were still pending (the others changed nothing)."""
+    rows = await conn.fetch(
         "UPDATE notifications SET status = 'sent', sent_at = $2, attempts = attempts + 1,"
-        " last_error = NULL WHERE notification_id = $1 AND status = 'pending'",
-        notification_id,
+        " last_error = NULL WHERE notification_id = ANY($1::uuid[]) AND status = 'pending'"
+        " RETURNING notification_id",
+        list(notification_ids),
         at,
     )
-    return status == "UPDATE 1"
+    return {r["notification_id"] for r in rows}
 
 
 async def mark_failed(conn: asyncpg.Connection, notification_id: UUID, failure: Failure) -> bool:

@@ -1,8 +1,8 @@
 """Pipeline throughput and latency, against a plain three-hop pass-through on the same broker.
 
 Starts what it needs itself, as `medbill up` does: a Tansu broker, PostgreSQL (DATABASE_URL,
-else a fresh database on 127.0.0.1:5432, else an embedded server) and an aiosmtpd mail
-server that discards what it receives; then
+else a fresh database on 127.0.0.1:5432, else an embedded server) and a plain mail server
+that discards what it receives (bench/discard_smtp.py); then
 
 1. the pipeline: the three services as processes; N encounters published at once; an
    encounter is done when its last event arrives (claim.submitted for an insured one,
@@ -349,11 +349,10 @@ async def main(n: int, warmup: int, rounds: int) -> None:
     tmp = Path(tempfile.mkdtemp(prefix="medbill-bench-"))
     broker = stack.LocalBroker.start(log_path=tmp / "tansu.log")
     smtp_port = stack.free_port()
-    # aiosmtpd with its discarding handler, in a process of its own (the mail server is
-    # another machine in production)
+    # a plain discarding mail server, in a process of its own (the mail server is another
+    # machine in production; see bench/discard_smtp.py)
     smtp = subprocess.Popen(
-        [sys.executable, "-m", "aiosmtpd", "-n", "-c", "aiosmtpd.handlers.Sink"]
-        + ["-l", f"127.0.0.1:{smtp_port}"],
+        [sys.executable, str(Path(__file__).with_name("discard_smtp.py")), str(smtp_port)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

@@ -13,6 +13,7 @@ from schemas.encounter import EncounterClosed
 from schemas.topics import Topic
 from services.common.deadletter import RawRecord
 from services.common.kafka import batch_subscriber, make_broker, make_producer
+from services.common.runtime import settle_heap
 from services.common.settings import Settings
 
 
@@ -31,6 +32,7 @@ async def main(source: str, dest: str, group: str) -> None:
         broker, Topic(source, EncounterClosed, 6, "data.encounter_id"), "hop", settings
     )(hop)
     app = FastStream(broker)
+    settle_heap()  # the services' process settings, so that only the work differs
     await producer.start()
     try:
         await app.run()

@@ -102,6 +102,7 @@ def test_html_makes_a_multipart_alternative_text_first() -> None:
     assert html.get_content_type() == "text/html"
     assert text.get_content() == email.text_body
     assert html.get_content() == email.html_body
+    assert message["MIME-Version"] == "1.0"
 
 
 def test_text_only_is_a_single_part() -> None:
@@ -112,6 +113,7 @@ def test_text_only_is_a_single_part() -> None:
     assert message.get_content_type() == "text/plain"
     assert not message.is_multipart()
     assert message.get_content() == email.text_body
+    assert message["MIME-Version"] == "1.0"
 
 
 def test_review_email_is_a_message_too() -> None:

@@ -25,6 +25,7 @@ from typing import Generic, TypeVar
 from uuid import UUID
 
 import asyncpg
+from faststream.exceptions import NackMessage
 from pydantic import ValidationError
 
 from schemas.envelope import Envelope
@@ -42,7 +43,20 @@ log = logging.getLogger(__name__)
 E = TypeVar("E", bound=Envelope)
 
 
-class ConsumerHalted(RuntimeError):
+class BatchGivenBack(NackMessage):
+    """The batch goes back to the broker uncommitted (FastStream seeks to its first record
+    and logs this one line, not a traceback whose text could quote data): the service is
+    stopping while the batch still fails, or the consumer has halted."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__()
+        self.reason = reason
+
+    def __str__(self) -> str:
+        return f"batch given back uncommitted: {self.reason}"
+
+
+class ConsumerHalted(BatchGivenBack):
     """The failure policy gave up on a batch: the consumer takes no more messages."""
 
 
@@ -166,7 +180,8 @@ class BatchProcessor(Generic[E]):
                 await self._apply(parsed, dead)
             except Exception as exc:
                 if self._stop.is_set():
-                    raise  # shutting down: nothing committed, the batch is delivered again
+                    # shutting down: nothing committed, the batch is delivered again
+                    raise BatchGivenBack(f"stopping while it failed ({where(exc)})") from exc
                 transient = is_transient(exc)
                 attempts = self.health.failures + 1
                 gave_up = attempts >= self.policy.max_attempts

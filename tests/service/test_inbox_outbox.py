@@ -13,7 +13,13 @@ import pytest
 
 from schemas.billing import ClaimRejected, ClaimRejectedData
 from schemas.coding import CodingReviewCompleted
-from services.common.consuming import Batch, BatchProcessor, ConsumerHalted, Handler
+from services.common.consuming import (
+    Batch,
+    BatchGivenBack,
+    BatchProcessor,
+    ConsumerHalted,
+    Handler,
+)
 from services.common.deadletter import RawRecord
 from services.common.inbox import claim_new
 from services.common.outbox import OutboxMessage, enqueue
@@ -390,8 +396,9 @@ async def test_a_transient_failure_while_stopping_commits_nothing(pool: asyncpg.
     harness.stop.set()
     event = review_completed("ENC-1")
 
-    with pytest.raises(ConnectionResetError):
+    with pytest.raises(BatchGivenBack, match="stopping while it failed") as given_back:
         await harness.process([record_of(event, offset=0)])
+    assert isinstance(given_back.value.__cause__, ConnectionResetError)
 
     assert harness.commits == 0
     assert await harness.effects() == []

@@ -202,6 +202,7 @@ class ServiceRuntime:
                     await self._start_consuming(signalled)
                 except StartupTimeout as exc:
                     log.error(str(exc), extra=log_fields(service=self.name))
+                    await self._leave()
                     return 1
                 except (KafkaError, OSError) as exc:
                     log.error(
@@ -209,6 +210,7 @@ class ServiceRuntime:
                         f" {self.settings.kafka_bootstrap_servers}: {type(exc).__name__}",
                         extra=log_fields(service=self.name),
                     )
+                    await self._leave()
                     return 1
                 if not signalled.is_set():
                     log.info("service ready", extra=log_fields(service=self.name))
@@ -233,6 +235,14 @@ class ServiceRuntime:
             for sig in (signal.SIGINT, signal.SIGTERM):
                 loop.remove_signal_handler(sig)
         return 0
+
+    async def _leave(self) -> None:
+        """Close the consumers that did start, so that they leave their group: a member that
+        vanishes without leaving holds the next start-up's join for a session timeout, and on
+        the local broker a chain of such members kept a group from ever assigning again."""
+        self.stopping.set()
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(self.broker.stop(), 15)
 
     def _database(self) -> str:
         """The database's host and name, never its password."""

@@ -18,8 +18,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import asyncpg
-from aiokafka import AIOKafkaConsumer
-from aiokafka.structs import TopicPartition
 
 from medbill import stack
 from medbill.migrate import migrate_all
@@ -44,16 +42,6 @@ def health(env: dict[str, str], service: str) -> subprocess.CompletedProcess[str
         text=True,
         timeout=30,
     )
-
-
-async def committed_offsets(kafka: str, group: str, topic: str) -> dict[int, int | None]:
-    consumer = AIOKafkaConsumer(bootstrap_servers=kafka, group_id=group, enable_auto_commit=False)
-    await consumer.start()
-    try:
-        partitions = sorted(consumer.partitions_for_topic(topic) or {0, 1, 2, 3, 4, 5})
-        return {p: await consumer.committed(TopicPartition(topic, p)) for p in partitions}
-    finally:
-        await consumer.stop()
 
 
 async def test_a_fault_of_ours_halts_the_consumer_and_a_restart_applies_every_event_once(
@@ -93,11 +81,6 @@ async def test_a_fault_of_ours_halts_the_consumer_and_a_restart_applies_every_ev
         await asyncio.sleep(1)  # it holds: no dead letter, no progress, no commit
         assert await conn.fetchval("SELECT count(*) FROM coder.dead_letters") == 0
         assert await conn.fetchval("SELECT count(*) FROM coder.inbox") == 0
-        group = pipeline.env["KAFKA_GROUP_PREFIX"] + ".coder"
-        assert set((await committed_offsets(fresh_kafka, group, "encounter.closed")).values()) <= {
-            None,
-            0,
-        }
         assert "consumer halted" in pipeline.logs("coder")
         assert pipeline.stop() == {"coder": 0}  # SIGTERM still stops it cleanly
         assert "Traceback" not in pipeline.logs("coder")  # the batch given back in one line
@@ -113,6 +96,8 @@ async def test_a_fault_of_ours_halts_the_consumer_and_a_restart_applies_every_ev
                 pipeline.start("coder")
             return await conn.fetchval("SELECT count(*) FROM coder.inbox") == len(events)
 
+        # every event applied after the restart: no offset was committed while halted (a
+        # committed offset would have skipped its events for good)
         assert await eventually(all_applied, timeout=150)
         await asyncio.sleep(1.5)
         assert await conn.fetchval("SELECT count(*) FROM coder.encounters") == len(events)

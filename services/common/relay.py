@@ -6,7 +6,8 @@ the oldest row, so a row never goes out before an older one it follows (per key 
 under publish failures). Two rules keep that true:
 
 - within a pass, the rows of one partition go out batch after batch, each only once the one
-  before it was acknowledged, and a failure stops the pass before anything newer is sent;
+  before it was acknowledged (the partitions' batches travel together, round by round), and
+  a failure stops the pass before anything newer is sent;
 - one relay per schema publishes at a time (a transaction-scoped advisory lock), so replicas
   never publish newer rows of a key while another replica still holds older ones.
 
@@ -19,11 +20,11 @@ import asyncio
 import contextlib
 import json
 import logging
-from collections import defaultdict
 
 import asyncpg
 from aiokafka import AIOKafkaProducer
 from aiokafka.partitioner import DefaultPartitioner
+from aiokafka.producer.message_accumulator import BatchBuilder
 
 from .logs import log_fields
 from .retry import Backoff, pause
@@ -119,21 +120,27 @@ class Relay:
         return len(rows)
 
     async def _send(self, rows: list[Row]) -> None:
-        """Publish in per-partition batches, in order; partitions in parallel. Partitions are
-        chosen by the producer's default partitioner, as a keyed send would."""
-        by_partition: dict[tuple[str, int], list[Row]] = defaultdict(list)
-        for row in rows:
-            topic, key = row[0], row[1]
+        """Publish in per-partition batches, in order. Each round hands the broker the next
+        batch of every partition at once (one produce request for all of them) and waits
+        for all their acknowledgements before the next round, so a partition's batch never
+        goes out before the one ahead of it was acknowledged. Partitions are chosen by the
+        producer's default partitioner, as a keyed send would."""
+        pending: dict[tuple[str, int], list[BatchBuilder]] = {}
+        for topic, key, value, headers in rows:
             partitions = sorted(await self._producer.partitions_for(topic))
-            by_partition[(topic, self._partitioner(key, partitions, partitions))].append(row)
-        await asyncio.gather(*(self._send_partition(t, p, r) for (t, p), r in by_partition.items()))
-
-    async def _send_partition(self, topic: str, partition: int, rows: list[Row]) -> None:
-        batch = self._producer.create_batch()
-        for _, key, value, headers in rows:
-            if batch.append(key=key, value=value, timestamp=None, headers=headers) is None:
-                await (await self._producer.send_batch(batch, topic, partition=partition))
-                batch = self._producer.create_batch()
-                if batch.append(key=key, value=value, timestamp=None, headers=headers) is None:
+            target = (topic, self._partitioner(key, partitions, partitions))
+            batches = pending.setdefault(target, [self._producer.create_batch()])
+            if batches[-1].append(key=key, value=value, timestamp=None, headers=headers) is None:
+                batches.append(self._producer.create_batch())
+                if (
+                    batches[-1].append(key=key, value=value, timestamp=None, headers=headers)
+                    is None
+                ):
                     raise ValueError(f"a {topic} event is larger than a producer batch")
-        await (await self._producer.send_batch(batch, topic, partition=partition))
+        while pending:
+            acks = [
+                await self._producer.send_batch(batches.pop(0), topic, partition=partition)
+                for (topic, partition), batches in pending.items()
+            ]
+            await asyncio.gather(*acks)
+            pending = {target: batches for target, batches in pending.items() if batches}

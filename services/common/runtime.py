@@ -145,17 +145,17 @@ class ServiceRuntime:
     async def lifespan(self) -> AsyncIterator[None]:
         """Everything but the broker's consumers: pool, migrations, relay, health, workers."""
         s = self.settings
-        self._pool = await asyncio.wait_for(
+        pool = self._pool = await asyncio.wait_for(
             create_pool(s.require_database_url(), self.name, max_size=s.db_pool_max),
             s.startup_timeout_s,
         )
         producer = make_producer(s)
         try:
-            async with self._pool.acquire() as conn:
+            async with pool.acquire() as conn:
                 await migrate(conn, self.name, self.migrations_dir)
             await producer.start()
             self.relay = Relay(
-                self._pool, producer, batch_size=s.relay_batch, poll_interval=s.relay_poll_ms / 1000
+                pool, producer, batch_size=s.relay_batch, poll_interval=s.relay_poll_ms / 1000
             )
             self.relay.start()
             self.health.start()
@@ -171,7 +171,7 @@ class ServiceRuntime:
                 await self.relay.stop()
             await producer.stop()
             await self.health.stop()
-            await self._pool.close()
+            await pool.close()
             log.info("service stopped", extra=log_fields(service=self.name))
 
     async def run(self) -> int:

@@ -145,10 +145,11 @@ class ServiceRuntime:
     async def lifespan(self) -> AsyncIterator[None]:
         """Everything but the broker's consumers: pool, migrations, relay, health, workers."""
         s = self.settings
-        pool = self._pool = await asyncio.wait_for(
+        pool: asyncpg.Pool = await asyncio.wait_for(
             create_pool(s.require_database_url(), self.name, max_size=s.db_pool_max),
             s.startup_timeout_s,
         )
+        self._pool = pool
         producer = make_producer(s)
         try:
             async with pool.acquire() as conn:

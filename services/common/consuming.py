@@ -124,7 +124,8 @@ def where(exc: BaseException) -> str:
     frames = traceback.extract_tb(exc.__traceback__)
     if not frames:
         return type(exc).__name__
-    last = frames[-1]
+    ours = [f for f in frames if "/services/" in f.filename and "/common/" not in f.filename]
+    last = (ours or frames)[-1]  # the line of ours that failed, else where it surfaced
     return f"{type(exc).__name__} at {last.filename.rsplit('/', 2)[-1]}:{last.lineno} ({last.name})"
 
 

@@ -17,7 +17,3 @@ def build(settings: Settings | None = None) -> ServiceRuntime:
     runtime = ServiceRuntime(NAME, Path(__file__).parent / "migrations", settings)
     include(runtime)
     return runtime
-
-
-def app():  # noqa: ANN201 - FastStream entry point: `faststream run services.coder.main:app`
-    return build().app()

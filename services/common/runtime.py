@@ -17,7 +17,6 @@ from typing import Any, TypeVar
 
 import asyncpg
 from aiokafka.errors import KafkaError
-from faststream import FastStream
 from faststream.kafka import KafkaBroker
 
 from schemas.envelope import Envelope
@@ -80,7 +79,6 @@ class ServiceRuntime:
         )
         self._workers = extra_workers or []
         self._running_workers: list[Any] = []
-        self._subscribers: list[Any] = []
 
     @property
     def pool(self) -> asyncpg.Pool:
@@ -88,7 +86,7 @@ class ServiceRuntime:
             raise RuntimeError(f"{self.name}: the database pool is not open yet")
         return self._pool
 
-    def wake(self, *_: object) -> None:
+    def wake(self) -> None:
         """After a commit: the relay and any worker have new rows to look at."""
         if self.relay:
             self.relay.wake()
@@ -124,7 +122,6 @@ class ServiceRuntime:
         consume.__annotations__["records"] = list[model]  # type: ignore[valid-type]
         subscriber = batch_subscriber(self.broker, topic, self.name, self.settings)
         subscriber(consume)
-        self._subscribers.append(subscriber)
 
     def declare_output(self, *topics: Topic) -> None:
         """Document what this service emits (published by the outbox relay)."""
@@ -281,19 +278,3 @@ class ServiceRuntime:
                 starting.cancel()
                 with contextlib.suppress(BaseException):
                     await starting
-
-    def app(self) -> FastStream:
-        """The FastStream application, for `faststream run services.<name>.main:app`
-        (`medbill run` uses `run()`, which adds the start-up timeout)."""
-        configure(self.settings.log_level)
-        app = FastStream(
-            self.broker, lifespan=self._lifespan_fn, logger=logging.getLogger(self.name)
-        )
-        app.on_shutdown(self._on_shutdown)
-        return app
-
-    async def _on_shutdown(self) -> None:
-        self.stopping.set()
-
-    def _lifespan_fn(self) -> Any:
-        return self.lifespan()

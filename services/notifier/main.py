@@ -28,7 +28,3 @@ def build(settings: Settings | None = None, *, lease_s: float = 60.0) -> Service
     )
     include(runtime)
     return runtime
-
-
-def app():  # noqa: ANN201 - FastStream entry point
-    return build().app()

@@ -126,8 +126,13 @@ class Relay:
         goes out before the one ahead of it was acknowledged. Partitions are chosen by the
         producer's default partitioner, as a keyed send would."""
         pending: dict[tuple[str, int], list[BatchBuilder]] = {}
+        partitions_of: dict[str, list[int]] = {}
         for topic, key, value, headers in rows:
-            partitions = sorted(await self._producer.partitions_for(topic))
+            partitions = partitions_of.get(topic)
+            if partitions is None:
+                partitions = partitions_of[topic] = sorted(
+                    await self._producer.partitions_for(topic)
+                )
             target = (topic, self._partitioner(key, partitions, partitions))
             batches = pending.setdefault(target, [self._producer.create_batch()])
             if batches[-1].append(key=key, value=value, timestamp=None, headers=headers) is None:

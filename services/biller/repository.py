@@ -25,17 +25,20 @@ from .domain import (
 
 async def load_billed(conn: asyncpg.Connection, encounter_ids: Iterable[str]) -> dict[str, Billed]:
     """What stands for each of these encounters (locked until the transaction ends, so that
-    two consumers of one encounter cannot both correct it)."""
+    two consumers of one encounter cannot both correct it). The ids drive the join, one
+    index lookup each: a filter `= ANY(ids)` lets the planner scan the whole table with
+    every id compared against every row, which it chose while the table was young."""
     rows = await conn.fetch(
         "SELECT b.encounter_id, b.version_at, b.version_event_id, b.documents_issued,"
         " b.current_kind, c.claim::text AS claim, s.statement::text AS statement,"
         " r.rejection::text AS rejection"
-        " FROM encounter_bills b"
+        " FROM unnest($1::text[]) AS wanted (encounter_id)"
+        " JOIN encounter_bills b USING (encounter_id)"
         " LEFT JOIN claims c ON b.current_kind = 'claim' AND c.claim_id = b.current_id"
         " LEFT JOIN statements s ON b.current_kind = 'statement' AND s.statement_id = b.current_id"
         " LEFT JOIN claim_rejections r"
         "   ON b.current_kind = 'rejection' AND r.rejection_id = b.current_id"
-        " WHERE b.encounter_id = ANY($1::text[]) FOR UPDATE OF b",
+        " FOR UPDATE OF b",
         list(encounter_ids),
     )
     billed = {}

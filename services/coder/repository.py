@@ -62,10 +62,12 @@ async def save_encounters(conn: asyncpg.Connection, rows: Sequence[EncounterRow]
 
 
 async def load_closed(conn: asyncpg.Connection, encounter_ids: Sequence[str]) -> dict[str, str]:
-    """The stored encounter.closed events (JSON text) by encounter id, locked for update."""
+    """The stored encounter.closed events (JSON text) by encounter id, locked for update
+    (the ids drive the join, one index lookup each, whatever the table's statistics say)."""
     rows = await conn.fetch(
-        "SELECT encounter_id, closed::text AS closed FROM encounters"
-        " WHERE encounter_id = ANY($1::text[]) AND closed IS NOT NULL FOR UPDATE",
+        "SELECT encounter_id, e.closed::text AS closed"
+        " FROM unnest($1::text[]) AS wanted (encounter_id) JOIN encounters e USING (encounter_id)"
+        " WHERE e.closed IS NOT NULL FOR UPDATE OF e",
         list(encounter_ids),
     )
     return {r["encounter_id"]: r["closed"] for r in rows}

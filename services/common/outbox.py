@@ -43,16 +43,38 @@ class OutboxMessage:
         )
 
 
-ENQUEUE = """
+# The messages as rows, in the order given: $1..$6 are the arrays of `message_arrays`.
+MESSAGES = """
+SELECT * FROM unnest($1::text[], $2::bytea[], $3::bytea[], $4::text[], $5::uuid[], $6::text[])
+    WITH ORDINALITY AS u(topic, key, value, headers, event_id, correlation_id, position)
+"""
+
+
+def insert_from(messages_sql: str) -> str:
+    """An INSERT of the rows `messages_sql` selects (the columns of MESSAGES, or a subset of
+    its rows), with ids ascending in their `position` order: the order the relay publishes
+    them in. A caller whose own statement decides which events to emit can put this after a
+    WITH of its own and write everything in one round trip."""
+    return f"""
 INSERT INTO outbox (id, topic, key, value, headers, event_id, correlation_id)
 SELECT nextval('outbox_id_seq'), topic, key, value, headers::jsonb, event_id, correlation_id
-FROM (
-    SELECT * FROM unnest($1::text[], $2::bytea[], $3::bytea[], $4::text[], $5::uuid[],
-                         $6::text[]) WITH ORDINALITY
-         AS u(topic, key, value, headers, event_id, correlation_id, position)
-    ORDER BY position
-) AS given
+FROM ({messages_sql} ORDER BY position) AS given
 """
+
+
+ENQUEUE = insert_from(MESSAGES)
+
+
+def message_arrays(messages: Sequence[OutboxMessage]) -> list[list[object]]:
+    """The parameters $1..$6 of MESSAGES."""
+    return [
+        [m.topic for m in messages],
+        [m.key for m in messages],
+        [m.value for m in messages],
+        [json.dumps(m.headers) for m in messages],
+        [m.event_id for m in messages],
+        [m.correlation_id for m in messages],
+    ]
 
 
 async def enqueue(conn: asyncpg.Connection, messages: Sequence[OutboxMessage]) -> None:
@@ -60,12 +82,4 @@ async def enqueue(conn: asyncpg.Connection, messages: Sequence[OutboxMessage]) -
     given: the order the relay publishes them in."""
     if not messages:
         return
-    await conn.execute(
-        ENQUEUE,
-        [m.topic for m in messages],
-        [m.key for m in messages],
-        [m.value for m in messages],
-        [json.dumps(m.headers) for m in messages],
-        [m.event_id for m in messages],
-        [m.correlation_id for m in messages],
-    )
+    await conn.execute(ENQUEUE, *message_arrays(messages))

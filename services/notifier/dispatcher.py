@@ -150,45 +150,53 @@ class Dispatcher:
             await repository.release(conn, ids)
 
     async def _record(self, items: list[tuple[repository.Pending, SendResult]]) -> None:
-        """The outcomes of some messages and their events, committed together."""
+        """The outcomes of some messages and their events, committed together: the
+        deliveries (nearly always all of them) in one statement, the failures in one
+        transaction."""
         now = datetime.now(UTC)
-        events: list[OutboxMessage] = []
-        async with self._connection() as conn, conn.transaction():
-            delivered = [pending for pending, result in items if result.ok]
-            if delivered:
-                changed = await repository.mark_sent(
-                    conn, [p.notification_id for p in delivered], now
-                )
-                events += [
-                    OutboxMessage.of(wire.sent_event(p, sent_at=now))
-                    for p in delivered
-                    if p.notification_id in changed
-                ]
-            for pending, result in items:
-                if result.ok:
-                    continue
-                failure = after_failure(
-                    attempts_before=pending.attempts,
-                    error=result.error,
-                    refused=result.refused,
-                    max_attempts=self._rt.settings.notify_max_attempts,
-                    now=now,
-                )
-                if await repository.mark_failed(conn, pending.notification_id, failure):
-                    events.append(
-                        OutboxMessage.of(wire.failed_event(pending, failure, failed_at=now))
-                    )
-                log.warning(
-                    "notification failed",
-                    extra=log_fields(
-                        notification_id=str(pending.notification_id),
-                        error=failure.error,
-                        attempts=failure.attempts,
-                        permanent=failure.permanent,
-                    ),
-                )
-            await enqueue(conn, events)
+        async with self._connection() as conn:
+            await repository.record_sent(
+                conn,
+                [
+                    (p.notification_id, OutboxMessage.of(wire.sent_event(p, sent_at=now)))
+                    for p, result in items
+                    if result.ok
+                ],
+                now,
+            )
+            failed = [(pending, result) for pending, result in items if not result.ok]
+            if failed:
+                async with conn.transaction():
+                    await self._record_failures(conn, failed, now)
         # the relay is woken once per dispatch pass, not per commit (its poll covers the rest)
+
+    async def _record_failures(
+        self,
+        conn: asyncpg.Connection,
+        failed: list[tuple[repository.Pending, SendResult]],
+        now: datetime,
+    ) -> None:
+        events: list[OutboxMessage] = []
+        for pending, result in failed:
+            failure = after_failure(
+                attempts_before=pending.attempts,
+                error=result.error,
+                refused=result.refused,
+                max_attempts=self._rt.settings.notify_max_attempts,
+                now=now,
+            )
+            if await repository.mark_failed(conn, pending.notification_id, failure):
+                events.append(OutboxMessage.of(wire.failed_event(pending, failure, failed_at=now)))
+            log.warning(
+                "notification failed",
+                extra=log_fields(
+                    notification_id=str(pending.notification_id),
+                    error=failure.error,
+                    attempts=failure.attempts,
+                    permanent=failure.permanent,
+                ),
+            )
+        await enqueue(conn, events)
 
 
 class GroupCommit:

@@ -9,6 +9,9 @@ from uuid import UUID
 
 import asyncpg
 
+from services.common import outbox
+from services.common.outbox import OutboxMessage
+
 from .domain import Failure, OutgoingEmail, Undeliverable
 
 
@@ -122,19 +125,35 @@ async def claim_due(conn: asyncpg.Connection, limit: int, lease_s: float) -> lis
     return [Pending(**{k: v for k, v in r.items() if k != "due_at"}) for r in rows]
 
 
-async def mark_sent(
-    conn: asyncpg.Connection, notification_ids: Sequence[UUID], at: datetime
-) -> set[UUID]:
-    """Record the notifications as sent (one statement for a group commit); returns those
-    that were still pending (the others changed nothing)."""
-    rows = await conn.fetch(
-        "UPDATE notifications SET status = 'sent', sent_at = $2, attempts = attempts + 1,"
-        " last_error = NULL WHERE notification_id = ANY($1::uuid[]) AND status = 'pending'"
-        " RETURNING notification_id",
-        list(notification_ids),
+_RECORD_SENT = """
+WITH sent AS (
+    UPDATE notifications SET status = 'sent', sent_at = $8, attempts = attempts + 1,
+        last_error = NULL
+    WHERE notification_id = ANY($7::uuid[]) AND status = 'pending'
+    RETURNING notification_id
+)""" + outbox.insert_from(
+    # the event of each notification this statement changed; $7 is parallel to the events
+    outbox.MESSAGES + " WHERE ($7::uuid[])[u.position] IN (SELECT notification_id FROM sent)"
+)
+
+
+async def record_sent(
+    conn: asyncpg.Connection,
+    delivered: Sequence[tuple[UUID, OutboxMessage]],
+    at: datetime,
+) -> int:
+    """Record the notifications as sent and queue the event of each that was still pending
+    (another dispatcher may have recorded one already), in one statement: one round trip
+    and one commit for a group of outcomes. Returns how many events were queued."""
+    if not delivered:
+        return 0
+    status = await conn.execute(
+        _RECORD_SENT,
+        *outbox.message_arrays([event for _, event in delivered]),
+        [notification_id for notification_id, _ in delivered],
         at,
     )
-    return {r["notification_id"] for r in rows}
+    return int(status.rsplit(" ", 1)[1])
 
 
 async def mark_failed(conn: asyncpg.Connection, notification_id: UUID, failure: Failure) -> bool:

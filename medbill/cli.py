@@ -192,6 +192,12 @@ def cmd_schemas_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_coder_eval(args: argparse.Namespace) -> int:
+    from .coder_eval import run
+
+    return run(Path(args.file), verbose=args.verbose)
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="medbill", description=__doc__)
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -279,6 +285,32 @@ def parser() -> argparse.ArgumentParser:
         "--out", default="schemas/generated", help="folder to write to (default schemas/generated)"
     )
     c.set_defaults(fn=cmd_schemas_export)
+
+    coder = sub.add_parser("coder", help="measure the coder's engine on cases").add_subparsers(
+        dest="coder_command", required=True, metavar="ACTION"
+    )
+    c = coder.add_parser(
+        "eval",
+        help="code the cases of a JSONL file with the service's engine and score them; an"
+        " encounter sent to review is scored on the codes it proposes to the reviewer",
+        description="Each line is one case: {\"encounter\": <encounter.closed data>,"
+        ' "expected": {"diagnoses": [ICD-10-CM codes], "procedures": [CPT/HCPCS codes of the'
+        ' service lines, E/M included]}}. Scores are micro-F1 on exact diagnosis codes, on'
+        " their 3-character categories and on procedure codes, and the share coded without"
+        " review; an encounter sent to review is scored on the codes it proposes. Also"
+        " reported: encounters coded without review although a code fails an edit, and"
+        " evidence that is not its source's start:end characters (both must be 0). Last"
+        " line: RESULT dx_f1=... dx_category_f1=... proc_f1=... automation=... n=...",
+    )
+    c.add_argument("file", metavar="FILE.jsonl", help="the cases, one JSON object per line")
+    c.add_argument(
+        "--verbose",
+        "-v",
+        action="store_true",
+        help="also print each case that is not exactly right: review rules, codes missed and"
+        " codes extra (codes only, never the notes' text)",
+    )
+    c.set_defaults(fn=cmd_coder_eval)
     return p
 
 

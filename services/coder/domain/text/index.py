@@ -92,7 +92,6 @@ class TermIndex:
     def build(cls, terms: Iterable[Term]) -> TermIndex:
         """An index of `terms`. Where one key names the same code twice, the higher
         confidence stays; the entries of a key are sorted by confidence, then rule."""
-        index = cls()
         grouped: dict[tuple[str, ...], dict[str, Entry]] = {}
         case_words: set[str] = set()
         for term in terms:
@@ -106,18 +105,29 @@ class TermIndex:
             old = codes.get(term.code)
             if old is None or term.confidence > old.confidence:
                 codes[term.code] = Entry(term.code, term.rule, term.confidence, term.phrase)
+        return cls.from_keys(
+            {key: tuple(codes.values()) for key, codes in grouped.items()}, case_words
+        )
+
+    @classmethod
+    def from_keys(
+        cls, keys: dict[tuple[str, ...], tuple[Entry, ...]], case_words: Iterable[str] = ()
+    ) -> TermIndex:
+        """An index of keys already made (sorted key words -> entries): what `build` makes,
+        and what a prebuilt index file holds (`rows` writes it)."""
+        index = cls()
         vocab: dict[str, tuple[int, int, int]] = {}
-        for key in grouped:
+        for key in keys:
             for w in key:
                 if w not in vocab:
                     vocab[w] = (_mix(len(vocab) + 1), len(vocab) + 1, len(key))
                 elif len(key) > vocab[w][2]:
                     value, wid, _ = vocab[w]
                     vocab[w] = (value, wid, len(key))
-        for key, codes in grouped.items():
+        for key, codes in keys.items():
             total = sum(vocab[w][0] for w in key) & _MASK
             ids = tuple(sorted(vocab[w][1] for w in key))
-            ranked = tuple(sorted(codes.values(), key=lambda e: (-e.confidence, e.rule, e.code)))
+            ranked = tuple(sorted(codes, key=lambda e: (-e.confidence, e.rule, e.code)))
             slot = (len(key), total)
             if slot in index.entries:  # a sum collision: keep the first, drop the other
                 continue
@@ -126,6 +136,12 @@ class TermIndex:
         index.case_words = frozenset(case_words)
         index.size = len(index.entries)
         return index
+
+    def rows(self) -> Iterable[tuple[tuple[str, ...], tuple[Entry, ...]]]:
+        """(sorted key words, entries) for every key: what `from_keys` takes back."""
+        words = {wid: w for w, (_, wid, _) in self.vocab.items()}
+        for ids, entries in self.entries.values():
+            yield tuple(sorted(words[i] for i in ids)), entries
 
     def lookup(self, phrase: str) -> tuple[Entry, ...]:
         """The entries a whole phrase names (tests and tools; the matcher scans text)."""

@@ -36,7 +36,7 @@ _QUALIFIERS = {
     "second": "trimester:2",
     "third": "trimester:3",
 }
-_QUALIFIER_REACH = 3  # words either side of a match
+_QUALIFIER_REACH = 4  # words either side of a match
 
 
 def find_mentions(sources: Iterable[TextSource], index: TermIndex) -> list[Mention]:

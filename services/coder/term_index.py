@@ -1,0 +1,221 @@
+"""The diagnosis term index, built once at start-up (services/coder/reference_data.py).
+
+Three sources, all read here and handed to the pure domain as `Term`s:
+- the FY2026 ICD-10-CM tabular list CMS publishes (the XML `simple_icd_10_cm` ships): the
+  description and inclusion terms of every code, with the variants a coder looks up
+  (nonessential modifiers in parentheses left out or kept, "unspecified", "NOS" and a
+  "without ..." tail dropped);
+- services/coder/data/clinical_synonyms.tsv: abbreviations and clinical and lay synonyms;
+- services/coder/data/codiesp_phrases.tsv: phrase-code associations mined from annotated
+  case reports (tools/mine_codiesp.py), with how often the phrase meant the code; a row
+  for a tabular or synonym phrase sets that phrase's confidence (a phrase the annotators
+  never coded is kept, but as unlikely).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from importlib import resources
+from pathlib import Path
+
+from .domain.text import Entry, Term, TermIndex
+from .domain.text.index import phrase_words
+
+TABULAR_XML = "icd10c-tabular-April-1-2026.xml"
+SYNONYMS = "clinical_synonyms.tsv"
+LEARNED = "codiesp_phrases.tsv"
+PREBUILT = "term_index.tsv"
+# a learned association is used from this many annotated documents and this precision on
+MIN_SUPPORT = 2
+MIN_PRECISION = 0.2
+# a tabular or synonym phrase the annotators coded this rarely, in this many documents, goes
+DROP_SUPPORT = 3
+DROP_PRECISION = 0.1
+
+TABULAR = 0.6  # a billable code's own description
+TABULAR_VARIANT = 0.55  # its description less nonessential words, or an inclusion term
+TABULAR_PARENT = 0.5  # a category's or subcategory's own words
+SYNONYM = 0.8
+
+_PAREN = re.compile(r"\s*\(([^()]*)\)")
+_CODE_REF = re.compile(r"\b[A-Z]\d[\dA-Z](?:\.[\dA-Z-]+)?\b|-\)")
+_DROP_TAIL = re.compile(
+    r",?\s*(?:unspecified\b.*|not elsewhere classified.*|\bNEC\b.*|\bNOS\b.*|"
+    r"without\b.*|not otherwise specified.*)$",
+    re.IGNORECASE,
+)
+_DROP_HEAD = re.compile(r"^unspecified\s+", re.IGNORECASE)
+
+
+def tabular_path() -> Path:
+    """The tabular XML inside the installed `simple_icd_10_cm` package."""
+    return Path(str(resources.files("simple_icd_10_cm").joinpath("data", TABULAR_XML)))
+
+
+def data_path(name: str) -> Path:
+    return Path(str(resources.files("services.coder").joinpath("data", name)))
+
+
+def variants(text: str) -> set[str]:
+    """The phrase, its nonessential modifiers (in parentheses) left out or each kept, and
+    its "unspecified"/"NOS"/"without ..." words dropped."""
+    text = text.strip()
+    found: set[str] = set()
+    parens = [p for p in _PAREN.findall(text) if not _CODE_REF.search(p)]
+    bare = _PAREN.sub("", text).strip()
+    forms = {bare, _PAREN.sub(r" \1", text).strip()} if len(parens) <= 1 else {bare}
+    if 1 < len(parens) <= 8:
+        forms.update(f"{p} {bare}" for p in parens)
+    for form in forms:
+        if _CODE_REF.search(form):
+            continue
+        found.add(form)
+        shorter = _DROP_HEAD.sub("", _DROP_TAIL.sub("", form)).strip(" ,;")
+        if shorter and shorter != form:
+            found.add(shorter)
+    return {f for f in found if f}
+
+
+def tabular_terms(path: Path | None = None) -> Iterator[Term]:
+    """The descriptions and inclusion terms of every code in CMS's tabular XML."""
+    tree = ET.parse(path or tabular_path())
+    for diag in tree.iter("diag"):
+        code = diag.findtext("name")
+        desc = diag.findtext("desc")
+        if not code or not desc:
+            continue
+        billable = diag.find("diag") is None
+        own = TABULAR if billable else TABULAR_PARENT
+        variant = TABULAR_VARIANT if billable else TABULAR_PARENT - 0.05
+        for v in variants(desc):
+            yield Term(v, code, "tabular", own if v == desc else variant)
+        for tag in ("inclusionTerm", "includes"):
+            for group in diag.findall(tag):
+                for note in group.findall("note"):
+                    if note.text and not note.text.lower().startswith("any condition"):
+                        for v in variants(note.text):
+                            yield Term(v, code, "tabular", variant)
+
+
+def synonym_terms(path: Path | None = None) -> Iterator[Term]:
+    """services/coder/data/clinical_synonyms.tsv: phrase, code, case ("cs" where only the
+    capitals mean it), note."""
+    with (path or data_path(SYNONYMS)).open(encoding="utf-8", newline="") as f:
+        for row in csv.reader(_data_lines(f), delimiter="\t"):
+            if len(row) < 2 or row[0] == "phrase":
+                continue
+            phrase, code = row[0].strip(), row[1].strip().upper()
+            sensitive = len(row) > 2 and row[2].strip() == "cs"
+            yield Term(phrase, code, "synonym", SYNONYM, sensitive)
+
+
+def learned_rows(path: Path | None = None) -> Iterator[tuple[str, str, int, int, float]]:
+    """services/coder/data/codiesp_phrases.tsv: phrase, code, documents with the phrase,
+    documents with the phrase and the code, precision."""
+    p = path or data_path(LEARNED)
+    if not p.exists():
+        return
+    with p.open(encoding="utf-8", newline="") as f:
+        for row in csv.reader(_data_lines(f), delimiter="\t"):
+            if len(row) < 5 or row[0] == "phrase":
+                continue
+            yield row[0], row[1].upper(), int(row[2]), int(row[3]), float(row[4])
+
+
+def _data_lines(f) -> Iterator[str]:  # noqa: ANN001
+    return (line for line in f if line.strip() and not line.startswith("#"))
+
+
+def build_terms(
+    tabular: Path | None = None, synonyms: Path | None = None, learned: Path | None = None
+) -> list[Term]:
+    """Every term, with the learned confidences applied (see the module docstring): a
+    tabular or synonym phrase seen in DROP_SUPPORT annotated documents or more whose code
+    the annotators gave in under DROP_PRECISION of them is left out."""
+    stats: dict[tuple[tuple[str, ...], str], tuple[int, float]] = {}
+    learned_terms: list[Term] = []
+    for phrase, code, df, both, precision in learned_rows(learned):
+        ws = phrase_words(phrase)
+        if ws is None:
+            continue
+        stats[(tuple(sorted(ws)), code)] = (df, precision)
+        if both >= MIN_SUPPORT and precision >= MIN_PRECISION:
+            learned_terms.append(Term(phrase, code, "learned", precision))
+    terms: list[Term] = []
+    for term in (*tabular_terms(tabular), *synonym_terms(synonyms)):
+        ws = phrase_words(term.phrase, term.case_sensitive)
+        if ws is None:
+            continue
+        seen = None if term.case_sensitive else stats.get((tuple(sorted(ws)), term.code))
+        if seen is not None:
+            df, precision = seen
+            if df >= DROP_SUPPORT and precision < DROP_PRECISION:
+                continue
+            term = Term(term.phrase, term.code, term.rule, precision, term.case_sensitive)
+        terms.append(term)
+    return [*terms, *learned_terms]
+
+
+def sources_stamp() -> str:
+    """What a prebuilt index was built from: the data files, the tabular XML's size and the
+    code that turns them into keys. A prebuilt file with another stamp is not used."""
+    digest = hashlib.sha1()
+    here = Path(__file__).resolve().parent
+    for path in (
+        data_path(SYNONYMS),
+        data_path(LEARNED),
+        here / "term_index.py",
+        here / "domain" / "text" / "tokens.py",
+        here / "domain" / "text" / "index.py",
+    ):
+        digest.update(path.read_bytes() if path.exists() else b"-")
+    digest.update(str(tabular_path().stat().st_size).encode())
+    return digest.hexdigest()
+
+
+def write_prebuilt(index: TermIndex, path: Path) -> None:
+    """The index as a text file `read_prebuilt` loads in a fraction of the build time."""
+    with path.open("w", encoding="utf-8") as out:
+        out.write(f"# stamp\t{sources_stamp()}\n")
+        out.write(f"# case_words\t{' '.join(sorted(index.case_words))}\n")
+        for key, entries in index.rows():
+            cells = (f"{e.code}|{e.rule}|{e.confidence:.4g}|{_cell(e.phrase)}" for e in entries)
+            out.write(" ".join(key) + "\t" + "\t".join(cells) + "\n")
+
+
+def _cell(text: str) -> str:
+    return " ".join(text.replace("|", " ").split())
+
+
+def read_prebuilt(path: Path) -> TermIndex | None:
+    """The prebuilt index, or None when there is none or it is stale."""
+    if not path.exists():
+        return None
+    with path.open(encoding="utf-8") as f:
+        stamp = f.readline().rstrip("\n").split("\t")
+        if len(stamp) != 2 or stamp[1] != sources_stamp():
+            return None
+        case_words = f.readline().rstrip("\n").split("\t")[1].split()
+        keys: dict[tuple[str, ...], tuple[Entry, ...]] = {}
+        for line in f:
+            key, *cells = line.rstrip("\n").split("\t")
+            entries = []
+            for cell in cells:
+                code, rule, confidence, phrase = cell.split("|", 3)
+                entries.append(Entry(code, rule, float(confidence), phrase))
+            keys[tuple(key.split(" "))] = tuple(entries)
+    return TermIndex.from_keys(keys, case_words)
+
+
+def load_term_index() -> TermIndex:
+    """The index the coder matches notes against: the prebuilt file
+    (services/coder/data/term_index.tsv, tools/build_term_index.py) when it is current,
+    else built from the sources (a few seconds)."""
+    prebuilt = read_prebuilt(data_path(PREBUILT))
+    if prebuilt is not None:
+        return prebuilt
+    return TermIndex.build(build_terms())

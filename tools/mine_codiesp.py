@@ -1,0 +1,165 @@
+"""Mine phrase-to-code associations from the CodiEsp training set (CC BY 4.0, BSC).
+
+    .venv/bin/python tools/mine_codiesp.py ../shared/data/codiesp-train \\
+        services/coder/data/codiesp_phrases.tsv
+
+Reads only the training split (text_files_en/*.txt and trainD.tsv: case id, code). For
+every phrase of one to MAX_WORDS words (the matcher's keys: word order, plurals and
+stopwords do not matter) that a case asserts (present or possible: the engine's context
+rules drop negated, hypothetical and family mentions), it counts the cases that contain it
+(`docs`) and, for each code the annotators gave the case, the cases that contain both
+(`both`). A row is kept when the code is related to the phrase (the phrase shares a word
+with the tabular terms or synonyms of the code's category, or the index already maps the
+phrase into that category) and `both` >= 2, or, unrelated, when `both` >= 3 and the
+precision is at least UNRELATED_PRECISION. `precision` is both / (docs + 1), smoothed
+towards caution for phrases seen only a few times. Each phrase also gets rows for the
+codes the index gives it, so the loader can calibrate (or drop) a tabular phrase the
+annotators rarely coded. Codes that are not valid in the FY2026 code set are skipped.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import Counter, defaultdict
+from pathlib import Path
+
+import simple_icd_10_cm as cm
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from services.coder.domain.text.context import Context  # noqa: E402
+from services.coder.domain.text.index import BREAK_WORDS, phrase_words  # noqa: E402
+from services.coder.domain.text.tokens import STOPWORDS, normal, spans  # noqa: E402
+from services.coder.term_index import build_terms  # noqa: E402
+
+MAX_WORDS = 5
+MIN_BOTH = 2
+UNRELATED_BOTH = 3
+UNRELATED_PRECISION = 0.5
+RELATED_PRECISION = 0.15
+_GENERIC = """disease disorder unspecified other specified left right acute chronic syndrome
+condition abnormal finding site part region type due primary secondary"""
+GENERIC = frozenset(_GENERIC.split())
+
+
+def windows(text: str) -> dict[tuple[str, ...], str]:
+    """Every asserted phrase key of the text, with its surface form."""
+    toks = spans(text)
+    ctx = Context(text, toks)
+    keys = [None if t[3] else normal(t[0]) for t in toks]
+    out: dict[tuple[str, ...], str] = {}
+    n = len(toks)
+    for i in range(n):
+        w = keys[i]
+        if w is None or w in STOPWORDS or w in BREAK_WORDS or not w.isalpha():
+            continue
+        words: list[str] = []
+        stops = 0
+        j = i
+        while j < n and len(words) < MAX_WORDS:
+            w = keys[j]
+            if w is None or w in BREAK_WORDS:
+                break
+            if w in STOPWORDS:
+                stops += 1
+                if stops > 2:
+                    break
+                j += 1
+                continue
+            stops = 0
+            words.append(w)
+            start, end = toks[i][1], toks[j][2]
+            if ctx.assertion(start, end) in ("present", "possible"):
+                key = tuple(sorted(words))
+                out.setdefault(key, text[start:end].lower())
+            j += 1
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("train_dir", type=Path, help="codiesp-train (text_files_en/, trainD.tsv)")
+    p.add_argument("out", type=Path, help="the TSV to write")
+    args = p.parse_args(argv)
+
+    gold: dict[str, set[str]] = defaultdict(set)
+    for line in (args.train_dir / "trainD.tsv").read_text(encoding="utf-8").splitlines():
+        case, _, code = line.partition("\t")
+        code = code.strip().upper()
+        if code and cm.is_valid_item(code):
+            gold[case].add(code)
+
+    terms = build_terms(learned=Path("/nonexistent"))
+    index_codes: dict[tuple[str, ...], set[str]] = defaultdict(set)
+    vocab: dict[str, set[str]] = defaultdict(set)  # category -> words of its terms
+    for t in terms:
+        ws = phrase_words(t.phrase, t.case_sensitive)
+        if ws is None:
+            continue
+        index_codes[tuple(sorted(ws))].add(t.code)
+        vocab[t.code[:3]].update(w for w in ws if w not in GENERIC and len(w) > 2)
+    for code in {c for codes in gold.values() for c in codes}:
+        for word in cm.get_description(code).split():
+            w = normal(word.strip(",()"))
+            if w not in GENERIC and len(w) > 2:
+                vocab[code[:3]].add(w)
+
+    docs: list[tuple[dict[tuple[str, ...], str], set[str]]] = []
+    df: Counter[tuple[str, ...]] = Counter()
+    for path in sorted((args.train_dir / "text_files_en").glob("*.txt")):
+        found = windows(path.read_text(encoding="utf-8"))
+        df.update(found)
+        docs.append((found, gold.get(path.stem, set())))
+
+    both: Counter[tuple[tuple[str, ...], str]] = Counter()
+    surface: dict[tuple[str, ...], Counter[str]] = defaultdict(Counter)
+    for found, codes in docs:
+        for key, text in found.items():
+            if df[key] < MIN_BOTH:
+                continue
+            surface[key][text] += 1
+            for code in codes:
+                both[(key, code)] += 1
+
+    rows = []
+    for (key, code), n in both.items():
+        if n < MIN_BOTH:
+            continue
+        precision = n / (df[key] + 1)
+        mapped = {c[:3] for c in index_codes.get(key, ())}
+        related = code[:3] in mapped or any(w in vocab[code[:3]] for w in key)
+        strong = n >= UNRELATED_BOTH and precision >= UNRELATED_PRECISION
+        if strong or (related and precision >= RELATED_PRECISION):
+            rows.append((key, code, df[key], n, precision))
+    # the index's own codes for phrases seen in training, coded or not (for calibration)
+    have = {(k, c) for k, c, *_ in rows}
+    for key, codes in index_codes.items():
+        if df[key] < 2:
+            continue
+        for code in codes:
+            if (key, code) not in have:
+                rows.append(
+                    (key, code, df[key], both[(key, code)], both[(key, code)] / (df[key] + 1))
+                )
+
+    rows.sort(key=lambda r: (-r[4], -r[3], r[0], r[1]))
+    with args.out.open("w", encoding="utf-8") as out:
+        out.write(
+            "# Phrase-code associations mined from the CodiEsp training set (CC BY 4.0,\n"
+            "# Barcelona Supercomputing Center) by tools/mine_codiesp.py; see ATTRIBUTION.md.\n"
+            "# Columns: phrase, code, docs (training cases asserting the phrase), both (of\n"
+            "# those, cases the annotators gave the code), precision = both / (docs + 1).\n"
+            "phrase\tcode\tdocs\tboth\tprecision\n"
+        )
+        for key, code, d, n, precision in rows:
+            phrase = surface[key].most_common(1)[0][0] if surface.get(key) else " ".join(key)
+            phrase = " ".join(phrase.split())
+            out.write(f"{phrase}\t{code}\t{d}\t{n}\t{precision:.3f}\n")
+    print(f"{len(rows)} rows from {len(docs)} cases -> {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

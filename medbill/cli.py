@@ -293,9 +293,9 @@ def parser() -> argparse.ArgumentParser:
         "eval",
         help="code the cases of a JSONL file with the service's engine and score them; an"
         " encounter sent to review is scored on the codes it proposes to the reviewer",
-        description="Each line is one case: {\"encounter\": <encounter.closed data>,"
+        description='Each line is one case: {"encounter": <encounter.closed data>,'
         ' "expected": {"diagnoses": [ICD-10-CM codes], "procedures": [CPT/HCPCS codes of the'
-        ' service lines, E/M included]}}. Scores are micro-F1 on exact diagnosis codes, on'
+        " service lines, E/M included]}}. Scores are micro-F1 on exact diagnosis codes, on"
         " their 3-character categories and on procedure codes, and the share coded without"
         " review; an encounter sent to review is scored on the codes it proposes. Also"
         " reported: encounters coded without review although a code fails an edit, and"

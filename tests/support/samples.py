@@ -8,6 +8,14 @@ never appear together, and every procedure is one the coder's lexicon
 there. A `review` encounter carries one diagnosis a coder must look at: an unbillable
 category, an unknown code, or a SNOMED-CT code only. No real people: names, addresses
 (555-01xx phones, example.org emails) and ids are made up.
+
+With `notes="added"` an encounter also carries clinical notes (1-3 KB in all) that tell
+the same visit in words: the problem and its history, negated symptoms, past and family
+history, medications, allergies, the exam, the procedures done, the assessment and plan,
+and the documented time or MDM; `notes="only"` sends the notes alone (no structured
+diagnoses, procedures, plan, time or MDM). The notes draw from a random stream of their
+own (`sample_data/notes.json` holds the phrases), so an encounter is otherwise exactly the
+one generated without notes for the same seed.
 """
 
 from __future__ import annotations
@@ -23,6 +31,7 @@ from typing import Any
 from uuid import UUID
 
 from schemas.encounter import (
+    ClinicalNote,
     Documentation,
     DocumentedDiagnosis,
     DocumentedProcedure,
@@ -319,7 +328,8 @@ def _procedure(code: str, side: str | None) -> DocumentedProcedure:
     )  # fmt: skip
 
 
-def _build(seed: int, i: int, kind: str | None, review: bool, self_pay: bool, occurred_at):
+def _build(seed: int, i: int, kind: str | None, review: bool, self_pay: bool, occurred_at,
+           notes: str | None = None):  # fmt: skip
     rng = random.Random(f"encounter:{seed}:{i}")
     p = _patient_number(seed, i)
     patient = _patient(seed, p)
@@ -344,9 +354,11 @@ def _build(seed: int, i: int, kind: str | None, review: bool, self_pay: bool, oc
         codes, plan = (*codes, "90471", "90686"), plan + " Flu vaccine given."
     if "90686" in codes:
         chosen.append(_FLU_SHOT)
+    review_text = None
     if review:
         code, system, text, group = rng.choice(REVIEW_DIAGNOSES)
         chosen = [dx for dx in chosen if dx.group != group][:3]
+        review_text = text
     diagnoses = [
         DocumentedDiagnosis(text=dx.text, code=dx.code, code_system="ICD-10-CM", rank=n)
         for n, dx in enumerate(chosen, 1)
@@ -385,6 +397,10 @@ def _build(seed: int, i: int, kind: str | None, review: bool, self_pay: bool, oc
             assessment_plan=plan,
         ),
     )
+    if notes is not None:
+        story = _Story(kind, age, patient.sex, dxs, tuple(chosen), codes, side, plan, minutes, mdm,
+                       review_text)  # fmt: skip
+        data = _with_notes(data, notes, story, random.Random(f"notes:{seed}:{i}"))
     return EncounterClosed.create(
         data,
         source=SOURCE,
@@ -415,28 +431,283 @@ def sample_encounter(
     occurred_at: datetime | None = None,
     review: bool | None = None,
     self_pay: bool | None = None,
+    notes: str | None = None,
 ) -> EncounterClosed:
     """The i-th synthetic encounter.closed event for `seed`.
 
     `kind` picks the encounter type (one of KINDS; random when None). `review` and
     `self_pay` force those traits; when None they are drawn with shares 5 % and 25 %.
+    `notes` ("added" or "only", see the module's docstring) adds clinical notes.
     """
     if kind is not None and kind not in KINDS:
         raise ValueError(f"kind must be one of {KINDS}, not {kind!r}")
+    _check_notes(notes)
     drawn_review, drawn_self_pay = _flags(seed, i, 0.05, 0.25)
     return _build(
         seed, i, kind,
         drawn_review if review is None else review,
         drawn_self_pay if self_pay is None else self_pay,
-        occurred_at,
+        occurred_at, notes,
     )  # fmt: skip
 
 
 def sample_encounters(
-    n: int, *, seed: int = 0, review_share: float = 0.05, self_pay_share: float = 0.25
+    n: int,
+    *,
+    seed: int = 0,
+    review_share: float = 0.05,
+    self_pay_share: float = 0.25,
+    notes: str | None = None,
 ) -> list[EncounterClosed]:
-    """n varied encounters: about `review_share` need a coder, `self_pay_share` are uninsured."""
+    """n varied encounters: about `review_share` need a coder, `self_pay_share` are uninsured;
+    `notes` ("added" or "only") gives them clinical notes."""
+    _check_notes(notes)
     return [
-        _build(seed, i, None, *_flags(seed, i, review_share, self_pay_share), None)
+        _build(seed, i, None, *_flags(seed, i, review_share, self_pay_share), None, notes)
         for i in range(n)
     ]
+
+
+def _check_notes(notes: str | None) -> None:
+    if notes is not None and notes not in NOTE_MODES:
+        raise ValueError(f"notes must be one of {NOTE_MODES} or None, not {notes!r}")
+
+
+# --- clinical notes ---------------------------------------------------------------------------
+
+NOTE_MODES = ("added", "only")
+NOTE_SIZE = (1000, 3000)
+"""Characters of note text per encounter, all notes together."""
+_NOTES = _json("notes.json")
+_PROCEDURE_NOTES: dict[str, str] = _NOTES["procedure_notes"]
+PROCEDURE_NOTE_CODES = frozenset(_PROCEDURE_NOTES)
+"""Procedures written up in a procedure note of their own."""
+
+
+@dataclass(frozen=True)
+class _Story:
+    """What the notes tell: the visit as generated."""
+
+    kind: str
+    age: int
+    sex: str
+    problems: tuple[_Dx, ...]
+    """The reason for the visit (the scenario's diagnoses)."""
+    diagnoses: tuple[_Dx, ...]
+    """Every diagnosis of the encounter, the problems first."""
+    procedures: tuple[str, ...]
+    side: str | None
+    plan: str
+    minutes: int | None
+    mdm: str | None
+    review_text: str | None
+
+
+class _Lines:
+    """A note's lines; optional ones go first when the notes are too long."""
+
+    def __init__(self) -> None:
+        self.lines: list[tuple[str, bool]] = []
+        self.exam_end = 0
+        """Where more exam findings go."""
+
+    def add(self, line: str, optional: bool = False) -> None:
+        self.lines.append((line, optional))
+
+    def add_exam(self, line: str) -> None:
+        self.lines.insert(self.exam_end, (line, True))
+        self.exam_end += 1
+
+    def add_before_last(self, line: str) -> None:
+        self.lines.insert(len(self.lines) - 1, (line, True))
+
+    def drop_optional(self) -> bool:
+        for k in range(len(self.lines) - 1, -1, -1):
+            if self.lines[k][1]:
+                del self.lines[k]
+                return True
+        return False
+
+    @property
+    def text(self) -> str:
+        return "\n".join(line for line, _ in self.lines)
+
+
+def _who(age: int, sex: str) -> str:
+    if age < 18:
+        return f"{age}-year-old {'girl' if sex == 'F' else 'boy'}"
+    return f"{age}-year-old {'woman' if sex == 'F' else 'man'}"
+
+
+def _listing(items: list[str], last: str = "and") -> str:
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} {last} {items[-1]}"
+
+
+def _sentence(text: str) -> str:
+    return text if text.endswith(".") else text + "."
+
+
+def _with_notes(
+    data: EncounterClosedData, mode: str, story: _Story, rng: random.Random
+) -> EncounterClosedData:
+    author = data.rendering_provider.name
+    notes = [
+        ClinicalNote(
+            note_id=f"NOTE-{data.encounter_id}-{n}",
+            kind=kind,
+            title=title,
+            author=author,
+            text=text,
+        )  # fmt: skip
+        for n, (kind, title, text) in enumerate(_note_texts(story, rng), 1)
+    ]
+    d = data.documentation
+    if mode == "only":
+        return data.model_copy(
+            update={
+                "documentation": Documentation(notes=notes),
+                "total_time_minutes": None,
+                "mdm_level": None,
+            }
+        )
+    documentation = Documentation(
+        diagnoses=d.diagnoses, procedures=d.procedures, assessment_plan=d.assessment_plan,
+        notes=notes,
+    )  # fmt: skip
+    return data.model_copy(update={"documentation": documentation})
+
+
+def _note_texts(story: _Story, rng: random.Random) -> list[tuple[str, str, str]]:
+    """(kind, title, text) of each note: the visit's note, a procedure note for each minor
+    procedure, and for observation a discharge summary; 1-3 KB in all."""
+    main, kind = _Lines(), {"emergency": "emergency", "observation": "history_and_physical"}
+    notes: list[tuple[str, str, _Lines]] = [
+        (kind.get(story.kind, "progress"), rng.choice(_NOTES["titles"][story.kind]), main)
+    ]
+    _visit_note(main, story, rng)
+    if story.kind == "observation":
+        notes.append(("discharge_summary", rng.choice(_NOTES["titles"]["discharge_summary"]),
+                      _discharge_summary(story, rng)))  # fmt: skip
+    for code in story.procedures:
+        if code in _PROCEDURE_NOTES:
+            lines = _Lines()
+            lines.add(f"Procedure: {_procedure_words(code, story.side)}.")
+            lines.add(_PROCEDURE_NOTES[code])
+            notes.append(("procedure", rng.choice(_NOTES["titles"]["procedure"]), lines))
+    exam = [line for line in _NOTES["exam"] if line not in main.text]
+    rng.shuffle(exam)
+    padding = rng.sample(_NOTES["padding"], len(_NOTES["padding"]))
+    # realistic notes run from 1 KB to about 3 KB: aim for a size drawn in between
+    target = rng.randint(NOTE_SIZE[0] + 100, NOTE_SIZE[1] - 600)
+    while sum(len(n[2].text) for n in notes) < target and (exam or padding):
+        if exam and (not padding or rng.random() < 0.5) and story.kind != "telehealth":
+            main.add_exam(exam.pop())
+        elif padding:
+            main.add_before_last(padding.pop())
+        else:
+            break
+    while sum(len(n[2].text) for n in notes) > NOTE_SIZE[1] and main.drop_optional():
+        pass
+    return [(k, title, lines.text) for k, title, lines in notes]
+
+
+def _procedure_words(code: str, side: str | None) -> str:
+    text = PROCEDURE_LEXICON[code][1]
+    if side is not None and code in LATERAL_PROCEDURES:
+        text += f" ({side})"
+    return text
+
+
+def _visit_note(lines: _Lines, story: _Story, rng: random.Random) -> None:
+    p, who = _NOTES, _who(story.age, story.sex)
+    said = " ".join(dx.text for dx in story.diagnoses).lower() + " " + story.plan.lower()
+    if story.kind == "preventive":
+        complaint = "annual preventive visit"
+        opener = rng.choice(p["openers_preventive"]).format(who=who)
+    elif story.problems:
+        complaint = story.problems[0].text[0].lower() + story.problems[0].text[1:]
+        opener = rng.choice(p["openers"]).format(who=who, problem=complaint)
+    else:
+        complaint = "chronic disease follow-up"
+        opener = rng.choice(p["openers_followup"]).format(who=who)
+    lines.add(f"{rng.choice(p['chief_complaint'])} {complaint}")
+    if story.kind == "telehealth":
+        lines.add(rng.choice(p["telehealth_consent"]))
+    detail = rng.choice(p["details"] if story.problems else p["details_chronic"])
+    lines.add(f"HPI: {opener} {detail.format(days=rng.randint(2, 10))}")
+    negatives = [
+        s for s in p["ros_negatives"] if not any(w in said for w in s.split() if len(w) > 3)
+    ]
+    items = rng.sample(negatives, min(len(negatives), rng.randint(3, 6)))
+    lines.add(rng.choice(p["ros_leads"]).format(items=_listing(items, "or")))
+    chronic = [dx for dx in story.diagnoses if dx not in story.problems and dx is not _FLU_SHOT]
+    history = [dx.text for dx in chronic] + rng.sample(p["past_history"], rng.randint(0, 2))
+    lines.add(f"Past medical history: {'; '.join(history)}." if history else
+              "Past medical history: none significant.")  # fmt: skip
+    meds = list(dict.fromkeys(p["medications"][dx.code[:3]] for dx in chronic
+                              if dx.code[:3] in p["medications"]))  # fmt: skip
+    lines.add(f"Medications: {'; '.join(meds)}." if meds else
+              f"Medications: {rng.choice(p['no_medications'])}")  # fmt: skip
+    lines.add(f"Allergies: {rng.choice(p['allergies'])}")
+    lines.add(f"Family history: {' '.join(rng.sample(p['family_history'], 2))}", optional=True)
+    smoker = any(dx.code.startswith("F17") for dx in story.diagnoses)
+    social = ([] if smoker else [rng.choice(p["tobacco_history"])]) + rng.sample(
+        p["social_history"], 1 if smoker else rng.randint(1, 2)
+    )
+    lines.add(f"Social history: {' '.join(social)}", optional=True)
+    if story.kind == "telehealth":
+        lines.add(rng.choice(p["exam_telehealth"]))
+    else:
+        lines.add(p["vitals"].format(
+            sys=rng.randint(112, 148), dia=rng.randint(68, 92), hr=rng.randint(62, 98),
+            temp=f"{rng.uniform(97.6, 99.4):.1f}", rr=rng.randint(12, 18),
+            spo2=rng.randint(95, 99)))  # fmt: skip
+        for line in rng.sample(p["exam"], rng.randint(4, 6)):
+            lines.add(line)
+    lines.exam_end = len(lines.lines)
+    lines.add(rng.choice(p["data"]), optional=True)
+    if story.procedures:
+        done = [rng.choice(p["procedure_done"]).format(text=_procedure_words(c, story.side))
+                for c in story.procedures]  # fmt: skip
+        lines.add(f"{rng.choice(p['procedure_lead'])} {' '.join(_sentence(d) for d in done)}")
+    if story.kind == "emergency":
+        lines.add(rng.choice(p["ed_course"]))
+    lines.add("Diagnoses:" if story.kind == "emergency" else "Assessment and plan:")
+    n = 0
+    for n, dx in enumerate(story.problems, 1):
+        lines.add(f"{n}. {_sentence(dx.text)}" + (f" {story.plan}" if n == 1 else ""))
+    for dx in chronic:
+        n += 1
+        med = p["medications"].get(dx.code[:3])
+        status = rng.choice(p["stable"]).format(med=med) if med and not med.startswith("no ") \
+            else rng.choice(p["stable_no_med"])  # fmt: skip
+        lines.add(f"{n}. {dx.text}: {status}.")
+    if _FLU_SHOT in story.diagnoses:
+        lines.add(f"{n + 1}. {_sentence(_FLU_SHOT.text)}")
+        n += 1
+    if story.review_text:
+        lines.add(f"{n + 1}. {_sentence(story.review_text)}")
+    if not story.problems:
+        lines.add(f"Plan: {story.plan}")
+    if story.kind == "observation":
+        lines.add(rng.choice(p["observation_reason"]))
+    if story.mdm:
+        lines.add(rng.choice(p["mdm"]).format(level=story.mdm))
+    if story.minutes and story.kind != "observation":
+        lines.add(rng.choice(p["time"]).format(minutes=story.minutes))
+    lines.add(rng.choice(p["disposition"] if story.kind == "emergency" else p["follow_up"]))
+
+
+def _discharge_summary(story: _Story, rng: random.Random) -> _Lines:
+    p, lines = _NOTES, _Lines()
+    names = [dx.text for dx in story.diagnoses if dx is not _FLU_SHOT]
+    lines.add(f"Discharge diagnoses: {'; '.join(names)}.")
+    lines.add(rng.choice(p["hospital_course"]))
+    if story.procedures:
+        words = [_procedure_words(c, story.side) for c in story.procedures]
+        lines.add(f"Studies and procedures: {'; '.join(words)}.")
+    lines.add(f"Plan at discharge: {story.plan}")
+    if story.minutes:
+        lines.add(rng.choice(p["time"]).format(minutes=story.minutes))
+    lines.add(rng.choice(p["discharge_condition"]))
+    return lines

@@ -36,9 +36,12 @@ from services.coder.term_index import build_terms  # noqa: E402
 
 MAX_WORDS = 5
 MIN_BOTH = 2
-UNRELATED_BOTH = 3
-UNRELATED_PRECISION = 0.5
+UNRELATED_BOTH = 4
+UNRELATED_PRECISION = 0.6
+UNRELATED_LIFT = 4.0
 RELATED_PRECISION = 0.15
+RELATED_LIFT = 2.0
+MAX_SPREAD = 12  # a word in more categories' terms than this relates a phrase to none
 _GENERIC = """disease disorder unspecified other specified left right acute chronic syndrome
 condition abnormal finding site part region type due primary secondary"""
 GENERIC = frozenset(_GENERIC.split())
@@ -110,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
     df: Counter[tuple[str, ...]] = Counter()
     for path in sorted((args.train_dir / "text_files_en").glob("*.txt")):
         found = windows(path.read_text(encoding="utf-8"))
-        df.update(found)
+        df.update(found.keys())
         docs.append((found, gold.get(path.stem, set())))
 
     both: Counter[tuple[tuple[str, ...], str]] = Counter()
@@ -123,15 +126,27 @@ def main(argv: list[str] | None = None) -> int:
             for code in codes:
                 both[(key, code)] += 1
 
+    n_docs = len(docs)
+    base_rate = Counter(code for _, codes in docs for code in codes)
+    spread = Counter(w for words in vocab.values() for w in words)  # categories per word
     rows = []
     for (key, code), n in both.items():
         if n < MIN_BOTH:
             continue
         precision = n / (df[key] + 1)
+        lift = precision / (base_rate[code] / n_docs)
         mapped = {c[:3] for c in index_codes.get(key, ())}
-        related = code[:3] in mapped or any(w in vocab[code[:3]] for w in key)
-        strong = n >= UNRELATED_BOTH and precision >= UNRELATED_PRECISION
-        if strong or (related and precision >= RELATED_PRECISION):
+        own = vocab[code[:3]]
+        distinctive = [w for w in key if w in own and spread[w] <= MAX_SPREAD]
+        related = code[:3] in mapped or (
+            distinctive and sum(w in own for w in key) * 2 >= len(key)
+        )
+        if related:
+            keep = precision >= RELATED_PRECISION and lift >= RELATED_LIFT
+        else:
+            keep = n >= UNRELATED_BOTH and precision >= UNRELATED_PRECISION
+            keep = keep and lift >= UNRELATED_LIFT
+        if keep:
             rows.append((key, code, df[key], n, precision))
     # the index's own codes for phrases seen in training, coded or not (for calibration)
     have = {(k, c) for k, c, *_ in rows}

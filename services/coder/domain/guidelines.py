@@ -1,0 +1,261 @@
+"""Guideline rules: from the conditions the words name to the coded diagnoses.
+
+The text engine (services/coder/domain/text/) finds `Mention`s; these rules decide what
+each one is coded as, under the ICD-10-CM Official Guidelines for Coding and Reporting
+FY2026:
+
+- assertion (I.C.21.c, III, IV): a negated or hypothetical condition is not coded; a
+  relative's condition is family history (Z80-Z84); a past one is personal history
+  (Z85-Z87), an old MI I25.2, a status code as written, a chronic one as current
+  (guidelines_status.py);
+- uncertainty by setting: an outpatient's "possible / probable / suspected / rule out"
+  diagnosis is not coded, its documented signs and symptoms are (IV.H); an inpatient's is
+  coded as if established (II.H, III.C), as in a discharge summary;
+- specificity (I.B.2, I.B.3, I.B.8, I.B.13, I.C.15.a.3, I.C.19.a): laterality, acuity,
+  the injury's 7th character, the trimester (guidelines_specificity.py);
+- combination codes and "use additional code" (I.A.15, I.C.4.a, I.C.9.a:
+  guidelines_combination.py);
+- signs and symptoms integral to a coded definitive diagnosis are not coded (I.B.4-5);
+- sequencing (II, IV.G, I.A.13, I.B.7): the reason for the encounter first (the supplied
+  rank-1 diagnosis, else the assessment or discharge diagnoses in their order), an
+  etiology before its manifestation ("code first"), a manifestation never first-listed,
+  each code once.
+
+Every finding keeps its mention's confidence, lowered where a rule guessed; the caller
+sends the encounter to review when one is below REVIEW_THRESHOLD.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from .encounter import Encounter
+from .guidelines_combination import CombinationTables, combine
+from .guidelines_drugs import StatusTerms
+from .guidelines_findings import Finding
+from .guidelines_specificity import Refined, Tabular, refine
+from .guidelines_status import StatusTables, family_code, history_code
+from .icd10cm import CodeSet
+from .text.mentions import Mention
+
+# below this a code is proposed to a human coder, never billed on its own
+REVIEW_THRESHOLD = 0.6
+# what a rule that guessed, or read around the words, costs in confidence
+GUESSED_DEFAULT_FACTOR = 0.75  # a default character the words did not state (7th: A)
+UNCERTAIN_INPATIENT_FACTOR = 0.9  # II.H: coded as established, but it was written unsure
+CHRONIC_HISTORY_FACTOR = 0.85  # "history of COPD" read as current COPD
+HISTORY_CODE_FACTOR = 0.95
+OUTPATIENT = frozenset({"office", "telehealth", "emergency", "observation", "preventive"})
+# the sections that state the reason for the encounter (IV.G, II: principal diagnosis)
+REASON_SECTIONS = frozenset(
+    {"assessment", "assessment_and_plan", "diagnoses", "discharge_diagnoses", "impression"}
+)
+REASON_SOURCE_KINDS = frozenset({"diagnosis", "assessment_plan"})
+_INPATIENT_NOTE_KINDS = frozenset({"discharge_summary"})
+_MANIFESTATION_WORDS = "in diseases classified elsewhere"
+_REFINED_LIMIT = 1 << 16
+
+
+class GuidelineTabular(Tabular, Protocol):
+    """The tabular list as the rules read it: the tree, and each code's "code first"
+    note as (low, high) code ranges (its own and its ancestors')."""
+
+    def code_first(self, code: str) -> tuple[tuple[str, str], ...]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class GuidelineTables:
+    """What the rules read besides the code set, loaded at start-up
+    (services/coder/guideline_data.py)."""
+
+    tabular: GuidelineTabular
+    status: StatusTables
+    combinations: CombinationTables
+    # symptom code prefix -> the definitive diagnosis prefixes it is integral to (I.B.5)
+    integral: Mapping[str, tuple[str, ...]]
+    # drugs and allergens of medication and allergy lists (guidelines_drugs.py)
+    status_terms: StatusTerms | None = None
+    # (code, qualifiers) -> the refined code: the same few thousand codes recur
+    refined: dict[tuple[str, str, frozenset[str]], Refined] = field(default_factory=dict)
+
+    def refine(self, code: str, attributes: frozenset[str], code_set: CodeSet) -> Refined:
+        """guidelines_specificity.refine, remembered (bounded) per code and qualifiers.
+        The code set's year is part of what is remembered."""
+        key = (code_set.label, code, attributes)
+        found = self.refined.get(key)
+        if found is None:
+            found = refine(code, attributes, code_set, self.tabular)
+            if len(self.refined) < _REFINED_LIMIT:
+                self.refined[key] = found
+        return found
+
+
+@dataclass(frozen=True, slots=True)
+class Dropped:
+    """A mention the rules did not code, and why (for the edits: no patient words)."""
+
+    code: str
+    rule: str
+
+
+def findings_from_mentions(
+    mentions: Sequence[Mention],
+    encounter: Encounter,
+    code_set: CodeSet,
+    tables: GuidelineTables,
+    source_kinds: Mapping[str, str],
+) -> tuple[list[Finding], list[Dropped]]:
+    """Each mention as the code the guidelines give it, or dropped with the rule that said
+    so (see the module docstring). `source_kinds` names each evidence source's kind
+    (`notes[0]` -> "discharge_summary") so that a discharge summary reads as inpatient."""
+    findings: list[Finding] = []
+    dropped: list[Dropped] = []
+    outpatient = encounter.encounter_type in OUTPATIENT
+    for order, mention in enumerate(mentions):
+        kind = source_kinds.get(mention.evidence.source, "")
+        code = mention.code
+        confidence = mention.confidence
+        rule = mention.rule
+        assertion = mention.assertion
+        if assertion in ("negated", "hypothetical"):
+            dropped.append(Dropped(code, f"GL-{assertion.upper()}"))
+            continue
+        if assertion == "possible":
+            if outpatient and kind not in _INPATIENT_NOTE_KINDS:
+                dropped.append(Dropped(code, "GL-UNCERTAIN-OUTPATIENT"))
+                continue
+            confidence *= UNCERTAIN_INPATIENT_FACTOR
+            rule += "+GL-UNCERTAIN-INPATIENT"
+        if assertion == "family":
+            mapped = family_code(code, tables.status)
+            if mapped is None:
+                dropped.append(Dropped(code, "GL-FAMILY-UNMAPPED"))
+                continue
+            code, rule, confidence = mapped, rule + "+GL-FAMILY", confidence * HISTORY_CODE_FACTOR
+        elif assertion == "history":
+            mapped, how = history_code(code, tables.status)
+            if mapped is None:
+                dropped.append(Dropped(code, how))
+                continue
+            factor = CHRONIC_HISTORY_FACTOR if how == "GL-HISTORY-CHRONIC" else HISTORY_CODE_FACTOR
+            code, rule, confidence = mapped, f"{rule}+{how}", confidence * factor
+        if assertion in ("present", "possible") or rule.endswith("GL-HISTORY-CHRONIC"):
+            refined = tables.refine(code, mention.attributes, code_set)
+            if refined.code != code:
+                rule += "+GL-SPECIFICITY"
+                if refined.guessed:
+                    confidence *= GUESSED_DEFAULT_FACTOR
+                code = refined.code
+        in_reason = mention.section in REASON_SECTIONS or kind in REASON_SOURCE_KINDS
+        findings.append(
+            Finding(
+                code=code,
+                evidence=mention.evidence,
+                confidence=round(min(confidence, 1.0), 4),
+                rule=rule,
+                method="matched" if rule == mention.rule else "inferred",
+                rank=0 if in_reason else 1,
+                position=(order, mention.evidence.start or 0),
+            )
+        )
+    return findings, dropped
+
+
+def apply_rules(
+    findings: Sequence[Finding], code_set: CodeSet, tables: GuidelineTables
+) -> list[Finding]:
+    """Combination codes, then integral symptoms, then sequencing (module docstring)."""
+    combined = combine(findings, tables.combinations, code_set)
+    return sequence(drop_integral_symptoms(combined, tables.integral), code_set, tables)
+
+
+def drop_integral_symptoms(
+    findings: Sequence[Finding], integral: Mapping[str, tuple[str, ...]]
+) -> list[Finding]:
+    """I.B.4-5: a sign or symptom routinely associated with a coded definitive diagnosis
+    is not coded beside it (a cough with pneumonia); one that is not (chest pain beside
+    hypertension) still is."""
+    codes = [f.code for f in findings]
+    kept = []
+    for finding in findings:
+        diagnoses = _integral_to(finding.code, integral)
+        if diagnoses and any(c.startswith(diagnoses) for c in codes if c[:1] != "R"):
+            continue
+        kept.append(finding)
+    return kept
+
+
+def _integral_to(code: str, integral: Mapping[str, tuple[str, ...]]) -> tuple[str, ...]:
+    if code[:1] != "R":
+        return ()
+    for end in range(len(code), 2, -1):
+        found = integral.get(code[:end].rstrip("."))
+        if found:
+            return found
+    return ()
+
+
+def sequence(
+    findings: Sequence[Finding], code_set: CodeSet, tables: GuidelineTables
+) -> list[Finding]:
+    """First-listed / principal diagnosis first, each code once, etiology before
+    manifestation.
+
+    IV.G and II: the reason for the encounter first (rank 0: the supplied rank-1
+    diagnosis, the assessment or discharge diagnoses), then the rest in the order the
+    documentation gives them. I.A.13 and the "code first" notes: a code whose note names
+    another coded code follows it; a manifestation ("in diseases classified elsewhere")
+    is never first-listed. A repeated code keeps its first, most confident place.
+    """
+    best: dict[str, Finding] = {}
+    for finding in sorted(findings, key=lambda f: (f.rank, f.position)):
+        held = best.get(finding.code)
+        if held is None:
+            best[finding.code] = finding
+        elif finding.confidence > held.confidence:
+            best[finding.code] = _with_place(finding, held)
+    ordered = list(best.values())
+    # a code with a "code first" note naming another coded code moves right after it
+    for finding in list(ordered):
+        ranges = tables.tabular.code_first(finding.code)
+        if not ranges:
+            continue
+        etiologies = [
+            i
+            for i, other in enumerate(ordered)
+            if other.code != finding.code and _within(other.code, ranges)
+        ]
+        here = ordered.index(finding)
+        if etiologies and max(etiologies) > here:
+            ordered.pop(here)
+            ordered.insert(max(etiologies), finding)
+    if ordered and is_manifestation(ordered[0].code, code_set):
+        for i, finding in enumerate(ordered):
+            if not is_manifestation(finding.code, code_set):
+                ordered.insert(0, ordered.pop(i))
+                break
+    return ordered
+
+
+def _within(code: str, ranges: tuple[tuple[str, str], ...]) -> bool:
+    # the Excludes1 range reading (excludes1.ExcludedRange.covers): a bound covers its codes
+    return any(low <= code and code[: len(high)] <= high for low, high in ranges)
+
+
+def _with_place(finding: Finding, place: Finding) -> Finding:
+    return Finding(
+        finding.code,
+        finding.evidence,
+        finding.confidence,
+        finding.rule,
+        finding.method,
+        place.rank,
+        place.position,
+    )
+
+
+def is_manifestation(code: str, code_set: CodeSet) -> bool:
+    """I.A.13: codes titled "in diseases classified elsewhere" are manifestations."""
+    return _MANIFESTATION_WORDS in code_set.lookup(code).description.lower()

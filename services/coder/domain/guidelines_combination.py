@@ -1,0 +1,191 @@
+"""Combination codes and "use additional code" (ICD-10-CM Official Guidelines I.A.15, I.B.9,
+I.C.4.a, I.C.9.a).
+
+- Diabetes "with" (I.A.15, I.C.4.a): the conditions listed under "with" in the Alphabetic
+  Index are presumed caused by the diabetes, so a diabetes code and such a condition become
+  the diabetes combination code (E11 + CKD -> E11.22), keeping the condition's own code
+  where the tabular says "use additional code" (N18 for the stage) and dropping it where
+  the combination says it all (E11 + polyneuropathy -> E11.42). The "without
+  complications" code never stands beside a combination code of the same category.
+- Hypertension (I.C.9.a): hypertension with heart disease (heart failure I50, or I51.4-
+  I51.9) is I11, with chronic kidney disease I12, with both I13, presumed causal; the heart
+  failure and the CKD stage stay as additional codes (I.C.9.a.1-3).
+- Insulin (I.C.4.a.3): Z79.4 is not reported with type 1 diabetes.
+- "Use additional code" (I.A.12 conventions, I.B.9): a combination that needs a second
+  code (I12.9 needs the N18 stage) gets the unspecified one when none was documented, at a
+  lower confidence.
+
+The diabetes complications and the "use additional code" pairs are data
+(services/coder/data/combination_codes.tsv).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .guidelines_findings import Finding
+from .icd10cm import CodeSet
+
+DIABETES = ("E08", "E09", "E10", "E11", "E13")
+# I.C.9.a.1: I51.4-I51.9 with hypertension are hypertensive heart disease
+_HYPERTENSIVE_HEART = ("I51.4", "I51.5", "I51.7", "I51.81", "I51.89", "I51.9")
+_HYPERTENSION = ("I10", "I11", "I12", "I13")
+_ESRD_OR_STAGE_5 = ("N18.5", "N18.6")
+# an unstated second code is a default, not the documentation: below the review threshold
+# on its own only when the rest is weak
+ADDED_CODE_CONFIDENCE = 0.7
+
+
+@dataclass(frozen=True, slots=True)
+class DiabetesComplication:
+    """A condition presumed linked to diabetes: its code prefix, the combination code's
+    characters after the category (".22"), and whether the condition's code stays."""
+
+    prefix: str
+    suffix: str
+    keep: bool
+
+
+@dataclass(frozen=True, slots=True)
+class AdditionalCode:
+    """A code (prefix) whose tabular note says to use an additional code from `needed`
+    (a prefix), and the code to add when the documentation names none."""
+
+    prefix: str
+    needed: str
+    default: str
+
+
+@dataclass(frozen=True, slots=True)
+class CombinationTables:
+    diabetes: tuple[DiabetesComplication, ...]
+    additional: tuple[AdditionalCode, ...]
+
+
+def combine(
+    findings: Sequence[Finding], tables: CombinationTables, code_set: CodeSet
+) -> list[Finding]:
+    """Apply the combination rules of the module docstring, in order."""
+    result = _diabetes(list(findings), tables, code_set)
+    result = _insulin_in_type_1(result)
+    result = _hypertension(result, code_set)
+    return _additional(result, tables, code_set)
+
+
+def _diabetes(
+    findings: list[Finding], tables: CombinationTables, code_set: CodeSet
+) -> list[Finding]:
+    categories = [f for f in findings if f.code[:3] in DIABETES]
+    if not categories:
+        return findings
+    dropped: set[int] = set()
+    added: list[Finding] = []
+    for diabetes in categories:
+        category = diabetes.code[:3]
+        for i, finding in enumerate(findings):
+            complication = _complication(finding.code, tables)
+            if complication is None:
+                continue
+            combined = f"{category}{complication.suffix}"
+            if not code_set.lookup(combined).billable:
+                continue
+            confidence = min(diabetes.confidence, finding.confidence)
+            added.append(
+                diabetes.becoming(
+                    combined, f"GL-DM-WITH({diabetes.code},{finding.code})", confidence
+                )
+            )
+            if not complication.keep:
+                dropped.add(i)
+    kept = [f for i, f in enumerate(findings) if i not in dropped]
+    specific = {f.code[:3] for f in (*kept, *added) if _is_complication_code(f.code)}
+    kept = [f for f in kept if not (f.code[:3] in specific and _is_uncomplicated(f.code))]
+    return _insert_after(kept, added)
+
+
+def _insulin_in_type_1(findings: list[Finding]) -> list[Finding]:
+    """I.C.4.a.3: insulin is inherent in type 1 diabetes, so Z79.4 is not reported with
+    E10 (it is with type 2 and secondary diabetes)."""
+    if not any(f.code.startswith("E10") for f in findings):
+        return findings
+    return [f for f in findings if f.code != "Z79.4"]
+
+
+def _complication(code: str, tables: CombinationTables) -> DiabetesComplication | None:
+    best: DiabetesComplication | None = None
+    for row in tables.diabetes:
+        if code.startswith(row.prefix) and (best is None or len(row.prefix) > len(best.prefix)):
+            best = row
+    return best
+
+
+def _is_uncomplicated(code: str) -> bool:
+    return code[:3] in DIABETES and code[4:5] == "9" or code in DIABETES
+
+
+def _is_complication_code(code: str) -> bool:
+    return code[:3] in DIABETES and len(code) > 4 and code[4:5] not in {"9", ""}
+
+
+def _hypertension(findings: list[Finding], code_set: CodeSet) -> list[Finding]:
+    pressure = [f for f in findings if f.code[:3] in _HYPERTENSION]
+    if not pressure:
+        return findings
+    codes = [f.code for f in findings]
+    failure = any(c.startswith("I50") for c in codes) or any(
+        c in {"I11.0", "I13.0", "I13.2"} for c in codes
+    )
+    heart = failure or any(
+        c.startswith(_HYPERTENSIVE_HEART) or c[:3] in {"I11", "I13"} for c in codes
+    )
+    kidney = any(c.startswith("N18") or c[:3] in {"I12", "I13"} for c in codes)
+    stage_5 = any(
+        c.startswith(_ESRD_OR_STAGE_5) or c in {"I12.0", "I13.11", "I13.2"} for c in codes
+    )
+    if heart and kidney and failure:
+        target = "I13.2" if stage_5 else "I13.0"
+    elif heart and kidney:
+        target = "I13.11" if stage_5 else "I13.10"
+    elif kidney:
+        target = "I12.0" if stage_5 else "I12.9"
+    elif heart:
+        target = "I11.0" if failure else "I11.9"
+    else:
+        target = "I10"
+    first = pressure[0]
+    if not code_set.lookup(target).billable:
+        return findings
+    combined = first
+    if first.code != target:
+        combined = first.becoming(target, f"GL-HTN-WITH({first.code})")
+    result: list[Finding] = []
+    for finding in findings:
+        if finding.code[:3] in _HYPERTENSION:
+            if finding is first:
+                result.append(combined)
+            continue
+        result.append(finding)
+    return result
+
+
+def _additional(
+    findings: list[Finding], tables: CombinationTables, code_set: CodeSet
+) -> list[Finding]:
+    added: list[Finding] = []
+    for finding in findings:
+        for row in tables.additional:
+            if not finding.code.startswith(row.prefix):
+                continue
+            present = any(f.code.startswith(row.needed) for f in (*findings, *added))
+            if present or not code_set.lookup(row.default).billable:
+                continue
+            confidence = min(finding.confidence, ADDED_CODE_CONFIDENCE)
+            rule = f"GL-USE-ADDITIONAL({finding.code})"
+            added.append(finding.becoming(row.default, rule, confidence))
+    return _insert_after(findings, added)
+
+
+def _insert_after(findings: list[Finding], added: list[Finding]) -> list[Finding]:
+    # a combination or an added code sits where its source sat; sequencing settles the rest
+    return [*findings, *added]

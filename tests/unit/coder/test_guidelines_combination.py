@@ -1,0 +1,119 @@
+"""Combination codes, "use additional code", integral symptoms and sequencing
+(ICD-10-CM Official Guidelines I.A.13, I.A.15, I.B.5, I.C.4.a, I.C.9.a, II, IV.G)."""
+
+from __future__ import annotations
+
+import pytest
+
+from services.coder.domain.guidelines_combination import ADDED_CODE_CONFIDENCE
+
+from .test_guidelines import coded, codes, mention
+
+TEXT = (
+    "Problems: type 2 diabetes; CKD stage 3a; ESRD; peripheral neuropathy; "
+    "hypertension; chronic diastolic heart failure; heart failure; cough; chest pain; "
+    "cardiomegaly; diabetic retinopathy; pneumonia; amyloidosis; polyneuropathy.\n"
+    "Assessment: pneumonia.\n"
+)
+
+
+def m(phrase: str, code: str, **kwargs: object) -> object:
+    return mention(phrase, code, text=TEXT, **kwargs)  # type: ignore[arg-type]
+
+
+DM = ("type 2 diabetes", "E11.9")
+CKD3A = ("CKD stage 3a", "N18.31")
+ESRD = ("ESRD", "N18.6")
+HTN = ("hypertension", "I10")
+CHF = ("chronic diastolic heart failure", "I50.32")
+
+
+@pytest.mark.parametrize(
+    ("found", "expected"),
+    [
+        # E11 + CKD: E11.22 and the stage (use additional code)
+        ([DM, CKD3A], ["E11.22", "N18.31"]),
+        # polyneuropathy: the combination says it all
+        ([DM, ("peripheral neuropathy", "G62.9")], ["E11.42"]),
+        ([DM, ("diabetic retinopathy", "H35.00")], ["E11.319"]),
+        # several complications: one combination each, never E11.9 beside them (I.C.4.a)
+        ([DM, CKD3A, ("peripheral neuropathy", "G62.9")], ["E11.22", "N18.31", "E11.42"]),
+    ],
+)
+def test_diabetes_with(found: list[tuple[str, str]], expected: list[str]) -> None:
+    result = coded([m(p, c) for p, c in found])
+    assert sorted(codes(result)) == sorted(expected)
+    combined = next(d for d in result.diagnoses if d.code.startswith("E11"))
+    assert combined.method == "inferred" and "GL-DM-WITH" in combined.rule
+
+
+@pytest.mark.parametrize(
+    ("found", "expected"),
+    [
+        ([HTN, CHF], ["I11.0", "I50.32"]),
+        ([HTN, ("cardiomegaly", "I51.7")], ["I11.9", "I51.7"]),
+        ([HTN, CKD3A], ["I12.9", "N18.31"]),
+        ([HTN, ESRD], ["I12.0", "N18.6"]),
+        ([HTN, CHF, CKD3A], ["I13.0", "I50.32", "N18.31"]),
+        ([HTN, CHF, ESRD], ["I13.2", "I50.32", "N18.6"]),
+        ([HTN, ("cardiomegaly", "I51.7"), CKD3A], ["I13.10", "I51.7", "N18.31"]),
+        ([HTN, ("chest pain", "R07.9")], ["I10", "R07.9"]),
+    ],
+)
+def test_hypertension_with_heart_and_kidney_disease(
+    found: list[tuple[str, str]], expected: list[str]
+) -> None:
+    """I.C.9.a: presumed causal; I11/I12/I13 first, the HF and the CKD stage after."""
+    result = coded([m(p, c) for p, c in found])
+    assert codes(result) == expected
+
+
+def test_use_additional_code_adds_the_unspecified_one_at_a_lower_confidence() -> None:
+    result = coded([m("hypertension", "I11.0"), m("CKD stage 3a", "I12.9")])
+    # I11.0 + I12.9 is hypertensive heart and kidney disease with heart failure
+    assert codes(result)[0] == "I13.0"
+    added = {d.code: d for d in result.diagnoses[1:]}
+    assert set(added) == {"I50.9", "N18.9"}
+    assert all(d.confidence <= ADDED_CODE_CONFIDENCE for d in added.values())
+    assert all("GL-USE-ADDITIONAL" in d.rule for d in added.values())
+
+
+def test_integral_symptoms_are_not_coded_beside_their_diagnosis() -> None:
+    result = coded([m("cough", "R05.9"), m("pneumonia", "J18.9"), m("chest pain", "R07.9")])
+    assert codes(result) == ["J18.9", "R07.9"] or codes(result) == ["R07.9", "J18.9"]
+    assert "R05.9" not in codes(result)
+
+
+def test_the_assessment_is_first_listed_then_the_documentation_in_order() -> None:
+    result = coded(
+        [
+            m("hypertension", "I10"),
+            m("chest pain", "R07.9"),
+            m("pneumonia", "J18.9", section="assessment", occurrence=1),
+        ]
+    )
+    assert codes(result) == ["J18.9", "I10", "R07.9"]
+
+
+def test_each_code_once_at_its_first_place_with_its_best_confidence() -> None:
+    result = coded(
+        [
+            m("pneumonia", "J18.9", section="assessment", occurrence=1, confidence=0.7),
+            m("hypertension", "I10"),
+            m("pneumonia", "J18.9", confidence=0.95),
+        ]
+    )
+    assert codes(result) == ["J18.9", "I10"]
+    assert result.diagnoses[0].confidence == 0.95
+
+
+def test_code_first_puts_the_etiology_before_the_manifestation() -> None:
+    """G63 (polyneuropathy in diseases classified elsewhere) says code first amyloidosis
+    (E85.-): never first-listed (I.A.13), after its etiology."""
+    result = coded([m("polyneuropathy", "G63", section="assessment"), m("amyloidosis", "E85.9")])
+    assert codes(result) == ["E85.9", "G63"]
+
+
+def test_a_manifestation_alone_is_not_first_listed() -> None:
+    result = coded([m("polyneuropathy", "G63", section="assessment"), m("cough", "R05.9")])
+    assert codes(result) == ["R05.9", "G63"]

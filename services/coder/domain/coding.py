@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from .demographics import implausible_demographics
 from .diagnoses import code_diagnoses
+from .em_coding import code_em
 from .encounter import Encounter
-from .evaluation import select_em
-from .outcome import code_set_edits, em_line, finish
+from .outcome import code_set_edits, finish
 from .procedures import code_procedures
 from .reference import ReferenceData
-from .results import CodingOutcome, EmChoice, ReviewReason, ServiceLine
+from .results import CodingOutcome, ReviewReason, ServiceLine
 
 
 def code_encounter(encounter: Encounter, data: ReferenceData) -> CodingOutcome:
@@ -29,16 +29,11 @@ def code_encounter(encounter: Encounter, data: ReferenceData) -> CodingOutcome:
     reasons: list[ReviewReason] = [*implausible_demographics(encounter), *dx.reasons]
     edits.extend(dx.edits)
 
-    em: EmChoice | None = None
-    lines: list[ServiceLine] = []
-    selected = select_em(encounter)
-    if isinstance(selected, ReviewReason):
-        reasons.append(selected)
-    else:
-        em = selected
-        line, em_edits = em_line(encounter, em, procedures.lines, method="inferred")
-        lines.append(line)
-        edits.extend(em_edits)
+    em_coding = code_em(encounter, procedures.lines)
+    em = em_coding.em
+    lines: list[ServiceLine] = [*em_coding.lines]
+    reasons.extend(em_coding.reasons)
+    edits.extend(em_coding.edits)
     lines.extend(procedures.lines)
     reasons.extend(procedures.reasons)
     edits.extend(procedures.edits)

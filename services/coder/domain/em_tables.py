@@ -75,7 +75,52 @@ HOSPITAL_SUBSEQUENT = EmFamily(
     THREE_MDM_LEVELS,
 )
 
-FAMILIES = (OFFICE_NEW, OFFICE_ESTABLISHED, EMERGENCY, HOSPITAL_INITIAL, HOSPITAL_SUBSEQUENT)
+HOSPITAL_SAME_DAY = EmFamily(
+    "Hospital inpatient or observation care, admitted and discharged the same day",
+    ("99234", "99235", "99236"),
+    (45, 70, 85),
+    THREE_MDM_LEVELS,
+)
+
+FAMILIES = (
+    OFFICE_NEW,
+    OFFICE_ESTABLISHED,
+    EMERGENCY,
+    HOSPITAL_INITIAL,
+    HOSPITAL_SUBSEQUENT,
+    HOSPITAL_SAME_DAY,
+)
+
+# AMA CPT 2023: discharge day management by total time on the date, 30 minutes or less
+# (99238; also when no time is documented) or more than 30 minutes (99239).
+DISCHARGE_CODES = ("99238", "99239")
+DISCHARGE_MINUTES = 30
+# Codes that need no physician's MDM (CPT: may not require the presence of a physician).
+NURSE_VISIT = "99211"
+EMERGENCY_MINIMAL = "99281"
+
+
+@dataclass(frozen=True, slots=True)
+class Prolonged:
+    """A prolonged-service add-on for an office level chosen by time: the AMA code, one unit per
+    full 15 minutes beyond `threshold`; CMS's code for Medicare and the time its first
+    unit needs (CMS counts from the end of the primary code's time range)."""
+
+    code: str
+    threshold: int
+    medicare_code: str
+    medicare_first_unit: int | None
+
+
+PROLONGED_STEP = 15
+PROLONGED: Mapping[str, Prolonged] = {
+    "99205": Prolonged("99417", 60, "G2212", 89),
+    "99215": Prolonged("99417", 40, "G2212", 69),
+}
+PROLONGED_DESCRIPTIONS: Mapping[str, str] = {
+    "99417": "Prolonged office or outpatient E/M time, each further 15 minutes",
+    "G2212": "Prolonged office or outpatient E/M time for Medicare, each further 15 minutes",
+}
 
 # Upper age bound (exclusive) of each preventive band; the last band is open-ended.
 PREVENTIVE_BANDS: tuple[tuple[int | None, str], ...] = (
@@ -97,6 +142,10 @@ def _descriptions() -> dict[str, str]:
         for family in FAMILIES
         for level, code in enumerate(family.codes)
     }
+    described["99211"] = "Office or outpatient visit, established patient: minimal, nurse visit"
+    described["99281"] = "Emergency department visit: minimal, may not need a physician"
+    described["99238"] = "Hospital discharge day management, 30 minutes or less"
+    described["99239"] = "Hospital discharge day management, more than 30 minutes"
     for status, codes in (("new", PREVENTIVE_NEW), ("established", PREVENTIVE_ESTABLISHED)):
         for code, (_, band) in zip(codes, PREVENTIVE_BANDS, strict=True):
             described[code] = f"Preventive medicine visit, {status} patient, {band}"

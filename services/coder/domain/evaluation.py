@@ -63,7 +63,21 @@ def preventive_code(patient_status: PatientStatus, age: int) -> str:
 
 
 def select_em(encounter: Encounter) -> EmChoice | ReviewReason:
-    """Choose the E/M code, or say why the documentation does not support one.
+    """Choose the E/M code, or say why the documentation does not support one (with
+    notes: `assess_em`, whose review reason wins over a candidate it proposes).
+    """
+    if encounter.notes:
+        from .em_assess import assess_em  # it builds on this module's rules
+
+        assessed = assess_em(encounter)
+        if assessed.reason is not None or assessed.choice is None:
+            return assessed.reason  # type: ignore[return-value]
+        return assessed.choice
+    return _documented(encounter)
+
+
+def _documented(encounter: Encounter) -> EmChoice | ReviewReason:
+    """Choose the E/M code from the structured fields, or say why they do not support one.
 
     AMA CPT 2021 E/M guidelines: an office visit is levelled by total time on the date or
     by MDM, whichever the provider's documentation supports better; AMA CPT 2023: the same
@@ -72,7 +86,7 @@ def select_em(encounter: Encounter) -> EmChoice | ReviewReason:
     """
     family = em_family(encounter.encounter_type, encounter.patient_status)
     if family is None:
-        return _preventive(encounter)
+        return preventive(encounter)
     minutes, mdm = encounter.total_time_minutes, encounter.mdm_level
     by_time = level_by_time(family, minutes) if minutes is not None else None
     by_mdm = level_by_mdm(family, mdm) if mdm is not None else None
@@ -93,12 +107,12 @@ def select_em(encounter: Encounter) -> EmChoice | ReviewReason:
         return EmChoice(code, EM_DESCRIPTIONS[code], "mdm", minutes, mdm, evidence, detail)
     return ReviewReason(
         rule="EM-UNSUPPORTED",
-        message=_unsupported_message(family, minutes),
+        message=unsupported_message(family, minutes),
         subject="mdm_level" if family.minutes is None else "total_time_minutes",
     )
 
 
-def _preventive(encounter: Encounter) -> EmChoice:
+def preventive(encounter: Encounter) -> EmChoice:
     age = age_on(encounter.patient.birth_date, encounter.date_of_service)
     code = preventive_code(encounter.patient_status, age)
     evidence = Evidence(
@@ -117,7 +131,7 @@ def _preventive(encounter: Encounter) -> EmChoice:
     )
 
 
-def _unsupported_message(family: EmFamily, minutes: int | None) -> str:
+def unsupported_message(family: EmFamily, minutes: int | None) -> str:
     name = family.name.lower()
     if family.minutes is None:
         return f"no MDM level documented; {name} levels are chosen by MDM only, not time"

@@ -1,0 +1,218 @@
+"""The E/M level of an encounter with notes: time and MDM as documented or derived.
+
+AMA CPT 2021/2023 E/M guidelines: a visit is levelled by total time on the date or by
+MDM, whichever the documentation supports better (emergency visits by MDM only). The
+structured fields come first; where a field is missing, what a note states outright
+(em_notes.py) stands in for it; where no MDM level is stated, it is derived from the
+words (mdm.py) and used only when two documented elements support it. Otherwise the
+encounter goes to review with the candidate level and its evidence proposed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .em_notes import (
+    Stated,
+    discharge_evidence,
+    discharge_note,
+    documented_mdm,
+    documented_minutes,
+    nurse_visit,
+    same_day_stay,
+)
+from .em_tables import (
+    DISCHARGE_CODES,
+    DISCHARGE_MINUTES,
+    EM_DESCRIPTIONS,
+    HOSPITAL_SAME_DAY,
+    NURSE_VISIT,
+    OFFICE_ESTABLISHED,
+    PROLONGED,
+    PROLONGED_STEP,
+    EmFamily,
+)
+from .encounter import Encounter, MdmLevel
+from .evaluation import em_family, level_by_mdm, level_by_time, preventive, unsupported_message
+from .mdm import MdmFinding, score_mdm
+from .results import EmChoice, Evidence, ReviewReason
+
+HOSPITAL_TYPES = frozenset({"inpatient", "observation"})
+
+
+@dataclass(frozen=True, slots=True)
+class EmAssessment:
+    """The E/M outcome: a choice, a review reason, or both (a candidate for review).
+
+    `rule` names what decided a level derived from the notes (the service line's rule);
+    `mdm` is the derived MDM with every element's evidence."""
+
+    choice: EmChoice | None
+    reason: ReviewReason | None = None
+    rule: str | None = None
+    mdm: MdmFinding | None = None
+
+
+def assess_em(encounter: Encounter) -> EmAssessment:
+    """Choose the E/M level from the structured fields and the notes (see module doc)."""
+    family = em_family(encounter.encounter_type, encounter.patient_status)
+    if family is None:
+        return EmAssessment(preventive(encounter))
+    notes = encounter.notes
+    if encounter.encounter_type in HOSPITAL_TYPES:
+        index = discharge_note(notes)
+        if index is not None:
+            if same_day_stay(notes[index], index) is None:
+                return EmAssessment(_discharge(encounter, index))
+            family = HOSPITAL_SAME_DAY
+
+    minutes: Stated | None = None
+    if family.minutes is not None:
+        if encounter.total_time_minutes is not None:
+            minutes = Stated(
+                encounter.total_time_minutes,
+                Evidence(
+                    source="total_time_minutes",
+                    text=f"total time {encounter.total_time_minutes} minutes",
+                ),
+            )
+        else:
+            minutes = documented_minutes(notes)
+    mdm: Stated | None = None
+    if encounter.mdm_level is not None:
+        mdm = Stated(
+            encounter.mdm_level,
+            Evidence(source="mdm_level", text=f"medical decision making: {encounter.mdm_level}"),
+        )
+    else:
+        mdm = documented_mdm(notes)
+    finding = score_mdm(_sources(encounter)) if mdm is None else None
+    return _choose(encounter, family, minutes, mdm, finding)
+
+
+def _sources(encounter: Encounter) -> list[tuple[str, str, bool]]:
+    sources = [(f"notes[{i}]", note.text, False) for i, note in enumerate(encounter.notes)]
+    if encounter.assessment_plan:
+        sources.append(("assessment_plan", encounter.assessment_plan, True))
+    sources.extend(
+        (f"diagnoses[{i}]", d.text, True) for i, d in enumerate(encounter.diagnoses) if d.text
+    )
+    return sources
+
+
+def _choose(
+    encounter: Encounter,
+    family: EmFamily,
+    minutes: Stated | None,
+    mdm: Stated | None,
+    finding: MdmFinding | None,
+) -> EmAssessment:
+    total = minutes.value if minutes is not None else None
+    by_time = level_by_time(family, total) if isinstance(total, int) else None
+    level: MdmLevel | None = mdm.value if mdm is not None else None  # type: ignore[assignment]
+    if level is None and finding is not None and finding.confident:
+        level = finding.level
+    by_mdm = level_by_mdm(family, level) if level is not None else None
+    shown_minutes = total if isinstance(total, int) else None
+    # On a tie MDM is reported: it stands on the record without a time attestation;
+    # unless the time earns prolonged service, which only a level chosen by time reports.
+    prolonged = by_time == by_mdm and _earns_prolonged(family.codes[by_time or 0], total)
+    if (
+        by_time is not None
+        and minutes is not None
+        and (by_mdm is None or by_time > by_mdm or prolonged)
+    ):
+        code = family.codes[by_time]
+        detail = f"{code} by total time {total} min"
+        if minutes.evidence.source != "total_time_minutes":
+            detail += f" documented in {minutes.evidence.source}"
+        if by_mdm is not None:
+            detail += f"; MDM {level} would give {family.codes[by_mdm]}"
+        return EmAssessment(
+            EmChoice(
+                code, EM_DESCRIPTIONS[code], "time", shown_minutes, level, minutes.evidence, detail
+            )  # fmt: skip
+        )
+    if by_mdm is not None and level is not None:
+        code = family.codes[by_mdm]
+        if mdm is not None:
+            evidence, rule = mdm.evidence, None
+            detail = f"{code} by MDM {level}"
+            if evidence.source != "mdm_level":
+                detail += f" documented in {evidence.source}"
+        else:
+            assert finding is not None
+            evidence, rule = finding.evidence, finding.summary()
+            detail = f"{code} by MDM {level} derived from the notes: {finding.elements_detail()}"
+        if by_time is not None:
+            detail += f"; total time {total} min would give {family.codes[by_time]}"
+        choice = EmChoice(code, EM_DESCRIPTIONS[code], "mdm", shown_minutes, level, evidence,
+                          detail)  # fmt: skip
+        return EmAssessment(choice, rule=rule, mdm=finding)
+    if family is OFFICE_ESTABLISHED:
+        nursing = nurse_visit(encounter.notes)
+        if nursing is not None:
+            detail = f"{NURSE_VISIT}: a nurse visit with no time or MDM level documented"
+            return EmAssessment(
+                EmChoice(
+                    NURSE_VISIT,
+                    EM_DESCRIPTIONS[NURSE_VISIT],
+                    "mdm",
+                    shown_minutes,
+                    None,
+                    nursing,
+                    detail,
+                )  # fmt: skip
+            )
+    return _review(family, shown_minutes, finding)
+
+
+def _earns_prolonged(code: str, minutes: object) -> bool:
+    add_on = PROLONGED.get(code)
+    return (
+        add_on is not None
+        and isinstance(minutes, int)
+        and minutes - add_on.threshold >= PROLONGED_STEP
+    )
+
+
+def _review(family: EmFamily, minutes: int | None, finding: MdmFinding | None) -> EmAssessment:
+    """No level stands on the record: review, with the derived level as the candidate."""
+    subject = "mdm_level" if family.minutes is None else "total_time_minutes"
+    message = unsupported_message(family, minutes)
+    if finding is None:
+        return EmAssessment(None, ReviewReason("EM-UNSUPPORTED", message, subject))
+    code = family.codes[level_by_mdm(family, finding.level)]
+    documented = sum(1 for element in finding.elements if element.evidence)
+    message += (
+        f"; the notes suggest MDM {finding.level} ({code}) but only {documented} of the "
+        f"three elements is documented: {finding.elements_detail()}"
+    )
+    detail = f"{code} proposed: MDM {finding.level} derived from the notes, not confirmed"
+    choice = EmChoice(code, EM_DESCRIPTIONS[code], "mdm", minutes, finding.level,
+                      finding.evidence, detail)  # fmt: skip
+    reason = ReviewReason("EM-UNSUPPORTED", message, subject, candidates=(code,))
+    return EmAssessment(choice, reason, rule=finding.summary(), mdm=finding)
+
+
+def _discharge(encounter: Encounter, index: int) -> EmChoice:
+    """AMA CPT 2023 hospital discharge day management: more than 30 minutes on the date
+    is 99239; 30 minutes or less, or no time documented, is 99238."""
+    total = encounter.total_time_minutes
+    evidence: Evidence
+    if total is not None:
+        evidence = Evidence(source="total_time_minutes", text=f"total time {total} minutes")
+    else:
+        stated = documented_minutes(encounter.notes)
+        if stated is not None:
+            total, evidence = stated.value, stated.evidence  # type: ignore[assignment]
+        else:
+            evidence = discharge_evidence(encounter.notes[index], index)
+    longer = total is not None and total > DISCHARGE_MINUTES
+    code = DISCHARGE_CODES[1 if longer else 0]
+    if total is None:
+        detail = f"{code}: discharge day management, no time documented (30 minutes or less)"
+    else:
+        detail = f"{code}: discharge day management, {total} min on the date"
+    return EmChoice(code, EM_DESCRIPTIONS[code], "time", total, encounter.mdm_level, evidence,
+                    detail)  # fmt: skip

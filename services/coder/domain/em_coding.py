@@ -1,0 +1,112 @@
+"""The E/M part of the automatic path: the level, its service lines, edits and reasons."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from .em_assess import assess_em
+from .em_tables import PROLONGED, PROLONGED_DESCRIPTIONS, PROLONGED_STEP
+from .encounter import Encounter
+from .evaluation import select_em
+from .outcome import em_line
+from .results import Edit, EmChoice, Evidence, ReviewReason, ServiceLine
+
+
+@dataclass(frozen=True, slots=True)
+class EmCoding:
+    """The E/M choice (None when there is none to bill), its lines (the E/M line, then a
+    prolonged-service add-on), and the reasons and edits it adds."""
+
+    em: EmChoice | None
+    lines: tuple[ServiceLine, ...]
+    reasons: tuple[ReviewReason, ...]
+    edits: tuple[Edit, ...]
+
+
+def code_em(encounter: Encounter, procedures: Sequence[ServiceLine]) -> EmCoding:
+    """E/M by time, MDM or age (evaluation.py; with notes, em_assess.py), as service
+    line 1 with its modifiers; a level the notes only suggest is proposed for review."""
+    if not encounter.notes:  # as before notes: the structured fields only
+        selected = select_em(encounter)
+        if isinstance(selected, ReviewReason):
+            return EmCoding(None, (), (selected,), ())
+        em = _by_time_when_prolonged(selected)
+        line, edits = em_line(encounter, em, procedures, method="inferred")
+        return _with_prolonged(em, line, edits, ())
+    assessed = assess_em(encounter)
+    reasons = (assessed.reason,) if assessed.reason is not None else ()
+    if assessed.choice is None:
+        return EmCoding(None, (), reasons, ())
+    choice = assessed.choice
+    line, edits = em_line(encounter, choice, procedures, method="inferred")
+    if assessed.rule is not None and choice.basis == "mdm":
+        # a level derived from the notes names the elements that decided it
+        line = replace(line, rule=assessed.rule)
+    em = choice if not reasons else None
+    coding = _with_prolonged(choice, line, edits, reasons)
+    return EmCoding(em, coding.lines, reasons, coding.edits)
+
+
+def _by_time_when_prolonged(em: EmChoice) -> EmChoice:
+    """99205/99215 supported by a documented MDM level and by a total time that earns
+    prolonged service (structured fields; em_assess.py does the same for notes): report it
+    by time (AMA CPT 2021: 99417 only with a level chosen by time; either basis may be
+    chosen when both support the level)."""
+    minutes, add_on = em.total_time_minutes, PROLONGED.get(em.code)
+    if em.basis != "mdm" or add_on is None or minutes is None:
+        return em
+    if minutes - add_on.threshold < PROLONGED_STEP:
+        return em
+    evidence = Evidence(source="total_time_minutes", text=f"total time {minutes} minutes")
+    detail = f"{em.code} by total time {minutes} min (MDM {em.mdm_level} gives it too)"
+    return replace(em, basis="time", detail=detail, evidence=evidence)
+
+
+def _with_prolonged(
+    em: EmChoice, line: ServiceLine, edits: list[Edit], reasons: tuple[ReviewReason, ...]
+) -> EmCoding:
+    add_on = prolonged_line(em)
+    if add_on is None:
+        return EmCoding(em, (line,), reasons, tuple(edits))
+    extra, edit = add_on
+    return EmCoding(em, (line, extra), reasons, (*edits, edit))
+
+
+def prolonged_line(em: EmChoice) -> tuple[ServiceLine, Edit] | None:
+    """The prolonged-service add-on for 99205/99215 chosen by total time.
+
+    AMA CPT 2021: 99417 for each full 15 minutes beyond the 99205/99215 time (60/40
+    minutes). CMS asks Medicare claims for G2212 instead, from 15 minutes beyond the end
+    of the range (89/69 minutes); the coder's domain does not know the payer, so it
+    reports 99417 and says when a Medicare claim would want G2212.
+    """
+    add_on = PROLONGED.get(em.code)
+    if add_on is None or em.basis != "time" or em.total_time_minutes is None:
+        return None
+    units = (em.total_time_minutes - add_on.threshold) // PROLONGED_STEP
+    if units < 1:
+        return None
+    detail = (
+        f"{add_on.code} x{units}: total time {em.total_time_minutes} min is "
+        f"{em.total_time_minutes - add_on.threshold} min beyond the {add_on.threshold} min "
+        f"of {em.code} (AMA: one unit per full {PROLONGED_STEP} minutes); the payer is not "
+        f"known to the coder"
+    )
+    if add_on.medicare_first_unit is not None:
+        medicare = (em.total_time_minutes - add_on.medicare_first_unit) // PROLONGED_STEP + 1
+        detail += (
+            f"; for Medicare it would be {add_on.medicare_code} x{medicare}"
+            if medicare >= 1
+            else f"; Medicare pays no {add_on.medicare_code} under {add_on.medicare_first_unit} min"
+        )
+    line = ServiceLine(
+        code=add_on.code,
+        code_system="CPT",
+        description=PROLONGED_DESCRIPTIONS[add_on.code],
+        evidence=em.evidence,
+        method="inferred",
+        rule="EM-PROLONGED",
+        units=units,
+    )
+    return line, Edit(rule="EM-PROLONGED", detail=detail)

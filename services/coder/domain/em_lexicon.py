@@ -1,0 +1,541 @@
+"""The words E/M levelling looks for, by MDM element (AMA CPT 2021 MDM table).
+
+Each phrase maps to a `Cue`: the element it informs (problems, data, risk), the kind of
+evidence it is in the AMA's terms, and a key that says which problem or test it names,
+so that the same problem or test documented twice counts once ("each unique test").
+The lists are this project's own, written from the AMA's definitions and examples.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from .em_text import canonical
+
+Element = Literal["problems", "data", "risk", "modifier", "ignore", "trigger"]
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    element: Element
+    kind: str
+    key: str
+
+
+def _phrases(text: str) -> list[str]:
+    return [p.strip() for p in text.split("|") if p.strip()]
+
+
+CUES: dict[str, Cue] = {}
+
+
+def _add(element: Element, kind: str, groups: dict[str, str]) -> None:
+    for key, phrases in groups.items():
+        for phrase in _phrases(phrases):
+            CUES.setdefault(canonical(phrase), Cue(element, kind, key))
+
+
+# Words that contain a cue but mean something else ("body mass index" is not a mass).
+_add(
+    "ignore",
+    "ignore",
+    {
+        "ignore": "body mass index|muscle mass|mass effect|flu shot|flu vaccine|"
+        "influenza vaccine|pneumonia vaccine|surgical history|past surgical|"
+        "plan of care|admission date|admit date|date of admission|admission diagnosis|"
+        "admitting diagnosis|hospital course|observation unit"
+    },
+)
+
+# ConText-style triggers: they set how the cues after them in their clause are asserted
+# (post_negated and both_negated also look back: "pneumonia was ruled out"); a break
+# ends the clause.
+_add(
+    "trigger",
+    "trigger",
+    {
+        "negated": "no|not|denies|denied|deny|denying|negative for|without|free of|"
+        "absence of|never|declined|declines|refused|refuses|deferred",
+        "both_negated": "ruled out|rules out|resolved",
+        "post_negated": "was negative|is negative|were negative|are negative|unlikely|"
+        "not present|has resolved|have resolved",
+        "history": "history of|h/o|hx of|s/p|status post|prior|previous|previously|remote|past",
+        "family": "mother|father|sister|brother|family history|grandmother|grandfather|"
+        "aunt|uncle|maternal|paternal|family hx",
+        "hypothetical": "if|return if|should|unless|in case of|precautions|return precautions",
+        "considered": "consider|considering|considered|may need|might need|discussed",
+        "break": "but|however|although|though|except|aside from",
+    },
+)
+
+# Problems: chronic illnesses (stable unless the clause says otherwise).
+_add(
+    "problems",
+    "chronic",
+    {
+        "hypertension": "hypertension|htn|essential hypertension|high blood pressure",
+        "diabetes": "diabetes|diabetes mellitus|dm|dm2|t2dm|t1dm|type 2 diabetes|"
+        "type 1 diabetes|type ii diabetes|iddm|niddm|diabetic",
+        "hyperlipidemia": "hyperlipidemia|hld|dyslipidemia|hypercholesterolemia|"
+        "high cholesterol|mixed hyperlipidemia|hypertriglyceridemia",
+        "copd": "copd|chronic obstructive pulmonary disease|emphysema|chronic bronchitis",
+        "asthma": "asthma|reactive airway disease",
+        "heart failure": "chf|heart failure|congestive heart failure|hfref|hfpef|"
+        "cardiomyopathy|systolic heart failure|diastolic heart failure",
+        "atrial fibrillation": "atrial fibrillation|afib|a fib|atrial flutter|paroxysmal afib",
+        "coronary disease": "cad|coronary artery disease|ischemic heart disease|stable angina",
+        "kidney disease": "ckd|chronic kidney disease|esrd|end stage renal disease|"
+        "chronic renal insufficiency",
+        "thyroid": "hypothyroidism|hyperthyroidism|hashimoto",
+        "reflux": "gerd|gastroesophageal reflux|acid reflux|reflux disease",
+        "depression": "depression|major depressive disorder|mdd|depressive disorder|dysthymia",
+        "anxiety": "anxiety|generalized anxiety disorder|gad|panic disorder",
+        "mood disorder": "bipolar disorder|bipolar|schizophrenia|schizoaffective disorder",
+        "attention disorder": "adhd|attention deficit",
+        "ptsd": "ptsd|post traumatic stress disorder",
+        "osteoarthritis": "osteoarthritis|degenerative joint disease|djd",
+        "autoimmune": "rheumatoid arthritis|lupus|sle|psoriatic arthritis|psoriasis|"
+        "ankylosing spondylitis",
+        "gout": "gout",
+        "osteoporosis": "osteoporosis|osteopenia",
+        "obesity": "obesity|morbid obesity|obese",
+        "sleep apnea": "sleep apnea|osa|obstructive sleep apnea",
+        "chronic pain": "chronic pain|chronic back pain|chronic low back pain|fibromyalgia",
+        "migraine": "migraine|migraines|chronic migraine",
+        "epilepsy": "epilepsy|seizure disorder",
+        "neurodegenerative": "parkinson|parkinsons|parkinson disease|dementia|alzheimer|"
+        "alzheimers|multiple sclerosis",
+        "hiv": "hiv|hiv infection",
+        "liver disease": "cirrhosis|hepatitis c|chronic hepatitis|fatty liver|nafld",
+        "prostate": "bph|benign prostatic hyperplasia",
+        "anemia": "anemia|iron deficiency anemia|chronic anemia",
+        "vascular": "pad|peripheral artery disease|peripheral arterial disease|"
+        "peripheral vascular disease",
+        "bowel disease": "crohn|crohns|crohn disease|ulcerative colitis|ibs|"
+        "irritable bowel syndrome",
+        "eye": "glaucoma|macular degeneration",
+        "allergic": "allergic rhinitis|chronic sinusitis|atopic dermatitis|eczema",
+        "substance use": "alcohol use disorder|opioid use disorder|substance use disorder|"
+        "tobacco use disorder|nicotine dependence|alcohol dependence",
+        "insomnia": "insomnia",
+        "neuropathy": "neuropathy|peripheral neuropathy|diabetic neuropathy",
+    },
+)
+_add(
+    "problems",
+    "minor",
+    {
+        "cold": "common cold|head cold|cold symptoms|viral uri",
+        "bite": "insect bite|bug bite|mosquito bite|tick bite|bee sting",
+        "abrasion": "abrasion|minor abrasion|superficial abrasion",
+        "cerumen": "cerumen impaction|cerumen|earwax|ear wax",
+        "skin minor": "diaper rash|wart|warts|skin tag|skin tags|sunburn|splinter|callus|"
+        "tinea corporis|ringworm|hiccups",
+    },
+)
+_add(
+    "problems",
+    "acute_uncomplicated",
+    {
+        "uri": "uri|upper respiratory infection|upper respiratory tract infection|nasopharyngitis",
+        "sinusitis": "sinusitis|acute sinusitis|rhinosinusitis",
+        "otitis": "otitis media|otitis externa|ear infection|swimmer ear",
+        "pharyngitis": "pharyngitis|strep throat|strep pharyngitis|tonsillitis|sore throat",
+        "bronchitis": "acute bronchitis|bronchitis",
+        "uti": "uti|urinary tract infection|cystitis",
+        "conjunctivitis": "conjunctivitis|pink eye",
+        "gastroenteritis": "gastroenteritis|viral gastroenteritis|stomach flu",
+        "sprain": "sprain|ankle sprain|wrist sprain|strain|muscle strain|back strain",
+        "contusion": "contusion|bruise",
+        "laceration": "laceration|simple laceration",
+        "skin infection": "cellulitis|impetigo|abscess|folliculitis|paronychia",
+        "rash": "rash|dermatitis|contact dermatitis|urticaria|hives|allergic reaction",
+        "pain": "low back pain|back pain|neck pain|headache|tension headache|"
+        "musculoskeletal pain|chest wall pain|costochondritis|tendinitis|tendonitis|"
+        "bursitis|plantar fasciitis|knee pain|shoulder pain|abdominal pain|dental pain",
+        "gi minor": "constipation|diarrhea|nausea|vomiting|hemorrhoids|dyspepsia",
+        "vertigo": "vertigo|bppv|dizziness",
+        "viral": "influenza|covid|covid 19|viral syndrome|viral illness|cough",
+        "genital": "vaginitis|bacterial vaginosis|yeast infection|candidiasis",
+        "eye minor": "corneal abrasion|stye|hordeolum",
+        "epistaxis": "epistaxis|nosebleed",
+        "burn": "first degree burn|superficial burn",
+    },
+)
+_add(
+    "problems",
+    "acute_systemic",
+    {
+        "pneumonia": "pneumonia|community acquired pneumonia|cap|bronchopneumonia",
+        "pyelonephritis": "pyelonephritis|kidney infection",
+        "abdominal infection": "diverticulitis|colitis|cholecystitis|cholangitis",
+        "systemic infection": "mononucleosis|lyme disease|cellulitis with fever|"
+        "acute illness with systemic symptoms|dehydration",
+        "dvt": "dvt|deep vein thrombosis|deep venous thrombosis",
+        "kidney stone": "kidney stone|nephrolithiasis|renal colic|ureterolithiasis",
+        "asthma attack": "asthma attack|status asthmaticus",
+    },
+)
+_add(
+    "problems",
+    "complicated_injury",
+    {
+        "fracture": "fracture|fractures|fx|closed fracture|displaced fracture|rib fractures|broken",
+        "dislocation": "dislocation|dislocated|subluxation",
+        "head injury": "concussion|head injury|closed head injury",
+        "tendon": "tendon rupture|achilles rupture|acl tear|rotator cuff tear|meniscus tear|"
+        "meniscal tear|tendon laceration",
+        "burn": "second degree burn|partial thickness burn",
+        "crush": "crush injury",
+    },
+)
+_add(
+    "problems",
+    "undiagnosed",
+    {
+        "mass": "mass|lump|breast mass|breast lump|nodule|pulmonary nodule|lung nodule|"
+        "thyroid nodule|lymphadenopathy|suspicious lesion",
+        "weight loss": "unexplained weight loss|weight loss",
+        "bleeding": "hematuria|rectal bleeding|hematochezia|melena|hemoptysis",
+        "syncope": "syncope|near syncope|presyncope",
+        "chest pain": "chest pain|atypical chest pain",
+        "neuro new": "new onset seizure|first seizure|numbness|weakness|altered mental status",
+        "abnormal finding": "abnormal mammogram|elevated psa|abnormal pap",
+    },
+)
+_add(
+    "problems",
+    "threat",
+    {
+        "sepsis": "sepsis|septic shock|shock|bacteremia",
+        "acute coronary": "stemi|nstemi|myocardial infarction|acute mi|heart attack|"
+        "acute coronary syndrome|acs|unstable angina",
+        "stroke": "stroke|cva|tia|transient ischemic attack|intracranial hemorrhage|"
+        "subarachnoid hemorrhage",
+        "embolism": "pulmonary embolism|pulmonary embolus|saddle embolus",
+        "respiratory failure": "respiratory failure|acute respiratory failure|"
+        "hypoxic respiratory failure|respiratory distress",
+        "dka": "dka|diabetic ketoacidosis|hyperosmolar hyperglycemic state",
+        "bleeding": "gi bleed|gastrointestinal bleed|upper gi bleed|lower gi bleed|"
+        "gastrointestinal bleeding|hemorrhage",
+        "surgical abdomen": "bowel obstruction|small bowel obstruction|sbo|perforation|"
+        "appendicitis|acute appendicitis|acute pancreatitis|pancreatitis|ischemic bowel",
+        "vascular": "aortic dissection|ruptured aneurysm|compartment syndrome",
+        "torsion": "testicular torsion|ovarian torsion|ectopic pregnancy",
+        "cns infection": "meningitis|encephalitis",
+        "neuro": "status epilepticus|cauda equina|spinal cord compression",
+        "anaphylaxis": "anaphylaxis|anaphylactic reaction",
+        "self harm": "suicidal ideation|suicide attempt|overdose",
+        "kidney injury": "aki|acute kidney injury|acute renal failure",
+        "arrhythmia": "ventricular tachycardia|v tach|cardiac arrest|complete heart block",
+        "metabolic": "severe hyperkalemia|hyperkalemia|severe hyponatremia|delirium",
+        "obstetric": "preeclampsia|eclampsia|placental abruption",
+        "airway": "pneumothorax|tension pneumothorax|epiglottitis",
+        "hypertensive crisis": "hypertensive emergency|hypertensive urgency|hypertensive crisis",
+        "necrotizing": "necrotizing fasciitis",
+    },
+)
+# How a chronic illness stands: AMA: "stable" means at the treatment goal; a chronic
+# illness not at its goal is not stable, even if unchanged.
+_add(
+    "modifier",
+    "exacerbation",
+    {
+        "exacerbation": "exacerbation|exacerbated|worsening|worse|worsened|uncontrolled|"
+        "poorly controlled|not controlled|not well controlled|suboptimally controlled|"
+        "inadequately controlled|not at goal|above goal|flare|flaring|progression|"
+        "progressing|progressive|side effects|side effect|adverse effect|elevated",
+    },
+)
+_add(
+    "modifier",
+    "severe",
+    {
+        "severe": "severe exacerbation|severe flare|acute decompensated|decompensated|"
+        "acute on chronic|decompensation|crisis",
+    },
+)
+
+# Data: each unique test ordered or reviewed (components of a panel are the panel).
+_add(
+    "data",
+    "test",
+    {
+        "cbc": "cbc|complete blood count|hemoglobin|hgb|hematocrit|wbc|white count|"
+        "platelets|cbc with diff",
+        "bmp": "bmp|basic metabolic panel|chem 7|electrolytes|creatinine|bun|potassium|"
+        "sodium|glucose|renal function",
+        "cmp": "cmp|comprehensive metabolic panel|chem 14",
+        "lfts": "lfts|lft|liver function tests|liver panel|hepatic function panel",
+        "troponin": "troponin|troponins|trop|high sensitivity troponin",
+        "bnp": "bnp|nt probnp|pro bnp",
+        "lipids": "lipid panel|lipids|fasting lipid panel|ldl",
+        "a1c": "a1c|hba1c|hemoglobin a1c|glycated hemoglobin",
+        "tsh": "tsh|thyroid function|free t4|thyroid panel",
+        "urinalysis": "urinalysis|ua|urine dipstick|urine analysis",
+        "urine culture": "urine culture|urine cx",
+        "blood cultures": "blood cultures|blood culture|blood cx",
+        "lactate": "lactate|lactic acid",
+        "d dimer": "d dimer|ddimer",
+        "coagulation": "inr|pt/inr|pt inr|ptt|coagulation studies|coags",
+        "lipase": "lipase|amylase",
+        "magnesium": "magnesium|mg level",
+        "inflammatory": "esr|sed rate|crp|c reactive protein|procalcitonin",
+        "blood gas": "abg|vbg|arterial blood gas|venous blood gas",
+        "toxicology": "urine drug screen|uds|drug screen|ethanol level|alcohol level|"
+        "acetaminophen level|salicylate level",
+        "pregnancy test": "pregnancy test|urine hcg|hcg|beta hcg|upt",
+        "strep test": "rapid strep|strep test|throat culture",
+        "viral swab": "flu test|influenza swab|rapid flu|covid test|sars cov 2 pcr|"
+        "covid pcr|rsv swab|viral panel|respiratory panel",
+        "iron": "iron studies|ferritin|b12|folate|vitamin d level",
+        "psa": "psa",
+        "microalbumin": "microalbumin|urine albumin|uacr",
+        "chest x ray": "chest x ray|cxr|chest radiograph|chest film|chest xray",
+        "x ray": "x ray|xray|x rays|radiograph|radiographs|plain films",
+        "ct head": "ct head|head ct|ct of the head|ct brain",
+        "ct chest": "ct chest|chest ct|cta chest|ct angiogram|ct pulmonary angiogram",
+        "ct abdomen": "ct abdomen|ct abdomen and pelvis|ct abdomen/pelvis|ct a/p|"
+        "abdominal ct|ct of the abdomen",
+        "ct": "ct|ct scan|cat scan|computed tomography",
+        "mri": "mri|magnetic resonance|mra",
+        "ultrasound": "ultrasound|sonogram|doppler|duplex",
+        "echo": "echocardiogram|echo|tte|tee",
+        "ecg": "ecg|ekg|electrocardiogram|12 lead",
+        "monitoring": "holter|event monitor|telemetry strip",
+        "stress test": "stress test|nuclear stress test|treadmill test",
+        "pulmonary function": "pft|pfts|pulmonary function tests|spirometry",
+        "eeg": "eeg",
+        "stool": "stool culture|c diff|stool studies|fecal occult blood|fit test",
+        "culture": "wound culture|sputum culture",
+    },
+)
+_add(
+    "data",
+    "external_notes",
+    {
+        "external records": "outside records|outside hospital records|external records|"
+        "records from|old records|prior records|care everywhere|outside notes|"
+        "notes from|prior notes|discharge summary from|nursing home records|"
+        "records were reviewed|reviewed records|reviewed prior records",
+        "ems record": "ems run sheet|ems report|ems records",
+    },
+)
+_HISTORIANS = (
+    "mother|father|mom|dad|parent|parents|wife|husband|spouse|daughter|son|"
+    "caregiver|family|ems|nursing home staff|staff|guardian|partner|girlfriend|boyfriend"
+)
+_add(
+    "data",
+    "historian",
+    {
+        "historian": "independent historian|collateral history|collateral from|"
+        "history obtained from|history provided by|history given by|history from|"
+        + "|".join(
+            f"per {who}|{who} reports|{who} states|{who} report" for who in _HISTORIANS.split("|")
+        ),
+    },
+)
+_add(
+    "data",
+    "interpretation",
+    {
+        "interpretation": "independently interpreted|independent interpretation|"
+        "my interpretation|my independent interpretation|my read|my reading|"
+        "interpreted by me|personally reviewed the images|personally reviewed images|"
+        "personally reviewed the film|personally reviewed the ekg|"
+        "personally reviewed the ecg|personally interpreted|i independently reviewed|"
+        "independently reviewed|my review of the images|i reviewed the images"
+    },
+)
+_TALKED = (
+    "discussed with|discussed case with|discussed the case with|case discussed with|"
+    "spoke with|spoke to|talked with|talked to|conferred with|d/w|consulted with"
+)
+_OTHERS = (
+    "dr|doctor|the hospitalist|hospitalist|cardiology|the cardiologist|surgery|"
+    "the surgeon|general surgery|radiology|the radiologist|gi|gastroenterology|"
+    "neurology|the neurologist|oncology|nephrology|orthopedics|the orthopedist|urology|"
+    "pulmonology|critical care|the intensivist|icu|on call|the on call|poison control|"
+    "pharmacy|the pharmacist|his pcp|her pcp|their pcp|the pcp|pcp|"
+    "primary care|the consultant|the specialist|case management|social work|"
+    "infectious disease|obstetrics|ob|psychiatry|the attending|interventional radiology"
+)
+_add(
+    "data",
+    "discussion",
+    {
+        "discussion": "|".join(f"{t} {o}" for t in _TALKED.split("|") for o in _OTHERS.split("|"))
+        + "|curbside|curbsided",
+    },
+)
+
+# Risk of patient management.
+_add(
+    "risk",
+    "hospitalization",
+    {
+        "decision regarding hospitalization": "admit|will admit|admit to|admitted to|"
+        "recommend admission|recommended admission|hospital admission|inpatient admission|"
+        "admission to|admit to observation|place in observation|observation status|"
+        "hospitalization|hospitalize|transfer to icu|transfer to the icu|upgrade to icu|"
+        "icu admission|escalation of care|escalate care|higher level of care|"
+        "declined admission|refused admission",
+    },
+)
+_add(
+    "risk",
+    "dnr",
+    {
+        "decision not to resuscitate or to de-escalate care": "dnr|dni|dnr/dni|"
+        "do not resuscitate|comfort care|comfort measures|hospice|de escalate|"
+        "de escalation|deescalation|withdrawal of care|withdraw care|"
+        "transition to comfort|palliative care",
+    },
+)
+_add(
+    "risk",
+    "intensive_monitoring",
+    {
+        "drug therapy requiring intensive monitoring for toxicity": "heparin drip|"
+        "heparin infusion|heparin gtt|insulin drip|insulin infusion|insulin gtt|"
+        "vancomycin trough|trough level|trough levels|drug levels|lithium level|"
+        "digoxin level|tacrolimus level|gentamicin level|monitor for toxicity|chemotherapy",
+    },
+)
+_add(
+    "risk",
+    "controlled",
+    {
+        "parenteral controlled substances": "morphine|hydromorphone|dilaudid|fentanyl|"
+        "ketamine|lorazepam|ativan|midazolam|versed|diazepam|meperidine|demerol",
+    },
+)
+_add(
+    "risk",
+    "emergency_surgery",
+    {
+        "decision regarding emergency major surgery": "emergent surgery|emergency surgery|"
+        "emergent laparotomy|emergent operation|emergently to the or|"
+        "to the or emergently|urgent surgery|emergent surgical|emergent exploration|"
+        "emergent repair",
+    },
+)
+_add(
+    "risk",
+    "major_surgery",
+    {
+        "decision regarding major surgery": "surgery|surgical|operative management|"
+        "surgical consult|surgical consultation|surgical options|surgical intervention|"
+        "surgical candidate|arthroplasty|orif|laparoscopic|cholecystectomy|appendectomy|"
+        "hysterectomy|colectomy|mastectomy|knee replacement|hip replacement|"
+        "joint replacement|spinal fusion|discectomy|laminectomy|cabg|bypass surgery|"
+        "cardiac catheterization|heart catheterization|operative repair",
+    },
+)
+_add(
+    "risk",
+    "minor_surgery",
+    {
+        "decision regarding minor surgery": "incision and drainage|i&d|i and d|"
+        "laceration repair|repair of laceration|sutured|suture repair|excision|"
+        "shave biopsy|punch biopsy|biopsy|cryotherapy|skin tag removal|joint injection|"
+        "steroid injection|trigger point injection|nail removal|toenail removal|"
+        "foreign body removal|cerumen removal",
+    },
+)
+_SDOH = "diagnosis or treatment significantly limited by social determinants of health"
+_add(
+    "risk",
+    "sdoh",
+    {
+        _SDOH: "unable to afford|cannot afford|can't afford|cant afford|lack of transportation|"
+        "no transportation|homeless|homelessness|housing insecurity|food insecurity|"
+        "uninsured|no insurance|financial barriers|cost prohibitive",
+    },
+)
+_add(
+    "risk",
+    "low",
+    {
+        "low risk treatment": "over the counter|otc|physical therapy|iv fluids|ivf|"
+        "supportive care|splint|sling|crutches|warm compresses|ice and elevation|"
+        "rest ice compression|humidifier",
+    },
+)
+_add(
+    "risk",
+    "prescription",
+    {
+        "prescription drug management": "prescription drug management|prescribed|"
+        "prescribe|new prescription|prescription for|rx for|e prescribed|sent to pharmacy|"
+        "refill|refilled|refills",
+    },
+)
+# A management verb: prescription drug management when a prescription drug follows.
+_add(
+    "risk",
+    "verb",
+    {
+        "verb": "start|started|starting|begin|initiate|initiated|increase|increased|"
+        "decrease|decreased|reduce|reduced|titrate|titrated|uptitrate|continue|continued|"
+        "resume|resumed|restart|restarted|discontinue|discontinued|stop|stopped|hold|"
+        "held|switch to|switched to|change to|changed to|adjust|adjusted|taper|wean|"
+        "trial of|course of|dose of|rx|rx:",
+    },
+)
+
+PRESCRIPTION_DRUGS = frozenset(
+    _phrases(
+        "lisinopril|losartan|amlodipine|metoprolol|atorvastatin|simvastatin|rosuvastatin|"
+        "pravastatin|metformin|glipizide|glyburide|glimepiride|insulin|glargine|lantus|"
+        "humalog|novolog|lispro|aspart|detemir|sitagliptin|empagliflozin|dapagliflozin|"
+        "semaglutide|ozempic|liraglutide|dulaglutide|tirzepatide|levothyroxine|synthroid|"
+        "hydrochlorothiazide|hctz|chlorthalidone|furosemide|lasix|bumetanide|torsemide|"
+        "spironolactone|carvedilol|atenolol|propranolol|diltiazem|verapamil|digoxin|"
+        "amiodarone|warfarin|coumadin|apixaban|eliquis|rivaroxaban|xarelto|dabigatran|"
+        "clopidogrel|plavix|prednisone|prednisolone|methylprednisolone|medrol|"
+        "dexamethasone|amoxicillin|augmentin|azithromycin|zithromax|doxycycline|"
+        "cephalexin|keflex|ceftriaxone|cefdinir|cefuroxime|ciprofloxacin|levofloxacin|"
+        "nitrofurantoin|macrobid|bactrim|clindamycin|metronidazole|flagyl|penicillin|"
+        "vancomycin|fluconazole|valacyclovir|acyclovir|oseltamivir|tamiflu|paxlovid|"
+        "albuterol|inhaler|fluticasone|budesonide|symbicort|advair|tiotropium|spiriva|"
+        "montelukast|gabapentin|pregabalin|sertraline|zoloft|fluoxetine|prozac|"
+        "escitalopram|lexapro|citalopram|paroxetine|bupropion|wellbutrin|venlafaxine|"
+        "duloxetine|cymbalta|mirtazapine|trazodone|buspirone|hydroxyzine|alprazolam|"
+        "lorazepam|clonazepam|diazepam|quetiapine|olanzapine|risperidone|aripiprazole|"
+        "lithium|lamotrigine|levetiracetam|keppra|valproate|depakote|topiramate|"
+        "sumatriptan|ondansetron|zofran|promethazine|metoclopramide|omeprazole|"
+        "pantoprazole|esomeprazole|famotidine|sucralfate|tramadol|oxycodone|hydrocodone|"
+        "morphine|hydromorphone|cyclobenzaprine|methocarbamol|tizanidine|meloxicam|"
+        "allopurinol|colchicine|febuxostat|tamsulosin|finasteride|oxybutynin|sildenafil|"
+        "estradiol|medroxyprogesterone|methotrexate|hydroxychloroquine|adalimumab|humira|"
+        "etanercept|alendronate|potassium|kcl|nitroglycerin|isosorbide|hydralazine|"
+        "clonidine|benzonatate|tessalon|mupirocin|triamcinolone|ketoconazole|terbinafine|"
+        "tretinoin|epinephrine|epipen|naloxone|buprenorphine|suboxone|methadone|"
+        "varenicline|chantix|antibiotic|antibiotics|steroid|steroids|statin|"
+        "anticoagulation|anticoagulant|antihypertensive|diuretic|nebulizer|nebulizers|"
+        "duoneb|ipratropium|enoxaparin|lovenox|heparin|ceftaroline|piperacillin|zosyn|"
+        "cefepime|meropenem|ertapenem|labetalol|nifedipine|baclofen|valsartan|olmesartan|"
+        "irbesartan|benazepril|enalapril|ramipril|nystatin|permethrin|ivermectin|"
+        "acetaminophen-codeine|oral contraceptive|contraceptive|sumatriptan"
+    )
+)
+OTC_DRUGS = frozenset(
+    _phrases(
+        "acetaminophen|tylenol|ibuprofen|motrin|advil|naproxen|aleve|aspirin|loratadine|"
+        "claritin|cetirizine|zyrtec|fexofenadine|allegra|diphenhydramine|benadryl|"
+        "pseudoephedrine|sudafed|guaifenesin|mucinex|dextromethorphan|docusate|colace|"
+        "senna|miralax|bisacodyl|loperamide|imodium|tums|antacid|antacids|saline|"
+        "multivitamin|melatonin|bacitracin|neosporin|pedialyte|lozenges|honey|"
+        "fluids|electrolytes|nicotine|calcium|vitamin|zinc|cough drops"
+    )
+)
+# Common name endings of prescription drug classes (ACE inhibitors -pril, ARBs -sartan...).
+PRESCRIPTION_SUFFIXES = (
+    "pril", "sartan", "olol", "dipine", "statin", "formin", "gliptin", "gliflozin",
+    "glutide", "cillin", "mycin", "cycline", "floxacin", "prazole", "tidine", "oxetine",
+    "triptan", "parin", "xaban", "gatran", "sone", "olone", "semide", "thiazide", "azepam",
+    "zolam", "tiapine", "peridone", "umab", "ximab", "tinib", "ciclovir", "conazole",
+)  # fmt: skip

@@ -1,0 +1,262 @@
+"""E/M from the notes: documented time and MDM, derived MDM, discharge, prolonged, review."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from services.coder.domain import ClinicalNote, Coded, NeedsReview, ReviewReason
+from services.coder.domain.em_coding import code_em
+from services.coder.domain.evaluation import EmChoice, select_em
+
+from .factories import encounter, outcome_of
+
+COPD_VISIT = (
+    "Chief complaint: cough.\n"
+    "HPI: 67 year old with COPD, 4 days of worsening dyspnea. Denies chest pain.\n"
+    "Past medical history: COPD, hypertension, prior appendectomy.\n"
+    "Medications: lisinopril 20 mg daily, albuterol inhaler.\n"
+    "Assessment and plan:\n"
+    "1. COPD exacerbation - start prednisone 40 mg daily for 5 days.\n"
+    "2. Hypertension, well controlled - continue lisinopril.\n"
+)
+
+
+def with_notes(*texts: str, kind: str = "progress", **overrides: Any) -> Any:
+    notes = tuple(ClinicalNote(f"N{i}", kind, text) for i, text in enumerate(texts))
+    fields: dict[str, Any] = {"mdm_level": None, "total_time_minutes": None, "notes": notes}
+    return encounter(**(fields | overrides))
+
+
+def chosen(enc: Any) -> EmChoice:
+    result = select_em(enc)
+    assert isinstance(result, EmChoice), result
+    return result
+
+
+def spans_hold(enc: Any, em: EmChoice) -> None:
+    if em.evidence.start is not None:
+        source = enc.notes[int(em.evidence.source[6:-1])].text
+        assert source[em.evidence.start : em.evidence.end] == em.evidence.text
+
+
+@pytest.mark.parametrize(
+    ("sentence", "minutes", "code"),
+    [
+        ("Total time spent on the date of the encounter: 32 minutes.", 32, "99214"),
+        ("I spent 45 minutes with the patient today.", 45, "99215"),
+        ("Total time: 22 min.", 22, "99213"),
+        ("25 minutes were spent in counseling and coordination of care.", 25, "99213"),
+        ("I personally spent more than 30 minutes on this visit.", 31, "99214"),
+    ],
+)
+def test_time_documented_in_a_note_counts_as_total_time(
+    sentence: str, minutes: int, code: str
+) -> None:
+    enc = with_notes(f"Seen for follow up.\n{sentence}\n")
+    em = chosen(enc)
+    assert (em.code, em.basis, em.total_time_minutes) == (code, "time", minutes)
+    assert em.evidence.source == "notes[0]"
+    spans_hold(enc, em)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Critical care time 45 minutes, excluding procedures.",
+        "Chest pain lasting 30 minutes.",
+        "Procedure time 40 minutes.",
+    ],
+)
+def test_other_minutes_are_not_visit_time(sentence: str) -> None:
+    result = select_em(with_notes(sentence))
+    assert isinstance(result, ReviewReason) and result.rule == "EM-UNSUPPORTED"
+
+
+def test_structured_time_wins_over_a_note_time() -> None:
+    em = chosen(with_notes("I spent 45 minutes.", total_time_minutes=22))
+    assert (em.code, em.total_time_minutes, em.evidence.source) == (
+        "99213", 22, "total_time_minutes"
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("sentence", "code"),
+    [
+        ("Medical decision making: moderate complexity.", "99214"),
+        ("MDM: high.", "99215"),
+        ("This visit involved low complexity medical decision making.", "99213"),
+    ],
+)
+def test_mdm_level_stated_in_a_note(sentence: str, code: str) -> None:
+    enc = with_notes(sentence)
+    em = chosen(enc)
+    assert (em.code, em.basis) == (code, "mdm")
+    spans_hold(enc, em)
+
+
+def test_mdm_derived_from_the_note_levels_the_visit() -> None:
+    enc = with_notes(COPD_VISIT)
+    coding = code_em(enc, ())
+    assert coding.em is not None and coding.reasons == ()
+    assert (coding.em.code, coding.em.basis, coding.em.mdm_level) == ("99214", "mdm", "moderate")
+    line = coding.lines[0]
+    assert line.rule == (
+        "MDM 2/3: problems moderate (chronic illness with exacerbation, progression or side "
+        "effects), risk moderate (prescription drug management)"
+    )
+    assert line.evidence.text == "COPD exacerbation"
+    spans_hold(enc, coding.em)
+    detail = coding.edits[0]
+    assert detail.rule == "EM-MDM" and "derived from the notes" in detail.detail
+
+
+def test_derived_mdm_higher_than_time_is_reported() -> None:
+    em = chosen(with_notes(COPD_VISIT, total_time_minutes=22))
+    assert (em.code, em.basis, em.total_time_minutes) == ("99214", "mdm", 22)
+
+
+def test_time_higher_than_derived_mdm_is_reported() -> None:
+    em = chosen(with_notes(COPD_VISIT, total_time_minutes=42))
+    assert (em.code, em.basis) == ("99215", "time")
+
+
+def test_documented_mdm_field_is_not_second_guessed() -> None:
+    em = chosen(with_notes(COPD_VISIT, mdm_level="low"))
+    assert (em.code, em.evidence.source) == ("99213", "mdm_level")
+
+
+def test_an_unconfirmed_level_goes_to_review_with_its_candidate_proposed() -> None:
+    enc = with_notes("Assessment: COPD exacerbation.")
+    coding = code_em(enc, ())
+    assert coding.em is None
+    (reason,) = coding.reasons
+    assert (reason.rule, reason.candidates) == ("EM-UNSUPPORTED", ("99212",))
+    assert "COPD" not in reason.message  # offsets, never the note's words
+    assert [line.code for line in coding.lines] == ["99212"]
+    outcome = outcome_of(enc)
+    assert isinstance(outcome, NeedsReview)
+    assert "99212" in [line.code for line in outcome.proposed_service_lines]
+
+
+def test_a_note_with_nothing_to_level_goes_to_review_as_before() -> None:
+    result = select_em(with_notes("Patient seen. Doing well.", diagnoses=[]))
+    assert isinstance(result, ReviewReason) and result.candidates == ()
+
+
+ED_NOTE = (
+    "Chief complaint: chest pain.\n"
+    "ED course: troponin, CBC, BMP and chest x-ray ordered. ECG my interpretation: sinus "
+    "rhythm, no ST changes. Discussed with cardiology.\n"
+    "Assessment: chest pain, rule out acute coronary syndrome.\n"
+    "Plan: admit to telemetry, heparin drip.\n"
+)
+
+
+def test_emergency_visit_by_derived_mdm() -> None:
+    enc = with_notes(ED_NOTE, kind="emergency", encounter_type="emergency",
+                     place_of_service="23")  # fmt: skip
+    em = chosen(enc)
+    assert (em.code, em.basis, em.mdm_level) == ("99285", "mdm", "high")
+
+
+def test_emergency_time_in_a_note_is_not_a_level() -> None:
+    enc = with_notes("I spent 60 minutes.", kind="emergency", encounter_type="emergency",
+                     place_of_service="23")  # fmt: skip
+    assert isinstance(select_em(enc), ReviewReason)
+
+
+def test_telehealth_from_notes_keeps_modifier_95() -> None:
+    enc = with_notes(COPD_VISIT, encounter_type="telehealth", place_of_service="10")
+    coding = code_em(enc, ())
+    assert (coding.lines[0].code, coding.lines[0].modifiers) == ("99214", ("95",))
+
+
+def inpatient(*texts: str, **overrides: Any) -> Any:
+    return with_notes(*texts, kind="discharge_summary", encounter_type="inpatient",
+                      place_of_service="21", **overrides)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "minutes"),
+    [
+        ("Admission date: 03/07/2026\nDischarge date: 03/10/2026\nStable.", "99238", None),
+        ("Discharged home. Total time on discharge: 25 minutes.", "99238", 25),
+        ("Discharged home. I spent 45 minutes on discharge planning.", "99239", 45),
+        ("Discharged home. I spent more than 30 minutes on the discharge.", "99239", 31),
+    ],
+)
+def test_discharge_day_management_by_time(text: str, code: str, minutes: int | None) -> None:
+    em = chosen(inpatient(text))
+    assert (em.code, em.basis, em.total_time_minutes) == (code, "time", minutes)
+
+
+def test_discharge_with_structured_time() -> None:
+    assert chosen(inpatient("Discharged home.", total_time_minutes=35)).code == "99239"
+
+
+@pytest.mark.parametrize(
+    ("extra", "code"),
+    [
+        ("Medical decision making: low.", "99234"),
+        ("Medical decision making: moderate.", "99235"),
+        ("Medical decision making: high.", "99236"),
+        ("Total time 72 minutes.", "99235"),
+    ],
+)
+def test_admitted_and_discharged_the_same_day(extra: str, code: str) -> None:
+    text = f"Admission date: 03/10/2026\nDischarge date: 03/10/2026\n{extra}\n"
+    assert chosen(inpatient(text, patient_status="new")).code == code
+
+
+def test_an_inpatient_progress_note_is_subsequent_care() -> None:
+    enc = with_notes("Medical decision making: moderate.", encounter_type="inpatient",
+                     place_of_service="21")  # fmt: skip
+    assert chosen(enc).code == "99232"
+
+
+@pytest.mark.parametrize(
+    ("status", "minutes", "mdm", "units"),
+    [
+        ("new", 74, None, None),
+        ("new", 75, None, 1),
+        ("new", 89, None, 1),
+        ("new", 90, None, 2),
+        ("new", 105, "high", 3),  # a tie at the top level is reported by time
+        ("established", 54, None, None),
+        ("established", 55, None, 1),
+        ("established", 70, None, 2),
+    ],
+)
+def test_prolonged_service_99417_per_full_15_minutes(
+    status: str, minutes: int, mdm: str | None, units: int | None
+) -> None:
+    coding = code_em(
+        encounter(patient_status=status, total_time_minutes=minutes, mdm_level=mdm), ()
+    )
+    codes = [(line.code, line.units) for line in coding.lines]
+    top = "99205" if status == "new" else "99215"
+    assert codes == ([(top, 1)] if units is None else [(top, 1), ("99417", units)])
+    if units is not None:
+        assert coding.edits[-1].rule == "EM-PROLONGED"
+        assert "G2212" in coding.edits[-1].detail  # the payer is unknown: say what CMS wants
+
+
+def test_prolonged_service_from_a_time_in_the_note() -> None:
+    enc = with_notes("Total time spent today: 80 minutes.", patient_status="new")
+    coding = code_em(enc, ())
+    assert [(line.code, line.units) for line in coding.lines] == [("99205", 1), ("99417", 1)]
+
+
+def test_nurse_visit_is_99211() -> None:
+    em = chosen(with_notes("Nurse visit for blood pressure check. BP 128/80."))
+    assert em.code == "99211"
+
+
+def test_an_encounter_with_notes_is_levelled_on_the_automatic_path() -> None:
+    outcome = outcome_of(with_notes(COPD_VISIT))
+    lines = outcome.service_lines if isinstance(outcome, Coded) else outcome.proposed_service_lines
+    assert lines[0].code == "99214"
+    if isinstance(outcome, NeedsReview):  # other rules may ask for review, never the E/M
+        assert not [r for r in outcome.reasons if r.rule.startswith("EM-")]

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import simple_icd_10_cm as cm
 
+from . import guideline_data
 from .domain import Icd10CmEntry, Lexicon, LexiconError, ReferenceData, parse_lexicon
 from .domain.excludes1 import ExcludedRange, parse_excluded_ranges
 from .domain.icd10cm import CodeKind
@@ -74,4 +75,8 @@ class SimpleIcd10Cm:
 
 def load(lexicon_path: str | Path | None = None) -> ReferenceData:
     """Everything the coder's domain reads, loaded once (services/coder/consumers.py)."""
-    return ReferenceData(code_set=SimpleIcd10Cm(), lexicon=load_lexicon(lexicon_path))
+    return ReferenceData(
+        code_set=SimpleIcd10Cm(),
+        lexicon=load_lexicon(lexicon_path),
+        guidelines=guideline_data.load(),
+    )

@@ -24,7 +24,7 @@ def code_encounter(encounter: Encounter, data: ReferenceData) -> CodingOutcome:
     NeedsReview.
     """
     version, edits = code_set_edits(encounter, data.code_set)
-    dx = code_diagnoses(encounter.diagnoses, data.code_set)
+    dx = code_diagnoses(encounter.diagnoses, data.code_set, encounter=encounter, data=data)
     procedures = code_procedures(encounter.procedures, data.lexicon)
     reasons: list[ReviewReason] = [*implausible_demographics(encounter), *dx.reasons]
     edits.extend(dx.edits)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .guidelines import GuidelineTables
 from .icd10cm import CodeSet
 from .lexicon import Lexicon
 
@@ -15,3 +16,5 @@ class ReferenceData:
 
     code_set: CodeSet
     lexicon: Lexicon
+    # the guideline rules' tables (services/coder/guideline_data.py); None: supplied codes only
+    guidelines: GuidelineTables | None = None

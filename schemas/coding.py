@@ -16,13 +16,27 @@ CodingMethod = Literal["provided", "matched", "inferred", "reviewed"]
 
 
 class Evidence(Model):
+    """The words behind a code. When `start` and `end` are given, `text` is exactly the
+    source's characters `start:end` (Unicode code points, end exclusive): a reader can find
+    and highlight them in the record."""
+
     source: str = Field(
-        description="Where in the record: diagnoses[i], procedures[i], assessment_plan, time.",
-        examples=["diagnoses[0]"],
+        description="Where in encounter.closed's documentation: notes[i], diagnoses[i],"
+        " procedures[i], assessment_plan; or what else decided: total_time_minutes,"
+        " mdm_level, review.",
+        examples=["notes[0]", "diagnoses[0]"],
     )
-    text: str = Field(description="The words in the record that support the code.")
-    start: int | None = Field(default=None, ge=0, description="Offset of the span in the source.")
-    end: int | None = Field(default=None, ge=0)
+    text: str = Field(
+        description="The words in the record that support the code: the span start:end of the"
+        " source's text when offsets are given.",
+        examples=["type 2 diabetes with diabetic chronic kidney disease"],
+    )
+    start: int | None = Field(
+        default=None, ge=0, description="Offset of the span's first character in the source."
+    )
+    end: int | None = Field(
+        default=None, ge=0, description="Offset just past the span's last character."
+    )
 
 
 class CodedDiagnosis(Model):
@@ -90,11 +104,43 @@ class BillingContext(Model):
         return not self.coverages
 
 
+class CodingVersions(Model):
+    """What coded the encounter: the reference data files and the engine, each by the label
+    its publisher (CMS, the site) gives it, so a coding can be reproduced and audited."""
+
+    icd10cm: str = Field(
+        description="ICD-10-CM code set used (fiscal year by date of service; the same label"
+        " as icd10cm_version).",
+        examples=["FY2026 (April 2026)"],
+    )
+    procedure_lexicon: str | None = Field(
+        default=None,
+        description="The site's CPT/HCPCS procedure lexicon file.",
+        examples=["medbill procedures 2026-12"],
+    )
+    ncci_ptp: str | None = Field(
+        default=None,
+        description="CMS NCCI procedure-to-procedure edits file (practitioner).",
+        examples=["2026Q4 v264"],
+    )
+    mue: str | None = Field(
+        default=None,
+        description="CMS medically unlikely edits file (practitioner).",
+        examples=["2026Q4"],
+    )
+    engine: str = Field(description="The coder engine's version.", examples=["medbill-coder 2.0"])
+
+
 class EncounterCodedData(Model):
     encounter_id: NonEmptyStr
     icd10cm_version: str = Field(
         description="ICD-10-CM code set used (fiscal year by date of service).",
         examples=["FY2026"],
+    )
+    versions: CodingVersions | None = Field(
+        default=None,
+        description="The versions used: ICD-10-CM code set, procedure lexicon, NCCI and MUE"
+        " files, engine (absent from codings made before it was added).",
     )
     diagnoses: list[CodedDiagnosis] = Field(min_length=1, max_length=12)
     service_lines: list[ServiceLine] = Field(min_length=1)

@@ -37,10 +37,59 @@ class DocumentedProcedure(Model):
     minutes: int | None = Field(default=None, ge=0)
 
 
+NoteKind = Literal[
+    "progress",
+    "history_and_physical",
+    "consult",
+    "emergency",
+    "operative",
+    "procedure",
+    "discharge_summary",
+    "other",
+]
+
+
+class ClinicalNote(Model):
+    """A signed clinical note. Evidence found in it names it `notes[i]` (its position in
+    `documentation.notes`), with character offsets into `text`."""
+
+    note_id: NonEmptyStr = Field(
+        description="The EHR's id of the note.",
+        examples=["NOTE-88231"],
+    )
+    kind: NoteKind = Field(description="What kind of note it is.", examples=["progress"])
+    title: str | None = Field(
+        default=None, description="The note's title as the EHR shows it.", examples=["Office visit"]
+    )
+    author: str | None = Field(
+        default=None,
+        description="Who signed the note (a name or the EHR's user id).",
+        examples=["Dr. R. Okafor, MD"],
+    )
+    text: NonEmptyStr = Field(
+        description="The note's full text as signed. Offsets in evidence count Python str"
+        " characters (Unicode code points) from 0.",
+        examples=[
+            "Assessment: essential hypertension, well controlled. Plan: continue lisinopril."
+        ],
+    )
+
+
 class Documentation(Model):
-    diagnoses: list[DocumentedDiagnosis] = Field(default_factory=list)
-    procedures: list[DocumentedProcedure] = Field(default_factory=list)
+    diagnoses: list[DocumentedDiagnosis] = Field(
+        default_factory=list, description="Problem list: diagnoses as documented, rank 1 first."
+    )
+    procedures: list[DocumentedProcedure] = Field(
+        default_factory=list, description="Orders: procedures, tests and treatments documented."
+    )
     assessment_plan: str | None = Field(default=None, description="Free-text assessment and plan.")
+    notes: list[ClinicalNote] = Field(
+        default_factory=list,
+        # an encounter without notes is written as before (no empty list on the wire)
+        exclude_if=lambda notes: not notes,
+        description="The clinical notes of the encounter. An encounter may carry only notes:"
+        " the coder reads the diagnoses, procedures and visit level from them.",
+    )
 
 
 class EncounterClosedData(Model):

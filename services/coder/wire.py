@@ -1,21 +1,25 @@
 """The one place where the coder's domain meets the wire contract (schemas/).
 
-In: an encounter.closed payload becomes a domain `Encounter`, a coding.review-completed
-payload a `ReviewDecision`. Out: `Coded` becomes an encounter.coded payload (with the
-billing pass-through block the biller needs, carried over from encounter.closed as it came)
-and `NeedsReview` a coding.review-requested payload.
+In: an encounter.closed payload becomes a domain `Encounter` (with its clinical notes), a
+coding.review-completed payload a `ReviewDecision`. Out: `Coded` becomes an encounter.coded
+payload (with the versions that coded it, and the billing pass-through block the biller
+needs, carried over from encounter.closed as it came) and `NeedsReview` a
+coding.review-requested payload.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from functools import lru_cache
 
 from schemas import coding as w
+from schemas.encounter import ClinicalNote as WireNote
 from schemas.encounter import EncounterClosedData
 from schemas.envelope import Envelope
 
 from .domain import (
+    ClinicalNote,
     Coded,
     CodedDiagnosis,
     CodingOutcome,
@@ -27,6 +31,7 @@ from .domain import (
     NeedsReview,
     Patient,
     PrintedField,
+    ReferenceData,
     ReviewDecision,
     ReviewedProcedure,
     ReviewReason,
@@ -34,6 +39,9 @@ from .domain import (
 )
 
 SOURCE = "medbill/coder"
+ENGINE_VERSION = "medbill-coder 1.0"
+"""The coding engine's version on every encounter.coded (`versions.engine`): raise it with
+any change to the rules or the matching that can change what an encounter is coded as."""
 
 # --- wire -> domain ---------------------------------------------------------------------------
 
@@ -68,7 +76,14 @@ def encounter(data: EncounterClosedData) -> Encounter:
             for p in documentation.procedures
         ),
         assessment_plan=documentation.assessment_plan,
+        notes=tuple(map(_note, documentation.notes)) if documentation.notes else (),
         printed_demographics=tuple(printed_demographics(data)),
+    )
+
+
+def _note(note: WireNote) -> ClinicalNote:
+    return ClinicalNote(
+        note_id=note.note_id, kind=note.kind, text=note.text, title=note.title, author=note.author
     )
 
 
@@ -146,10 +161,14 @@ def unstorable(*ids: str) -> str | None:
 # Built with keywords, so that the pydantic mypy plugin names a field the model does not have.
 
 
-def encounter_coded(coded: Coded, closed: EncounterClosedData) -> w.EncounterCodedData:
+def encounter_coded(
+    coded: Coded, closed: EncounterClosedData, reference: ReferenceData | None = None
+) -> w.EncounterCodedData:
+    """`reference` is the data that coded it, whose file versions the event names."""
     return w.EncounterCodedData(
         encounter_id=coded.encounter_id,
         icd10cm_version=coded.code_set,
+        versions=coding_versions(coded.code_set, reference),
         diagnoses=_diagnoses(coded.diagnoses),
         service_lines=_service_lines(coded.service_lines),
         evaluation_and_management=_evaluation_and_management(coded.em),
@@ -172,12 +191,16 @@ def review_requested(
 
 
 def outcome_event(
-    outcome: CodingOutcome, closed: EncounterClosedData, cause: Envelope
+    outcome: CodingOutcome,
+    closed: EncounterClosedData,
+    cause: Envelope,
+    reference: ReferenceData | None = None,
 ) -> w.EncounterCoded | w.CodingReviewRequested:
-    """encounter.coded or coding.review-requested, caused by `cause`."""
+    """encounter.coded or coding.review-requested, caused by `cause`; `reference` is the
+    reference data that coded it (its versions go on encounter.coded)."""
     if isinstance(outcome, Coded):
         return w.EncounterCoded.create(
-            encounter_coded(outcome, closed),
+            encounter_coded(outcome, closed, reference),
             source=SOURCE,
             correlation_id=closed.encounter_id,
             causation_id=cause.event_id,
@@ -187,6 +210,33 @@ def outcome_event(
         source=SOURCE,
         correlation_id=closed.encounter_id,
         causation_id=cause.event_id,
+    )
+
+
+def coding_versions(code_set: str, reference: ReferenceData | None) -> w.CodingVersions:
+    """The versions encounter.coded names: the ICD-10-CM set the domain coded against, the
+    procedure lexicon's, NCCI's and MUE's file labels from the reference data (those it has),
+    and the engine's."""
+    return _versions(code_set, *_file_versions(reference))
+
+
+def _file_versions(reference: ReferenceData | None) -> tuple[str | None, str | None, str | None]:
+    if reference is None:
+        return None, None, None
+    return (
+        getattr(reference.lexicon, "version", None),
+        getattr(reference, "ncci_version", None),
+        getattr(reference, "mue_version", None),
+    )
+
+
+@lru_cache(maxsize=64)
+def _versions(
+    code_set: str, lexicon: str | None, ncci: str | None, mue: str | None
+) -> w.CodingVersions:
+    # one frozen model per combination, shared by every encounter coded with it
+    return w.CodingVersions(
+        icd10cm=code_set, procedure_lexicon=lexicon, ncci_ptp=ncci, mue=mue, engine=ENGINE_VERSION
     )
 
 
@@ -277,8 +327,10 @@ def _reasons(reasons: tuple[ReviewReason, ...]) -> list[w.ReviewReason]:
 
 
 __all__ = [
+    "ENGINE_VERSION",
     "billing_context",
     "coding_json",
+    "coding_versions",
     "encounter",
     "encounter_coded",
     "outcome_event",

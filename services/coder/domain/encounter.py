@@ -51,6 +51,8 @@ class ClinicalNote:
     note_id: str
     kind: str
     text: str
+    title: str | None = None
+    author: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

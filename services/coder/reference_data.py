@@ -1,24 +1,20 @@
 """The coder's reference data, read once at start-up and passed to the domain: the procedure
 lexicon (services/coder/data/procedures.csv, or a site's own file) and the ICD-10-CM code
-set of the `simple_icd_10_cm` package (the April 2026 FY2026 tabular list)."""
+sets (services/coder/code_sets.py: the package's April 2026 FY2026 tabular list, and the
+releases a site loads, chosen by date of service)."""
 
 from __future__ import annotations
 
-import re
-from functools import lru_cache
+from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
 
-import simple_icd_10_cm as cm
-
 from . import guideline_data
-from .domain import Icd10CmEntry, Lexicon, LexiconError, ReferenceData, parse_lexicon
-from .domain.excludes1 import ExcludedRange, parse_excluded_ranges
-from .domain.icd10cm import CodeKind
+from .code_sets import load_code_sets
+from .domain import Lexicon, LexiconError, ReferenceData, parse_lexicon
+from .domain.icd10cm import UncoveredPolicy
 
 SHIPPED_LEXICON = "procedures.csv"
-# "A00" to "Z99.9999": blocks ("E08-E13") and chapters ("4") are valid items but not codes
-_CODE_SHAPE = re.compile(r"^[A-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?$")
 
 
 def load_lexicon(path: str | Path | None = None) -> Lexicon:
@@ -39,44 +35,20 @@ def load_lexicon(path: str | Path | None = None) -> Lexicon:
         raise LexiconError(f"procedure lexicon {path}: {exc}") from None
 
 
-class SimpleIcd10Cm:
-    """The domain's CodeSet over `simple_icd_10_cm`. Entries are built on first use and
-    kept (bounded: codes arrive from outside, and a stream of garbage must not grow memory
-    forever); they are the domain's own frozen dataclasses, shared by every encounter."""
-
-    label = "FY2026"
-    release = "April 2026"
-
-    def __init__(self, cache_size: int = 1 << 16) -> None:
-        self.lookup = lru_cache(maxsize=cache_size)(self._entry)
-        self._ranges = lru_cache(maxsize=cache_size)(self._own_ranges)
-
-    def _entry(self, code: str) -> Icd10CmEntry:
-        """ICD-10-CM Official Guidelines I.A.3 and I.B.2: only a leaf is billable; a block
-        or a chapter is no code at all."""
-        if not _CODE_SHAPE.match(code) or not cm.is_valid_item(code):
-            return Icd10CmEntry(code, "unknown", False, "")
-        billable = cm.is_leaf(code)
-        kind: CodeKind
-        if billable:
-            kind = "code"
-        elif cm.is_category(code):
-            kind = "category"
-        else:
-            kind = "subcategory"
-        ranges: list[ExcludedRange] = []
-        for item in (code, *cm.get_ancestors(code)):
-            ranges.extend(self._ranges(item))
-        return Icd10CmEntry(code, kind, billable, cm.get_description(code), tuple(ranges))
-
-    def _own_ranges(self, item: str) -> tuple[ExcludedRange, ...]:
-        return tuple(r for note in cm.get_excludes1(item) for r in parse_excluded_ranges(note))
-
-
-def load(lexicon_path: str | Path | None = None) -> ReferenceData:
-    """Everything the coder's domain reads, loaded once (services/coder/consumers.py)."""
+def load(
+    lexicon_path: str | Path | None = None,
+    *,
+    icd10cm_sets: Sequence[str] = (),
+    icd10cm_uncovered: UncoveredPolicy = "flag",
+) -> ReferenceData:
+    """Everything the coder's domain reads, loaded once (services/coder/consumers.py).
+    `icd10cm_sets` and `icd10cm_uncovered` are the ICD10CM_SETS and ICD10CM_UNCOVERED
+    settings: the ICD-10-CM releases a site loads besides the shipped FY2026 one, and what
+    happens to a date of service none covers."""
+    code_sets = load_code_sets(icd10cm_sets, icd10cm_uncovered)
     return ReferenceData(
-        code_set=SimpleIcd10Cm(),
+        code_set=code_sets.latest,
         lexicon=load_lexicon(lexicon_path),
+        code_sets=code_sets,
         guidelines=guideline_data.load(),
     )

@@ -68,6 +68,17 @@ class Settings(BaseSettings):
         default=None,
         description="A site's own procedure lexicon CSV (the coder's); the packaged one otherwise.",
     )
+    icd10cm_sets: list[str] = Field(
+        default_factory=list,
+        description="ICD-10-CM releases the coder loads besides the packaged FY2026 (April"
+        " 2026) one, as a JSON list: directories holding CMS's tabular XML and code order file,"
+        " or 'tabular.xml,order.txt' pairs; chosen by date of service.",
+    )
+    icd10cm_uncovered: Literal["flag", "review"] = Field(
+        default="flag",
+        description="A date of service no loaded ICD-10-CM set covers: 'flag' codes it against"
+        " the nearest year's set and says so on the result; 'review' sends it to a coder.",
+    )
 
     log_level: str = "INFO"
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .demographics import implausible_demographics
 from .diagnoses import code_diagnoses
+from .edits import with_code_edits
 from .em_coding import code_em
 from .encounter import Encounter
 from .outcome import code_set_edits, finish
@@ -23,10 +24,11 @@ def code_encounter(encounter: Encounter, data: ReferenceData) -> CodingOutcome:
     by rule. Nothing is guessed: anything unsupported is a review reason, and the result is
     NeedsReview.
     """
-    version, edits = code_set_edits(encounter, data.code_set)
+    data, version, edits = code_set_edits(encounter, data)
     dx = code_diagnoses(encounter.diagnoses, data.code_set, encounter=encounter, data=data)
     procedures = code_procedures(encounter.procedures, data.lexicon)
     reasons: list[ReviewReason] = [*implausible_demographics(encounter), *dx.reasons]
+    reasons = with_code_edits(reasons, encounter, version, dx.diagnoses, data)
     edits.extend(dx.edits)
 
     em_coding = code_em(encounter, procedures.lines)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from .encounter import Encounter
-from .icd10cm import CodeSet, fiscal_year
+from .icd10cm import CodeSetChoice, fiscal_year
 from .modifiers import em_modifiers
+from .reference import ReferenceData
 from .results import (
     Coded,
     CodedDiagnosis,
@@ -22,18 +24,32 @@ from .results import (
 MAX_POINTERS = 4
 
 
-def code_set_edits(encounter: Encounter, code_set: CodeSet) -> tuple[str, list[Edit]]:
-    """The code-set label for the date of service, and a note when another year's set
-    (the loaded release) stood in for it (45 CFR 162.1002)."""
-    label = fiscal_year(encounter.date_of_service)
-    if label == code_set.label:
-        return label, []
+def code_set_edits(
+    encounter: Encounter, data: ReferenceData
+) -> tuple[ReferenceData, CodeSetChoice, list[Edit]]:
+    """The reference data with the ICD-10-CM release for the date of service, which release
+    that is, and a note when it is not the year in force (45 CFR 162.1002: the code set in
+    force on the date of service; a new fiscal year from 1 October). A date no loaded set
+    covers is coded against the nearest year and flagged, never passed off as that year;
+    under the `review` policy edits.py also sends it to a coder."""
+    if data.code_sets is None:
+        code_set = data.code_set
+        in_force = fiscal_year(encounter.date_of_service)
+        choice = CodeSetChoice(
+            code_set.label, code_set.release, in_force, in_force == code_set.label
+        )
+    else:
+        code_set, choice = data.code_sets.for_date(encounter.date_of_service)
+        if code_set is not data.code_set:
+            data = replace(data, code_set=code_set)
+    if choice.covers:
+        return data, choice, []
     note = Edit(
         rule="ICD10CM-VERSION",
-        detail=f"the date of service falls in {label}; codes were checked against the "
-        f"{code_set.label} ({code_set.release}) code set",
+        detail=f"the date of service falls in {choice.in_force}, which no loaded ICD-10-CM set "
+        f"covers; codes were checked against the {choice.version} code set",
     )
-    return label, [note]
+    return data, choice, [note]
 
 
 def em_line(
@@ -63,7 +79,7 @@ def em_line(
 def finish(
     encounter: Encounter,
     *,
-    version: str,
+    version: str | CodeSetChoice,
     diagnoses: Sequence[CodedDiagnosis],
     em: EmChoice | None,
     lines: Sequence[ServiceLine],
@@ -83,18 +99,21 @@ def finish(
         ]
     pointers = tuple(range(1, min(MAX_POINTERS, len(diagnoses)) + 1))
     pointed = tuple(line.pointing_to(pointers) for line in lines) if pointers else ()
+    choice = version if isinstance(version, CodeSetChoice) else None
     if reasons:
         return NeedsReview(
             encounter_id=encounter.encounter_id,
             reasons=tuple(reasons),
             proposed_diagnoses=tuple(diagnoses),
             proposed_service_lines=pointed,
+            code_set_choice=choice,
         )
     return Coded(
         encounter_id=encounter.encounter_id,
-        code_set=version,
+        code_set=version if choice is None else choice.label,
         diagnoses=tuple(diagnoses),
         service_lines=pointed,
         em=em,
         edits=tuple(edits),
+        code_set_choice=choice,
     )

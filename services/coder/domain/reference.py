@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .guidelines import GuidelineTables
-from .icd10cm import CodeSet
+from .icd10cm import CodeSet, CodeSets
 from .lexicon import Lexicon
 
 
@@ -16,5 +16,8 @@ class ReferenceData:
 
     code_set: CodeSet
     lexicon: Lexicon
+    # every loaded ICD-10-CM release, chosen by date of service (code_set: the newest one);
+    # None: `code_set` alone, for every date
+    code_sets: CodeSets | None = None
     # the guideline rules' tables (services/coder/guideline_data.py); None: supplied codes only
     guidelines: GuidelineTables | None = None

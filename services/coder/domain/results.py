@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from .encounter import MdmLevel
+from .icd10cm import CodeSetChoice
 
 CodingMethod = Literal["provided", "matched", "inferred", "reviewed"]
 CodeSystem = Literal["CPT", "HCPCS"]
@@ -115,6 +116,10 @@ class Coded:
     service_lines: tuple[ServiceLine, ...]
     em: EmChoice | None
     edits: tuple[Edit, ...]
+    # `code_set` is the label of the ICD-10-CM release actually used; this says which
+    # edition it is (its `version`, e.g. "FY2026 (April 2026)") and whether it covers the
+    # date of service (the year in force)
+    code_set_choice: CodeSetChoice | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +128,7 @@ class NeedsReview:
     reasons: tuple[ReviewReason, ...]
     proposed_diagnoses: tuple[CodedDiagnosis, ...] = ()
     proposed_service_lines: tuple[ServiceLine, ...] = ()
+    code_set_choice: CodeSetChoice | None = None
 
 
 CodingOutcome = Coded | NeedsReview

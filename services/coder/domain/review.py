@@ -6,6 +6,7 @@ from dataclasses import replace
 
 from .demographics import implausible_demographics
 from .diagnoses import review_diagnoses
+from .edits import with_reviewed_code_edits
 from .em_tables import EM_DESCRIPTIONS, PREVENTIVE_CODES
 from .encounter import Encounter, ReviewDecision
 from .evaluation import select_em
@@ -50,7 +51,7 @@ def apply_review(
                 ),
             ),
         )
-    version, edits = code_set_edits(encounter, data.code_set)
+    data, version, edits = code_set_edits(encounter, data)
     edits.append(Edit(rule="REVIEWED", detail=f"coding decided by {decision.reviewer_id}"))
     dx = review_diagnoses(
         decision.diagnoses,
@@ -64,6 +65,10 @@ def apply_review(
     )
     reasons = [*implausible_demographics(encounter), *dx.reasons, *procedures.reasons]
     edits.extend(dx.edits)
+    reasons, kept = with_reviewed_code_edits(
+        reasons, encounter, decision.diagnoses, dx.diagnoses, data.code_set, decision.reviewer_id
+    )
+    edits.extend(kept)
     edits.extend(procedures.edits)
 
     em: EmChoice | None = None

@@ -38,7 +38,7 @@ def test_provided_billable_codes_are_coded_with_evidence() -> None:
     ("documented", "rule", "subject"),
     [
         (diagnosis("E11", "Type 2 diabetes"), "ICD10CM-NOT-BILLABLE", "E11"),
-        (diagnosis("S52501", "Radius fracture"), "ICD10CM-NOT-BILLABLE", "S52.501"),
+        (diagnosis("S52501", "Radius fracture"), "ICD10CM-7TH-CHARACTER", "S52.501"),
         (diagnosis("Z99.999", "Home oxygen"), "ICD10CM-UNKNOWN", "Z99.999"),
         (diagnosis("NOT-A-CODE", "Garbled"), "ICD10CM-UNKNOWN", "NOT-A-CODE"),
         (diagnosis("38341003", "Hypertension", system="SNOMED-CT"), "DX-UNCODED", "diagnoses[1]"),
@@ -110,7 +110,10 @@ def test_at_most_twelve_diagnoses_on_a_claim() -> None:
 def test_code_set_label_by_date_of_service(day: str, label: str, noted: bool) -> None:
     outcome = outcome_of(encounter(date_of_service=date.fromisoformat(day)))
     assert isinstance(outcome, Coded)
-    assert outcome.code_set == label
+    # the set actually used (the loaded FY2026), and the year in force beside it
+    assert outcome.code_set == "FY2026"
+    assert outcome.code_set_choice is not None
+    assert (outcome.code_set_choice.in_force, outcome.code_set_choice.covers) == (label, not noted)
     notes = [e.detail for e in outcome.edits if e.rule == "ICD10CM-VERSION"]
     assert bool(notes) is noted
     if noted:

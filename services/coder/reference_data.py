@@ -13,6 +13,7 @@ from . import guideline_data
 from .code_sets import load_code_sets
 from .domain import Lexicon, LexiconError, ReferenceData, parse_lexicon
 from .domain.icd10cm import UncoveredPolicy
+from .ncci_files import load_ncci
 
 SHIPPED_LEXICON = "procedures.csv"
 
@@ -40,6 +41,8 @@ def load(
     *,
     icd10cm_sets: Sequence[str] = (),
     icd10cm_uncovered: UncoveredPolicy = "flag",
+    ncci_ptp_path: str | Path | None = None,
+    mue_path: str | Path | None = None,
 ) -> ReferenceData:
     """Everything the coder's domain reads, loaded once (services/coder/consumers.py).
     `icd10cm_sets` and `icd10cm_uncovered` are the ICD10CM_SETS and ICD10CM_UNCOVERED
@@ -51,4 +54,5 @@ def load(
         lexicon=load_lexicon(lexicon_path),
         code_sets=code_sets,
         guidelines=guideline_data.load(),
+        ncci=load_ncci(ncci_ptp_path, mue_path, lexicon_path),
     )

@@ -68,6 +68,16 @@ class Settings(BaseSettings):
         default=None,
         description="A site's own procedure lexicon CSV (the coder's); the packaged one otherwise.",
     )
+    ncci_ptp_path: str | None = Field(
+        default=None,
+        description="CMS's NCCI practitioner PTP edits (a ccipra-v*-f*.txt file, or a folder of"
+        " the parts), for the coder; the packaged subset otherwise.",
+    )
+    mue_path: str | None = Field(
+        default=None,
+        description="CMS's practitioner MUE file (CSV or tab-separated text), for the coder;"
+        " the packaged subset otherwise.",
+    )
     icd10cm_sets: list[str] = Field(
         default_factory=list,
         description="ICD-10-CM releases the coder loads besides the packaged FY2026 (April"

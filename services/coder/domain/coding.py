@@ -26,7 +26,7 @@ def code_encounter(encounter: Encounter, data: ReferenceData) -> CodingOutcome:
     """
     data, version, edits = code_set_edits(encounter, data)
     dx = code_diagnoses(encounter.diagnoses, data.code_set, encounter=encounter, data=data)
-    procedures = code_procedures(encounter.procedures, data.lexicon)
+    procedures = code_procedures(encounter, data)
     reasons: list[ReviewReason] = [*implausible_demographics(encounter), *dx.reasons]
     reasons = with_code_edits(reasons, encounter, version, dx.diagnoses, data)
     edits.extend(dx.edits)

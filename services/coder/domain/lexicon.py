@@ -1,8 +1,27 @@
-"""The procedure lexicon: CPT/HCPCS codes this site bills, with plain-word keywords.
+"""The procedure lexicon: CPT/HCPCS codes this site bills, with plain-word keywords and the
+rules that turn documentation into units.
 
 CPT descriptors are AMA copyright, so the shipped file holds this project's own words;
 a site replaces it with its licensed data. The file is read once at start-up by
 services/coder/reference_data.py and parsed here; the `Lexicon` is passed in.
+
+Columns: code, code_system, description, keywords ('|'-separated), laterality and
+minor_procedure (yes/no) are required; optional columns say how a code is chosen and
+counted:
+
+- `units`: `each` (the documented quantity), `per_15_min` (timed services, the CMS
+  8-minute rule), `per_dose` (drugs: the dose over the `dose` per billing unit, rounded
+  up), `added_hour` (an add-on for each hour past the first, counted past 30 minutes),
+  `added_5_cm` / `added_20_sqcm` (add-ons for each further 5 cm or 20 sq cm),
+  `added_each` (an add-on for each further lesion or service);
+- `dose`: the amount one billing unit holds ("250 mg", "1000 mcg", "5 units", "500 mL");
+- `family`: codes that are one service of different sizes, times or counts (the
+  `range` chooses among them), e.g. `repair_simple`;
+- `sites`: the body sites (canonical words, '|'-separated) a code's descriptor covers;
+- `range`: `<measure>:<low>-<high>` (`cm`, `min`, `views`, `lesions`, `sqcm`...), high
+  open when empty;
+- `addon_to`: the primary code an add-on code is reported with;
+- `components`: the vaccine components (toxoids, antigens) a vaccine product holds.
 """
 
 from __future__ import annotations
@@ -12,18 +31,64 @@ import io
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Literal
 
 from .errors import LexiconError
 from .results import CodeSystem
 
 COLUMNS = ("code", "code_system", "description", "keywords", "laterality", "minor_procedure")
+OPTIONAL_COLUMNS = ("units", "dose", "family", "sites", "range", "addon_to", "components")
+UnitsRule = Literal[
+    "each", "per_15_min", "per_dose", "added_hour", "added_5_cm", "added_20_sqcm", "added_each"
+]
+UNITS_RULES: frozenset[str] = frozenset(UnitsRule.__args__)  # type: ignore[attr-defined]
 _SYSTEMS: dict[str, CodeSystem] = {"CPT": "CPT", "HCPCS": "HCPCS"}
 _CODE_SHAPE: dict[CodeSystem, re.Pattern[str]] = {
     "CPT": re.compile(r"^[0-9]{4}[0-9A-Z]$"),
     "HCPCS": re.compile(r"^[A-V][0-9]{4}$"),
 }
 _FLAGS = {"yes": True, "no": False}
-_WORD = re.compile(r"[a-z0-9]+")
+_WORD = re.compile(r"[A-Za-z0-9]+")
+_DOSE = re.compile(r"^\s*([0-9]+(?:\.[0-9]+)?)\s*([A-Za-z]+)\s*$")
+_RANGE = re.compile(r"^\s*([a-z]+):([0-9.]*)-([0-9.]*)\s*$")
+# the unit of a dose as the lexicon and the documentation write it -> (base unit, factor)
+DOSE_UNITS: dict[str, tuple[str, float]] = {
+    "mg": ("mg", 1.0),
+    "g": ("mg", 1000.0),
+    "gm": ("mg", 1000.0),
+    "gram": ("mg", 1000.0),
+    "mcg": ("mg", 0.001),
+    "ug": ("mg", 0.001),
+    "microgram": ("mg", 0.001),
+    "ml": ("ml", 1.0),
+    "cc": ("ml", 1.0),
+    "l": ("ml", 1000.0),
+    "liter": ("ml", 1000.0),
+    "litre": ("ml", 1000.0),
+    "unit": ("unit", 1.0),
+    "u": ("unit", 1.0),
+    "iu": ("unit", 1.0),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Dose:
+    """An amount in a base unit (mg, ml or unit)."""
+
+    amount: float
+    unit: str
+
+
+@dataclass(frozen=True, slots=True)
+class Range:
+    """What a code of a family covers: `measure` from `low` to `high` (None: no limit)."""
+
+    measure: str
+    low: float
+    high: float | None
+
+    def holds(self, value: float) -> bool:
+        return self.low <= value and (self.high is None or value <= self.high)
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,7 +99,13 @@ class LexiconEntry:
     keywords: tuple[str, ...]
     laterality: bool
     global_period: bool
-    pattern: re.Pattern[str] | None
+    units: UnitsRule = "each"
+    dose: Dose | None = None
+    family: str = ""
+    sites: frozenset[str] = frozenset()
+    range: Range | None = None
+    addon_to: str | None = None
+    components: int = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,49 +115,114 @@ class KeywordMatch:
     end: int
 
 
+@dataclass(frozen=True, slots=True)
+class KeywordHit:
+    """Words of a text that are a keyword of one or more entries (a family shares some)."""
+
+    entries: tuple[LexiconEntry, ...]
+    start: int
+    end: int
+
+
+def word_key(word: str) -> str:
+    """A word as keywords and text are compared: lower case, a plain plural as singular."""
+    w = word.lower()
+    if len(w) > 3 and w.endswith("s") and not w.endswith("ss"):
+        return w[:-1]
+    return w
+
+
+def words_of(text: str) -> list[tuple[str, int, int]]:
+    """The words of a text as (key, start, end): runs of ASCII letters and digits."""
+    return [(word_key(m.group()), m.start(), m.end()) for m in _WORD.finditer(text)]
+
+
 class Lexicon:
+    """The entries by code, and an index of their keywords by first word, so that finding
+    every keyword in a note is one pass over its words (longest keyword first)."""
+
     def __init__(self, entries: Iterable[LexiconEntry]) -> None:
         self._by_code: dict[str, LexiconEntry] = {}
         for entry in entries:
             if entry.code in self._by_code:
                 raise LexiconError(f"procedure {entry.code} is listed twice")
             self._by_code[entry.code] = entry
+        self._order = {code: i for i, code in enumerate(self._by_code)}
+        phrases: dict[tuple[str, ...], list[LexiconEntry]] = {}
+        for entry in self._by_code.values():
+            for keyword in entry.keywords:
+                key = tuple(k for k, _, _ in words_of(keyword))
+                if key and entry not in phrases.setdefault(key, []):
+                    phrases[key].append(entry)
+        index: dict[str, list[tuple[tuple[str, ...], tuple[LexiconEntry, ...]]]] = {}
+        for key, found in phrases.items():
+            index.setdefault(key[0], []).append((key, tuple(found)))
+        for candidates in index.values():
+            candidates.sort(key=lambda c: -len(c[0]))
+        self._index = index
+        self._families: dict[str, tuple[LexiconEntry, ...]] = {}
+        for entry in self._by_code.values():
+            if entry.family:
+                self._families[entry.family] = (*self._families.get(entry.family, ()), entry)
 
     def get(self, code: str) -> LexiconEntry | None:
         return self._by_code.get(code)
+
+    def family(self, name: str) -> tuple[LexiconEntry, ...]:
+        return self._families.get(name, ())
 
     @property
     def codes(self) -> frozenset[str]:
         return frozenset(self._by_code)
 
+    def find(self, text: str) -> list[KeywordHit]:
+        """Every keyword in the text as whole words, left to right, the longest keyword at
+        a position winning and hits never overlapping."""
+        tokens = words_of(text)
+        hits: list[KeywordHit] = []
+        i, n = 0, len(tokens)
+        index = self._index
+        while i < n:
+            candidates = index.get(tokens[i][0])
+            matched = 0
+            if candidates is not None:
+                for key, entries in candidates:
+                    size = len(key)
+                    if i + size <= n and all(tokens[i + j][0] == key[j] for j in range(1, size)):
+                        hits.append(KeywordHit(entries, tokens[i][1], tokens[i + size - 1][2]))
+                        matched = size
+                        break
+            i += matched or 1
+        return hits
+
     def match(self, text: str) -> list[KeywordMatch]:
-        """Entries with a keyword in the text as whole words, case and punctuation aside."""
-        found = []
-        for entry in self._by_code.values():
-            hit = entry.pattern.search(text) if entry.pattern is not None else None
-            if hit is not None:
-                found.append(KeywordMatch(entry, hit.start(), hit.end()))
-        return found
+        """Entries with a keyword in the text, each once (its first hit), in lexicon order."""
+        first: dict[str, KeywordMatch] = {}
+        for hit in self.find(text):
+            for entry in hit.entries:
+                first.setdefault(entry.code, KeywordMatch(entry, hit.start, hit.end))
+        return sorted(first.values(), key=lambda m: self._order[m.entry.code])
 
 
-def keyword_pattern(keywords: Iterable[str]) -> re.Pattern[str] | None:
-    """One regex for all keywords: words in order, any punctuation or spacing between."""
-    alternatives = []
-    for keyword in keywords:
-        words = _WORD.findall(keyword.lower())
-        if words:
-            alternatives.append(r"[^a-z0-9]+".join(re.escape(w) for w in words))
-    if not alternatives:
+def parse_dose(amount: str, unit: str) -> Dose | None:
+    """A documented or lexicon dose in its base unit; None for a unit not known here."""
+    known = DOSE_UNITS.get(unit.lower().rstrip("s") or unit.lower())
+    if known is None:
+        known = DOSE_UNITS.get(unit.lower())
+    if known is None:
         return None
-    return re.compile(rf"(?<![a-z0-9])(?:{'|'.join(alternatives)})(?![a-z0-9])", re.IGNORECASE)
+    return Dose(float(amount.replace(",", "")) * known[1], known[0])
 
 
 def parse_lexicon(text: str) -> Lexicon:
-    """Read a lexicon CSV (columns: code, code_system, description, keywords separated by
-    '|', laterality yes/no, minor_procedure yes/no)."""
+    """Read a lexicon CSV (see the module docstring for the columns)."""
     reader = csv.DictReader(io.StringIO(text))
-    if tuple(reader.fieldnames or ()) != COLUMNS:
-        raise LexiconError(f"lexicon columns must be {', '.join(COLUMNS)}")
+    names = tuple(reader.fieldnames or ())
+    if names[: len(COLUMNS)] != COLUMNS or not set(names[len(COLUMNS) :]) <= set(OPTIONAL_COLUMNS):
+        raise LexiconError(
+            f"lexicon columns must be {', '.join(COLUMNS)}, then any of "
+            f"{', '.join(OPTIONAL_COLUMNS)}"
+        )
     return Lexicon(_entry(row, reader.line_num) for row in reader)
 
 
@@ -101,6 +237,21 @@ def _entry(row: dict[str, str], line: int) -> LexiconEntry:
     if any(flag not in _FLAGS for flag in flags):
         raise LexiconError(f"line {line}: laterality and minor_procedure must be yes or no")
     keywords = tuple(k.strip() for k in row["keywords"].split("|") if k.strip())
+
+    def optional(column: str) -> str:
+        return (row.get(column) or "").strip()
+
+    units = optional("units") or "each"
+    if units not in UNITS_RULES:
+        raise LexiconError(f"line {line}: units must be one of {', '.join(sorted(UNITS_RULES))}")
+    dose = None
+    if optional("dose"):
+        shape = _DOSE.match(optional("dose"))
+        dose = parse_dose(shape.group(1), shape.group(2)) if shape else None
+        if dose is None or dose.amount <= 0:
+            raise LexiconError(f"line {line}: dose {optional('dose')!r} is not an amount and unit")
+    if units == "per_dose" and dose is None:
+        raise LexiconError(f"line {line}: a per_dose code needs its dose per unit")
     return LexiconEntry(
         code=code,
         code_system=system,
@@ -108,5 +259,32 @@ def _entry(row: dict[str, str], line: int) -> LexiconEntry:
         keywords=keywords,
         laterality=_FLAGS[flags[0]],
         global_period=_FLAGS[flags[1]],
-        pattern=keyword_pattern(keywords),
+        units=units,  # type: ignore[arg-type]
+        dose=dose,
+        family=optional("family"),
+        sites=frozenset(s.strip() for s in optional("sites").split("|") if s.strip()),
+        range=_range(optional("range"), line),
+        addon_to=optional("addon_to").upper() or None,
+        components=_components(optional("components"), line),
     )
+
+
+def _range(text: str, line: int) -> Range | None:
+    if not text:
+        return None
+    shape = _RANGE.match(text)
+    if shape is None or not shape.group(2):
+        raise LexiconError(f"line {line}: range {text!r} is not <measure>:<low>-<high>")
+    try:
+        high = float(shape.group(3)) if shape.group(3) else None
+        return Range(shape.group(1), float(shape.group(2)), high)
+    except ValueError:
+        raise LexiconError(f"line {line}: range {text!r} is not <measure>:<low>-<high>") from None
+
+
+def _components(text: str, line: int) -> int:
+    if not text:
+        return 1
+    if not text.isdigit() or int(text) < 1:
+        raise LexiconError(f"line {line}: components must be a whole number of at least 1")
+    return int(text)

@@ -1,4 +1,8 @@
-"""CPT/HCPCS modifiers the coder adds by rule: laterality, telehealth and modifier 25."""
+"""CPT/HCPCS modifiers the coder adds by rule: laterality, repeats, telehealth and modifier 25.
+
+The distinct-service modifiers (59, XE, XS, XP, XU) are added where an NCCI edit needs
+them and the documentation supports them: services/coder/domain/ncci.py.
+"""
 
 from __future__ import annotations
 
@@ -23,6 +27,20 @@ def laterality_modifier(entry: LexiconEntry, laterality: Laterality | None) -> s
     if laterality is None or not entry.laterality:
         return None
     return LATERALITY_MODIFIERS[laterality]
+
+
+def repeat_modifier(code: str, first_author: str | None, author: str | None) -> str:
+    """The modifier of a service repeated on the same day.
+
+    91 for a repeated clinical laboratory test (CPT 80047-89398: a new result is needed);
+    77 when another physician repeats it (the two are documented by different authors);
+    76 when the same physician does (CPT Appendix A).
+    """
+    if code[:1] == "8" and code.isdigit():
+        return "91"
+    if first_author and author and first_author != author:
+        return "77"
+    return "76"
 
 
 def is_telehealth(encounter: Encounter) -> bool:

@@ -1,17 +1,62 @@
-"""Procedure coding: documented procedures to CPT/HCPCS service lines."""
+"""Procedure coding: orders and notes to CPT/HCPCS service lines, then the payer edits."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from .encounter import DocumentedProcedure, ReviewedProcedure
+from .administration import INFUSION, Given, drug_administration, vaccine_administration
+from .demographics import age_on
+from .encounter import DocumentedProcedure, Encounter, ReviewedProcedure
 from .lexicon import Lexicon, LexiconEntry
-from .modifiers import laterality_modifier
-from .results import CodingMethod, Edit, Evidence, ReviewReason, ServiceLine
+from .modifiers import laterality_modifier, repeat_modifier
+from .ncci import BilledLine, NcciEdits, check_mue, check_ptp
+from .procedure_text import (
+    NOTE_CONFIDENCE,
+    NoteHit,
+    counselled,
+    dose_text,
+    infusion_minutes,
+    is_repair,
+    performed_in_notes,
+    wound_length,
+)
+from .procedure_units import (
+    Found,
+    choose_in_family,
+    documented_dose,
+    dose_units,
+    eight_minute_rule,
+    lengths_cm,
+    measures,
+)
+from .reference import ReferenceData
+from .results import Edit, Evidence, ReviewReason, ServiceLine
+from .wound_repair import repair_class, site_in, sum_repairs
 
 # A keyword hit is good evidence but not the provider's own code, so it ranks below 1.
 MATCH_CONFIDENCE = 0.8
+ADMIN_FAMILIES = frozenset({"injection", "iv_push", "iv_infusion", "hydration"})
+VACCINE_ADMIN_FAMILIES = frozenset({"vaccine_admin", "vaccine_admin_counsel", "vaccine_admin_oral"})
+VACCINE_ADMIN_CODES = frozenset({"G0008", "G0009", "G0010", "90480"})
+DRUG_FAMILIES = frozenset({"drug", "drug_inhaled", "fluid"})
+# In a hospital (emergency department, observation, inpatient) the facility bills the
+# drugs, tests, imaging and treatments on its own claim; the practitioner bills the
+# procedures done and the reading of an ECG (CMS Claims Processing Manual ch. 12 §20.4).
+FACILITY_TYPES = frozenset({"emergency", "observation", "inpatient"})
+FACILITY_PLACES = frozenset({"21", "22", "23"})
+PROFESSIONAL_IN_FACILITY = frozenset(
+    {"93010", "92950", "92960", "31500", "36556", "36600", "99406", "99407", "99497", "99498"}
+)
+READING_ONLY = {"93000": "93010", "93005": "93010"}
+SPECIMEN_CODES = frozenset({"36415", "36416", "36410", "36600", "36591"})
+_DRAWN = re.compile(r"\bdrawn\b|\bdrew\b", re.I)
+INJECTION_PROCEDURES = frozenset(
+    {"20550", "20551", "20552", "20553", "20600", "20605", "20610", "20611", "20612"}
+    | {"11900", "11901", "64450", "64405", "62270"}
+)
+_REPEAT = ("repeat", "repeated", "second", "again", "serial")
 
 
 @dataclass
@@ -23,62 +68,352 @@ class ProcedureCoding:
     edits: list[Edit] = field(default_factory=list)
 
 
-def code_procedures(documented: Sequence[DocumentedProcedure], lexicon: Lexicon) -> ProcedureCoding:
-    """Turn documented procedures into service lines, or say why a coder must look.
+@dataclass
+class _Work:
+    lexicon: Lexicon
+    result: ProcedureCoding
+    found: list[Found] = field(default_factory=list)
+    repairs: list[tuple[Found, str, float | None]] = field(default_factory=list)
 
-    A supplied CPT/HCPCS code is billed as given when the site's lexicon lists it, with
-    units from the documented quantity and laterality modifiers where the code takes a
-    side. An uncoded procedure is coded only when exactly one lexicon entry's keywords
-    appear in its text; anything else goes to review rather than a guess.
+
+def code_procedures(encounter: Encounter, data: ReferenceData) -> ProcedureCoding:
+    """Service lines for the procedures, tests and treatments documented, or why not.
+
+    Orders: a supplied CPT/HCPCS code is billed when the site's lexicon lists it, with its
+    units (documented quantity, the dose for a drug); an uncoded order is coded when its
+    words name one service, sized by the measure its family needs. Notes: services the
+    words say were done here (procedure_text.py), not already ordered. Then wound repairs
+    are added up (wound_repair.py), administration codes found for the drugs and vaccines
+    given (administration.py), timed units set by the 8-minute rule, LT/RT/50 and repeat
+    modifiers added, and the NCCI PTP and MUE edits run on the lines (ncci.py): what
+    fails is a review reason, never a dropped line.
     """
-    result = ProcedureCoding()
-    for i, procedure in enumerate(documented):
-        source = f"procedures[{i}]"
-        if procedure.code is not None:
-            code = "".join(procedure.code.split()).upper()
-            entry = lexicon.get(code)
-            if entry is None:
-                result.reasons.append(_unknown(code))
-                continue
-            evidence = Evidence(source=source, text=procedure.text)
-            result.lines.append(
-                _line(entry, procedure, evidence, "provided", "PROC-PROVIDED", 1.0, result)
+    work = _Work(data.lexicon, ProcedureCoding())
+    for i, procedure in enumerate(encounter.procedures):
+        _order(work, f"procedures[{i}]", procedure)
+    if encounter.notes:
+        _notes(work, encounter)
+    if work.repairs:
+        lines, reasons, edits = sum_repairs(work.repairs, work.lexicon)
+        work.found.extend(lines)
+        work.result.reasons.extend(reasons)
+        work.result.edits.extend(edits)
+    _timed_units(work)
+    _modifiers(work)
+    _claim_edits(work, data.ncci, encounter)
+    return work.result
+
+
+def _order(work: _Work, source: str, procedure: DocumentedProcedure) -> None:
+    lexicon, result = work.lexicon, work.result
+    if procedure.code is not None:
+        code = "".join(procedure.code.split()).upper()
+        entry = lexicon.get(code)
+        if entry is None:
+            result.reasons.append(_unknown(code))
+            return
+        found = Found(entry, Evidence(source=source, text=procedure.text), "provided",
+                      "PROC-PROVIDED", 1.0, units=procedure.quantity,
+                      laterality=procedure.laterality, minutes=procedure.minutes)  # fmt: skip
+        if entry.units == "per_dose":
+            _dose_units(found, procedure.text, procedure.quantity, result)
+        work.found.append(found)
+        return
+    text = procedure.text
+    matches = lexicon.match(text)
+    entries = [m.entry for m in matches]
+    families = {e.family or e.code for e in entries}
+    cls = repair_class(entries)
+    if cls is not None and all(e.family.startswith("repair_") for e in entries):
+        hit = next(m for m in matches if m.entry.family == cls)
+        evidence = Evidence(source, text[hit.start : hit.end], hit.start, hit.end)
+        found = Found(hit.entry, evidence, "matched", "PROC-MATCHED", MATCH_CONFIDENCE,
+                      site=site_in(text))  # fmt: skip
+        lengths = lengths_cm(text)
+        work.repairs.append((found, cls, sum(lengths) if lengths else None))
+        return
+    chosen: list[LexiconEntry] = []
+    if len(families) == 1:
+        family = entries[0].family
+        pool = lexicon.family(family) if family else tuple(entries)
+        chosen = choose_in_family(pool, measures(text), site_in(text))
+        if len(chosen) > 1:
+            chosen = [e for e in chosen if e in entries] or chosen
+    if len(chosen) != 1:
+        candidates = tuple(e.code for e in (chosen or entries))
+        result.reasons.append(
+            ReviewReason(
+                rule="PROC-UNCODED",
+                message=f"{source} has no code and the lexicon gives no single match "
+                f"(candidates: {', '.join(candidates) or 'none'})",
+                subject=source,
+                candidates=candidates,
             )
+        )
+        return
+    match = next((m for m in matches if m.entry.family == chosen[0].family), matches[0])
+    words = text[match.start : match.end]
+    result.edits.append(
+        Edit(
+            rule="PROC-MATCHED",
+            detail=f"{source} coded {chosen[0].code} from the keyword {words!r}",
+        )
+    )
+    found = Found(chosen[0], Evidence(source, words, match.start, match.end), "matched",
+                  "PROC-MATCHED", MATCH_CONFIDENCE, units=procedure.quantity,
+                  laterality=procedure.laterality, minutes=procedure.minutes)  # fmt: skip
+    if chosen[0].units == "per_dose":
+        _dose_units(found, text, procedure.quantity, result)
+    work.found.append(found)
+
+
+def _notes(work: _Work, encounter: Encounter) -> None:
+    lexicon, result = work.lexicon, work.result
+    ordered = {f.entry.family or f.entry.code for f in work.found}
+    ordered |= {f.family for f, _, _ in work.repairs}
+    any_admin = any(f.entry.family in ADMIN_FAMILIES for f in work.found)
+    facility = (
+        encounter.encounter_type in FACILITY_TYPES or encounter.place_of_service in FACILITY_PLACES
+    )
+    given: list[Given] = []
+    admin_hits: list[Found] = []
+    seen: set[str] = set()
+    draw: NoteHit | None = None
+    for hit in performed_in_notes(encounter.notes, lexicon):
+        cls = is_repair(hit)
+        if cls is not None:
+            if not any(f.startswith("repair_") for f in ordered):
+                entry = next(e for e in hit.hit.entries if e.family == cls)
+                found = _from_note(entry, hit)
+                work.repairs.append((found, cls, wound_length(hit)))
             continue
-        matches = lexicon.match(procedure.text)
-        if len(matches) != 1:
-            candidates = tuple(m.entry.code for m in matches)
+        entry = _note_entry(hit, lexicon)
+        if entry is not None and facility:
+            entry = _professional(entry, lexicon)
+        if entry is None or (entry.family or entry.code) in ordered:
+            continue
+        key = entry.family or entry.code
+        if key in seen and not _repeated(hit):
+            continue
+        seen.add(key)
+        if entry.family in DRUG_FAMILIES:
+            _note_drug(work, entry, hit, given)
+        elif entry.family in ADMIN_FAMILIES:
+            admin_hits.append(_from_note(entry, hit))
+        else:
+            found = _from_note(entry, hit)
+            if key in {f.entry.family or f.entry.code for f in work.found}:
+                found.modifiers.append("repeat")
+            work.found.append(found)
+            if draw is None and not facility and _drawn(entry, hit):
+                draw = hit
+    if not any_admin:
+        have = {f.entry.code for f in work.found}
+        if have & INJECTION_PROCEDURES:
+            # a joint, tendon or lesion injection includes giving the drug it injects
+            given = [g for g in given if g.route != INJECTION]
+        derived = [f for f in drug_administration(given, lexicon) if f.entry.code not in have]
+        work.found.extend(derived or admin_hits)
+        if derived:
+            result.edits.append(
+                Edit(rule="ADMIN-DRUG", detail="administration coded from the drugs given")
+            )
+    _vaccine_admin(work, encounter)
+    venipuncture = lexicon.get("36415")
+    if draw is not None and venipuncture is not None and not ordered & SPECIMEN_CODES:
+        if not {f.entry.code for f in work.found} & SPECIMEN_CODES:
+            work.found.append(Found(venipuncture, draw.evidence, "inferred", "PROC-DRAWN", 0.7))
+
+
+def _drawn(entry: LexiconEntry, hit: NoteHit) -> bool:
+    """A blood test the note says was drawn here: its venipuncture is billed (36415)."""
+    return (
+        entry.code[:1] == "8"
+        and entry.code[:3] != "810"
+        and _DRAWN.search(hit.sentence) is not None
+    )
+
+
+def _professional(entry: LexiconEntry, lexicon: Lexicon) -> LexiconEntry | None:
+    """What a practitioner bills of a service in a hospital: a procedure, or the reading."""
+    if entry.global_period or entry.code in PROFESSIONAL_IN_FACILITY:
+        return entry
+    reading = READING_ONLY.get(entry.code)
+    return lexicon.get(reading) if reading is not None else None
+
+
+def medicare_primary(encounter: Encounter) -> bool:
+    """The first coverage is Medicare (by the payer name the hospital sent)."""
+    return any(
+        f.path == "coverages[0].payer_name" and "medicare" in f.value.lower()
+        for f in encounter.printed_demographics
+    )
+
+
+def _note_entry(hit: NoteHit, lexicon: Lexicon) -> LexiconEntry | None:
+    entries = hit.hit.entries
+    if len(entries) == 1:
+        return entries[0]
+    pool = lexicon.family(entries[0].family) if entries[0].family else entries
+    chosen = choose_in_family(pool, measures(hit.sentence), hit.site)
+    chosen = [e for e in chosen if e in entries] or chosen
+    return chosen[0] if len(chosen) == 1 else None
+
+
+def _note_drug(work: _Work, entry: LexiconEntry, hit: NoteHit, given: list[Given]) -> None:
+    if hit.route is None or hit.parenthetical or hit.home_use:
+        return  # oral, topical, home use, no route or a combination's parts: no J-code here
+    found = _from_note(entry, hit)
+    if entry.units == "per_dose" and not _dose_units(found, dose_text(hit), 1, work.result):
+        return
+    work.found.append(found)
+    minutes = infusion_minutes(hit) if hit.route == INFUSION else None
+    given.append(Given(hit.route if entry.family != "fluid" else INFUSION, hit.evidence,
+                       minutes, hydration=entry.family == "fluid"))  # fmt: skip
+
+
+def _dose_units(found: Found, text: str, quantity: int, result: ProcedureCoding) -> bool:
+    """Units from the documented dose (rounded up); a quantity that disagrees goes to
+    review. False when no dose in the drug's units is written."""
+    dose = documented_dose(text)
+    units = dose_units(found.entry, dose) if dose is not None else None
+    if units is None:
+        if found.method != "provided":
             result.reasons.append(
                 ReviewReason(
-                    rule="PROC-UNCODED",
-                    message=f"{source} has no code and the lexicon gives no single match "
-                    f"(candidates: {', '.join(candidates) or 'none'})",
-                    subject=source,
-                    candidates=candidates,
+                    rule="PROC-DOSE",
+                    message=f"{found.entry.code} is billed per dose and no dose in its units "
+                    "is documented",
+                    subject=found.entry.code,
+                    candidates=(found.entry.code,),
                 )
             )
-            continue
-        match = matches[0]
-        words = procedure.text[match.start : match.end]
-        evidence = Evidence(source=source, text=words, start=match.start, end=match.end)
+        return False
+    if units != quantity and quantity != 1:
+        result.reasons.append(
+            ReviewReason(
+                rule="PROC-UNITS",
+                message=f"{found.entry.code}: the documented dose gives {units} units, the "
+                f"quantity says {quantity}",
+                subject=found.entry.code,
+                candidates=(found.entry.code,),
+            )
+        )
+    elif units != found.units:
         result.edits.append(
-            Edit(
-                rule="PROC-MATCHED",
-                detail=f"{source} coded {match.entry.code} from the keyword {words!r}",
+            Edit(rule="UNITS-DOSE", detail=f"{found.entry.code} x{units} from the dose documented")
+        )
+        found.units = units
+    return True
+
+
+def _vaccine_admin(work: _Work, encounter: Encounter) -> None:
+    codes = {f.entry.code for f in work.found}
+    if codes & VACCINE_ADMIN_CODES or any(
+        f.entry.family in VACCINE_ADMIN_FAMILIES for f in work.found
+    ):
+        return
+    vaccines = [
+        (f.entry, f.evidence) for f in work.found if f.entry.family in ("vaccine", "vaccine_oral")
+    ]
+    if vaccines:
+        age = age_on(encounter.patient.birth_date, encounter.date_of_service)
+        work.found.extend(
+            vaccine_administration(
+                vaccines,
+                age,
+                counselled(encounter.notes),
+                work.lexicon,
+                medicare_primary(encounter),
             )
         )
-        result.lines.append(
-            _line(
-                match.entry,
-                procedure,
-                evidence,
-                "matched",
-                "PROC-MATCHED",
-                MATCH_CONFIDENCE,
-                result,
+
+
+def _from_note(entry: LexiconEntry, hit: NoteHit) -> Found:
+    return Found(entry, hit.evidence, "matched", "PROC-NOTE", NOTE_CONFIDENCE,
+                 laterality=hit.laterality, site=hit.site, author=hit.author)  # fmt: skip
+
+
+def _repeated(hit: NoteHit) -> bool:
+    before = hit.sentence[: len(hit.sentence) - len(hit.after)].lower()
+    return any(word in before.split() for word in _REPEAT)
+
+
+def _timed_units(work: _Work) -> None:
+    """Timed services with documented minutes: units by the CMS 8-minute rule."""
+    timed = [f for f in work.found if f.entry.units == "per_15_min" and f.minutes is not None]
+    if not timed:
+        return
+    for found, units in zip(timed, eight_minute_rule([f.minutes or 0 for f in timed]), strict=True):
+        found.units = units
+        work.result.edits.append(
+            Edit(rule="UNITS-TIME", detail=f"{found.entry.code} x{units} for {found.minutes} min")
+        )
+        if units == 0:
+            work.result.reasons.append(
+                ReviewReason(
+                    rule="UNITS-TIME",
+                    message=f"{found.entry.code}: {found.minutes} timed minutes earn no unit "
+                    "under the 8-minute rule",
+                    subject=found.entry.code,
+                )
+            )
+
+
+def _modifiers(work: _Work) -> None:
+    """LT/RT/50 by the documented side; 76/77/91 on a repeat of a code already billed."""
+    seen: dict[str, Found] = {}
+    for found in work.found:
+        repeat = "repeat" in found.modifiers
+        if repeat:
+            found.modifiers.remove("repeat")
+        side = laterality_modifier(found.entry, found.laterality)
+        if side is not None:
+            found.modifiers.append(side)
+            work.result.edits.append(
+                Edit(
+                    rule=f"MOD-{side}",
+                    detail=f"{found.entry.code}-{side}: {found.laterality} side documented",
+                )
+            )
+        first = seen.get(found.entry.code)
+        if first is not None and (repeat or found.method == "provided") and side == _side(first):
+            modifier = repeat_modifier(found.entry.code, first.author, found.author)
+            found.modifiers.append(modifier)
+            work.result.edits.append(
+                Edit(
+                    rule=f"MOD-{modifier}",
+                    detail=f"{found.entry.code}-{modifier}: repeated on the same day",
+                )
+            )
+        seen.setdefault(found.entry.code, found)
+
+
+def _side(found: Found) -> str | None:
+    return next((m for m in found.modifiers if m in ("LT", "RT", "50")), None)
+
+
+def _claim_edits(work: _Work, ncci: NcciEdits, encounter: Encounter) -> None:
+    billed = [BilledLine(f.entry.code, f.modifiers, f.units, f.site, f.author) for f in work.found]
+    if len(ncci):
+        for check in (check_ptp(billed, ncci, encounter.date_of_service), check_mue(billed, ncci)):
+            work.result.reasons.extend(check.reasons)
+            work.result.edits.extend(check.edits)
+    for found, line in zip(work.found, billed, strict=True):
+        work.result.lines.append(
+            ServiceLine(
+                code=found.entry.code,
+                code_system=found.entry.code_system,
+                description=found.entry.description,
+                modifiers=tuple(line.modifiers),
+                units=found.units,
+                evidence=found.evidence,
+                method=found.method,
+                rule=found.rule,
+                confidence=found.confidence,
+                global_period=found.entry.global_period,
             )
         )
-    return result
 
 
 def review_procedures(
@@ -112,37 +447,6 @@ def review_procedures(
             )
         )
     return result
-
-
-def _line(
-    entry: LexiconEntry,
-    procedure: DocumentedProcedure,
-    evidence: Evidence,
-    method: CodingMethod,
-    rule: str,
-    confidence: float,
-    result: ProcedureCoding,
-) -> ServiceLine:
-    modifier = laterality_modifier(entry, procedure.laterality)
-    if modifier is not None:
-        result.edits.append(
-            Edit(
-                rule=f"MOD-{modifier}",
-                detail=f"{entry.code}-{modifier}: {procedure.laterality} side documented",
-            )
-        )
-    return ServiceLine(
-        code=entry.code,
-        code_system=entry.code_system,
-        description=entry.description,
-        modifiers=(modifier,) if modifier is not None else (),
-        units=procedure.quantity,
-        evidence=evidence,
-        method=method,
-        rule=rule,
-        confidence=confidence,
-        global_period=entry.global_period,
-    )
 
 
 def _documented_evidence(code: str, documented: Sequence[DocumentedProcedure]) -> Evidence | None:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from .guidelines import GuidelineTables
 from .icd10cm import CodeSet, CodeSets
 from .lexicon import Lexicon
+from .ncci import NO_EDITS, NcciEdits
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,3 +22,5 @@ class ReferenceData:
     code_sets: CodeSets | None = None
     # the guideline rules' tables (services/coder/guideline_data.py); None: supplied codes only
     guidelines: GuidelineTables | None = None
+    # CMS NCCI PTP and MUE edits (services/coder/ncci_files.py); NO_EDITS: none applied
+    ncci: NcciEdits = NO_EDITS

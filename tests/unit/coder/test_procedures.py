@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import csv
+from pathlib import Path
+
 import pytest
 
 from services.coder.domain import Coded, DocumentedProcedure, NeedsReview, ServiceLine
+from services.coder.domain.em_tables import EM_DESCRIPTIONS
 from services.coder.reference_data import load_lexicon
 
 from .factories import REFERENCE, diagnosis, encounter, outcome_of, procedure
@@ -14,6 +18,7 @@ REQUIRED_CODES = {
     "10060", "11102", "17110", "20610", "29125", "90471", "90686", "96372", "94640", "87880",
     "87804", "99406", "69210", "J1885", "J3301", "J7613", "G0439", "G0438", "A4565",
 }  # fmt: skip
+CHARGEMASTER = Path(__file__).resolve().parents[3] / "services/biller/data/chargemaster.csv"
 
 
 def lines(outcome: object) -> tuple[ServiceLine, ...]:
@@ -21,13 +26,19 @@ def lines(outcome: object) -> tuple[ServiceLine, ...]:
     return outcome.service_lines
 
 
-def test_lexicon_holds_exactly_the_chargemaster_codes() -> None:
+def test_the_lexicon_keeps_its_codes_and_the_chargemaster_prices_every_one() -> None:
     lexicon = load_lexicon()
-    assert lexicon.codes == REQUIRED_CODES
-    for code in REQUIRED_CODES:
+    assert lexicon.codes >= REQUIRED_CODES
+    assert len(lexicon.codes) >= 300
+    assert not lexicon.codes & set(EM_DESCRIPTIONS)
+    with CHARGEMASTER.open(newline="") as f:
+        priced = {row["code"]: row for row in csv.DictReader(f)}
+    for code in lexicon.codes:
         entry = lexicon.get(code)
         assert entry is not None and entry.description and entry.keywords
         assert entry.code_system == ("CPT" if code[0].isdigit() else "HCPCS")
+        assert code in priced, f"{code} has no chargemaster price: the biller would reject it"
+        assert priced[code]["code_system"] == entry.code_system
 
 
 def test_provided_code_becomes_a_line_with_units() -> None:
@@ -51,9 +62,9 @@ def test_provided_code_becomes_a_line_with_units() -> None:
     [
         (procedure("99999", "Something exotic"), "PROC-UNKNOWN", "99999"),
         (procedure("99214", "Office visit"), "PROC-UNKNOWN", "99214"),
-        (procedure(None, "Hemoglobin A1c point of care"), "PROC-UNCODED", "procedures[0]"),
-        # Size decides 12001 versus 12002: keywords alone cannot, so a person must.
-        (procedure(None, "Simple laceration repair of forearm"), "PROC-UNCODED", "procedures[0]"),
+        (procedure(None, "Sweat chloride test"), "PROC-UNCODED", "procedures[0]"),
+        # Length decides 12001 versus 12002...: keywords alone cannot, so a person must.
+        (procedure(None, "Simple laceration repair of forearm"), "PROC-REPAIR", "repair_simple"),
         (procedure(None, "Albuterol nebulizer treatment"), "PROC-UNCODED", "procedures[0]"),
     ],
 )
@@ -72,7 +83,8 @@ def test_the_codes_a_reviewer_may_choose_from_are_proposed() -> None:
     )
     assert isinstance(outcome, NeedsReview)
     (reason,) = outcome.reasons
-    assert sorted(reason.candidates) == ["12001", "12002"]
+    # the forearm is a limb: the simple repairs of the trunk and limbs group, by length
+    assert sorted(reason.candidates) == ["12001", "12002", "12004", "12005", "12006", "12007"]
 
 
 @pytest.mark.parametrize(
@@ -81,7 +93,7 @@ def test_the_codes_a_reviewer_may_choose_from_are_proposed() -> None:
         ("Rapid strep antigen test", "87880", "Rapid strep"),
         ("I&D of abscess, left thigh", "10060", "I&D"),
         ("Chest X-ray, 2 views", "71046", "Chest X-ray"),
-        ("12-lead EKG", "93000", "EKG"),
+        ("12-lead EKG", "93000", "12-lead EKG"),
         ("Removal of impacted cerumen with instruments", "69210", "impacted cerumen"),
     ],
 )

@@ -1,0 +1,222 @@
+"""Procedures, tests and treatments found in the words of the notes.
+
+A lexicon keyword in a note is a service performed at this encounter only when its words
+say so: the text engine's context (services/coder/domain/text/context.py) drops a negated,
+hypothetical, historical or family mention ("no ECG", "if worse, X-ray", "s/p
+colonoscopy"); the procedure rules here drop what is planned, declined or deferred
+("will schedule MRI", "declined flu vaccine", "tetanus deferred") and what sits in the
+sections that tell the past (history, medications, allergies, review of systems) or, in
+a plan, what is not said to be done today. A drug counts as given only with its route
+(an oral or topical drug has no J-code) and is billed by the documented dose.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from .administration import INFUSION, INHALED, INJECTION, PUSH
+from .encounter import ClinicalNote, Laterality
+from .lexicon import KeywordHit, Lexicon
+from .procedure_units import lengths_cm, measures
+from .results import Evidence
+from .text.context import Context
+from .text.sections import sections
+from .wound_repair import repair_class, site_in
+
+NOTE_CONFIDENCE = 0.75
+PAST_SECTIONS = frozenset(
+    {
+        "past_medical_history",
+        "past_surgical_history",
+        "family_history",
+        "social_history",
+        "medications",
+        "discharge_medications",
+        "allergies",
+        "review_of_systems",
+        "history_of_present_illness",
+        "discharge_instructions",
+    }
+)
+PLAN_SECTIONS = frozenset({"plan", "assessment_and_plan"})
+_WORDS = r"(?:[\w'-]+\W+){0,6}?"
+_NOT_DONE_BEFORE = re.compile(
+    r"\b(?:will|would|plan(?:s|ned|ning)?(?:\s+to|\s+for)?|schedul(?:e|ed|ing)|to\s+be|"
+    r"recommend(?:s|ed)?|consider(?:ing)?|refer(?:red|ral)?\s+(?:to|for)|order(?:ed)?\s+as\s+outpatient|"
+    r"next\s+visit|return\s+for|needs?|due\s+for|declin(?:ed|es|ing)|refus(?:ed|es|ing)|"
+    r"defer(?:red|ring)?|offered|discussed|unable\s+to|could\s+not|did\s+not|not|no\s+need\s+for|"
+    r"follow(?:\s+|-)?up|recheck|get|obtain|check|f/u)\W+" + _WORDS + r"$",
+    re.I,
+)
+_NOT_DONE_AFTER = re.compile(
+    r"^\W*(?:\w+\W+){0,3}?(?:was|were|is|to\s+be|will\s+be)?\s*(?:declined|refused|deferred|"
+    r"postponed|cancel(?:l)?ed|not\s+(?:done|performed|given|obtained)|held|scheduled|"
+    r"planned|recommended|ordered\s+as\s+(?:an\s+)?outpatient|next\s+(?:week|visit|month)|"
+    r"tomorrow|as\s+(?:an\s+)?outpatient|not\s+(?:needed|indicated|required|necessary)|"
+    r"(?:in|within)\s+\d+\s+(?:days?|weeks?|months?|years?)|at\s+(?:the\s+)?next)\b",
+    re.I,
+)
+_DONE = re.compile(
+    r"\b(?:given|administered|performed|done|obtained|drawn|placed|completed|repaired|"
+    r"applied|removed|injected|collected|run|read)\b",
+    re.I,
+)
+# medication use at home, not a dose given here
+_HOME_USE = re.compile(
+    r"\b(?:prn|daily|bid|tid|qid|qhs|q\d+(?:-\d+)?h|at\s+home|inhaler|uses|using|takes|taking|"
+    r"continue[sd]?|prescri(?:be|bed|ption)|refill|sent\s+to\s+pharmacy|per\s+week|weekly)\b",
+    re.I,
+)
+_ROUTE_WORDS: tuple[tuple[str, str | None], ...] = (
+    (r"po|oral(?:ly)?|by\s+mouth|topical(?:ly)?|sublingual|odt|tablets?|pills?|capsules?", None),
+    (r"nebuli[sz]ed|nebuli[sz]er|neb|inhaled|inhalation|via\s+neb", INHALED),
+    (r"infusion|infused|drip|over\s+\d+\s*(?:min|minutes|hours?)", INFUSION),
+    (r"iv\s*push|ivp|slow\s+push|push|iv|intravenous(?:ly)?", PUSH),
+    (
+        r"im|intramuscular(?:ly)?|sc|subq|sq|subcut(?:aneous(?:ly)?)?|injection|injected|shot",
+        INJECTION,
+    ),
+)
+_ROUTES = tuple((re.compile(rf"\b(?:{words})\b", re.I), route) for words, route in _ROUTE_WORDS)
+_LIST_ITEM = re.compile(r",|;|\band\b|\bthen\b|\bplus\b", re.I)
+_SIDE = re.compile(r"\b(left|right|bilateral|both)\b", re.I)
+_SENTENCE = re.compile(r"[.;!?\n]")
+_COUNSEL = re.compile(
+    r"\b(?:counsel(?:l?ed|l?ing)?|vis\s+(?:given|reviewed|provided)|risks\s+and\s+benefits)\b", re.I
+)
+
+
+@dataclass(frozen=True, slots=True)
+class NoteHit:
+    """A keyword hit in a note that the words say was done: its evidence, the sentence
+    around it (with the one before, where a wound's size is often written), and what the
+    sentence documents (side, site, route, wound length)."""
+
+    hit: KeywordHit
+    evidence: Evidence
+    sentence: str
+    before: str
+    after: str
+    laterality: Laterality | None
+    site: str | None
+    route: str | None
+    author: str | None
+    parenthetical: bool = False
+    home_use: bool = False
+
+
+def performed_in_notes(notes: tuple[ClinicalNote, ...], lexicon: Lexicon) -> Iterator[NoteHit]:
+    """Every keyword hit in the notes whose context says it was performed here."""
+    for i, note in enumerate(notes):
+        text = note.text
+        hits = lexicon.find(text)
+        if not hits:
+            continue
+        context = Context(text)
+        starts = {s.name: s.start for s in sections(text)} if hits else {}
+        bounds = [m.start() for m in _SENTENCE.finditer(text)]
+        for hit in hits:
+            section = context.section_at(hit.start)
+            if section in PAST_SECTIONS and _same_paragraph(text, starts.get(section), hit.start):
+                continue
+            if context.assertion(hit.start, hit.end) != "present":
+                continue
+            start, end, previous = _sentence(bounds, hit.start, len(text))
+            sentence = text[start:end]
+            if not performed(text[start : hit.start], text[hit.end : end], section, sentence):
+                continue
+            words = text[hit.start : hit.end]
+            yield NoteHit(
+                hit=hit,
+                evidence=Evidence(f"notes[{i}]", words, hit.start, hit.end),
+                sentence=sentence,
+                before=text[previous:start],
+                after=text[hit.end : end],
+                laterality=laterality_in(sentence),
+                site=site_in(text[hit.start : end]) or site_in(sentence),
+                route=route_in(text[hit.end : end]) or route_in(sentence),
+                author=note.author,
+                parenthetical=sentence[: hit.start - start].count("(")
+                > sentence[: hit.start - start].count(")"),
+                home_use=_HOME_USE.search(sentence) is not None,
+            )
+
+
+def _same_paragraph(text: str, start: int | None, at: int) -> bool:
+    """A titled section's hit in the paragraph the title opens (an inline "Meds: ..." list
+    does not make the exam after it a medication list)."""
+    if start is None:
+        return True
+    between = text[start:at]
+    return "\n\n" not in between and "\n \n" not in between
+
+
+def performed(before: str, after: str, section: str | None, sentence: str) -> bool:
+    """Done at this encounter: nothing planned, declined or deferred about it in its
+    sentence, and, in a plan, words that say it was done."""
+    if _NOT_DONE_BEFORE.search(before[-80:]) or _NOT_DONE_AFTER.search(after[:60]):
+        return False
+    return section not in PLAN_SECTIONS or _DONE.search(sentence) is not None
+
+
+def laterality_in(text: str) -> Laterality | None:
+    sides = {m.group(1).lower() for m in _SIDE.finditer(text)}
+    if "bilateral" in sides or "both" in sides or {"left", "right"} <= sides:
+        return "bilateral"
+    if sides == {"left"}:
+        return "left"
+    if sides == {"right"}:
+        return "right"
+    return None
+
+
+def route_in(text: str) -> str | None:
+    """The route written nearest after a drug (None for oral, topical or none written)."""
+    best: tuple[int, str | None] | None = None
+    for pattern, route in _ROUTES:
+        hit = pattern.search(text)
+        if hit is not None and (best is None or hit.start() < best[0]):
+            best = (hit.start(), route)
+    return best[1] if best else None
+
+
+def counselled(notes: tuple[ClinicalNote, ...]) -> bool:
+    """The provider counselled on the vaccines (the 90460 rule for patients under 19)."""
+    return any(_COUNSEL.search(note.text) for note in notes)
+
+
+def dose_text(hit: NoteHit) -> str:
+    """The words right after a drug, up to the next list separator: where its dose is."""
+    return _LIST_ITEM.split(hit.after, maxsplit=1)[0][:40]
+
+
+def wound_length(hit: NoteHit) -> float | None:
+    """The wound's length in cm: those written in its sentence added up, else those in
+    the sentence before."""
+    found = lengths_cm(hit.sentence) or lengths_cm(hit.before)
+    return sum(found) if found else None
+
+
+def is_repair(hit: NoteHit) -> str | None:
+    return repair_class(hit.hit.entries)
+
+
+def infusion_minutes(hit: NoteHit) -> int | None:
+    value = measures(hit.sentence).get("min")
+    hours = re.search(r"over\s+(\d+(?:\.\d+)?)\s*hours?", hit.sentence, re.I)
+    if hours:
+        return int(float(hours.group(1)) * 60)
+    return int(value) if value is not None else None
+
+
+def _sentence(bounds: list[int], at: int, size: int) -> tuple[int, int, int]:
+    """(start, end) of the sentence holding offset `at`, and the previous one's start."""
+    from bisect import bisect_right
+
+    k = bisect_right(bounds, at)
+    start = bounds[k - 1] + 1 if k > 0 else 0
+    end = bounds[k] if k < len(bounds) else size
+    previous = bounds[k - 2] + 1 if k > 1 else 0
+    return start, end, previous

@@ -123,12 +123,12 @@ def read_cases(path: Path) -> list[Case]:
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except FileNotFoundError:
-        raise CommandError(f"{path}: no such file") from None
+        raise CommandError(f"{path}: no such file", code=2) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise CommandError(f"{path}: cannot be read ({type(exc).__name__})") from None
+        raise CommandError(f"{path}: cannot be read ({type(exc).__name__})", code=2) from None
     cases = [_case(path, number, line) for number, line in enumerate(lines, 1) if line.strip()]
     if not cases:
-        raise CommandError(f"{path}: no cases")
+        raise CommandError(f"{path}: no cases", code=2)
     return cases
 
 
@@ -137,22 +137,22 @@ def _case(path: Path, number: int, line: str) -> Case:
     try:
         raw = json.loads(line)
     except json.JSONDecodeError as exc:
-        raise CommandError(f"{where}: not JSON ({exc.msg})") from None
+        raise CommandError(f"{where}: not JSON ({exc.msg})", code=2) from None
     if not isinstance(raw, dict) or not isinstance(raw.get("expected"), dict):
-        raise CommandError(f"{where}: a case is {{\"encounter\": ..., \"expected\": ...}}")
+        raise CommandError(f'{where}: a case is {{"encounter": ..., "expected": ...}}', code=2)
     expected = raw["expected"]
     codes = {}
     for key in ("diagnoses", "procedures"):
         value = expected.get(key, [])
         if not isinstance(value, list) or not all(isinstance(c, str) for c in value):
-            raise CommandError(f"{where}: expected.{key} must be a list of codes")
+            raise CommandError(f"{where}: expected.{key} must be a list of codes", code=2)
         codes[key] = value
     try:
         encounter = EncounterClosedData.model_validate(raw.get("encounter"))
     except ValidationError as exc:
         first = exc.errors()[0]
         loc = ".".join(str(p) for p in first["loc"])
-        raise CommandError(f"{where}: encounter.{loc}: {first['msg']}") from None
+        raise CommandError(f"{where}: encounter.{loc}: {first['msg']}", code=2) from None
     return Case(
         line=number,
         encounter=encounter,
@@ -197,7 +197,7 @@ def evaluate(cases: Iterable[Case], reference: Any = None) -> Report:
             diagnoses=tuple(_dx_code(d.code) for d in diagnoses),
             procedures=tuple(line.code for line in lines),
             review_rules=rules,
-            edit_failures=tuple(edit_failures(event, reference)) if coded else (),
+            edit_failures=tuple(edit_failures(event, closed, reference)) if coded else (),
             evidence_problems=tuple(
                 evidence_problems(
                     closed.documentation,
@@ -215,27 +215,42 @@ def evaluate(cases: Iterable[Case], reference: Any = None) -> Report:
     return report
 
 
-def edit_failures(event: EncounterCoded | CodingReviewRequested, reference: Any) -> Iterator[str]:
-    """The edits the final codes of a coded encounter fail, checked afresh on what the event
-    says (not on what the engine decided along the way): every diagnosis a valid, billable
-    code of the set (ICD-10-CM Official Guidelines I.A.3, I.B.2), no Excludes1 pair (I.A.12.a),
-    every line's diagnosis pointers within the diagnoses."""
-    from services.coder.domain.excludes1 import excludes1_conflicts
+def edit_failures(
+    event: EncounterCoded | CodingReviewRequested, closed: EncounterClosedData, reference: Any
+) -> Iterator[str]:
+    """The edits the final codes of a coded encounter fail, run afresh on what the event says
+    (not on what the engine decided along the way), with the code set of the date of
+    service: valid and billable, age, sex, manifestation first-listed, Excludes1
+    (services/coder/domain/edits.py), the 7th character; the NCCI PTP pairs and MUEs of the
+    service lines (ncci.py); and every diagnosis pointer pointing at a diagnosis. Each
+    failure is named by its rule and code (never the record's words)."""
+    from services.coder import wire
+    from services.coder.domain.edits import code_edit_failures, seventh_character_reason
+    from services.coder.domain.ncci import BilledLine, check_mue, check_ptp
 
     if not isinstance(event, EncounterCoded):
         return
-    data = event.data
-    entries = [reference.code_set.lookup(d.code) for d in data.diagnoses]
-    for entry in entries:
-        if not entry.known:
-            yield f"{entry.code}: not an ICD-10-CM code"
-        elif not entry.billable:
-            yield f"{entry.code}: not billable ({entry.kind})"
-    for conflict in excludes1_conflicts([e for e in entries if e.known]):
-        yield f"{conflict.code} with {conflict.excluded}: Excludes1"
+    data, day = event.data, closed.date_of_service
+    code_set = (
+        reference.code_sets.for_date(day)[0]
+        if reference.code_sets is not None
+        else reference.code_set
+    )
+    entries = [code_set.lookup(d.code) for d in data.diagnoses]
+    patient = wire.encounter(closed).patient
+    for failure in code_edit_failures(entries, patient, day, code_set.label):
+        yield f"{failure.rule} {failure.code}"
+    for d in data.diagnoses:
+        reason = seventh_character_reason(d.code, code_set)
+        if reason is not None:
+            yield f"{reason.rule} {d.code}"
+    lines = [BilledLine(line.code, list(line.modifiers), line.units) for line in data.service_lines]
+    for reason in [*check_ptp(lines, reference.ncci, day).reasons,
+                   *check_mue(lines, reference.ncci).reasons]:  # fmt: skip
+        yield f"{reason.rule} {reason.subject}"
     for line in data.service_lines:
         if any(not 1 <= p <= len(data.diagnoses) for p in line.diagnosis_pointers):
-            yield f"line {line.line_number} {line.code}: a diagnosis pointer points nowhere"
+            yield f"DIAGNOSIS-POINTER line {line.line_number} {line.code}"
 
 
 def source_text(documentation: Documentation, source: str) -> str | None:

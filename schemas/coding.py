@@ -109,8 +109,9 @@ class CodingVersions(Model):
     its publisher (CMS, the site) gives it, so a coding can be reproduced and audited."""
 
     icd10cm: str = Field(
-        description="ICD-10-CM code set used (fiscal year by date of service; the same label"
-        " as icd10cm_version).",
+        description="ICD-10-CM release used, chosen by date of service: its fiscal year (as"
+        " icd10cm_version) and edition. When it is not the year in force on the date of"
+        " service, an ICD10CM-VERSION edit says so.",
         examples=["FY2026 (April 2026)"],
     )
     procedure_lexicon: str | None = Field(
@@ -120,12 +121,14 @@ class CodingVersions(Model):
     )
     ncci_ptp: str | None = Field(
         default=None,
-        description="CMS NCCI procedure-to-procedure edits file (practitioner).",
+        description="CMS NCCI procedure-to-procedure edits file (practitioner) applied, by the"
+        " version its title names; absent when none was loaded.",
         examples=["2026Q4 v264"],
     )
     mue: str | None = Field(
         default=None,
-        description="CMS medically unlikely edits file (practitioner).",
+        description="CMS medically unlikely edits file (practitioner) applied; absent when none"
+        " was loaded.",
         examples=["2026Q4"],
     )
     engine: str = Field(description="The coder engine's version.", examples=["medbill-coder 2.0"])

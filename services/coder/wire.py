@@ -168,7 +168,7 @@ def encounter_coded(
     return w.EncounterCodedData(
         encounter_id=coded.encounter_id,
         icd10cm_version=coded.code_set,
-        versions=coding_versions(coded.code_set, reference),
+        versions=coding_versions(coded, reference),
         diagnoses=_diagnoses(coded.diagnoses),
         service_lines=_service_lines(coded.service_lines),
         evaluation_and_management=_evaluation_and_management(coded.em),
@@ -213,20 +213,24 @@ def outcome_event(
     )
 
 
-def coding_versions(code_set: str, reference: ReferenceData | None) -> w.CodingVersions:
-    """The versions encounter.coded names: the ICD-10-CM set the domain coded against, the
-    procedure lexicon's, NCCI's and MUE's file labels from the reference data (those it has),
-    and the engine's."""
-    return _versions(code_set, *_file_versions(reference))
+def coding_versions(coded: Coded, reference: ReferenceData | None) -> w.CodingVersions:
+    """The versions encounter.coded names: the ICD-10-CM release the domain coded against
+    ("FY2026 (April 2026)"), the NCCI and MUE file labels and the lexicon's (those the
+    reference data has), and the engine's."""
+    choice = coded.code_set_choice
+    icd10cm = choice.version if choice is not None else coded.code_set
+    return _versions(icd10cm, *_file_versions(reference))
 
 
 def _file_versions(reference: ReferenceData | None) -> tuple[str | None, str | None, str | None]:
     if reference is None:
         return None, None, None
+    ncci = reference.ncci
     return (
+        # the shipped lexicon has no version label of its own yet
         getattr(reference.lexicon, "version", None),
-        getattr(reference, "ncci_version", None),
-        getattr(reference, "mue_version", None),
+        None if ncci.ptp_version == "none" else ncci.ptp_version,
+        None if ncci.mue_version == "none" else ncci.mue_version,
     )
 
 

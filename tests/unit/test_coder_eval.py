@@ -118,15 +118,44 @@ def coded_with(*codes: str) -> EncounterCoded:
     return cause.model_copy(update={"data": d.model_copy(update={"diagnoses": diagnoses})})
 
 
+def failures(event: EncounterCoded) -> list[str]:
+    return list(edit_failures(event, closed(), REFERENCE))
+
+
 def test_the_edit_check_passes_billable_codes_that_go_together():
-    assert list(edit_failures(coded_with("I10", "E11.9"), REFERENCE)) == []
+    assert failures(coded_with("I10", "E11.9")) == []
 
 
 def test_the_edit_check_finds_a_category_an_unknown_code_and_an_excludes1_pair():
-    failures = list(edit_failures(coded_with("E11", "Q99.99", "R73.03", "E11.9"), REFERENCE))
-    assert any(f.startswith("E11: not billable") for f in failures), failures
-    assert any(f.startswith("Q99.99: not an ICD-10-CM code") for f in failures), failures
-    assert any("Excludes1" in f and "R73.03" in f and "E11.9" in f for f in failures), failures
+    found = failures(coded_with("E11", "Q99.99", "R73.03", "E11.9"))
+    assert "ICD10CM-NOT-BILLABLE E11" in found, found
+    assert "ICD10CM-UNKNOWN Q99.99" in found, found
+    assert any(f.startswith("ICD10CM-EXCLUDES1") for f in found), found
+
+
+def test_the_edit_check_finds_a_sex_conflict_and_a_missing_seventh_character():
+    # the factories' patient is a woman; N40.0 (prostate) is for male patients only
+    found = failures(coded_with("I10", "N40.0", "S93.401"))
+    assert "ICD10CM-SEX N40.0" in found, found
+    assert "ICD10CM-7TH-CHARACTER S93.401" in found, found
+
+
+def with_lines(event: EncounterCoded, *lines: tuple[str, int, list[str]]) -> EncounterCoded:
+    base = event.data.service_lines[0]
+    service_lines = [
+        base.model_copy(update={"line_number": n, "code": code, "units": units, "modifiers": mods})
+        for n, (code, units, mods) in enumerate(lines, 1)
+    ]
+    return event.model_copy(
+        update={"data": event.data.model_copy(update={"service_lines": service_lines})}
+    )
+
+
+def test_the_edit_check_finds_an_ncci_pair_that_no_modifier_bypasses_and_units_over_the_mue():
+    event = with_lines(coded_with("I10"), ("11056", 1, []), ("11055", 1, ["XS"]), ("10060", 2, []))
+    found = failures(event)
+    assert "NCCI-PTP-0 11055" in found, found
+    assert "MUE-2 10060" in found, found
 
 
 def test_the_edit_check_finds_a_pointer_to_no_diagnosis():
@@ -135,5 +164,5 @@ def test_the_edit_check_finds_a_pointer_to_no_diagnosis():
     event = event.model_copy(
         update={"data": event.data.model_copy(update={"service_lines": [line]})}
     )
-    (failure,) = edit_failures(event, REFERENCE)
-    assert "points nowhere" in failure
+    (failure,) = failures(event)
+    assert failure.startswith("DIAGNOSIS-POINTER line 1")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 from pydantic import ValidationError
@@ -108,18 +109,30 @@ def coded_event(reference=REFERENCE) -> EncounterCoded:  # noqa: ANN001
     return event
 
 
-def test_encounter_coded_names_the_code_set_and_the_engine() -> None:
-    versions = coded_event().data.versions
-    assert versions is not None
-    assert versions.icd10cm == coded_event().data.icd10cm_version
-    assert versions.engine == wire.ENGINE_VERSION and wire.ENGINE_VERSION
+def test_encounter_coded_names_the_code_set_release_and_the_engine() -> None:
+    data = coded_event().data
+    assert data.versions is not None
+    # the year as icd10cm_version says it, with its edition
+    assert data.versions.icd10cm.startswith(data.icd10cm_version)
+    assert data.versions.icd10cm == "FY2026 (April 2026)"
+    assert data.versions.engine == wire.ENGINE_VERSION and wire.ENGINE_VERSION
 
 
-def test_encounter_coded_names_the_reference_files_it_was_coded_with() -> None:
-    labels = wire._file_versions(REFERENCE)
+def test_encounter_coded_names_the_ncci_and_mue_files_it_was_coded_with() -> None:
     versions = coded_event().data.versions
     assert versions is not None
-    assert (versions.procedure_lexicon, versions.ncci_ptp, versions.mue) == labels
+    assert (versions.ncci_ptp, versions.mue) == (
+        REFERENCE.ncci.ptp_version, REFERENCE.ncci.mue_version
+    )  # fmt: skip
+    assert versions.ncci_ptp not in (None, "none") and versions.mue not in (None, "none")
+
+
+def test_no_ncci_or_mue_file_loaded_is_no_version() -> None:
+    from services.coder.domain.ncci import NO_EDITS
+
+    versions = coded_event(reference=replace(REFERENCE, ncci=NO_EDITS)).data.versions
+    assert versions is not None
+    assert (versions.ncci_ptp, versions.mue) == (None, None)
 
 
 def test_without_the_reference_data_only_the_code_set_and_engine_are_named() -> None:
@@ -141,8 +154,9 @@ def test_versions_survive_the_wire_and_an_older_reader_ignores_them() -> None:
 
 def test_the_versions_are_one_shared_object_per_combination() -> None:
     """Encounters without notes pay no more for versions than a dict lookup."""
-    assert wire.coding_versions("FY2026", None) is wire.coding_versions("FY2026", None)
-    assert wire.coding_versions("FY2026", None) is not wire.coding_versions("FY2027", None)
+    first, second = coded_event().data.versions, coded_event().data.versions
+    assert first is second
+    assert coded_event(reference=None).data.versions is not first
 
 
 def test_the_coded_record_keeps_the_versions() -> None:

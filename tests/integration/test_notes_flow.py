@@ -4,6 +4,7 @@ the real broker and PostgreSQL: every code cites the note's exact words."""
 from __future__ import annotations
 
 import json
+from datetime import date
 
 import asyncpg
 
@@ -30,8 +31,10 @@ Total time spent on the date of the encounter: 25 minutes."""
 def note_only_encounter() -> EncounterClosed:
     event = sample_encounter(1, seed=78, kind="office", review=False, self_pay=False)
     note = ClinicalNote(note_id="NOTE-1", kind="progress", title="Office visit", text=NOTE)
+    adult = event.data.patient.model_copy(update={"birth_date": date(1968, 5, 2)})
     data = event.data.model_copy(
         update={
+            "patient": adult,
             "patient_status": "established",
             "total_time_minutes": None,
             "mdm_level": None,
@@ -96,7 +99,7 @@ async def test_an_encounter_with_only_a_note_is_coded_and_billed(
         if e["source"] == "notes[0]":
             assert NOTE[e["start"] : e["end"]] == e["text"]
     assert coded["versions"]["engine"] == wire.ENGINE_VERSION
-    assert coded["versions"]["icd10cm"] == coded["icd10cm_version"]
+    assert coded["versions"]["icd10cm"].startswith(coded["icd10cm_version"])
 
     bill = json.loads(claim["data"])
     assert bill["diagnoses"][0] == "I10"

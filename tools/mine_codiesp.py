@@ -85,7 +85,13 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("train_dir", type=Path, help="codiesp-train (text_files_en/, trainD.tsv)")
     p.add_argument("out", type=Path, help="the TSV to write")
+    p.add_argument(
+        "--hold-out",
+        metavar="K/N",
+        help="leave out every Nth case starting at K (to choose thresholds on cases not mined)",
+    )
     args = p.parse_args(argv)
+    k, n = (int(x) for x in args.hold_out.split("/")) if args.hold_out else (0, 0)
 
     gold: dict[str, set[str]] = defaultdict(set)
     for line in (args.train_dir / "trainD.tsv").read_text(encoding="utf-8").splitlines():
@@ -111,7 +117,9 @@ def main(argv: list[str] | None = None) -> int:
 
     docs: list[tuple[dict[tuple[str, ...], str], set[str]]] = []
     df: Counter[tuple[str, ...]] = Counter()
-    for path in sorted((args.train_dir / "text_files_en").glob("*.txt")):
+    for i, path in enumerate(sorted((args.train_dir / "text_files_en").glob("*.txt"))):
+        if n and i % n == k:
+            continue
         found = windows(path.read_text(encoding="utf-8"))
         df.update(found.keys())
         docs.append((found, gold.get(path.stem, set())))

@@ -31,10 +31,10 @@ LEARNED = "codiesp_phrases.tsv"
 PREBUILT = "term_index.tsv"
 # a learned association is used from this many annotated documents and this precision on
 MIN_SUPPORT = 2
-MIN_PRECISION = 0.2
+MIN_PRECISION = 0.3
 # a tabular or synonym phrase the annotators coded this rarely, in this many documents, goes
-DROP_SUPPORT = 3
-DROP_PRECISION = 0.1
+DROP_SUPPORT = 2
+DROP_PRECISION = 0.2
 
 TABULAR = 0.6  # a billable code's own description
 TABULAR_VARIANT = 0.55  # its description less nonessential words, or an inclusion term
@@ -178,17 +178,14 @@ def sources_stamp() -> str:
 
 
 def write_prebuilt(index: TermIndex, path: Path) -> None:
-    """The index as a text file `read_prebuilt` loads in a fraction of the build time."""
+    """The index as a text file `read_prebuilt` loads in a fraction of the build time
+    (the entries' phrases are left out: a mention's evidence is the note's own words)."""
     with path.open("w", encoding="utf-8") as out:
         out.write(f"# stamp\t{sources_stamp()}\n")
         out.write(f"# case_words\t{' '.join(sorted(index.case_words))}\n")
         for key, entries in index.rows():
-            cells = (f"{e.code}|{e.rule}|{e.confidence:.4g}|{_cell(e.phrase)}" for e in entries)
+            cells = (f"{e.code}|{e.rule}|{e.confidence:.4g}" for e in entries)
             out.write(" ".join(key) + "\t" + "\t".join(cells) + "\n")
-
-
-def _cell(text: str) -> str:
-    return " ".join(text.replace("|", " ").split())
 
 
 def read_prebuilt(path: Path) -> TermIndex | None:
@@ -205,8 +202,8 @@ def read_prebuilt(path: Path) -> TermIndex | None:
             key, *cells = line.rstrip("\n").split("\t")
             entries = []
             for cell in cells:
-                code, rule, confidence, phrase = cell.split("|", 3)
-                entries.append(Entry(code, rule, float(confidence), phrase))
+                code, rule, confidence = cell.split("|")
+                entries.append(Entry(code, rule, float(confidence), ""))
             keys[tuple(key.split(" "))] = tuple(entries)
     return TermIndex.from_keys(keys, case_words)
 

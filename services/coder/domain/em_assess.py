@@ -14,22 +14,34 @@ from dataclasses import dataclass
 
 from .em_notes import (
     Stated,
+    annual_wellness_visit,
+    critical_care_minutes,
     discharge_evidence,
     discharge_note,
     documented_mdm,
     documented_minutes,
+    newborn_care,
     nurse_visit,
     same_day_stay,
 )
 from .em_tables import (
+    CRITICAL_CARE,
+    CRITICAL_CARE_MINUTES,
     DISCHARGE_CODES,
     DISCHARGE_MINUTES,
     EM_DESCRIPTIONS,
+    EM_NOTE_KINDS,
     HOSPITAL_SAME_DAY,
+    NEWBORN_DAYS,
+    NEWBORN_INITIAL,
+    NEWBORN_SAME_DAY,
+    NEWBORN_SUBSEQUENT,
     NURSE_VISIT,
     OFFICE_ESTABLISHED,
     PROLONGED,
     PROLONGED_STEP,
+    WELLNESS_INITIAL,
+    WELLNESS_SUBSEQUENT,
     EmFamily,
 )
 from .encounter import Encounter, MdmLevel
@@ -54,17 +66,32 @@ class EmAssessment:
 
 
 def assess_em(encounter: Encounter) -> EmAssessment:
-    """Choose the E/M level from the structured fields and the notes (see module doc)."""
+    """Choose the E/M level from the structured fields and the notes (see module doc).
+
+    Only notes in which a provider documents an E/M service count (EM_NOTE_KINDS): the
+    decision to perform a procedure is part of the procedure (CMS NCCI Policy Manual
+    ch. 1 §D, global surgery), so a procedure or operative note alone levels nothing.
+    """
     family = em_family(encounter.encounter_type, encounter.patient_status)
-    if family is None:
-        return EmAssessment(preventive(encounter))
     notes = encounter.notes
+    if family is None:
+        wellness = annual_wellness_visit(notes)
+        if wellness is None:
+            return EmAssessment(preventive(encounter))
+        return EmAssessment(_wellness(encounter, *wellness))
+    critical = critical_care_minutes(notes)
+    if critical is not None and critical.value >= CRITICAL_CARE_MINUTES:  # type: ignore[operator]
+        return EmAssessment(_critical_care(encounter, critical))
     if encounter.encounter_type in HOSPITAL_TYPES:
-        index = discharge_note(notes)
-        if index is not None:
-            if same_day_stay(notes[index], index) is None:
-                return EmAssessment(_discharge(encounter, index))
+        same_day = same_day_stay(notes) is not None
+        index = None if same_day else discharge_note(notes)
+        newborn = _newborn(encounter, same_day) if index is None else None
+        if newborn is not None:
+            return EmAssessment(newborn)
+        if same_day:
             family = HOSPITAL_SAME_DAY
+        elif index is not None:
+            return EmAssessment(_discharge(encounter, index))
 
     minutes: Stated | None = None
     if family.minutes is not None:
@@ -77,7 +104,7 @@ def assess_em(encounter: Encounter) -> EmAssessment:
                 ),
             )
         else:
-            minutes = documented_minutes(notes)
+            minutes = documented_minutes(notes, EM_NOTE_KINDS)
     mdm: Stated | None = None
     if encounter.mdm_level is not None:
         mdm = Stated(
@@ -85,19 +112,65 @@ def assess_em(encounter: Encounter) -> EmAssessment:
             Evidence(source="mdm_level", text=f"medical decision making: {encounter.mdm_level}"),
         )
     else:
-        mdm = documented_mdm(notes)
-    finding = score_mdm(_sources(encounter)) if mdm is None else None
+        mdm = documented_mdm(notes, EM_NOTE_KINDS)
+    finding = None
+    if mdm is None:
+        sources = _sources(encounter)
+        finding = score_mdm(sources) if sources else None
     return _choose(encounter, family, minutes, mdm, finding)
 
 
 def _sources(encounter: Encounter) -> list[tuple[str, str, bool]]:
-    sources = [(f"notes[{i}]", note.text, False) for i, note in enumerate(encounter.notes)]
+    sources = [
+        (f"notes[{i}]", note.text, False)
+        for i, note in enumerate(encounter.notes)
+        if note.kind in EM_NOTE_KINDS
+    ]
+    if not sources:
+        return sources
     if encounter.assessment_plan:
         sources.append(("assessment_plan", encounter.assessment_plan, True))
     sources.extend(
         (f"diagnoses[{i}]", d.text, True) for i, d in enumerate(encounter.diagnoses) if d.text
     )
     return sources
+
+
+def _newborn(encounter: Encounter, same_day: bool) -> EmChoice | None:
+    """AMA CPT normal newborn care (99460 first day, 99462 later days, 99463 admitted and
+    discharged the same day): a hospital stay of a baby under 28 days whose notes say so;
+    a newborn's discharge day is discharge day management (99238/99239)."""
+    days = (encounter.date_of_service - encounter.patient.birth_date).days
+    if not 0 <= days < NEWBORN_DAYS:
+        return None
+    evidence = newborn_care(encounter.notes)
+    if evidence is None:
+        return None
+    if same_day:
+        code = NEWBORN_SAME_DAY
+    else:
+        code = NEWBORN_INITIAL if encounter.patient_status == "new" else NEWBORN_SUBSEQUENT
+    detail = f"{code}: normal newborn care, day {days} of life"
+    return EmChoice(code, EM_DESCRIPTIONS[code], "age", encounter.total_time_minutes,
+                    encounter.mdm_level, evidence, detail)  # fmt: skip
+
+
+def _critical_care(encounter: Encounter, critical: Stated) -> EmChoice:
+    """AMA CPT: critical care is reported by its time, 99291 for the first 30-74 minutes
+    (the 99292 add-on follows in em_coding.py); it stands for the day's E/M service."""
+    minutes = critical.value
+    detail = f"{CRITICAL_CARE}: critical care, {minutes} min documented"
+    return EmChoice(CRITICAL_CARE, EM_DESCRIPTIONS[CRITICAL_CARE], "time", minutes,  # type: ignore[arg-type]
+                    encounter.mdm_level, critical.evidence, detail)  # fmt: skip
+
+
+def _wellness(encounter: Encounter, initial: bool, evidence: Evidence) -> EmChoice:
+    """CMS: the Medicare annual wellness visit is G0438 (first) or G0439 (subsequent), not
+    a preventive medicine code (Medicare Claims Processing Manual ch. 18 §140)."""
+    code = WELLNESS_INITIAL if initial else WELLNESS_SUBSEQUENT
+    detail = f"{code}: annual wellness visit named in {evidence.source}"
+    return EmChoice(code, EM_DESCRIPTIONS[code], "age", encounter.total_time_minutes,
+                    encounter.mdm_level, evidence, detail)  # fmt: skip
 
 
 def _choose(
@@ -110,8 +183,16 @@ def _choose(
     total = minutes.value if minutes is not None else None
     by_time = level_by_time(family, total) if isinstance(total, int) else None
     level: MdmLevel | None = mdm.value if mdm is not None else None  # type: ignore[assignment]
+    # A level the coder derives never outbids the provider's documented time: derived MDM
+    # levels a visit only when no documented time does (an auditor's caution: the higher
+    # basis is the provider's to claim).
+    suggested = ""
     if level is None and finding is not None and finding.confident:
-        level = finding.level
+        if by_time is None:
+            level = finding.level
+        elif level_by_mdm(family, finding.level) > by_time:
+            code = family.codes[level_by_mdm(family, finding.level)]
+            suggested = f"; the notes suggest MDM {finding.level} ({code}): {finding.summary()}"
     by_mdm = level_by_mdm(family, level) if level is not None else None
     shown_minutes = total if isinstance(total, int) else None
     # On a tie MDM is reported: it stands on the record without a time attestation;
@@ -128,6 +209,7 @@ def _choose(
             detail += f" documented in {minutes.evidence.source}"
         if by_mdm is not None:
             detail += f"; MDM {level} would give {family.codes[by_mdm]}"
+        detail += suggested
         return EmAssessment(
             EmChoice(
                 code, EM_DESCRIPTIONS[code], "time", shown_minutes, level, minutes.evidence, detail

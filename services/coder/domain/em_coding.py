@@ -6,7 +6,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from .em_assess import assess_em
-from .em_tables import PROLONGED, PROLONGED_DESCRIPTIONS, PROLONGED_STEP
+from .em_tables import (
+    CRITICAL_CARE,
+    CRITICAL_CARE_ADD_ON,
+    CRITICAL_CARE_FIRST,
+    CRITICAL_CARE_STEP,
+    EM_NOTE_KINDS,
+    NURSE_VISIT,
+    PROLONGED,
+    PROLONGED_DESCRIPTIONS,
+    PROLONGED_STEP,
+)
 from .encounter import Encounter
 from .evaluation import select_em
 from .outcome import em_line
@@ -35,6 +45,10 @@ def code_em(encounter: Encounter, procedures: Sequence[ServiceLine]) -> EmCoding
         line, edits = em_line(encounter, em, procedures, method="inferred")
         return _with_prolonged(em, line, edits, ())
     assessed = assess_em(encounter)
+    if procedures and _only_the_procedure(encounter, assessed.choice):
+        return EmCoding(None, (), (), (_included(encounter, procedures),))
+    if assessed.choice is not None and any(p.code == assessed.choice.code for p in procedures):
+        return EmCoding(None, (), (), ())  # the procedures found the same service already
     reasons = (assessed.reason,) if assessed.reason is not None else ()
     if assessed.choice is None:
         return EmCoding(None, (), reasons, ())
@@ -43,9 +57,32 @@ def code_em(encounter: Encounter, procedures: Sequence[ServiceLine]) -> EmCoding
     if assessed.rule is not None and choice.basis == "mdm":
         # a level derived from the notes names the elements that decided it
         line = replace(line, rule=assessed.rule)
+    if choice.code.startswith("G"):
+        line = replace(line, code_system="HCPCS")
     em = choice if not reasons else None
     coding = _with_prolonged(choice, line, edits, reasons)
     return EmCoding(em, coding.lines, reasons, coding.edits)
+
+
+def _only_the_procedure(encounter: Encounter, choice: EmChoice | None) -> bool:
+    """No E/M beside the procedures: the notes document only them (procedure, operative or
+    nursing notes; the decision to perform a procedure is part of it, CMS NCCI Policy
+    Manual ch. 1 §D) and no level is given, or the visit is a nurse's 99211, which CMS NCCI
+    bundles into an injection or vaccine administration the same day."""
+    if choice is not None and choice.code == NURSE_VISIT:
+        return True
+    if encounter.total_time_minutes is not None or encounter.mdm_level is not None:
+        return False
+    return not any(note.kind in EM_NOTE_KINDS for note in encounter.notes)
+
+
+def _included(encounter: Encounter, procedures: Sequence[ServiceLine]) -> Edit:
+    codes = ", ".join(sorted({line.code for line in procedures}))
+    return Edit(
+        rule="EM-INCLUDED",
+        detail=f"no E/M service line: the notes document the procedures ({codes}) and no "
+        "separately identifiable E/M service",
+    )
 
 
 def _by_time_when_prolonged(em: EmChoice) -> EmChoice:
@@ -66,7 +103,7 @@ def _by_time_when_prolonged(em: EmChoice) -> EmChoice:
 def _with_prolonged(
     em: EmChoice, line: ServiceLine, edits: list[Edit], reasons: tuple[ReviewReason, ...]
 ) -> EmCoding:
-    add_on = prolonged_line(em)
+    add_on = prolonged_line(em) if em.code != CRITICAL_CARE else critical_care_line(em)
     if add_on is None:
         return EmCoding(em, (line,), reasons, tuple(edits))
     extra, edit = add_on
@@ -110,3 +147,27 @@ def prolonged_line(em: EmChoice) -> tuple[ServiceLine, Edit] | None:
         units=units,
     )
     return line, Edit(rule="EM-PROLONGED", detail=detail)
+
+
+def critical_care_line(em: EmChoice) -> tuple[ServiceLine, Edit] | None:
+    """99292 for each further 30 minutes of critical care beyond the first 74 (AMA CPT:
+    75-104 minutes one unit, 105-134 two; CMS counts its first unit from 104 minutes)."""
+    minutes = em.total_time_minutes
+    if minutes is None or minutes <= CRITICAL_CARE_FIRST:
+        return None
+    units = (minutes - CRITICAL_CARE_FIRST - 1) // CRITICAL_CARE_STEP + 1
+    detail = (
+        f"{CRITICAL_CARE_ADD_ON} x{units}: {minutes} min of critical care, "
+        f"{minutes - CRITICAL_CARE_FIRST} min beyond the {CRITICAL_CARE_FIRST} min of "
+        f"{CRITICAL_CARE} (AMA count; Medicare counts from 104 min)"
+    )
+    line = ServiceLine(
+        code=CRITICAL_CARE_ADD_ON,
+        code_system="CPT",
+        description=PROLONGED_DESCRIPTIONS[CRITICAL_CARE_ADD_ON],
+        evidence=em.evidence,
+        method="inferred",
+        rule="EM-CRITICAL-CARE",
+        units=units,
+    )
+    return line, Edit(rule="EM-CRITICAL-CARE", detail=detail)

@@ -63,7 +63,9 @@ _add(
         "history": "history of|h/o|hx of|s/p|status post|prior|previous|previously|remote|past",
         "family": "mother|father|sister|brother|family history|grandmother|grandfather|"
         "aunt|uncle|maternal|paternal|family hx",
-        "hypothetical": "if|return if|should|unless|in case of|precautions|return precautions",
+        "hypothetical": "if|return if|should|unless|in case of|precautions|return precautions|"
+        "return for|return with|return to the ed|return to ed|come back|seek care|"
+        "seek medical attention|call for|call if|warning signs|red flags",
         "considered": "consider|considering|considered|may need|might need|discussed",
         "break": "but|however|although|though|except|aside from",
     },
@@ -152,6 +154,7 @@ _add(
         "skin infection": "cellulitis|impetigo|abscess|folliculitis|paronychia",
         "rash": "rash|dermatitis|contact dermatitis|urticaria|hives|allergic reaction",
         "pain": "low back pain|back pain|neck pain|headache|tension headache|"
+        "tension type headache|"
         "musculoskeletal pain|chest wall pain|costochondritis|tendinitis|tendonitis|"
         "bursitis|plantar fasciitis|knee pain|shoulder pain|abdominal pain|dental pain",
         "gi minor": "constipation|diarrhea|nausea|vomiting|hemorrhoids|dyspepsia",
@@ -460,6 +463,9 @@ _add(
     "low",
     {
         "low risk treatment": "over the counter|otc|physical therapy|iv fluids|ivf|"
+        "dme|durable medical equipment|supplies ordered|diet and exercise|diet|exercise|"
+        "lifestyle modification|lifestyle modifications|lifestyle changes|home exercise|"
+        "home exercise program|weight loss counseling|cpap|"
         "supportive care|splint|sling|crutches|warm compresses|ice and elevation|"
         "rest ice compression|humidifier",
     },
@@ -532,6 +538,8 @@ OTC_DRUGS = frozenset(
         "fluids|electrolytes|nicotine|calcium|vitamin|zinc|cough drops"
     )
 )
+_add("risk", "otc", {"over-the-counter drugs": "|".join(OTC_DRUGS - {"fluids", "electrolytes"})})
+
 # Common name endings of prescription drug classes (ACE inhibitors -pril, ARBs -sartan...).
 PRESCRIPTION_SUFFIXES = (
     "pril", "sartan", "olol", "dipine", "statin", "formin", "gliptin", "gliflozin",

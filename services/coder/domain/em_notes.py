@@ -19,13 +19,15 @@ from .results import Evidence
 _MIN = r"(?:minutes|minute|mins|min)\b"
 _MORE = r"(?P<more>over|more\s+than|greater\s+than|in\s+excess\s+of|>)?\s*"
 _TIME = re.compile(
-    r"(?:\btotal\s+(?:time|visit\s+time|encounter\s+time|face\s*-?\s*to\s*-?\s*face\s+time)"
-    r"(?:\s+(?:spent|of|on|for|today|personally|was|is|in))*[^.\n\d]{0,60}?"
+    r"(?:\b(?:total\s+)?(?:visit\s+|encounter\s+|(?P<em>e/?m)\s+|face[\s-]*to[\s-]*face\s+)?"
+    r"time\b(?:\s+spent)?[^.\n\d]{0,60}?"
     r"|\bi\s+(?:have\s+)?(?:personally\s+)?spent\s+(?:a\s+total\s+of\s+|approximately\s+|"
     r"about\s+|at\s+least\s+)?"
     r"|\bspent\s+a\s+total\s+of\s+"
-    r"|\btime\s+spent(?:\s+(?:on|in|with|for|today|the|this|of|encounter|visit|date|"
-    r"patient|care|day))*\s*[:=\-]?\s*)" + _MORE + r"(?P<minutes>\d{1,3})\s*" + _MIN,
+    r"|\bdischarge\s+(?:day\s+)?management(?:\s+time)?\s*[:=\-]?\s*)"
+    + _MORE
+    + r"(?P<minutes>\d{1,3})\s*"
+    + _MIN,
     re.IGNORECASE,
 )
 _SPENT_AFTER = re.compile(
@@ -36,12 +38,25 @@ _SPENT_AFTER = re.compile(
     + r"\s+(?:of\s+(?:total\s+)?time\s+)?(?:was|were)\s+spent\b",
     re.IGNORECASE,
 )
-_NOT_EM_TIME = re.compile(r"critical\s+care|procedure|prolonged|counseling\s+only|therapy",
-                          re.IGNORECASE)  # fmt: skip
+# Minutes that are not the visit's total time: separately reported services, durations.
+_NOT_EM_TIME = re.compile(
+    r"critical\s+care|procedure|prolonged|therapy|infusion|sedation|anesthesia|tourniquet|"
+    r"onset|\bago\b|prior\s+to|lasting|every|duration|arrival|within|after|observed",
+    re.IGNORECASE,
+)
+_EXCLUDING = re.compile(r"excluding|not\s+counting|exclusive\s+of|apart\s+from|separate\s+from",
+                        re.IGNORECASE)  # fmt: skip
+_CRITICAL = re.compile(
+    r"\bcritical\s+care\s+time\b[^.\n\d]{0,40}?(?P<minutes>\d{1,3})\s*" + _MIN
+    + r"|\b(?P<after>\d{1,3})\s*" + _MIN + r"\s+of\s+critical\s+care\b",
+    re.IGNORECASE,
+)  # fmt: skip
+_AWV = re.compile(r"\b(?:(?P<initial>initial|first)\s+)?annual\s+wellness\s+visit\b|\bAWV\b",
+                  re.IGNORECASE)  # fmt: skip
 _MDM = re.compile(
     r"\b(?:medical\s+decision[\s-]+making|mdm)(?:\s+(?:is|was|of|level|complexity))*"
     r"\s*[:\-]?\s*(?:of\s+)?(?P<a>straightforward|low|moderate|high)\b"
-    r"(?=\s*(?:complexity|level|[.;,(\n]|$))"
+    r"(?=\s*(?:complexity|level|[.;,:(\n\-]|$))"
     r"|\b(?P<b>straightforward|low|moderate|high)(?:\s+complexity|\s+level)?\s+"
     r"(?:medical\s+decision[\s-]+making|mdm)\b",
     re.IGNORECASE,
@@ -50,12 +65,13 @@ _ADMITTED = re.compile(r"\b(?:admission|admit|admitted)\s+date\s*:?\s*(?P<date>[
                        re.IGNORECASE)  # fmt: skip
 _DISCHARGED = re.compile(r"\bdischarge\s+date\s*:?\s*(?P<date>[\d/.\-]{6,10})", re.IGNORECASE)
 _SAME_DAY = re.compile(
-    r"\b(?:admitted\s+and\s+discharged\s+(?:on\s+)?the\s+same\s+(?:day|date)|"
+    r"\b(?:admitted\b[^.\n]{0,40}?\band\s+discharged\b[^.\n]{0,40}?\bthe\s+same\s+(?:day|date)|"
     r"same[\s-]+day\s+(?:admission\s+and\s+)?discharge)\b",
     re.IGNORECASE,
 )
 _DISCHARGE_WORDS = re.compile(r"\bdischarge(?:d|\s+summary|\s+date)?\b", re.IGNORECASE)
 _FIRST_LINE = re.compile(r"\S[^\n]*\S|\S")
+_NEWBORN = re.compile(r"\b(?:newborn|nursery|neonate)\b", re.IGNORECASE)
 _NURSE_VISIT = re.compile(r"\b(?:nurse|nursing|rn)(?:[\s-]+only)?\s+visit\b", re.IGNORECASE)
 
 
@@ -71,29 +87,71 @@ def _span(source: str, text: str, match: re.Match[str]) -> Evidence:
     return Evidence(source=source, text=match.group(), start=match.start(), end=match.end())
 
 
-def documented_minutes(notes: Sequence[ClinicalNote]) -> Stated | None:
-    """The longest total time a note documents for the date ("more than 30" is 31)."""
+def documented_minutes(
+    notes: Sequence[ClinicalNote], kinds: frozenset[str] | None = None
+) -> Stated | None:
+    """The total time a note documents for the date ("more than 30" is 31): an explicit
+    E/M time wins ("total 28 minutes ... E/M time 21 minutes"), else the longest; minutes
+    of separately reported services or of a symptom's duration do not count."""
     best: Stated | None = None
+    best_em = False
     for index, note in enumerate(notes):
         text = note.text
-        if "min" not in text and "MIN" not in text and "Min" not in text:
+        if (kinds is not None and note.kind not in kinds) or not _mentions_minutes(text):
             continue
         for pattern in (_TIME, _SPENT_AFTER):
             for match in pattern.finditer(text):
-                lead = text[max(0, match.start() - 40) : match.end()]
-                if _NOT_EM_TIME.search(lead):
+                if not _visit_time(text, match):
                     continue
                 minutes = int(match.group("minutes")) + (1 if match.group("more") else 0)
-                if best is None or minutes > best.value:  # type: ignore[operator]
-                    best = Stated(minutes, _span(f"notes[{index}]", text, match))
+                em = pattern is _TIME and match.group("em") is not None
+                if best is None or (em, minutes) > (best_em, best.value):  # type: ignore[operator]
+                    best, best_em = Stated(minutes, _span(f"notes[{index}]", text, match)), em
     return best
 
 
-def documented_mdm(notes: Sequence[ClinicalNote]) -> Stated | None:
+def _mentions_minutes(text: str) -> bool:
+    return "min" in text or "MIN" in text or "Min" in text
+
+
+def _visit_time(text: str, match: re.Match[str]) -> bool:
+    start = match.start()
+    sentence = max(text.rfind(".", 0, start), text.rfind("\n", 0, start), start - 40) + 1
+    around = text[sentence : match.end() + 12]
+    return _EXCLUDING.search(around) is not None or _NOT_EM_TIME.search(around) is None
+
+
+def critical_care_minutes(notes: Sequence[ClinicalNote]) -> Stated | None:
+    """Critical care time a note documents (CPT 99291/99292 are reported by it)."""
+    best: Stated | None = None
+    for index, note in enumerate(notes):
+        if not _mentions_minutes(note.text):
+            continue
+        for match in _CRITICAL.finditer(note.text):
+            minutes = int(match.group("minutes") or match.group("after"))
+            if best is None or minutes > best.value:  # type: ignore[operator]
+                best = Stated(minutes, _span(f"notes[{index}]", note.text, match))
+    return best
+
+
+def annual_wellness_visit(notes: Sequence[ClinicalNote]) -> tuple[bool, Evidence] | None:
+    """A Medicare annual wellness visit the notes name: (initial?, evidence)."""
+    for index, note in enumerate(notes):
+        match = _AWV.search(note.text)
+        if match:
+            return match.group("initial") is not None, _span(f"notes[{index}]", note.text, match)
+    return None
+
+
+def documented_mdm(
+    notes: Sequence[ClinicalNote], kinds: frozenset[str] | None = None
+) -> Stated | None:
     """The highest MDM level a note states in words."""
     best: Stated | None = None
     order = ("straightforward", "low", "moderate", "high")
     for index, note in enumerate(notes):
+        if kinds is not None and note.kind not in kinds:
+            continue
         for match in _MDM.finditer(note.text):
             level = (match.group("a") or match.group("b")).lower()
             if best is None or order.index(level) > order.index(best.value):  # type: ignore[arg-type]
@@ -109,15 +167,16 @@ def discharge_note(notes: Sequence[ClinicalNote]) -> int | None:
     return None
 
 
-def same_day_stay(note: ClinicalNote, index: int) -> Evidence | None:
-    """Evidence that admission and discharge fell on the same date, from the summary's
+def same_day_stay(notes: Sequence[ClinicalNote]) -> Evidence | None:
+    """Evidence that admission and discharge fell on the same date, from a note's
     admission and discharge dates or its words."""
-    said = _SAME_DAY.search(note.text)
-    if said:
-        return _span(f"notes[{index}]", note.text, said)
-    admitted, discharged = _ADMITTED.search(note.text), _DISCHARGED.search(note.text)
-    if admitted and discharged and admitted.group("date") == discharged.group("date"):
-        return _span(f"notes[{index}]", note.text, discharged)
+    for index, note in enumerate(notes):
+        said = _SAME_DAY.search(note.text)
+        if said:
+            return _span(f"notes[{index}]", note.text, said)
+        admitted, discharged = _ADMITTED.search(note.text), _DISCHARGED.search(note.text)
+        if admitted and discharged and admitted.group("date") == discharged.group("date"):
+            return _span(f"notes[{index}]", note.text, discharged)
     return None
 
 
@@ -127,6 +186,15 @@ def discharge_evidence(note: ClinicalNote, index: int) -> Evidence:
     if match is None:
         return Evidence(source="encounter_type", text=f"{note.kind} of an inpatient stay")
     return _span(f"notes[{index}]", note.text, match)
+
+
+def newborn_care(notes: Sequence[ClinicalNote]) -> Evidence | None:
+    """A note that documents a newborn's care in the birth hospital."""
+    for index, note in enumerate(notes):
+        match = _NEWBORN.search(note.text)
+        if match:
+            return _span(f"notes[{index}]", note.text, match)
+    return None
 
 
 def nurse_visit(notes: Sequence[ClinicalNote]) -> Evidence | None:

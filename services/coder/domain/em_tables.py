@@ -95,6 +95,27 @@ FAMILIES = (
 # (99238; also when no time is documented) or more than 30 minutes (99239).
 DISCHARGE_CODES = ("99238", "99239")
 DISCHARGE_MINUTES = 30
+# AMA CPT: critical care by time, 99291 for the first 30-74 minutes, 99292 for each
+# further 30 minutes (75-104 minutes one unit, 105-134 two...).
+CRITICAL_CARE = "99291"
+CRITICAL_CARE_ADD_ON = "99292"
+CRITICAL_CARE_MINUTES = 30
+CRITICAL_CARE_FIRST = 74
+CRITICAL_CARE_STEP = 30
+# AMA CPT: normal newborn care in the birth hospital, per day: the first day, later days,
+# and a newborn admitted and discharged the same day.
+NEWBORN_INITIAL = "99460"
+NEWBORN_SUBSEQUENT = "99462"
+NEWBORN_SAME_DAY = "99463"
+NEWBORN_DAYS = 28
+# CMS: the Medicare annual wellness visit, initial and subsequent (HCPCS Level II).
+WELLNESS_INITIAL = "G0438"
+WELLNESS_SUBSEQUENT = "G0439"
+# Notes in which a provider documents an E/M service (a procedure or operative note, or a
+# nurse's "other" note, documents the procedure: the decision for it is part of it).
+EM_NOTE_KINDS = frozenset(
+    {"progress", "history_and_physical", "consult", "emergency", "discharge_summary"}
+)
 # Codes that need no physician's MDM (CPT: may not require the presence of a physician).
 NURSE_VISIT = "99211"
 EMERGENCY_MINIMAL = "99281"
@@ -118,6 +139,7 @@ PROLONGED: Mapping[str, Prolonged] = {
     "99215": Prolonged("99417", 40, "G2212", 69),
 }
 PROLONGED_DESCRIPTIONS: Mapping[str, str] = {
+    "99292": "Critical care, each further 30 minutes",
     "99417": "Prolonged office or outpatient E/M time, each further 15 minutes",
     "G2212": "Prolonged office or outpatient E/M time for Medicare, each further 15 minutes",
 }
@@ -144,6 +166,12 @@ def _descriptions() -> dict[str, str]:
     }
     described["99211"] = "Office or outpatient visit, established patient: minimal, nurse visit"
     described["99281"] = "Emergency department visit: minimal, may not need a physician"
+    described["99460"] = "Normal newborn care in the hospital, first day"
+    described["99462"] = "Normal newborn care in the hospital, later day"
+    described["99463"] = "Normal newborn care, admitted and discharged the same day"
+    described["99291"] = "Critical care, first 30 to 74 minutes"
+    described["G0438"] = "Medicare annual wellness visit, initial"
+    described["G0439"] = "Medicare annual wellness visit, subsequent"
     described["99238"] = "Hospital discharge day management, 30 minutes or less"
     described["99239"] = "Hospital discharge day management, more than 30 minutes"
     for status, codes in (("new", PREVENTIVE_NEW), ("established", PREVENTIVE_ESTABLISHED)):

@@ -99,7 +99,7 @@ def trie_pattern(phrases: Iterable[str], *, ignore_case: bool = False) -> re.Pat
     """
     trie = _trie(phrases)
     flags = re.IGNORECASE if ignore_case else 0
-    return re.compile(r"(?<![\w/])(?:" + _trie_regex(trie) + r")(?![\w/])", flags)
+    return re.compile(r"(?<!\w)(?:" + _trie_regex(trie) + r")(?!\w)", flags)
 
 
 def _trie(phrases: Iterable[str]) -> dict[str, dict]:

@@ -307,6 +307,7 @@ _RISK_LEVELS = {
     "prescription": 2,
     "minor_surgery": 1,
     "low": 1,
+    "otc": 1,
 }
 
 

@@ -6,9 +6,10 @@ from typing import Any
 
 import pytest
 
-from services.coder.domain import ClinicalNote, Coded, NeedsReview, ReviewReason
+from services.coder.domain import ClinicalNote, Coded, NeedsReview, ReviewReason, ServiceLine
 from services.coder.domain.em_coding import code_em
 from services.coder.domain.evaluation import EmChoice, select_em
+from services.coder.domain.results import Evidence
 
 from .factories import encounter, outcome_of
 
@@ -64,7 +65,8 @@ def test_time_documented_in_a_note_counts_as_total_time(
 @pytest.mark.parametrize(
     "sentence",
     [
-        "Critical care time 45 minutes, excluding procedures.",
+        "Sedation time 40 minutes.",
+        "Symptoms began 30 minutes after lunch.",
         "Chest pain lasting 30 minutes.",
         "Procedure time 40 minutes.",
     ],
@@ -72,6 +74,21 @@ def test_time_documented_in_a_note_counts_as_total_time(
 def test_other_minutes_are_not_visit_time(sentence: str) -> None:
     result = select_em(with_notes(sentence))
     assert isinstance(result, ReviewReason) and result.rule == "EM-UNSUPPORTED"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "minutes"),
+    [
+        (
+            "Total visit time 28 minutes, of which 7 were counseling (E/M time 21 minutes).",
+            21,
+        ),
+        ("Time excluding the injection: 30 minutes.", 30),
+        ("Discharge day management time: 38 minutes.", 38),
+    ],
+)
+def test_the_visit_s_own_time_is_read(sentence: str, minutes: int) -> None:
+    assert chosen(with_notes(sentence)).total_time_minutes == minutes
 
 
 def test_structured_time_wins_over_a_note_time() -> None:
@@ -112,9 +129,17 @@ def test_mdm_derived_from_the_note_levels_the_visit() -> None:
     assert detail.rule == "EM-MDM" and "derived from the notes" in detail.detail
 
 
-def test_derived_mdm_higher_than_time_is_reported() -> None:
-    em = chosen(with_notes(COPD_VISIT, total_time_minutes=22))
-    assert (em.code, em.basis, em.total_time_minutes) == ("99214", "mdm", 22)
+def test_a_documented_time_is_not_outbid_by_a_derived_mdm() -> None:
+    # the provider documented time; the coder's own reading of the MDM only annotates it
+    enc = with_notes(COPD_VISIT + "Total time 22 minutes.\n")
+    em = chosen(enc)
+    assert (em.code, em.basis, em.total_time_minutes) == ("99213", "time", 22)
+    assert "the notes suggest MDM moderate (99214)" in em.detail
+
+
+def test_a_stated_mdm_higher_than_time_is_reported() -> None:
+    em = chosen(with_notes("Medical decision making: moderate.", total_time_minutes=22))
+    assert (em.code, em.basis) == ("99214", "mdm")
 
 
 def test_time_higher_than_derived_mdm_is_reported() -> None:
@@ -260,3 +285,101 @@ def test_an_encounter_with_notes_is_levelled_on_the_automatic_path() -> None:
     assert lines[0].code == "99214"
     if isinstance(outcome, NeedsReview):  # other rules may ask for review, never the E/M
         assert not [r for r in outcome.reasons if r.rule.startswith("EM-")]
+
+
+def emergency(text: str) -> Any:
+    return with_notes(text, kind="emergency", encounter_type="emergency", place_of_service="23")
+
+
+def line(code: str) -> ServiceLine:
+    return ServiceLine(code, "CPT", "a procedure", Evidence("procedures[0]", "as documented"),
+                       "provided", "PROC-PROVIDED")  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("minutes", "units"), [(30, None), (74, None), (75, 1), (104, 1), (105, 2)]
+)
+def test_critical_care_by_its_time(minutes: int, units: int | None) -> None:
+    enc = emergency(f"ED course: resuscitation.\nCritical care time {minutes} minutes.")
+    codes = [(x.code, x.units) for x in code_em(enc, ()).lines]
+    assert codes == [("99291", 1)] + ([] if units is None else [("99292", units)])
+
+
+def test_under_30_minutes_is_not_critical_care() -> None:
+    enc = emergency("Critical care time 20 minutes. Medical decision making: high.")
+    assert chosen(enc).code == "99285"
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Subsequent annual wellness visit, Medicare beneficiary.", "G0439"),
+        ("Initial annual wellness visit today.", "G0438"),
+        ("Routine physical examination.", "99396"),
+    ],
+)
+def test_medicare_annual_wellness_visit(text: str, code: str) -> None:
+    enc = with_notes(text, encounter_type="preventive")
+    coding = code_em(enc, ())
+    assert coding.lines[0].code == code
+    assert coding.lines[0].code_system == ("HCPCS" if code.startswith("G") else "CPT")
+
+
+def test_a_service_the_procedures_already_found_is_not_repeated() -> None:
+    enc = with_notes("Subsequent annual wellness visit.", encounter_type="preventive")
+    assert code_em(enc, (line("G0439"),)).lines == ()
+
+
+def newborn(text: str, **overrides: Any) -> Any:
+    from datetime import timedelta
+
+    from .factories import DATE_OF_SERVICE, patient
+
+    baby = patient(birth_date=DATE_OF_SERVICE - timedelta(days=1))
+    return with_notes(text, encounter_type="inpatient", place_of_service="21", patient=baby,
+                      **overrides)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("status", "text", "code"),
+    [
+        ("new", "Normal newborn nursery admission.", "99460"),
+        ("established", "Newborn, day 2 in the nursery.", "99462"),
+        ("new", "Newborn admitted and discharged home on the same day.", "99463"),
+    ],
+)
+def test_normal_newborn_care(status: str, text: str, code: str) -> None:
+    assert chosen(newborn(text, patient_status=status)).code == code
+
+
+def test_a_newborn_s_discharge_is_discharge_day_management() -> None:
+    enc = newborn("Newborn discharged home.", kind="discharge_summary")
+    assert chosen(enc).code == "99238"
+
+
+@pytest.mark.parametrize("kind", ["procedure", "operative", "other"])
+def test_procedure_notes_alone_bill_the_procedure_not_an_em(kind: str) -> None:
+    enc = with_notes("Assessment: COPD exacerbation. Start prednisone. CBC and BMP.", kind=kind)
+    coding = code_em(enc, (line("96372"),))
+    assert (coding.em, coding.lines, coding.reasons) == (None, (), ())
+    assert [edit.rule for edit in coding.edits] == ["EM-INCLUDED"]
+
+
+def test_a_progress_note_beside_a_procedure_is_levelled() -> None:
+    coding = code_em(with_notes(COPD_VISIT), (line("96372"),))
+    assert coding.lines[0].code == "99214"
+
+
+def test_a_nurse_visit_with_an_injection_is_the_injection_only() -> None:
+    enc = with_notes("Nurse visit: B12 injection given.", kind="other")
+    assert code_em(enc, (line("96372"),)).lines == ()
+
+
+def test_same_day_stay_in_the_words_of_an_admission_note() -> None:
+    enc = with_notes(
+        "Observation care, admitted 07:40 and discharged 18:10 on the same date.\n"
+        "MDM: moderate (acute illness with systemic symptoms).",
+        kind="history_and_physical", encounter_type="observation", place_of_service="22",
+        patient_status="new",
+    )  # fmt: skip
+    assert chosen(enc).code == "99235"

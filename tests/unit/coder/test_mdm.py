@@ -52,6 +52,7 @@ def test_problems_level_by_number_and_acuity(plan: str, label: str) -> None:
         "Family history of diabetes.",
         "History of stroke.",
         "Return if chest pain.",
+        "Return for weakness or confusion.",
     ],
 )
 def test_negated_historical_family_and_hypothetical_problems_do_not_count(plan: str) -> None:
@@ -127,6 +128,8 @@ def test_tests_not_ordered_do_not_count(plan: str) -> None:
         ("Morphine 4 mg IV now.", "high", "parenteral controlled substances"),
         ("Unable to afford the inhaler.", "moderate", "diagnosis or treatment"),
         ("Incision and drainage today.", "low", "decision regarding minor surgery"),
+        ("Ibuprofen/acetaminophen as needed.", "low", "over-the-counter drugs"),
+        ("Diet and exercise reviewed.", "low", "low risk treatment"),
     ],
 )
 def test_risk_of_management(plan: str, label: str, reason: str) -> None:

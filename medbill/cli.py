@@ -198,6 +198,14 @@ def cmd_coder_eval(args: argparse.Namespace) -> int:
     return run(Path(args.file), verbose=args.verbose)
 
 
+def cmd_coder_eval_notes(args: argparse.Namespace) -> int:
+    from .coder_eval_notes import evaluate
+
+    predictions = Path(args.predictions) if args.predictions else None
+    print(evaluate(Path(args.text_dir), Path(args.gold_tsv), predictions))
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="medbill", description=__doc__)
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -311,6 +319,29 @@ def parser() -> argparse.ArgumentParser:
         " codes extra (codes only, never the notes' text)",
     )
     c.set_defaults(fn=cmd_coder_eval)
+    c = coder.add_parser(
+        "eval-notes",
+        help="code every *.txt of a folder as an inpatient discharge summary with the service's"
+        " engine and score the diagnoses against a gold TSV",
+        description="Micro P/R/F1 on exact ICD-10-CM codes and F1 on 3-character categories,"
+        " over every code assigned (before the 12-per-claim cut). Last line: RESULT p=..."
+        " r=... f1=... cat_f1=... n_docs=...",
+    )
+    c.add_argument(
+        "text_dir", metavar="TEXT_DIR", help="a folder of notes, one case per *.txt file"
+    )
+    c.add_argument(
+        "gold_tsv",
+        metavar="GOLD_TSV",
+        help="case_id<TAB>code lines (the case id is the file name without .txt; codes with"
+        " or without the dot, any case)",
+    )
+    c.add_argument(
+        "--predictions",
+        metavar="OUT.tsv",
+        help="write the codes assigned as case_id<TAB>code lines, most confident first",
+    )
+    c.set_defaults(fn=cmd_coder_eval_notes)
     return p
 
 

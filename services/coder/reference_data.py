@@ -14,6 +14,7 @@ from .code_sets import load_code_sets
 from .domain import Lexicon, LexiconError, ReferenceData, parse_lexicon
 from .domain.icd10cm import UncoveredPolicy
 from .ncci_files import load_ncci
+from .term_index import load_term_index
 
 SHIPPED_LEXICON = "procedures.csv"
 
@@ -55,4 +56,5 @@ def load(
         code_sets=code_sets,
         guidelines=guideline_data.load(),
         ncci=load_ncci(ncci_ptp_path, mue_path, lexicon_path),
+        term_index=load_term_index(),
     )

@@ -8,6 +8,7 @@ from .guidelines import GuidelineTables
 from .icd10cm import CodeSet, CodeSets
 from .lexicon import Lexicon
 from .ncci import NO_EDITS, NcciEdits
+from .text.index import TermIndex
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,3 +25,6 @@ class ReferenceData:
     guidelines: GuidelineTables | None = None
     # CMS NCCI PTP and MUE edits (services/coder/ncci_files.py); NO_EDITS: none applied
     ncci: NcciEdits = NO_EDITS
+    # the diagnosis term index the text engine matches notes against
+    # (services/coder/term_index.py); None: notes are not read
+    term_index: TermIndex | None = None

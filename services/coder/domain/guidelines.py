@@ -36,12 +36,17 @@ from .guidelines_combination import CombinationTables, combine
 from .guidelines_drugs import StatusTerms
 from .guidelines_findings import Finding
 from .guidelines_specificity import Refined, Tabular, refine
-from .guidelines_status import StatusTables, family_code, history_code
+from .guidelines_status import StatusTables, family_code, history_code, is_status_code
 from .icd10cm import CodeSet
 from .text.mentions import Mention
 
 # below this a code is proposed to a human coder, never billed on its own
 REVIEW_THRESHOLD = 0.6
+# below this a match is too weak to propose at all: it is recorded as not coded (an edit)
+MIN_CANDIDATE_CONFIDENCE = 0.35
+# a history or family code depends on the condition's category only, which a match names
+# more surely than its exact code: its confidence is at least this (times the factor)
+MAPPED_CODE_FLOOR = 0.75
 # what a rule that guessed, or read around the words, costs in confidence
 GUESSED_DEFAULT_FACTOR = 0.75  # a default character the words did not state (7th: A)
 UNCERTAIN_INPATIENT_FACTOR = 0.9  # II.H: coded as established, but it was written unsure
@@ -122,6 +127,10 @@ def findings_from_mentions(
         if assertion in ("negated", "hypothetical"):
             dropped.append(Dropped(code, f"GL-{assertion.upper()}"))
             continue
+        if mention.section == "allergies" and not is_status_code(code):
+            # a reaction listed with an allergy ("penicillin: rash") is no current condition
+            dropped.append(Dropped(code, "GL-ALLERGY-REACTION"))
+            continue
         if assertion == "possible":
             if outpatient and kind not in _INPATIENT_NOTE_KINDS:
                 dropped.append(Dropped(code, "GL-UNCERTAIN-OUTPATIENT"))
@@ -133,14 +142,18 @@ def findings_from_mentions(
             if mapped is None:
                 dropped.append(Dropped(code, "GL-FAMILY-UNMAPPED"))
                 continue
-            code, rule, confidence = mapped, rule + "+GL-FAMILY", confidence * HISTORY_CODE_FACTOR
+            confidence = max(confidence, MAPPED_CODE_FLOOR) * HISTORY_CODE_FACTOR
+            code, rule = mapped, rule + "+GL-FAMILY"
         elif assertion == "history":
             mapped, how = history_code(code, tables.status)
             if mapped is None:
                 dropped.append(Dropped(code, how))
                 continue
-            factor = CHRONIC_HISTORY_FACTOR if how == "GL-HISTORY-CHRONIC" else HISTORY_CODE_FACTOR
-            code, rule, confidence = mapped, f"{rule}+{how}", confidence * factor
+            if how == "GL-HISTORY-CHRONIC":
+                confidence *= CHRONIC_HISTORY_FACTOR
+            else:
+                confidence = max(confidence, MAPPED_CODE_FLOOR) * HISTORY_CODE_FACTOR
+            code, rule = mapped, f"{rule}+{how}"
         if assertion in ("present", "possible") or rule.endswith("GL-HISTORY-CHRONIC"):
             refined = tables.refine(code, mention.attributes, code_set)
             if refined.code != code:
@@ -148,6 +161,9 @@ def findings_from_mentions(
                 if refined.guessed:
                     confidence *= GUESSED_DEFAULT_FACTOR
                 code = refined.code
+        if confidence < MIN_CANDIDATE_CONFIDENCE:
+            dropped.append(Dropped(code, "GL-WEAK-MATCH"))
+            continue
         in_reason = mention.section in REASON_SECTIONS or kind in REASON_SOURCE_KINDS
         findings.append(
             Finding(

@@ -22,7 +22,7 @@ The diabetes complications and the "use additional code" pairs are data
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from .guidelines_findings import Finding
 from .icd10cm import CodeSet
@@ -61,6 +61,18 @@ class AdditionalCode:
 class CombinationTables:
     diabetes: tuple[DiabetesComplication, ...]
     additional: tuple[AdditionalCode, ...]
+    _by_prefix: dict[str, DiabetesComplication] = field(default_factory=dict, compare=False)
+
+    def __post_init__(self) -> None:
+        self._by_prefix.update((row.prefix, row) for row in self.diabetes)
+
+    def complication(self, code: str) -> DiabetesComplication | None:
+        """The diabetes complication row of the longest prefix of `code`, if any."""
+        for end in range(len(code), 2, -1):
+            row = self._by_prefix.get(code[:end].rstrip("."))
+            if row is not None:
+                return row
+        return None
 
 
 def combine(
@@ -76,32 +88,50 @@ def combine(
 def _diabetes(
     findings: list[Finding], tables: CombinationTables, code_set: CodeSet
 ) -> list[Finding]:
-    categories = [f for f in findings if f.code[:3] in DIABETES]
+    # one diabetes finding per category stands for it: the first-placed, most confident
+    categories: dict[str, Finding] = {}
+    for finding in findings:
+        category = finding.code[:3]
+        if category in DIABETES:
+            held = categories.get(category)
+            if held is None or _place(finding) < _place(held):
+                categories[category] = finding
     if not categories:
         return findings
+    complications = [
+        (i, finding, row)
+        for i, finding in enumerate(findings)
+        if (row := tables.complication(finding.code)) is not None
+    ]
     dropped: set[int] = set()
     added: list[Finding] = []
-    for diabetes in categories:
-        category = diabetes.code[:3]
-        for i, finding in enumerate(findings):
-            complication = _complication(finding.code, tables)
-            if complication is None:
-                continue
-            combined = f"{category}{complication.suffix}"
+    for category, diabetes in categories.items():
+        for i, finding, row in complications:
+            combined = f"{category}{row.suffix}"
             if not code_set.lookup(combined).billable:
                 continue
             confidence = min(diabetes.confidence, finding.confidence)
+            rule = f"GL-DM-WITH({diabetes.code},{finding.code})"
             added.append(
-                diabetes.becoming(
-                    combined, f"GL-DM-WITH({diabetes.code},{finding.code})", confidence
-                )
+                _placed(diabetes.becoming(combined, rule, confidence), (diabetes, finding))
             )
-            if not complication.keep:
+            if not row.keep:
                 dropped.add(i)
     kept = [f for i, f in enumerate(findings) if i not in dropped]
     specific = {f.code[:3] for f in (*kept, *added) if _is_complication_code(f.code)}
     kept = [f for f in kept if not (f.code[:3] in specific and _is_uncomplicated(f.code))]
     return _insert_after(kept, added)
+
+
+def _place(finding: Finding) -> tuple[int, tuple[int, int]]:
+    return (finding.rank, finding.position)
+
+
+def _placed(combined: Finding, parts: Sequence[Finding]) -> Finding:
+    """A combination code sits where the first-placed of its parts sat (II, IV.G: the
+    combination is the condition the reason for the encounter names)."""
+    first = min(parts, key=_place)
+    return replace(combined, rank=first.rank, position=first.position)
 
 
 def _insulin_in_type_1(findings: list[Finding]) -> list[Finding]:
@@ -110,14 +140,6 @@ def _insulin_in_type_1(findings: list[Finding]) -> list[Finding]:
     if not any(f.code.startswith("E10") for f in findings):
         return findings
     return [f for f in findings if f.code != "Z79.4"]
-
-
-def _complication(code: str, tables: CombinationTables) -> DiabetesComplication | None:
-    best: DiabetesComplication | None = None
-    for row in tables.diabetes:
-        if code.startswith(row.prefix) and (best is None or len(row.prefix) > len(best.prefix)):
-            best = row
-    return best
 
 
 def _is_uncomplicated(code: str) -> bool:
@@ -158,7 +180,8 @@ def _hypertension(findings: list[Finding], code_set: CodeSet) -> list[Finding]:
         return findings
     combined = first
     if first.code != target:
-        combined = first.becoming(target, f"GL-HTN-WITH({first.code})")
+        parts = [f for f in findings if f.code[:3] in _HYPERTENSION or _heart_or_kidney(f.code)]
+        combined = _placed(first.becoming(target, f"GL-HTN-WITH({first.code})"), parts)
     result: list[Finding] = []
     for finding in findings:
         if finding.code[:3] in _HYPERTENSION:
@@ -167,6 +190,10 @@ def _hypertension(findings: list[Finding], code_set: CodeSet) -> list[Finding]:
             continue
         result.append(finding)
     return result
+
+
+def _heart_or_kidney(code: str) -> bool:
+    return code.startswith(("I50", "N18", *_HYPERTENSIVE_HEART))
 
 
 def _additional(

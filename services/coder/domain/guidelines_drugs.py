@@ -8,20 +8,21 @@ when both), and a type 1 diabetic never Z79.4 (insulin is inherent in type 1).
 
 The terms are data (services/coder/data/status_terms.tsv). A medication counts where it
 sits in a medication list or follows a word of taking ("on", "takes", "continue"); an
-allergy in the allergies section or after "allergic to" / "allergies". The text engine's
-context (services/coder/domain/text/context.py) drops a negated or hypothetical one ("not
-on insulin", "if needed start insulin"); a stopped one ("stopped warfarin") is not coded.
+allergy in the allergies section or after "allergic to" / "allergies". A negated,
+planned, past or relative's one ("not on insulin", "if needed start insulin", "mother on
+insulin") is not coded, nor is a stopped one ("stopped warfarin"): the cue words of the
+text engine's ConText rules, read a few words back within the sentence.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 from .results import Evidence
-from .text.context import Context
 from .text.mentions import Mention, TextSource
-from .text.tokens import spans
+from .text.sections import SectionMap, sections
 
 STATUS_TERM_CONFIDENCE = 0.85
 _TAKING = frozenset(
@@ -57,18 +58,33 @@ _STOPPED = frozenset(
 _MEDICATION_SECTIONS = frozenset({"medications", "discharge_medications"})
 _ALLERGY_SECTIONS = frozenset({"allergies"})
 _LOOK_BACK = 6
+# negation, hypothetical or planned use, and a relative's: the ConText cue words
+# (services/coder/domain/text/context.py) that can stand before a drug or an allergen
+_NOT_CURRENT = frozenset(
+    [
+        *("no", "not", "denies", "denied", "never", "without", "declined", "declines"),
+        *("refused", "refuses", "none", "if", "consider", "considering", "may", "might"),
+        *("should", "would", "could", "recommend", "recommended", "discussed", "discuss"),
+        *("start", "starting", "begin", "plan", "planned", "offered", "trial", "mother"),
+        *("father", "sister", "brother", "mom", "dad", "aunt", "uncle", "grandmother"),
+        *("grandfather", "son", "daughter", "family", "sibling", "parents", "previously"),
+        *("formerly", "prior", "past", "history"),
+    ]
+)
+_FAMILY_SECTIONS = frozenset({"family_history"})
+_TOKEN = re.compile(r"[^\W_]+|[\n.;!?]")
+_BREAKS = frozenset({"\n", ".", ";", "!", "?"})
 
 
 @dataclass(frozen=True, slots=True)
 class StatusTerms:
-    """Lower-case word tuples to their status code, by scope."""
+    """Lower-case word tuples to their status code, by scope; `first_words` and `longest`
+    let the scanner skip every word no term starts with."""
 
     medication: Mapping[tuple[str, ...], str]
     allergy: Mapping[tuple[str, ...], str]
-
-    @property
-    def longest(self) -> int:
-        return max((len(k) for k in (*self.medication, *self.allergy)), default=0)
+    first_words: frozenset[str]
+    longest: int
 
 
 def build_status_terms(rows: list[tuple[str, str, str]]) -> StatusTerms:
@@ -78,42 +94,55 @@ def build_status_terms(rows: list[tuple[str, str, str]]) -> StatusTerms:
     for scope, term, code in rows:
         key = tuple(term.lower().split())
         (medication if scope == "medication" else allergy)[key] = code
-    return StatusTerms(medication, allergy)
+    keys = [*medication, *allergy]
+    return StatusTerms(
+        medication,
+        allergy,
+        frozenset(k[0] for k in keys),
+        max((len(k) for k in keys), default=0),
+    )
 
 
 def status_mentions(source: TextSource, terms: StatusTerms) -> list[Mention]:
     """The status codes one source documents (module docstring), as mentions with their
-    exact words. Linear in the text: one tokenisation, a dict probe per word and length;
-    the context is read only when a term was found."""
+    exact words. Linear in the text: one compiled word scan (most texts name no term), a
+    dict probe per term-starting word and length, cue words looked up a few words back in
+    the same sentence, and the sections only when a term was found."""
     text = source.text
-    toks = spans(text)
-    words = [None if t[3] and t[0] == "\n" else t[0].lower() for t in toks]
+    lowered = text.lower()
+    if len(lowered) != len(text):  # a character whose lower case is longer: keep offsets
+        lowered = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+    found_words = _TOKEN.findall(lowered)
+    first_words = terms.first_words
+    if first_words.isdisjoint(found_words):
+        return []
+    words: list[str | None] = [None if w in _BREAKS else w for w in found_words]
+    starts = [m.start() for m in _TOKEN.finditer(lowered)]
     longest = terms.longest
     hits: list[tuple[int, int, str | None, str | None]] = []
-    i = 0
-    while i < len(words):
-        found = None
-        for n in range(min(longest, len(words) - i), 0, -1):
+    count = len(words)
+    after = 0  # a term's words are not the start of another term
+    for i in [k for k, w in enumerate(words) if w in first_words]:
+        if i < after:
+            continue
+        for n in range(min(longest, count - i), 0, -1):
             key = tuple(words[i : i + n])
-            if None in key:
-                continue
             medication = terms.medication.get(key)  # type: ignore[arg-type]
             allergy = terms.allergy.get(key)  # type: ignore[arg-type]
             if medication is not None or allergy is not None:
-                found = (i, i + n - 1, medication, allergy)
+                hits.append((i, i + n - 1, medication, allergy))
+                after = i + n
                 break
-        if found is None:
-            i += 1
-            continue
-        hits.append(found)
-        i = found[1] + 1
     if not hits:
         return []
-    context = Context(text, toks)
+    section_map = SectionMap(sections(text))
     out: list[Mention] = []
     for first, last, medication, allergy in hits:
-        start, end = toks[first][1], toks[last][2]
-        section = context.section_at(start)
+        start = starts[first]
+        end = starts[last] + len(found_words[last])
+        section = section_map.at(start)
+        if section in _FAMILY_SECTIONS or _near(words, first, _NOT_CURRENT):
+            continue
         if allergy is not None and (section in _ALLERGY_SECTIONS or _near(words, first, _ALLERGIC)):
             scope, code = "allergy", allergy
         elif medication is not None and (
@@ -122,13 +151,8 @@ def status_mentions(source: TextSource, terms: StatusTerms) -> list[Mention]:
             scope, code = "medication", medication
         else:
             continue
-        if _near(words, first, _STOPPED, 3):
+        if scope == "medication" and _near(words, first, _STOPPED, 3):
             continue
-        assertion = context.assertion(start, end)
-        if assertion in ("negated", "hypothetical", "family", "possible"):
-            continue
-        if scope == "medication" and assertion == "history":
-            continue  # a past drug is no current therapy
         out.append(
             Mention(
                 code=code,

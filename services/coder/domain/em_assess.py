@@ -40,6 +40,7 @@ from .em_tables import (
     OFFICE_ESTABLISHED,
     PROLONGED,
     PROLONGED_STEP,
+    WELLNESS_DESCRIPTIONS,
     WELLNESS_INITIAL,
     WELLNESS_SUBSEQUENT,
     EmFamily,
@@ -169,7 +170,7 @@ def _wellness(encounter: Encounter, initial: bool, evidence: Evidence) -> EmChoi
     a preventive medicine code (Medicare Claims Processing Manual ch. 18 §140)."""
     code = WELLNESS_INITIAL if initial else WELLNESS_SUBSEQUENT
     detail = f"{code}: annual wellness visit named in {evidence.source}"
-    return EmChoice(code, EM_DESCRIPTIONS[code], "age", encounter.total_time_minutes,
+    return EmChoice(code, WELLNESS_DESCRIPTIONS[code], "age", encounter.total_time_minutes,
                     encounter.mdm_level, evidence, detail)  # fmt: skip
 
 

@@ -111,6 +111,11 @@ NEWBORN_DAYS = 28
 # CMS: the Medicare annual wellness visit, initial and subsequent (HCPCS Level II).
 WELLNESS_INITIAL = "G0438"
 WELLNESS_SUBSEQUENT = "G0439"
+# HCPCS codes, which the procedure lexicon may also carry: kept apart from EM_DESCRIPTIONS
+WELLNESS_DESCRIPTIONS: Mapping[str, str] = {
+    WELLNESS_INITIAL: "Medicare annual wellness visit, initial",
+    WELLNESS_SUBSEQUENT: "Medicare annual wellness visit, subsequent",
+}
 # Notes in which a provider documents an E/M service (a procedure or operative note, or a
 # nurse's "other" note, documents the procedure: the decision for it is part of it).
 EM_NOTE_KINDS = frozenset(
@@ -170,8 +175,6 @@ def _descriptions() -> dict[str, str]:
     described["99462"] = "Normal newborn care in the hospital, later day"
     described["99463"] = "Normal newborn care, admitted and discharged the same day"
     described["99291"] = "Critical care, first 30 to 74 minutes"
-    described["G0438"] = "Medicare annual wellness visit, initial"
-    described["G0439"] = "Medicare annual wellness visit, subsequent"
     described["99238"] = "Hospital discharge day management, 30 minutes or less"
     described["99239"] = "Hospital discharge day management, more than 30 minutes"
     for status, codes in (("new", PREVENTIVE_NEW), ("established", PREVENTIVE_ESTABLISHED)):

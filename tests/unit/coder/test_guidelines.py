@@ -10,7 +10,7 @@ import pytest
 from services.coder import guideline_data
 from services.coder.domain import ClinicalNote, DocumentedDiagnosis, Encounter
 from services.coder.domain.diagnoses import DiagnosisCoding, code_diagnoses
-from services.coder.domain.guidelines import REVIEW_THRESHOLD
+from services.coder.domain.guidelines import MIN_CANDIDATE_CONFIDENCE, REVIEW_THRESHOLD
 from services.coder.domain.results import Evidence
 from services.coder.domain.text.mentions import Assertion, Mention
 
@@ -225,3 +225,30 @@ def test_no_mentions_and_no_supplied_codes_is_no_diagnosis() -> None:
     result = coded([mention("chest pain", "R07.9", "negated")])
     assert codes(result) == []
     assert rules(result) == ["DX-NONE"]
+
+
+def test_a_reaction_listed_with_an_allergy_is_not_a_condition() -> None:
+    text = "Allergies:\nPenicillin - rash\n"
+    found = [
+        mention("Penicillin", "Z88.0", section="allergies", text=text),
+        mention("rash", "R21", section="allergies", text=text),
+    ]
+    result = coded(found, text=text)
+    assert codes(result) == ["Z88.0"]
+    assert "R21: GL-ALLERGY-REACTION" in [e.detail for e in result.edits]
+
+
+def test_a_match_too_weak_to_propose_is_recorded_not_coded() -> None:
+    weak = MIN_CANDIDATE_CONFIDENCE - 0.05
+    result = coded([mention("HTN", "I10"), mention("cough", "R05.9", confidence=weak)])
+    assert codes(result) == ["I10"]
+    assert rules(result) == []
+    assert "R05.9: GL-WEAK-MATCH" in [e.detail for e in result.edits]
+
+
+def test_a_history_code_keeps_the_categorys_confidence() -> None:
+    """A weak exact-code match still names the category the family code depends on."""
+    found = mention("breast cancer", "C50.919", "family", confidence=0.4, occurrence=1)
+    (dx,) = coded([found]).diagnoses
+    assert dx.code == "Z80.3"
+    assert dx.confidence >= REVIEW_THRESHOLD

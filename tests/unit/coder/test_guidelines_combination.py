@@ -117,3 +117,16 @@ def test_code_first_puts_the_etiology_before_the_manifestation() -> None:
 def test_a_manifestation_alone_is_not_first_listed() -> None:
     result = coded([m("polyneuropathy", "G63", section="assessment"), m("cough", "R05.9")])
     assert codes(result) == ["R05.9", "G63"]
+
+
+def test_a_combination_code_takes_the_place_of_the_first_of_its_parts() -> None:
+    """Hypertension in the history, heart failure in the assessment: I11.0 is first-listed
+    (I.C.9.a.1), the heart failure follows it (its "code first" note)."""
+    result = coded(
+        [
+            m("hypertension", "I10"),
+            m("chronic diastolic heart failure", "I50.32", section="assessment"),
+            m("pneumonia", "J18.9", section="assessment", occurrence=1),
+        ]
+    )
+    assert codes(result) == ["I11.0", "I50.32", "J18.9"]

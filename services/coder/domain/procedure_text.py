@@ -47,15 +47,27 @@ _NOT_DONE_BEFORE = re.compile(
     r"recommend(?:s|ed)?|consider(?:ing)?|refer(?:red|ral)?\s+(?:to|for)|order(?:ed)?\s+as\s+outpatient|"
     r"next\s+visit|return\s+for|needs?|due\s+for|declin(?:ed|es|ing)|refus(?:ed|es|ing)|"
     r"defer(?:red|ring)?|offered|discussed|unable\s+to|could\s+not|did\s+not|not|no\s+need\s+for|"
-    r"follow(?:\s+|-)?up|recheck|get|obtain|check|f/u)\W+" + _WORDS + r"$",
+    r"follow(?:\s+|-)?up|recheck|get|obtain|check|f/u|had|has\s+had|last|prior|previous|recent|"
+    r"outside|since)\W+" + _WORDS + r"$",
     re.I,
+)
+_MONTHS = (
+    "january|february|march|april|may|june|july|august|september|october|november|december|"
+    "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
 )
 _NOT_DONE_AFTER = re.compile(
     r"^\W*(?:\w+\W+){0,3}?(?:was|were|is|to\s+be|will\s+be)?\s*(?:declined|refused|deferred|"
     r"postponed|cancel(?:l)?ed|not\s+(?:done|performed|given|obtained)|held|scheduled|"
     r"planned|recommended|ordered\s+as\s+(?:an\s+)?outpatient|next\s+(?:week|visit|month)|"
     r"tomorrow|as\s+(?:an\s+)?outpatient|not\s+(?:needed|indicated|required|necessary)|"
-    r"(?:in|within)\s+\d+\s+(?:days?|weeks?|months?|years?)|at\s+(?:the\s+)?next)\b",
+    r"(?:in|within)\s+\d+\s+(?:days?|weeks?|months?|years?)|at\s+(?:the\s+)?next|"
+    r"(?:done\s+|performed\s+|was\s+)?(?:in|on|from|since)\s+(?:"
+    + _MONTHS
+    + r"|\d{4}|\d{1,2}/\d{1,2})|"
+    r"\d+\s+(?:days?|weeks?|months?|years?)\s+ago|last\s+(?:week|month|year|visit|fall|spring|"
+    r"summer|winter)|(?:is|was)\s+complete|up\s+to\s+date|up-to-date|utd|at\s+the\s+hospital|"
+    r"by\s+(?:gi|cardiology|radiology|dermatology|orthopedics|ent|urology)|report|results?\s+"
+    r"(?:reviewed|from))\b",
     re.I,
 )
 _DONE = re.compile(
@@ -82,7 +94,7 @@ _ROUTE_WORDS: tuple[tuple[str, str | None], ...] = (
 _ROUTES = tuple((re.compile(rf"\b(?:{words})\b", re.I), route) for words, route in _ROUTE_WORDS)
 _LIST_ITEM = re.compile(r",|;|\band\b|\bthen\b|\bplus\b", re.I)
 _SIDE = re.compile(r"\b(left|right|bilateral|both)\b", re.I)
-_SENTENCE = re.compile(r"[.;!?\n]")
+_SENTENCE = re.compile(r"\.(?!\d)|[;!?\n]")
 _COUNSEL = re.compile(
     r"\b(?:counsel(?:l?ed|l?ing)?|vis\s+(?:given|reviewed|provided)|risks\s+and\s+benefits)\b", re.I
 )
@@ -156,6 +168,7 @@ def _same_paragraph(text: str, start: int | None, at: int) -> bool:
 def performed(before: str, after: str, section: str | None, sentence: str) -> bool:
     """Done at this encounter: nothing planned, declined or deferred about it in its
     sentence, and, in a plan, words that say it was done."""
+    before = before.rsplit(":", 1)[-1]  # a title ("Plan:") is not a plan to do it
     if _NOT_DONE_BEFORE.search(before[-80:]) or _NOT_DONE_AFTER.search(after[:60]):
         return False
     return section not in PLAN_SECTIONS or _DONE.search(sentence) is not None

@@ -6,8 +6,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from .administration import INFUSION, Given, drug_administration, vaccine_administration
+from .administration import INFUSION, INJECTION, Given, drug_administration, vaccine_administration
 from .demographics import age_on
+from .em_tables import EM_DESCRIPTIONS
 from .encounter import DocumentedProcedure, Encounter, ReviewedProcedure
 from .lexicon import Lexicon, LexiconEntry
 from .modifiers import laterality_modifier, repeat_modifier
@@ -33,7 +34,7 @@ from .procedure_units import (
 )
 from .reference import ReferenceData
 from .results import Edit, Evidence, ReviewReason, ServiceLine
-from .wound_repair import repair_class, site_in, sum_repairs
+from .wound_repair import REPAIR_CLASSES, repair_class, site_in, sum_repairs
 
 # A keyword hit is good evidence but not the provider's own code, so it ranks below 1.
 MATCH_CONFIDENCE = 0.8
@@ -55,6 +56,22 @@ _DRAWN = re.compile(r"\bdrawn\b|\bdrew\b", re.I)
 INJECTION_PROCEDURES = frozenset(
     {"20550", "20551", "20552", "20553", "20600", "20605", "20610", "20611", "20612"}
     | {"11900", "11901", "64450", "64405", "62270"}
+)
+# a drug injected into a joint is the joint injection (CPT 20600-20611, by joint size)
+JOINT_INJECTIONS = {
+    "knee": "20610", "shoulder": "20610", "hip": "20610", "elbow": "20605", "wrist": "20605",
+    "ankle": "20605", "finger": "20600", "toe": "20600",
+}  # fmt: skip
+_JOINT = re.compile(r"\b(knee|shoulder|hip|elbow|wrist|ankle|finger|toe)\b", re.I)
+_GUIDED = re.compile(r"(?<!no )ultrasound[- ]guid|under ultrasound", re.I)
+# the words that make a flu vaccine a particular product (CPT 90653-90694)
+FLU_PRODUCTS = (
+    (re.compile(r"high[- ]dose|enhanced antigen|increased antigen", re.I), "90662"),
+    (re.compile(r"adjuvant", re.I), "90694"),
+    (re.compile(r"recombinant", re.I), "90682"),
+    (re.compile(r"intranasal|nasal spray|live attenuated|flumist", re.I), "90672"),
+    (re.compile(r"multi-?dose vial", re.I), "90688"),
+    (re.compile(r"trivalent", re.I), "90656"),
 )
 _REPEAT = ("repeat", "repeated", "second", "again", "serial")
 
@@ -179,19 +196,24 @@ def _notes(work: _Work, encounter: Encounter) -> None:
     admin_hits: list[Found] = []
     seen: set[str] = set()
     draw: NoteHit | None = None
+    wounds: dict[tuple[str, str], int] = {}
     for hit in performed_in_notes(encounter.notes, lexicon):
         cls = is_repair(hit)
         if cls is not None:
             if not any(f.startswith("repair_") for f in ordered):
-                entry = next(e for e in hit.hit.entries if e.family == cls)
-                found = _from_note(entry, hit)
-                work.repairs.append((found, cls, wound_length(hit)))
+                _note_repair(work, hit, cls, wounds)
             continue
         entry = _note_entry(hit, lexicon)
+        if entry is not None and entry.code == "90686":
+            entry = _flu_product(hit, lexicon) or entry
         if entry is not None and facility:
             entry = _professional(entry, lexicon)
-        if entry is None or (entry.family or entry.code) in ordered:
-            continue
+        if (
+            entry is None
+            or (entry.family or entry.code) in ordered
+            or entry.code in EM_DESCRIPTIONS
+        ):
+            continue  # the E/M line is the E/M rules' (services/coder/domain/em_coding.py)
         key = entry.family or entry.code
         if key in seen and not _repeated(hit):
             continue
@@ -220,9 +242,9 @@ def _notes(work: _Work, encounter: Encounter) -> None:
             )
     _vaccine_admin(work, encounter)
     venipuncture = lexicon.get("36415")
-    if draw is not None and venipuncture is not None and not ordered & SPECIMEN_CODES:
-        if not {f.entry.code for f in work.found} & SPECIMEN_CODES:
-            work.found.append(Found(venipuncture, draw.evidence, "inferred", "PROC-DRAWN", 0.7))
+    collected = ordered | {f.entry.code for f in work.found}
+    if draw is not None and venipuncture is not None and not collected & SPECIMEN_CODES:
+        work.found.append(Found(venipuncture, draw.evidence, "inferred", "PROC-DRAWN", 0.7))
 
 
 def _drawn(entry: LexiconEntry, hit: NoteHit) -> bool:
@@ -232,6 +254,19 @@ def _drawn(entry: LexiconEntry, hit: NoteHit) -> bool:
         and entry.code[:3] != "810"
         and _DRAWN.search(hit.sentence) is not None
     )
+
+
+def _note_repair(work: _Work, hit: NoteHit, cls: str, wounds: dict[tuple[str, str], int]) -> None:
+    """One wound per sentence, of the most complex class its words name."""
+    entry = next(e for e in hit.hit.entries if e.family == cls)
+    key = (hit.evidence.source, hit.sentence)
+    if key not in wounds:
+        wounds[key] = len(work.repairs)
+        work.repairs.append((_from_note(entry, hit), cls, wound_length(hit)))
+        return
+    found, known, length = work.repairs[wounds[key]]
+    if REPAIR_CLASSES.index(cls) < REPAIR_CLASSES.index(known):
+        work.repairs[wounds[key]] = (_from_note(entry, hit), cls, length)
 
 
 def _professional(entry: LexiconEntry, lexicon: Lexicon) -> LexiconEntry | None:
@@ -248,6 +283,14 @@ def medicare_primary(encounter: Encounter) -> bool:
         f.path == "coverages[0].payer_name" and "medicare" in f.value.lower()
         for f in encounter.printed_demographics
     )
+
+
+def _flu_product(hit: NoteHit, lexicon: Lexicon) -> LexiconEntry | None:
+    words = hit.after
+    for pattern, code in FLU_PRODUCTS:
+        if pattern.search(words):
+            return lexicon.get(code)
+    return None
 
 
 def _note_entry(hit: NoteHit, lexicon: Lexicon) -> LexiconEntry | None:
@@ -267,6 +310,15 @@ def _note_drug(work: _Work, entry: LexiconEntry, hit: NoteHit, given: list[Given
     if entry.units == "per_dose" and not _dose_units(found, dose_text(hit), 1, work.result):
         return
     work.found.append(found)
+    joint = _JOINT.search(hit.sentence) if hit.route == "injection" else None
+    if joint is not None:
+        code = JOINT_INJECTIONS[joint.group(1).lower()]
+        if code == "20610" and _GUIDED.search(hit.sentence):
+            code = "20611"
+        procedure = work.lexicon.get(code)
+        if procedure is not None and all(f.entry.code != code for f in work.found):
+            work.found.append(_from_note(procedure, hit))
+            return
     minutes = infusion_minutes(hit) if hit.route == INFUSION else None
     given.append(Given(hit.route if entry.family != "fluid" else INFUSION, hit.evidence,
                        minutes, hydration=entry.family == "fluid"))  # fmt: skip

@@ -1,0 +1,361 @@
+"""Procedure rules: units by dose and by time, wound repair sums, administration codes,
+procedures in notes (negated, planned, declined, past: not billed), repeat modifiers."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from services.coder.domain import ClinicalNote, Coded, NeedsReview, ServiceLine
+from services.coder.domain.administration import (
+    INFUSION,
+    INJECTION,
+    PUSH,
+    Given,
+    drug_administration,
+    vaccine_administration,
+)
+from services.coder.domain.encounter import DocumentedProcedure
+from services.coder.domain.procedure_units import (
+    added_hours,
+    documented_dose,
+    dose_units,
+    eight_minute_rule,
+    lengths_cm,
+    timed_units,
+)
+from services.coder.domain.results import Evidence
+from services.coder.domain.wound_repair import code_repair
+
+from .factories import REFERENCE, encounter, outcome_of, patient, procedure
+
+LEXICON = REFERENCE.lexicon
+EVIDENCE = Evidence("notes[0]", "x", 0, 1)
+
+
+def coded_lines(outcome: object) -> list[ServiceLine]:
+    lines = outcome.service_lines if isinstance(outcome, Coded) else outcome.proposed_service_lines  # type: ignore[union-attr]
+    return [line for line in lines if not line.rule.startswith("EM-")]
+
+
+def codes(outcome: object) -> list[tuple[str, int]]:
+    return [(line.code, line.units) for line in coded_lines(outcome)]
+
+
+def with_note(text: str, **overrides: object) -> object:
+    return outcome_of(encounter(notes=(ClinicalNote("n1", "progress", text),), **overrides))
+
+
+# --- units by dose -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("code", "dose", "units"),
+    [
+        ("J1100", "10 mg", 10),  # dexamethasone per 1 mg
+        ("J0696", "1 g", 4),  # ceftriaxone per 250 mg
+        ("J0696", "500 mg", 2),
+        ("J2550", "25 mg", 1),  # promethazine up to 50 mg: rounded up
+        ("J1885", "30 mg", 2),
+        ("J7613", "2.5 mg", 3),
+        ("J3420", "1,000 mcg", 1),
+        ("J1815", "12 units", 3),
+    ],
+)
+def test_drug_units_are_the_dose_over_the_unit_rounded_up(code: str, dose: str, units: int) -> None:
+    entry = LEXICON.get(code)
+    amount = documented_dose(dose)
+    assert entry is not None and amount is not None
+    assert dose_units(entry, amount) == units
+
+
+def test_a_dose_in_other_units_gives_no_units() -> None:
+    entry, amount = LEXICON.get("J1885"), documented_dose("2 mL")
+    assert entry is not None and amount is not None and dose_units(entry, amount) is None
+
+
+def test_an_order_with_one_unit_takes_the_units_of_its_documented_dose() -> None:
+    outcome = outcome_of(encounter(procedures=[procedure("J0696", "Ceftriaxone 1 g IM")]))
+    assert ("J0696", 4) in codes(outcome)
+    assert isinstance(outcome, Coded)
+    assert any(e.rule == "UNITS-DOSE" for e in outcome.edits)
+
+
+def test_a_quantity_that_disagrees_with_the_dose_goes_to_review() -> None:
+    outcome = outcome_of(
+        encounter(procedures=[procedure("J1885", "Ketorolac 60 mg IM", quantity=2)])
+    )
+    assert isinstance(outcome, NeedsReview)
+    assert [r.rule for r in outcome.reasons] == ["PROC-UNITS"]
+
+
+# --- units by time -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("minutes", "units"), [(7, 0), (8, 1), (22, 1), (23, 2), (37, 2), (38, 3), (53, 4)]
+)
+def test_the_8_minute_rule_for_one_timed_service(minutes: int, units: int) -> None:
+    assert timed_units(minutes) == units
+    assert eight_minute_rule([minutes]) == [units]
+
+
+def test_the_8_minute_rule_shares_the_day_s_units_by_the_largest_remainder() -> None:
+    # CMS example: 33 minutes of exercise and 7 of ultrasound, 40 minutes: 3 units
+    assert eight_minute_rule([33, 7]) == [2, 1]
+    assert eight_minute_rule([7, 7]) == [1, 0]  # 14 minutes: one unit, the first tie wins
+    assert sum(eight_minute_rule([20, 20, 5])) == timed_units(45)
+
+
+def test_timed_orders_are_billed_by_their_minutes() -> None:
+    documented = [
+        DocumentedProcedure(text="Therapeutic exercise", code="97110", minutes=33),
+        DocumentedProcedure(text="Ultrasound therapy", code="97035", minutes=7),
+    ]
+    assert codes(outcome_of(encounter(procedures=documented))) == [("97110", 2), ("97035", 1)]
+
+
+@pytest.mark.parametrize(("minutes", "units"), [(60, 0), (90, 0), (91, 1), (150, 1), (151, 2)])
+def test_an_additional_hour_counts_past_30_minutes(minutes: int, units: int) -> None:
+    assert added_hours(minutes) == units
+
+
+# --- wound repair ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("family", "site", "length", "expected"),
+    [
+        ("repair_simple", "hand", 2.5, [("12001", 1)]),
+        ("repair_simple", "arm", 2.6, [("12002", 1)]),
+        ("repair_simple", "cheek", 4.0, [("12013", 1)]),
+        ("repair_intermediate", "leg", 8.0, [("12034", 1)]),
+        ("repair_intermediate", "hand", 3.0, [("12042", 1)]),
+        ("repair_complex", "trunk", 12.0, [("13101", 1), ("13102", 1)]),
+        ("repair_complex", "trunk", 12.6, [("13101", 1), ("13102", 2)]),
+        ("repair_complex", "scalp", 0.8, [("12031", 1)]),  # 1 cm or less: not complex
+    ],
+)
+def test_a_repair_is_coded_by_class_anatomic_group_and_length(
+    family: str, site: str, length: float, expected: list[tuple[str, int]]
+) -> None:
+    coded, reason = code_repair(LEXICON, family, site, length)
+    assert reason is None
+    assert [(entry.code, units) for entry, units in coded] == expected
+
+
+def test_wounds_of_one_class_and_group_are_added_up() -> None:
+    note = (
+        "Laceration 2 cm of the left forearm and 3 cm of the left hand, both repaired with "
+        "simple interrupted sutures. Wound edges approximated well."
+    )
+    outcome = with_note(note)
+    assert codes(outcome) == [("12002", 1)]  # 5 cm, trunk and limbs group
+    assert isinstance(outcome, Coded)
+    assert any(e.rule == "REPAIR-SUM" for e in outcome.edits) is False  # one sentence, one wound
+
+
+def test_separate_repairs_of_two_classes_are_two_lines() -> None:
+    note = (
+        "3 cm laceration of the scalp: layered closure with deep sutures.\n"
+        "1.5 cm laceration of the chin: simple repair with sutures."
+    )
+    assert sorted(codes(with_note(note))) == [("12011", 1), ("12032", 1)]
+
+
+def test_a_repair_without_its_length_goes_to_review_with_the_group_s_codes() -> None:
+    outcome = with_note("Laceration of the right knee repaired with sutures.")
+    assert isinstance(outcome, NeedsReview)
+    (reason,) = [r for r in outcome.reasons if r.rule == "PROC-REPAIR"]
+    assert reason.candidates == ("12001", "12002", "12004", "12005", "12006", "12007")
+
+
+def test_lengths_are_read_in_cm_and_mm() -> None:
+    assert lengths_cm("a 2.5 cm and a 15 mm wound") == [2.5, 1.5]
+
+
+# --- administration ----------------------------------------------------------------------------
+
+
+def test_the_initial_service_follows_the_hierarchy_infusion_push_hydration() -> None:
+    given = [
+        Given(PUSH, EVIDENCE),
+        Given(INFUSION, EVIDENCE, minutes=95),
+        Given(PUSH, EVIDENCE),
+        Given(INFUSION, EVIDENCE, minutes=60, hydration=True),
+    ]
+    lines = [(f.entry.code, f.units) for f in drug_administration(given, LEXICON)]
+    assert lines == [("96365", 1), ("96366", 1), ("96375", 2), ("96361", 1)]
+
+
+def test_a_short_infusion_is_a_push_and_short_hydration_is_not_billed() -> None:
+    given = [
+        Given(INFUSION, EVIDENCE, minutes=10),
+        Given(INFUSION, EVIDENCE, minutes=20, hydration=True),
+    ]
+    assert [f.entry.code for f in drug_administration(given, LEXICON)] == ["96374"]
+    assert [
+        f.entry.code for f in drug_administration([Given(INJECTION, EVIDENCE)] * 2, LEXICON)
+    ] == ["96372"]
+
+
+def vaccines(*codes: str) -> list[tuple[object, Evidence]]:
+    return [(LEXICON.get(code), EVIDENCE) for code in codes]
+
+
+def test_vaccine_administration_by_age_counselling_route_and_payer() -> None:
+    def admin(*args: object, **kw: object) -> list[tuple[str, int]]:
+        return [
+            (f.entry.code, f.units) for f in vaccine_administration(*args, lexicon=LEXICON, **kw)
+        ]  # type: ignore[misc]
+
+    # a child counselled: 90460 per vaccine, 90461 per further component (MMR 3, Tdap 3)
+    assert admin(vaccines("90707", "90715", "90686"), 11, True) == [("90460", 3), ("90461", 4)]
+    assert admin(vaccines("90707", "90715"), 30, True) == [("90471", 1), ("90472", 1)]
+    assert admin(vaccines("90681", "90700"), 1, False) == [("90471", 1), ("90474", 1)]
+    assert admin(vaccines("90672"), 30, False) == [("90473", 1)]
+    assert admin(vaccines("90662", "90677", "90750"), 70, False, medicare=True) == [
+        ("G0008", 1), ("G0009", 1), ("90471", 1)
+    ]  # fmt: skip
+
+
+def test_a_vaccine_in_a_note_brings_its_administration() -> None:
+    outcome = with_note("Tdap vaccine given IM in the left deltoid today, tolerated well.")
+    assert codes(outcome) == [("90715", 1), ("90471", 1)]
+
+
+def test_a_drug_given_in_the_office_brings_units_and_administration() -> None:
+    outcome = with_note("Ketorolac 60 mg IM given in clinic for pain.")
+    assert codes(outcome) == [("J1885", 4), ("96372", 1)]
+
+
+def test_a_drug_injected_into_a_joint_is_the_joint_injection() -> None:
+    outcome = with_note("Right knee prepped, injected triamcinolone 40 mg, no ultrasound guidance.")
+    assert sorted(codes(outcome)) == [("20610", 1), ("J3301", 4)]
+    (joint,) = [line for line in coded_lines(outcome) if line.code == "20610"]
+    assert joint.modifiers == ("RT",)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Continue albuterol inhaler 2 puffs q4h prn.",  # home use
+        "Ondansetron 4 mg ODT given.",  # oral: no J-code
+        "Ketorolac IM was offered; patient declined.",
+    ],
+)
+def test_drugs_not_given_here_are_not_billed(text: str) -> None:
+    assert codes(with_note(text)) == []
+
+
+def test_in_a_hospital_the_practitioner_bills_the_procedures_and_the_ecg_reading() -> None:
+    note = (
+        "ECG (my read): sinus rhythm. Ondansetron 4 mg IV push given. CBC drawn. "
+        "I&D of abscess performed."
+    )
+    outcome = with_note(
+        note, encounter_type="emergency", place_of_service="23", mdm_level="moderate"
+    )
+    assert sorted(c for c, _ in codes(outcome)) == ["10060", "93010"]
+
+
+# --- procedures in notes --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "No ECG today.",
+        "Will schedule MRI of the lumbar spine.",
+        "Patient declined flu vaccine.",
+        "Flu vaccine deferred to next visit.",
+        "Chest x-ray not needed today.",
+        "EGD in May by GI showed esophagitis.",
+        "If symptoms persist, obtain an ankle x-ray.",
+        "Repeat BMP in 3 months.",
+        "Past Surgical History: colonoscopy 2019.",
+        "Plan: lipid panel at the next visit.",
+    ],
+)
+def test_negated_planned_declined_and_past_procedures_are_not_billed(text: str) -> None:
+    assert codes(with_note(text)) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("12-lead ECG performed in the office today.", [("93000", 1)]),
+        ("Rapid strep test positive.", [("87880", 1)]),
+        ("Plan: flu vaccine given today.", [("90686", 1), ("90471", 1)]),
+        ("Influenza vaccine, high-dose, given IM.", [("90662", 1), ("90471", 1)]),
+        ("Fasting lipid panel drawn in the office today.", [("80061", 1), ("36415", 1)]),
+        ("Meds: lisinopril.\n\nPOC hemoglobin A1c done in clinic today: 7.1%.", [("83036", 1)]),
+    ],
+)
+def test_procedures_done_are_billed_from_the_note(
+    text: str, expected: list[tuple[str, int]]
+) -> None:
+    assert codes(with_note(text)) == expected
+
+
+def test_an_ordered_procedure_the_note_also_tells_is_billed_once() -> None:
+    outcome = outcome_of(
+        encounter(
+            procedures=[procedure("93000", "12-lead ECG")],
+            notes=(ClinicalNote("n1", "progress", "ECG obtained: normal sinus rhythm."),),
+        )
+    )
+    assert codes(outcome) == [("93000", 1)]
+    assert coded_lines(outcome)[0].evidence.source == "procedures[0]"
+
+
+def test_evidence_from_a_note_is_its_text_span() -> None:
+    text = (
+        "Exam unremarkable.\n\nRapid strep test positive; left ear: cerumen removal with curette."
+    )
+    outcome = with_note(text)
+    lines = coded_lines(outcome)
+    assert [line.code for line in lines] == ["87880", "69210"]
+    for line in lines:
+        evidence = line.evidence
+        assert evidence.source == "notes[0]" and evidence.start is not None
+        assert text[evidence.start : evidence.end] == evidence.text
+    assert lines[1].modifiers == ("LT",)
+
+
+# --- repeat modifiers -----------------------------------------------------------------------------
+
+
+def test_a_repeated_service_takes_76_a_repeated_lab_91() -> None:
+    ecgs = [procedure("93000", "ECG"), procedure("93000", "ECG at 2 hours")]
+    assert [line.modifiers for line in coded_lines(outcome_of(encounter(procedures=ecgs)))] == [
+        (),
+        ("76",),
+    ]
+    labs = [procedure("85025", "CBC"), procedure("85025", "CBC repeat")]
+    assert [line.modifiers for line in coded_lines(outcome_of(encounter(procedures=labs)))] == [
+        (),
+        ("91",),
+    ]
+
+
+def test_another_physician_s_repeat_takes_77() -> None:
+    notes = (
+        ClinicalNote("n1", "emergency", "ECG obtained: sinus tachycardia.", author="dr-a"),
+        ClinicalNote(
+            "n2", "emergency", "Repeat ECG at 1 hour: normal sinus rhythm.", author="dr-b"
+        ),
+    )
+    outcome = outcome_of(encounter(notes=notes))
+    assert [(line.code, line.modifiers) for line in coded_lines(outcome)] == [
+        ("93000", ()), ("93000", ("77",))
+    ]  # fmt: skip
+
+
+def test_the_patient_s_age_is_read_on_the_date_of_service() -> None:
+    child = encounter(
+        patient=patient(birth_date=date(2015, 6, 1)),
+        notes=(ClinicalNote("n1", "progress", "Counseled on each vaccine; MMR vaccine given."),),
+    )
+    assert codes(outcome_of(child)) == [("90707", 1), ("90460", 1), ("90461", 2)]

@@ -184,8 +184,9 @@ def evaluate(cases: Iterable[Case], reference: Any = None) -> Report:
         )
         event = wire.outcome_event(outcome, closed, cause, reference)
         coded = isinstance(outcome, Coded)
+        rules: tuple[str, ...] = ()
         if isinstance(event, EncounterCoded):
-            diagnoses, lines, rules = event.data.diagnoses, event.data.service_lines, ()
+            diagnoses, lines = event.data.diagnoses, event.data.service_lines
         else:
             assert isinstance(event, CodingReviewRequested)
             data = event.data

@@ -8,10 +8,12 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from medbill.coder_eval import evaluate, evidence_problems, read_cases
 from schemas.coding import EncounterCoded
-from schemas.encounter import EncounterClosed
+from schemas.encounter import ClinicalNote, Documentation, EncounterClosed
 from services.coder import wire
 from services.coder.domain import code_encounter
 from tests.support.samples import NOTE_MODES, sample_encounters
@@ -65,3 +67,55 @@ def test_evidence_on_the_evaluation_cases_is_their_sources_text(path: Path):
     report = evaluate(read_cases(path), REFERENCE)
     problems = [(s.case.line, s.evidence_problems) for s in report.cases if s.evidence_problems]
     assert not problems, problems[:5]
+
+
+PHRASES = [
+    "Essential hypertension",
+    "type 2 diabetes mellitus with CKD stage 3a",
+    "T2DM",
+    "HTN",
+    "acute on chronic systolic heart failure",
+    "denies chest pain",
+    "no fever",
+    "history of colon cancer",
+    "mother with breast cancer",
+    "probable pneumonia",
+    "left ankle sprain, initial encounter",
+    "ECG performed",
+    "CBC drawn",
+    "s/p appendectomy",
+    "Assessment:",
+    "Plan:",
+    "Past Medical History:",
+    "Family History:",
+    "Allergies: penicillin",
+    "Total time 32 minutes.",
+    "MDM moderate.",
+    "rule out UTI",
+    "knee injection, right",
+    "İ",
+    "ẞ",
+    "ﬁ",
+    "K\u212a",
+    "\u00a0",
+    "\u0301",
+    "\U0001f600",
+    "\t",
+    "\n",
+    ". ",
+    ", ",
+    "; ",
+]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(PHRASES) | st.text(max_size=6), min_size=1, max_size=30))
+def test_evidence_is_the_notes_text_whatever_the_text(parts):
+    """Clinical words among case-changing letters (İ lowercases to two characters), ligatures,
+    combining marks, emoji and odd spacing: every span still points at its own characters."""
+    base = sample_encounters(1, seed=21)[0]
+    text = " ".join(parts).strip() or "note"
+    note = ClinicalNote(note_id="N1", kind="progress", text=text)
+    data = base.data.model_copy(update={"documentation": Documentation(notes=[note])})
+    event = base.model_copy(update={"data": data})
+    assert list(evidence_problems(data.documentation, emitted(event))) == []

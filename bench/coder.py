@@ -85,7 +85,7 @@ def timed(messages: list[bytes], reference: ReferenceData, rounds: int) -> tuple
     return statistics.median(cpu_rates), statistics.median(wall_rates)
 
 
-def main(n: int, rounds: int, notes: str, seed: int) -> None:
+def main(n: int, rounds: int, notes: str, seed: int, profile: int = 0) -> None:
     started = time.perf_counter()
     reference = reference_data.load()
     print(f"reference data loaded in {time.perf_counter() - started:.2f}s")
@@ -114,6 +114,13 @@ def main(n: int, rounds: int, notes: str, seed: int) -> None:
     cpu, wall = timed(with_notes, reference, rounds)
     print(f"with notes:               {cpu:8.1f}/s per CPU second ({wall:.1f}/s wall)")
     print(f"per encounter: {1000 / cpu:.3f} ms with notes, {1000 / base_cpu:.3f} ms without")
+    if profile:
+        import cProfile
+        import pstats
+
+        profiler = cProfile.Profile()
+        profiler.runcall(lambda: [code_message(raw, reference) for raw in with_notes])
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(profile)
     print(f"RESULT coder_eps={cpu:.1f} n={n}")
 
 
@@ -128,5 +135,12 @@ if __name__ == "__main__":
         help="notes alone (default) or beside the structured diagnoses and procedures",
     )
     parser.add_argument("--seed", type=int, default=42, help="sample seed (default 42)")
+    parser.add_argument(
+        "--profile",
+        type=int,
+        default=0,
+        metavar="N",
+        help="after timing, profile one pass with notes and print its N costliest functions",
+    )
     args = parser.parse_args()
-    main(args.n, args.rounds, args.notes, args.seed)
+    main(args.n, args.rounds, args.notes, args.seed, args.profile)

@@ -121,6 +121,10 @@ _add(
 _LONGEST = max(len(p.split()) for p in TRIGGERS)
 _FIRST_WORDS = frozenset(p.split()[0] for p in TRIGGERS)
 _PHRASES = {tuple(p.split()): v for p, v in TRIGGERS.items()}
+_DURATION_WORDS = (
+    "hour hours day days week weeks month months year years decade decades long standing"
+)
+_DURATION = frozenset(_DURATION_WORDS.split())
 _PRIORITY: tuple[Assertion, ...] = ("negated", "family", "hypothetical", "possible", "history")
 
 
@@ -181,6 +185,8 @@ def _scopes(toks: list[tuple[str, int, int, bool]]) -> list[tuple[int, int, str]
     for i, j, cat, direction in found:
         if cat in ("pseudo", "terminate"):
             continue
+        if cat == "history" and i > 0 and lower[i - 1] in _DURATION:
+            continue  # "a two-week history of fever": how long it has lasted, not the past
         near = _FAMILY_WORDS if cat == "family" else None
         if "f" in direction:
             k = bisect_right(stops, j - 1)

@@ -83,8 +83,9 @@ class TermIndex:
         self.vocab: dict[str, tuple[int, int, int]] = {}
         # (number of words, sum of values) -> (sorted word ids, entries best first)
         self.entries: dict[tuple[int, int], tuple[tuple[int, ...], tuple[Entry, ...]]] = {}
-        # surface word -> its key word: the matcher normalises each distinct word once
-        self.norm_cache: dict[str, str] = {}
+        # surface word -> (its vocabulary entry, is a stopword): the matcher normalises
+        # each distinct word once
+        self.norm_cache: dict[str, tuple[tuple[int, int, int] | None, bool]] = {}
         self.case_words: frozenset[str] = frozenset()
         self.size = 0
 

@@ -94,21 +94,28 @@ def _chosen(entries: tuple[Entry, ...]) -> list[Entry]:
     return chosen
 
 
-def _key_words(toks: list[tuple[str, int, int, bool]], index: TermIndex) -> list[str | None]:
-    """Each token's key word (None for a sentence break)."""
+_BREAK = (None, False)
+
+
+def _word_info(
+    toks: list[tuple[str, int, int, bool]], index: TermIndex
+) -> list[tuple[tuple[int, int, int] | None, bool]]:
+    """Each token's (vocabulary entry or None, is a stopword), a sentence break (None,
+    False). Each distinct surface word is normalised once per index (bounded cache)."""
     cache = index.norm_cache
-    case_words = index.case_words
-    out: list[str | None] = []
+    out: list[tuple[tuple[int, int, int] | None, bool]] = []
+    append = out.append
     for word, _, _, is_break in toks:
         if is_break:
-            out.append(None)
+            append(_BREAK)
             continue
-        w = cache.get(word)
-        if w is None:
-            w = word if word in case_words else normal(word)
+        info = cache.get(word)
+        if info is None:
+            w = word if word in index.case_words else normal(word)
+            info = (index.vocab.get(w), w in STOPWORDS)
             if len(cache) < _NORM_CACHE_LIMIT:
-                cache[word] = w
-        out.append(w)
+                cache[word] = info
+        append(info)
     return out
 
 
@@ -116,16 +123,12 @@ def _matches(
     toks: list[tuple[str, int, int, bool]], index: TermIndex
 ) -> list[tuple[int, int, tuple[Entry, ...]]]:
     """Non-overlapping (first token, last token, entries) matches, in text order."""
-    vocab = index.vocab
     entries = index.entries
-    keys = _key_words(toks, index)
-    info = [vocab.get(w) if w is not None else None for w in keys]
-    stop = [w is not None and w in STOPWORDS for w in keys]
+    info = _word_info(toks, index)
     n = len(toks)
     found: list[tuple[int, int, int, tuple[Entry, ...]]] = []
     for i in range(n):
-        first = info[i]
-        if first is None:
+        if info[i][0] is None:
             continue
         total = 0
         count = 0
@@ -134,9 +137,9 @@ def _matches(
         stops = 0
         j = i
         while j < n:
-            v = info[j]
+            v, is_stop = info[j]
             if v is None:
-                if stop[j] and stops < _MAX_STOPS:
+                if is_stop and stops < _MAX_STOPS:
                     stops += 1
                     j += 1
                     continue

@@ -119,7 +119,7 @@ def tokenize(text: str) -> list[Token]:
 
 def spans(text: str) -> list[tuple[str, int, int, bool]]:
     """The tokens as (text, start, end, is_break) tuples: the matcher's hot path."""
-    return [(m.group(), m.start(), m.end(), m.lastgroup == "b") for m in _TOKEN.finditer(text)]
+    return [(m.group(), *m.span(), m.lastgroup == "b") for m in _TOKEN.finditer(text)]
 
 
 def singular(word: str) -> str:

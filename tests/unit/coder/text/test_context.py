@@ -140,3 +140,10 @@ def test_family_history_section_makes_family() -> None:
 
 def test_plain_sentence_is_present() -> None:
     assert asserted("Community acquired pneumonia, treated.", "pneumonia") == "present"
+
+
+def test_a_duration_before_history_of_is_the_present_illness() -> None:
+    text = "She presented with a two-week history of fever and weight loss."
+    assert asserted(text, "fever") == "present"
+    assert asserted("A 3 month history of cough.", "cough") == "present"
+    assert asserted("A history of cough.", "cough") == "history"

@@ -17,7 +17,7 @@ from datetime import date
 from typing import Literal
 
 from .encounter import Encounter, Patient
-from .excludes1 import excludes1_conflicts
+from .excludes1 import excludes1_conflict, excludes1_conflicts
 from .icd10cm import (
     AgeRange,
     CodeSet,
@@ -169,7 +169,7 @@ def code_edit_failures(
 ) -> list[CodeEditFailure]:
     """Every edit the codes (in claim order, first-listed first) fail."""
     failures: list[CodeEditFailure] = []
-    age = age_on(patient.birth_date, date_of_service)
+    age = age_on(patient.birth_date, date_of_service) if any(e.ages for e in entries) else 0
     for position, entry in enumerate(entries):
         code = entry.code
         if not entry.known:
@@ -216,16 +216,40 @@ def code_edit_failures(
                     "never first-listed: its etiology comes first (ICD-10-CM I.A.13)",
                 )
             )
-    for conflict in excludes1_conflicts(entries):
-        failures.append(
-            CodeEditFailure(
-                "ICD10CM-EXCLUDES1",
-                conflict.code,
-                f"{conflict.code} has an Excludes1 note naming {conflict.excluded} "
-                f"('{conflict.note}'); they are not reported together",
+    if len(entries) > 1 and _any_excluded(entries):
+        for conflict in excludes1_conflicts(entries):
+            failures.append(
+                CodeEditFailure(
+                    "ICD10CM-EXCLUDES1",
+                    conflict.code,
+                    f"{conflict.code} has an Excludes1 note naming {conflict.excluded} "
+                    f"('{conflict.note}'); they are not reported together",
+                )
             )
-        )
     return failures
+
+
+# Whether a pair of entries may conflict, by their identity: entries are the code set's own,
+# built once and kept (CodeSet.lookup), so a pair seen once is answered by one dict look-up.
+# The memo holds the entries it answers for (so their ids are not reused while it does) and
+# is bounded; it only spares excludes1_conflicts its work on the common claim with none.
+_PAIRS: dict[tuple[int, int], tuple[Icd10CmEntry, Icd10CmEntry, bool]] = {}
+_MAX_PAIRS = 1 << 16
+
+
+def _any_excluded(entries: Sequence[Icd10CmEntry]) -> bool:
+    for i, first in enumerate(entries):
+        for second in entries[i + 1 :]:
+            key = (id(first), id(second))
+            hit = _PAIRS.get(key)
+            if hit is None or hit[0] is not first or hit[1] is not second:
+                if len(_PAIRS) >= _MAX_PAIRS:
+                    _PAIRS.clear()
+                hit = (first, second, excludes1_conflict(first, second) is not None)
+                _PAIRS[key] = hit
+            if hit[2]:
+                return True
+    return False
 
 
 def as_reasons(
@@ -263,7 +287,9 @@ def with_code_edits(
     policy, a date of service no loaded set covers. `data.code_set` is the release for the
     date (outcome.code_set_edits)."""
     code_set = data.code_set
-    combined = _with_seventh_reasons(reasons, _supplied_codes(encounter), code_set)
+    coded = {d.code for d in diagnoses}  # complete codes already: no 7th character to add
+    supplied = [c for c in _supplied_codes(encounter) if c not in coded]
+    combined = _with_seventh_reasons(reasons, supplied, code_set)
     if not choice.covers and data.code_sets is not None and data.code_sets.uncovered == "review":
         combined.append(
             ReviewReason(
@@ -278,7 +304,8 @@ def with_code_edits(
         failures = code_edit_failures(
             entries, encounter.patient, encounter.date_of_service, code_set.label
         )
-        combined.extend(as_reasons(failures, combined))
+        if failures:
+            combined.extend(as_reasons(failures, combined))
     return combined
 
 

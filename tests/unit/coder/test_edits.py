@@ -15,12 +15,14 @@ from services.coder.domain import Coded, NeedsReview, apply_review
 from services.coder.domain.edits import (
     ApplicabilityError,
     age_on,
+    code_edit_failures,
     applicability,
     parse_applicability,
     seventh_character_reason,
     with_placeholders,
 )
-from services.coder.domain.icd10cm import CodeSets
+from services.coder.domain.excludes1 import ExcludedRange
+from services.coder.domain.icd10cm import CodeSets, Icd10CmEntry
 
 from .factories import DATE_OF_SERVICE, REFERENCE, diagnosis, encounter, outcome_of, patient, review
 
@@ -292,3 +294,17 @@ def test_age_is_completed_years(birth: date, years: int, extra_days: int) -> Non
     expected = years if day < _anniversary(birth, years + 1) else years + 1
     assert age_on(birth, day) == expected
     assert age_on(birth, birth - timedelta(days=1)) < 0
+
+
+def test_excludes1_answers_are_never_stale() -> None:
+    """The pair memo answers for the very entries it saw, not for new ones at a reused id."""
+    someone = patient()
+    for n in range(200):
+        excluding = n % 2 == 0
+        ranges = (ExcludedRange("E10", "E10", "type 1 (E10.-)"),) if excluding else ()
+        first = Icd10CmEntry("E11.9", "code", True, "T2DM", ranges)
+        second = Icd10CmEntry("E10.9", "code", True, "T1DM")
+        rules = [
+            f.rule for f in code_edit_failures([first, second], someone, DATE_OF_SERVICE, "FY")
+        ]
+        assert ("ICD10CM-EXCLUDES1" in rules) is excluding

@@ -15,8 +15,8 @@ from services.coder.domain import Coded, NeedsReview, apply_review
 from services.coder.domain.edits import (
     ApplicabilityError,
     age_on,
-    code_edit_failures,
     applicability,
+    code_edit_failures,
     parse_applicability,
     seventh_character_reason,
     with_placeholders,

@@ -110,7 +110,7 @@ def finish(
         )
     return Coded(
         encounter_id=encounter.encounter_id,
-        code_set=version if choice is None else choice.label,
+        code_set=choice.label if choice is not None else str(version),
         diagnoses=tuple(diagnoses),
         service_lines=pointed,
         em=em,

@@ -184,16 +184,11 @@ def _choose(
     total = minutes.value if minutes is not None else None
     by_time = level_by_time(family, total) if isinstance(total, int) else None
     level: MdmLevel | None = mdm.value if mdm is not None else None  # type: ignore[assignment]
-    # A level the coder derives never outbids the provider's documented time: derived MDM
-    # levels a visit only when no documented time does (an auditor's caution: the higher
-    # basis is the provider's to claim).
-    suggested = ""
-    if level is None and finding is not None and finding.confident:
-        if by_time is None:
-            level = finding.level
-        elif level_by_mdm(family, finding.level) > by_time:
-            code = family.codes[level_by_mdm(family, finding.level)]
-            suggested = f"; the notes suggest MDM {finding.level} ({code}): {finding.summary()}"
+    # AMA CPT 2021: the level is the one time or MDM supports, whichever is higher; a
+    # derived MDM counts only when two documented elements support it (finding.confident)
+    derived = level is None and finding is not None and finding.confident
+    if derived:
+        level = finding.level  # type: ignore[union-attr]
     by_mdm = level_by_mdm(family, level) if level is not None else None
     shown_minutes = total if isinstance(total, int) else None
     # On a tie MDM is reported: it stands on the record without a time attestation;
@@ -210,7 +205,6 @@ def _choose(
             detail += f" documented in {minutes.evidence.source}"
         if by_mdm is not None:
             detail += f"; MDM {level} would give {family.codes[by_mdm]}"
-        detail += suggested
         return EmAssessment(
             EmChoice(
                 code, EM_DESCRIPTIONS[code], "time", shown_minutes, level, minutes.evidence, detail

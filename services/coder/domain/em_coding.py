@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
+from typing import NamedTuple
 
 from .em_assess import assess_em
 from .em_tables import (
@@ -18,13 +19,12 @@ from .em_tables import (
     PROLONGED_STEP,
 )
 from .encounter import Encounter
-from .evaluation import select_em
+from .evaluation import documented_em
 from .outcome import em_line
 from .results import Edit, EmChoice, Evidence, ReviewReason, ServiceLine
 
 
-@dataclass(frozen=True, slots=True)
-class EmCoding:
+class EmCoding(NamedTuple):
     """The E/M choice (None when there is none to bill), its lines (the E/M line, then a
     prolonged-service add-on), and the reasons and edits it adds."""
 
@@ -38,7 +38,7 @@ def code_em(encounter: Encounter, procedures: Sequence[ServiceLine]) -> EmCoding
     """E/M by time, MDM or age (evaluation.py; with notes, em_assess.py), as service
     line 1 with its modifiers; a level the notes only suggest is proposed for review."""
     if not encounter.notes:  # as before notes: the structured fields only
-        selected = select_em(encounter)
+        selected = documented_em(encounter)
         if isinstance(selected, ReviewReason):
             return EmCoding(None, (), (selected,), ())
         em = _by_time_when_prolonged(selected)

@@ -51,6 +51,7 @@ _CRITICAL = re.compile(
     + r"|\b(?P<after>\d{1,3})\s*" + _MIN + r"\s+of\s+critical\s+care\b",
     re.IGNORECASE,
 )  # fmt: skip
+_SOME_MINUTES = re.compile(r"\d\s*(?:min|MIN|Min)")
 _AWV = re.compile(r"\b(?:(?P<initial>initial|first)\s+)?annual\s+wellness\s+visit\b|\bAWV\b",
                   re.IGNORECASE)  # fmt: skip
 _MDM = re.compile(
@@ -99,19 +100,31 @@ def documented_minutes(
         text = note.text
         if (kinds is not None and note.kind not in kinds) or not _mentions_minutes(text):
             continue
-        for pattern in (_TIME, _SPENT_AFTER):
-            for match in pattern.finditer(text):
-                if not _visit_time(text, match):
-                    continue
-                minutes = int(match.group("minutes")) + (1 if match.group("more") else 0)
-                em = pattern is _TIME and match.group("em") is not None
-                if best is None or (em, minutes) > (best_em, best.value):  # type: ignore[operator]
-                    best, best_em = Stated(minutes, _span(f"notes[{index}]", text, match)), em
+        for pattern, match in _time_statements(text):
+            if not _visit_time(text, match):
+                continue
+            minutes = int(match.group("minutes")) + (1 if match.group("more") else 0)
+            em = pattern is _TIME and match.group("em") is not None
+            if best is None or (em, minutes) > (best_em, best.value):  # type: ignore[operator]
+                best, best_em = Stated(minutes, _span(f"notes[{index}]", text, match)), em
     return best
 
 
+def _time_statements(text: str) -> list[tuple[re.Pattern[str], re.Match[str]]]:
+    """The time statements around each "N min" of the text: the patterns run over a short
+    window before and after the number, not over the whole note."""
+    found: dict[tuple[int, int], tuple[re.Pattern[str], re.Match[str]]] = {}
+    for number in _SOME_MINUTES.finditer(text):
+        start, end = max(0, number.start() - 100), min(len(text), number.end() + 40)
+        for pattern in (_TIME, _SPENT_AFTER):
+            for match in pattern.finditer(text, start, end):
+                found.setdefault(match.span(), (pattern, match))
+    return list(found.values())
+
+
 def _mentions_minutes(text: str) -> bool:
-    return "min" in text or "MIN" in text or "Min" in text
+    """A number of minutes somewhere in the text: the cheap test before the patterns."""
+    return _SOME_MINUTES.search(text) is not None
 
 
 def _visit_time(text: str, match: re.Match[str]) -> bool:
@@ -121,11 +134,27 @@ def _visit_time(text: str, match: re.Match[str]) -> bool:
     return _EXCLUDING.search(around) is not None or _NOT_EM_TIME.search(around) is None
 
 
+def _mdm_statements(text: str) -> list[re.Match[str]]:
+    """The MDM statements around each "MDM" or "decision making" of the text (the pattern
+    runs over a short window, not the whole note)."""
+    lowered = text.lower()
+    found: dict[tuple[int, int], re.Match[str]] = {}
+    for word in ("mdm", "decision"):
+        at = lowered.find(word)
+        while at >= 0:
+            for match in _MDM.finditer(text, max(0, at - 40), min(len(text), at + 60)):
+                found.setdefault(match.span(), match)
+            at = lowered.find(word, at + 1)
+    return list(found.values())
+
+
 def critical_care_minutes(notes: Sequence[ClinicalNote]) -> Stated | None:
     """Critical care time a note documents (CPT 99291/99292 are reported by it)."""
     best: Stated | None = None
     for index, note in enumerate(notes):
         if not _mentions_minutes(note.text):
+            continue
+        if "critical" not in note.text.lower():
             continue
         for match in _CRITICAL.finditer(note.text):
             minutes = int(match.group("minutes") or match.group("after"))
@@ -137,6 +166,9 @@ def critical_care_minutes(notes: Sequence[ClinicalNote]) -> Stated | None:
 def annual_wellness_visit(notes: Sequence[ClinicalNote]) -> tuple[bool, Evidence] | None:
     """A Medicare annual wellness visit the notes name: (initial?, evidence)."""
     for index, note in enumerate(notes):
+        lowered = note.text.lower()
+        if "wellness" not in lowered and "awv" not in lowered:
+            continue
         match = _AWV.search(note.text)
         if match:
             return match.group("initial") is not None, _span(f"notes[{index}]", note.text, match)
@@ -152,7 +184,7 @@ def documented_mdm(
     for index, note in enumerate(notes):
         if kinds is not None and note.kind not in kinds:
             continue
-        for match in _MDM.finditer(note.text):
+        for match in _mdm_statements(note.text):
             level = (match.group("a") or match.group("b")).lower()
             if best is None or order.index(level) > order.index(best.value):  # type: ignore[arg-type]
                 best = Stated(level, _span(f"notes[{index}]", note.text, match))  # type: ignore[arg-type]
@@ -168,15 +200,27 @@ def discharge_note(notes: Sequence[ClinicalNote]) -> int | None:
 
 
 def same_day_stay(notes: Sequence[ClinicalNote]) -> Evidence | None:
-    """Evidence that admission and discharge fell on the same date, from a note's
-    admission and discharge dates or its words."""
+    """Evidence that admission and discharge fell on the same date: a note's admission
+    and discharge dates or its words; else, with no dates that differ, an admission note
+    (history and physical) and a discharge summary in the one encounter, which has one
+    date of service."""
+    differ = False
     for index, note in enumerate(notes):
+        lowered = note.text.lower()
+        if "same" not in lowered and "date" not in lowered:
+            continue
         said = _SAME_DAY.search(note.text)
         if said:
             return _span(f"notes[{index}]", note.text, said)
         admitted, discharged = _ADMITTED.search(note.text), _DISCHARGED.search(note.text)
-        if admitted and discharged and admitted.group("date") == discharged.group("date"):
-            return _span(f"notes[{index}]", note.text, discharged)
+        if admitted and discharged:
+            if admitted.group("date") == discharged.group("date"):
+                return _span(f"notes[{index}]", note.text, discharged)
+            differ = True
+    kinds = [note.kind for note in notes]
+    if not differ and "history_and_physical" in kinds and "discharge_summary" in kinds:
+        index = kinds.index("discharge_summary")
+        return discharge_evidence(notes[index], index)
     return None
 
 

@@ -73,10 +73,10 @@ def select_em(encounter: Encounter) -> EmChoice | ReviewReason:
         if assessed.reason is not None or assessed.choice is None:
             return assessed.reason  # type: ignore[return-value]
         return assessed.choice
-    return _documented(encounter)
+    return documented_em(encounter)
 
 
-def _documented(encounter: Encounter) -> EmChoice | ReviewReason:
+def documented_em(encounter: Encounter) -> EmChoice | ReviewReason:
     """Choose the E/M code from the structured fields, or say why they do not support one.
 
     AMA CPT 2021 E/M guidelines: an office visit is levelled by total time on the date or

@@ -129,12 +129,12 @@ def test_mdm_derived_from_the_note_levels_the_visit() -> None:
     assert detail.rule == "EM-MDM" and "derived from the notes" in detail.detail
 
 
-def test_a_documented_time_is_not_outbid_by_a_derived_mdm() -> None:
-    # the provider documented time; the coder's own reading of the MDM only annotates it
+def test_a_derived_mdm_higher_than_the_time_is_reported() -> None:
+    # AMA CPT 2021: whichever of time and MDM supports the higher level
     enc = with_notes(COPD_VISIT + "Total time 22 minutes.\n")
     em = chosen(enc)
-    assert (em.code, em.basis, em.total_time_minutes) == ("99213", "time", 22)
-    assert "the notes suggest MDM moderate (99214)" in em.detail
+    assert (em.code, em.basis, em.total_time_minutes) == ("99214", "mdm", 22)
+    assert "total time 22 min would give 99213" in em.detail
 
 
 def test_a_stated_mdm_higher_than_time_is_reported() -> None:
@@ -383,3 +383,24 @@ def test_same_day_stay_in_the_words_of_an_admission_note() -> None:
         patient_status="new",
     )  # fmt: skip
     assert chosen(enc).code == "99235"
+
+
+def test_an_admission_note_and_a_discharge_summary_are_a_same_day_stay() -> None:
+    notes = (
+        ClinicalNote("N0", "history_and_physical", "Admitted to observation for syncope."),
+        ClinicalNote("N1", "discharge_summary", "Discharged home. MDM: moderate."),
+    )
+    enc = encounter(encounter_type="observation", place_of_service="22", patient_status="new",
+                    mdm_level=None, notes=notes)  # fmt: skip
+    assert chosen(enc).code == "99235"
+
+
+def test_admission_and_discharge_dates_that_differ_are_a_discharge_day() -> None:
+    notes = (
+        ClinicalNote("N0", "history_and_physical", "Admitted for pneumonia."),
+        ClinicalNote(
+            "N1", "discharge_summary", "Admission date: 3/7/2026\nDischarge date: 3/10/2026"
+        ),
+    )
+    enc = encounter(encounter_type="inpatient", place_of_service="21", mdm_level=None, notes=notes)
+    assert chosen(enc).code == "99238"

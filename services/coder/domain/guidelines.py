@@ -56,7 +56,7 @@ KEEP_STATUS_ANYWHERE = True
 # several codes equally likely for the same words: proposed, not billed
 AMBIGUOUS_CONFIDENCE = 0.5
 _STATUS_RULE = "status-term"
-_NOTE_SOURCES = ("notes[", "assessment_plan")
+_SUPPLIED_RULE = "DX-PROVIDED"  # a supplied code (and what a rule made of it)
 OUTPATIENT = frozenset({"office", "telehealth", "emergency", "observation", "preventive"})
 # the sections that state the reason for the encounter (IV.G, II: principal diagnosis)
 REASON_SECTIONS = frozenset(
@@ -235,9 +235,10 @@ def focus_on_diagnostic_statement(findings: Sequence[Finding]) -> list[Finding]:
     a symptom, an exam or study finding, a word in the plan or the course of stay outside
     it is not coded unless the statement names it; a status or history code (Z79 drug
     therapy, Z88 allergy, Z95/Z96 devices, Z85-Z87 history, Z80-Z84 family history) and
-    the supplied codes stay wherever they were written. Documentation without such a
-    statement is coded from all of its words."""
-    if not any(f.rank == 0 and f.evidence.source.startswith(_NOTE_SOURCES) for f in findings):
+    the supplied codes stay wherever they were written. The words of a supplied diagnosis
+    without a code are part of the statement; documentation without one is coded from all
+    of its words."""
+    if not any(f.rank == 0 and not f.rule.startswith(_SUPPLIED_RULE) for f in findings):
         return list(findings)
     return [f for f in findings if f.rank == 0 or f.method == "provided" or _kept_anywhere(f.code)]
 

@@ -347,10 +347,15 @@ def load_code_set(
     order = None
     if files.order is not None:
         try:
-            with files.order.open(encoding="utf-8", errors="strict") as lines:
-                order = parse_order(lines)
-        except (OSError, UnicodeDecodeError) as exc:
-            raise CodeSetError(f"ICD-10-CM order file {files.order}: {exc}") from None
+            raw = files.order.read_bytes()
+        except OSError as exc:
+            raise CodeSetError(f"ICD-10-CM order file {files.order}: {exc.strerror}") from None
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:  # CMS's older text files are Windows-1252 (é in Barré)
+            text = raw.decode("cp1252", errors="replace")
+        try:
+            order = parse_order(text.splitlines())
         except CodeSetError as exc:
             raise CodeSetError(f"{files.order}: {exc}") from None
     release, effective = release_of(name, tabular.fiscal_year)

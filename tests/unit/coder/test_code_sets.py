@@ -314,6 +314,14 @@ def test_unreadable_or_malformed_files_are_named(tmp_path: Path) -> None:
         parse_order(["00001 A00     0 Cholera", "not an order line"])
 
 
+def test_an_order_file_in_windows_1252_is_read(tmp_path: Path) -> None:
+    (tmp_path / "icd10cm_tabular_2027.xml").write_text(tabular(2027, HEADACHE_2027))
+    rows = [*ORDER_2027, ("G610", 1, "Guillain-Barré syndrome")]
+    (tmp_path / "icd10cm_order_2027.txt").write_bytes(order_file(rows).encode("cp1252"))
+    code_set, _ = load_code_set(files_of(str(tmp_path)), ())
+    assert code_set.lookup("R51.9").billable
+
+
 def test_release_names() -> None:
     assert release_of("icd10cm_tabular_2027.xml", 2027) == ("October 2026", date(2026, 10, 1))
     assert release_of("icd10c-tabular-April-1-2026.xml", 2026) == ("April 2026", date(2026, 4, 1))

@@ -4,7 +4,8 @@ One tokenisation per text; every window of up to MAX_WORDS words (stopwords may 
 between words, never at the ends) is one dict probe in the term index (index.py), so the
 work is linear in the text. Windows stop at a sentence break and at a word no term
 contains. Of overlapping matches the one with more words wins (the more specific term:
-"acute myocardial infarction" over "infarction"), then the earlier.
+"acute myocardial infarction" over "infarction"), then the earlier; a sure match
+(confidence _INNER_CONFIDENCE or more) inside it that names another category is kept too.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ _QUALIFIERS = {
     "second": "trimester:2",
     "third": "trimester:3",
 }
+_INNER_CONFIDENCE = 0.7
 _QUALIFIER_REACH = 4  # words either side of a match
 
 
@@ -161,11 +163,22 @@ def _matches(
     found.sort(key=lambda f: (-f[0], f[1]))
     taken = bytearray(n)
     kept: list[tuple[int, int, tuple[Entry, ...]]] = []
+    inner: list[tuple[int, int, tuple[Entry, ...]]] = []
     for _, i, j, hit in found:
         if any(taken[i : j + 1]):
+            if hit[0].confidence >= _INNER_CONFIDENCE:
+                inner.append((i, j, hit))
             continue
         taken[i : j + 1] = b"\x01" * (j + 1 - i)
         kept.append((i, j, hit))
+    if inner:
+        # a sure term inside a longer match that names another category is a condition of
+        # its own ("fever" inside a longer phrase learned for the pain beside it)
+        outer = list(kept)
+        for i, j, hit in inner:
+            named = {e.code[:3] for a, b, h in outer if a <= j and i <= b for e in h}
+            if hit[0].code[:3] not in named:
+                kept.append((i, j, hit))
     kept.sort()
     return kept
 

@@ -148,3 +148,20 @@ def test_evidence_matches_the_text_for_any_text(parts: list[str]) -> None:
         assert m.evidence.text.strip() == m.evidence.text
     for t in tokenize(text):
         assert text[t.start : t.end] == t.text
+
+
+def test_a_sure_term_inside_a_longer_match_of_another_category_is_kept() -> None:
+    index = TermIndex.build(
+        [
+            Term("fever", "R50.9", "synonym", 0.9),
+            Term("pain", "R52", "tabular", 0.4),
+            Term("pain and fever", "M79.1", "learned", 0.6),
+            Term("chronic fever", "R50.9", "learned", 0.95),
+        ]
+    )
+
+    def found(text: str) -> list[str]:
+        return sorted(m.code for m in find_mentions([TextSource("n", "progress", text)], index))
+
+    assert found("pain and fever") == ["M79.1", "R50.9"]  # "pain" (0.4) is not sure
+    assert found("chronic fever") == ["R50.9"]  # the same category once

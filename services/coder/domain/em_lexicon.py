@@ -44,7 +44,10 @@ _add(
         "ignore": "body mass index|muscle mass|mass effect|flu shot|flu vaccine|"
         "influenza vaccine|pneumonia vaccine|surgical history|past surgical|"
         "plan of care|admission date|admit date|date of admission|admission diagnosis|"
-        "admitting diagnosis|hospital course|observation unit"
+        "admitting diagnosis|hospital course|observation unit|cancer screening|"
+        "lung cancer screening|colon cancer screening|colorectal cancer screening|"
+        "breast cancer screening|cervical cancer screening|prostate cancer screening|"
+        "skin cancer screening|cancer risk"
     },
 )
 
@@ -122,6 +125,10 @@ _add(
         "tobacco use disorder|nicotine dependence|alcohol dependence",
         "insomnia": "insomnia",
         "neuropathy": "neuropathy|peripheral neuropathy|diabetic neuropathy",
+        "deficiency": "vitamin d deficiency|b12 deficiency|vitamin b12 deficiency|iron deficiency",
+        "esophagus": "esophagitis|barrett esophagus|barretts esophagus",
+        "cancer": "cancer|carcinoma|adenocarcinoma|malignant neoplasm|lymphoma|leukemia|"
+        "myeloma|melanoma|breast cancer|prostate cancer",
     },
 )
 _add(
@@ -259,6 +266,14 @@ _add(
         "acute on chronic|decompensation|crisis",
     },
 )
+# An injury seen again as it heals is no longer complicated.
+_add(
+    "modifier",
+    "healing",
+    {
+        "healing": "healing|healing well|routine healing|healed|well healed|subsequent encounter",
+    },
+)
 
 # Data: each unique test ordered or reviewed (components of a panel are the panel).
 _add(
@@ -294,6 +309,8 @@ _add(
         "covid pcr|rsv swab|viral panel|respiratory panel",
         "iron": "iron studies|ferritin|b12|folate|vitamin d level",
         "psa": "psa",
+        "mammogram": "mammogram|screening mammogram|diagnostic mammogram|mammography",
+        "bone density": "dexa|dxa|bone density",
         "microalbumin": "microalbumin|urine albumin|uacr",
         "chest x ray": "chest x ray|cxr|chest radiograph|chest film|chest xray",
         "x ray": "x ray|xray|x rays|radiograph|radiographs|plain films",
@@ -488,7 +505,7 @@ _add(
         "decrease|decreased|reduce|reduced|titrate|titrated|uptitrate|continue|continued|"
         "resume|resumed|restart|restarted|discontinue|discontinued|stop|stopped|hold|"
         "held|switch to|switched to|change to|changed to|adjust|adjusted|taper|wean|"
-        "trial of|course of|dose of|rx|rx:",
+        "trial of|course of|dose of|rx|rx:|add|added|adding|apply|prescribing",
     },
 )
 
@@ -525,7 +542,11 @@ PRESCRIPTION_DRUGS = frozenset(
         "duoneb|ipratropium|enoxaparin|lovenox|heparin|ceftaroline|piperacillin|zosyn|"
         "cefepime|meropenem|ertapenem|labetalol|nifedipine|baclofen|valsartan|olmesartan|"
         "irbesartan|benazepril|enalapril|ramipril|nystatin|permethrin|ivermectin|"
-        "acetaminophen-codeine|oral contraceptive|contraceptive|sumatriptan"
+        "acetaminophen-codeine|oral contraceptive|contraceptive|anastrozole|letrozole|"
+        "tamoxifen|exemestane|leuprolide|sacubitril|entresto|jardiance|farxiga|"
+        "trulicity|mounjaro|wegovy|ozempic|glp 1|sglt2 inhibitor|ace inhibitor|arb|"
+        "beta blocker|ssri|snri|ppi|clobetasol|calcipotriene|topical steroid|"
+        "mometasone|betamethasone|tacrolimus ointment|isotretinoin|spironolactone"
     )
 )
 OTC_DRUGS = frozenset(
@@ -538,6 +559,7 @@ OTC_DRUGS = frozenset(
         "fluids|electrolytes|nicotine|calcium|vitamin|zinc|cough drops"
     )
 )
+_add("risk", "drug", {"prescription drug": "|".join(PRESCRIPTION_DRUGS)})
 _add("risk", "otc", {"over-the-counter drugs": "|".join(OTC_DRUGS - {"fluids", "electrolytes"})})
 
 # Common name endings of prescription drug classes (ACE inhibitors -pril, ARBs -sartan...).

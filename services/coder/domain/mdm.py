@@ -32,7 +32,8 @@ _PATTERN = trie_pattern(CUES)
 _PATTERN_ANY_CASE = trie_pattern(CUES, ignore_case=True)
 _PARENTERAL = re.compile(r"\b(?:iv|im|ivp|intravenous|intravenously|intramuscular|iv push)\b")
 _ROUTE_WINDOW = 30
-_CLAUSE_WINDOW = 60
+_CLAUSE_WINDOW = 100
+_DRUG_WINDOW = 40
 # up to three words after a management verb, within its clause
 _DRUG_TAIL = re.compile(
     r"[ \t:]*([a-z][a-z0-9\-]*)(?:[ \t]+([a-z][a-z0-9\-]*))?(?:[ \t]+([a-z][a-z0-9\-]*))?"
@@ -169,6 +170,8 @@ def _read(source: str, text: str, whole: bool, found: _Found) -> None:
     trigger_at = [position for position, _ in triggers]
     chronic: list[tuple[int, int, str]] = []
     modifiers: list[tuple[int, int, str]] = []
+    drugs: list[tuple[int, int]] = []
+    verbs = [start for start, _, cue in cues if cue.kind == "verb"]
     for start, end, cue in cues:
         group = parts[bisect_right(starts, start) - 1].group if len(parts) > 1 else parts[0].group
         before = _before(text, start, triggers, trigger_at) if triggers else "present"
@@ -181,8 +184,10 @@ def _read(source: str, text: str, whole: bool, found: _Found) -> None:
                 continue
             if triggers and _negated_after(text, end, triggers, trigger_at):
                 continue
-            if cue.kind == "chronic":
-                chronic.append((start, end, cue.key))
+            if cue.kind in ("chronic", "complicated_injury"):
+                chronic.append(
+                    (start, end, cue.key if cue.kind == "chronic" else "injury:" + cue.key)
+                )
             else:
                 found.problems.setdefault(cue.kind, []).append(
                     (cue.key, _span(source, text, start, end))
@@ -193,9 +198,18 @@ def _read(source: str, text: str, whole: bool, found: _Found) -> None:
         elif element == "risk":
             if (assessed_only and group != "assessment") or before in _NOT_A_DECISION:
                 continue
-            _risk_cue(cue, source, text, lowered, start, end, found)
+            if cue.kind == "drug":
+                drugs.append((start, end))
+            else:
+                _risk_cue(cue, source, text, lowered, start, end, found)
+    for start, end in drugs:
+        span_end = _prescription_at(lowered, start, end, verbs)
+        if span_end is not None:
+            found.risk.setdefault(2, []).append(
+                ("prescription drug management", _span(source, text, start, span_end))
+            )
     for start, end, key in chronic:
-        kind, span_start, span_end = _chronic_state(text, start, end, modifiers)
+        kind, span_start, span_end = _chronic_state(text, start, end, modifiers, key)
         found.problems.setdefault(kind, []).append((key, _span(source, text, span_start, span_end)))
 
 
@@ -270,14 +284,23 @@ def _negated_after(text: str, end: int, triggers: list[tuple[int, str]],
 
 
 def _chronic_state(
-    text: str, start: int, end: int, modifiers: list[tuple[int, int, str]]
+    text: str, start: int, end: int, modifiers: list[tuple[int, int, str]], key: str
 ) -> tuple[str, int, int]:
-    """A chronic illness is stable unless its clause says exacerbated or severe."""
+    """A chronic illness is stable unless its clause says exacerbated or severe; an
+    injury is complicated unless its clause says it is healing (a follow-up visit)."""
     lower = max(max(text.rfind(c, 0, start) for c in ".;\n") + 1, start - 60)
     upper_candidates = [i for i in (text.find(c, end) for c in ".;\n") if i >= 0]
     upper = min([end + 60, *upper_candidates])
+    if key.startswith("injury:"):
+        healing = any(
+            kind == "healing" and lower <= m_start and m_end <= upper
+            for m_start, m_end, kind in modifiers
+        )
+        return ("acute_uncomplicated" if healing else "complicated_injury"), start, end
     state, span = "chronic_stable", (start, end)
     for m_start, m_end, kind in modifiers:
+        if kind == "healing":
+            continue
         if lower <= m_start and m_end <= upper and (kind == "severe" or state == "chronic_stable"):
             state = "chronic_severe" if kind == "severe" else "chronic_exacerbation"
             span = (min(start, m_start), max(end, m_end))
@@ -308,6 +331,7 @@ _RISK_LEVELS = {
     "minor_surgery": 1,
     "low": 1,
     "otc": 1,
+    "drug": 2,
 }
 
 
@@ -331,6 +355,37 @@ def _risk_cue(
         found.risk.setdefault(_RISK_LEVELS[cue.kind], []).append(
             (cue.key, _span(source, text, start, end))
         )
+
+
+_DOSE = re.compile(r"[ \t]*,?[ \t]*\d+(?:\.\d+)?[ \t]*(?:mg|mcg|g|units?|ml|meq|%)\b")
+
+
+def _prescription_at(lowered: str, start: int, end: int, verbs: list[int]) -> int | None:
+    """A prescription drug named in the plan is managed when a dose follows it ("omeprazole
+    40 mg daily") or a management verb stands in its clause ("losartan, continue"); the
+    span's end, else None."""
+    dose = _DOSE.match(lowered, end)
+    if dose is not None:
+        return dose.end()
+    lower = max(0, start - _DRUG_WINDOW)
+    upper = end + _DRUG_WINDOW
+    for verb in verbs[bisect_left(verbs, lower) :]:
+        if verb > upper:
+            break
+        between = lowered[min(verb, start) : max(verb, end)]
+        if not any(c in between for c in ".;\n"):
+            clause_end = min(
+                [upper, *(i for i in map(lambda c: lowered.find(c, end), ".;\n") if i >= 0)]
+            )
+            if _PAST.search(lowered, min(verb, start), clause_end):
+                return None  # what was done before ("stopped by cardiology last year")
+            return end
+    return None
+
+
+_PAST = re.compile(
+    r"\b(?:last\s+(?:year|month|week|visit)|\w+\s+ago|previously|in\s+(?:19|20)\d\d)\b"
+)
 
 
 def _drug_after(lowered: str, end: int) -> tuple[bool, int] | None:
@@ -376,6 +431,12 @@ def _problems(found: _Found) -> ElementLevel:
     worse = {key for kind in ("chronic_exacerbation", "chronic_severe")
              for key, _ in by_kind.get(kind, [])}  # fmt: skip
     stable = _unique([(k, e) for k, e in by_kind.get("chronic_stable", []) if k not in worse])
+    # an injury its own problem line calls healing is not complicated where it is named again
+    healing = {k for k, _ in by_kind.get("acute_uncomplicated", []) if k.startswith("injury:")}
+    if healing and "complicated_injury" in by_kind:
+        by_kind = {**by_kind, "complicated_injury": [
+            (k, e) for k, e in by_kind["complicated_injury"] if k not in healing
+        ]}  # fmt: skip
     minor = _unique(by_kind.get("minor", []))
     best: ElementLevel | None = None
     for kind, level in _PROBLEM_LEVELS.items():

@@ -75,6 +75,19 @@ def test_without_an_assessment_section_problems_count_anywhere_but_history() -> 
     )
 
 
+def test_an_injury_seen_again_as_it_heals_is_uncomplicated() -> None:
+    text = (
+        "Assessment: radius fracture, subsequent encounter, routine healing.\n"
+        "DEXA ordered given the fracture."
+    )
+    assert element(text, "problems")[0] == "low"
+
+
+def test_a_cancer_screening_is_not_a_cancer() -> None:
+    finding = score_mdm([("notes[0]", "Plan: offered lung cancer screening.", False)])
+    assert finding is None or finding.problems.evidence == ()
+
+
 def test_the_same_problem_counts_once() -> None:
     # HTN and hypertension are one stable chronic illness, not two
     assert element("Assessment: Hypertension. HTN at goal.", "problems") == ("low", 1)
@@ -129,6 +142,9 @@ def test_tests_not_ordered_do_not_count(plan: str) -> None:
         ("Unable to afford the inhaler.", "moderate", "diagnosis or treatment"),
         ("Incision and drainage today.", "low", "decision regarding minor surgery"),
         ("Ibuprofen/acetaminophen as needed.", "low", "over-the-counter drugs"),
+        ("Omeprazole 40 mg daily before breakfast.", "moderate", "prescription drug management"),
+        ("Controlled on losartan, continue.", "moderate", "prescription drug management"),
+        ("Add clobetasol shampoo.", "moderate", "prescription drug management"),
         ("Diet and exercise reviewed.", "low", "low risk treatment"),
     ],
 )
@@ -144,6 +160,7 @@ def test_risk_of_management(plan: str, label: str, reason: str) -> None:
         "S/p cholecystectomy.",
         "If no improvement, admit.",
         "Start walking daily.",
+        "Lisinopril was stopped by cardiology last year. Doing well.",
         "Morphine 15 mg by mouth.",
     ],
 )

@@ -31,6 +31,7 @@ import io
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import accumulate
 from typing import Literal
 
 from .errors import LexiconError
@@ -49,6 +50,7 @@ _CODE_SHAPE: dict[CodeSystem, re.Pattern[str]] = {
 }
 _FLAGS = {"yes": True, "no": False}
 _WORD = re.compile(r"[A-Za-z0-9]+")
+_SPLIT = re.compile(r"([a-z0-9]+)")
 _DOSE = re.compile(r"^\s*([0-9]+(?:\.[0-9]+)?)\s*([A-Za-z]+)\s*$")
 _RANGE = re.compile(r"^\s*([a-z]+):([0-9.]*)-([0-9.]*)\s*$")
 # the unit of a dose as the lexicon and the documentation write it -> (base unit, factor)
@@ -156,10 +158,24 @@ class Lexicon:
                     phrases[key].append(entry)
         index: dict[str, list[tuple[tuple[str, ...], tuple[LexiconEntry, ...]]]] = {}
         for key, found in phrases.items():
-            index.setdefault(key[0], []).append((key, tuple(found)))
+            # keyed by the first word as written (lower case), singular and plural
+            for form in {key[0], key[0] + "s"}:
+                if word_key(form) == key[0]:
+                    index.setdefault(form, []).append((key, tuple(found)))
         for candidates in index.values():
             candidates.sort(key=lambda c: -len(c[0]))
         self._index = index
+        # the second words of each first word's keywords, as written (singular and plural)
+        self._seconds: dict[str, frozenset[str]] = {
+            first: frozenset(
+                form
+                for key, _ in candidates
+                if len(key) > 1
+                for form in (key[1], key[1] + "s")
+                if word_key(form) == key[1]
+            )
+            for first, candidates in index.items()
+        }
         self._families: dict[str, tuple[LexiconEntry, ...]] = {}
         for entry in self._by_code.values():
             if entry.family:
@@ -177,22 +193,37 @@ class Lexicon:
 
     def find(self, text: str) -> list[KeywordHit]:
         """Every keyword in the text as whole words, left to right, the longest keyword at
-        a position winning and hits never overlapping."""
-        tokens = words_of(text)
+        a position winning and hits never overlapping. The words are found in one pass in
+        C; only those a keyword starts with are looked at, and offsets are taken only when
+        a keyword is there."""
+        low = text.lower()
+        if len(low) != len(text):  # a rare letter whose lower case is longer: keep offsets
+            low = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+        parts = _SPLIT.split(low)  # separator, word, separator, word, ..., separator
+        words = parts[1::2]
+        index, seconds = self._index, self._seconds
+        starts = [i for i, w in enumerate(words) if w in index]
         hits: list[KeywordHit] = []
-        i, n = 0, len(tokens)
-        index = self._index
-        while i < n:
-            candidates = index.get(tokens[i][0])
-            matched = 0
-            if candidates is not None:
-                for key, entries in candidates:
-                    size = len(key)
-                    if i + size <= n and all(tokens[i + j][0] == key[j] for j in range(1, size)):
-                        hits.append(KeywordHit(entries, tokens[i][1], tokens[i + size - 1][2]))
-                        matched = size
-                        break
-            i += matched or 1
+        offsets: list[int] | None = None
+        after, count = 0, len(words)
+        for i in starts:
+            if i < after:
+                continue  # inside the keyword found before
+            first = words[i]
+            following = words[i + 1] if i + 1 < count else ""
+            for key, entries in index[first]:
+                size = len(key)
+                if size > 1 and (
+                    i + size > count
+                    or following not in seconds[first]
+                    or any(word_key(words[i + j]) != key[j] for j in range(1, size))
+                ):
+                    continue
+                if offsets is None:
+                    offsets = list(accumulate(map(len, parts), initial=0))
+                hits.append(KeywordHit(entries, offsets[2 * i + 1], offsets[2 * (i + size)]))
+                after = i + size
+                break
         return hits
 
     def match(self, text: str) -> list[KeywordMatch]:

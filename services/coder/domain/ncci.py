@@ -83,9 +83,10 @@ class NcciEdits:
         for edit in ptp:
             self._pairs.setdefault(frozenset((edit.column1, edit.column2)), []).append(edit)
         self._mues = {m.code: m for m in mues}
+        self._size = sum(len(v) for v in self._pairs.values()) + len(self._mues)
 
     def __len__(self) -> int:
-        return sum(len(v) for v in self._pairs.values()) + len(self._mues)
+        return self._size
 
     def pair(self, a: str, b: str, day: date) -> PtpEdit | None:
         """The edit in force on `day` between two codes, in either column order."""

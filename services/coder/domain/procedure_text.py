@@ -22,7 +22,7 @@ from .lexicon import KeywordHit, Lexicon
 from .procedure_units import lengths_cm, measures
 from .results import Evidence
 from .text.context import Context
-from .text.sections import sections
+from .text.sections import SectionMap, sections
 from .wound_repair import repair_class, site_in
 
 NOTE_CONFIDENCE = 0.75
@@ -95,6 +95,8 @@ _ROUTES = tuple((re.compile(rf"\b(?:{words})\b", re.I), route) for words, route 
 _LIST_ITEM = re.compile(r",|;|\band\b|\bthen\b|\bplus\b", re.I)
 _SIDE = re.compile(r"\b(left|right|bilateral|both)\b", re.I)
 _SENTENCE = re.compile(r"\.(?!\d)|[;!?\n]")
+_LAST_BREAK = re.compile(r"(?s:.*)(?:\.(?!\d)|[;!?\n])")
+_REACH = 400
 _COUNSEL = re.compile(
     r"\b(?:counsel(?:l?ed|l?ing)?|vis\s+(?:given|reviewed|provided)|risks\s+and\s+benefits)\b", re.I
 )
@@ -126,18 +128,19 @@ def performed_in_notes(notes: tuple[ClinicalNote, ...], lexicon: Lexicon) -> Ite
         hits = lexicon.find(text)
         if not hits:
             continue
-        context = Context(text)
-        starts = {s.name: s.start for s in sections(text)} if hits else {}
-        bounds = [m.start() for m in _SENTENCE.finditer(text)]
+        found = sections(text)
+        where = SectionMap(found)
+        starts = {section.name: section.start for section in found}
         for hit in hits:
-            section = context.section_at(hit.start)
+            section = where.at(hit.start)
             if section in PAST_SECTIONS and _same_paragraph(text, starts.get(section), hit.start):
                 continue
-            if context.assertion(hit.start, hit.end) != "present":
-                continue
-            start, end, previous = _sentence(bounds, hit.start, len(text))
+            start, end, previous = _sentence(text, hit.start)
             sentence = text[start:end]
             if not performed(text[start : hit.start], text[hit.end : end], section, sentence):
+                continue
+            # the context rules' scopes end at a sentence break: read the sentence alone
+            if Context(sentence).assertion(hit.start - start, hit.end - start) != "present":
                 continue
             words = text[hit.start : hit.end]
             yield NoteHit(
@@ -224,12 +227,16 @@ def infusion_minutes(hit: NoteHit) -> int | None:
     return int(value) if value is not None else None
 
 
-def _sentence(bounds: list[int], at: int, size: int) -> tuple[int, int, int]:
-    """(start, end) of the sentence holding offset `at`, and the previous one's start."""
-    from bisect import bisect_right
-
-    k = bisect_right(bounds, at)
-    start = bounds[k - 1] + 1 if k > 0 else 0
-    end = bounds[k] if k < len(bounds) else size
-    previous = bounds[k - 2] + 1 if k > 1 else 0
+def _sentence(text: str, at: int) -> tuple[int, int, int]:
+    """(start, end) of the sentence holding offset `at`, and the previous one's start,
+    looking no further than a few hundred characters either way."""
+    window = max(0, at - _REACH)
+    last = _LAST_BREAK.match(text, window, at)
+    start = last.end() if last else window if window else 0
+    ahead = _SENTENCE.search(text, at)
+    end = ahead.start() if ahead else len(text)
+    previous = 0
+    if start > 0:
+        earlier = _LAST_BREAK.match(text, max(0, start - 1 - _REACH), start - 1)
+        previous = earlier.end() if earlier else max(0, start - 1 - _REACH)
     return start, end, previous

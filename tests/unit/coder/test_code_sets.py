@@ -9,6 +9,8 @@ from importlib import resources
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from services.coder.code_sets import (
     CodeSetError,
@@ -19,7 +21,7 @@ from services.coder.code_sets import (
     parse_order,
     release_of,
 )
-from services.coder.domain.icd10cm import CodeSets
+from services.coder.domain.icd10cm import CodeSets, Icd10CmEntry, fiscal_year, fiscal_year_start
 from services.common.settings import Settings
 
 from .factories import REFERENCE
@@ -353,3 +355,30 @@ def test_the_shipped_set_has_every_code_of_the_package_code_list() -> None:
         entry = lookup(dotted)
         assert entry.known, dotted
         assert entry.billable is (bare not in prefixes), dotted
+
+
+class _Release:
+    """A stand-in release with only a label and an edition (the choice reads nothing else)."""
+
+    def __init__(self, label: str, release: str) -> None:
+        self.label, self.release = label, release
+
+    def lookup(self, code: str) -> Icd10CmEntry:
+        return Icd10CmEntry(code, "unknown", False, "")
+
+
+@given(
+    st.sets(st.integers(2020, 2035), min_size=1, max_size=5),
+    st.dates(date(2015, 1, 1), date(2040, 12, 31)),
+)
+def test_a_date_is_covered_exactly_by_its_own_fiscal_year(years: set[int], day: date) -> None:
+    releases = [_Release(f"FY{y}", f"October {y - 1}") for y in years]
+    sets = CodeSets([(r, fiscal_year_start(r.label)) for r in releases])
+    code_set, choice = sets.for_date(day)
+    in_force = fiscal_year(day)
+    assert choice.in_force == in_force and choice.label == code_set.label
+    assert choice.covers is (in_force in {r.label for r in releases})
+    assert choice.covers is (code_set.label == in_force)
+    if not choice.covers:  # the nearest year before, else the earliest loaded
+        earlier = [r.label for r in releases if r.label < in_force]
+        assert code_set.label == (max(earlier) if earlier else min(r.label for r in releases))

@@ -226,7 +226,39 @@ def apply_rules(
     """Combination codes, the diagnostic statement, integral symptoms, then sequencing
     (module docstring)."""
     combined = focus_on_diagnostic_statement(combine(findings, tables.combinations, code_set))
+    combined = drop_unspecified_beside_specific(combined, code_set)
     return sequence(drop_integral_symptoms(combined, tables.integral), code_set, tables)
+
+
+def drop_unspecified_beside_specific(
+    findings: Sequence[Finding], code_set: CodeSet
+) -> list[Finding]:
+    """I.B.3: an unspecified code is for when nothing more specific is documented, so it
+    never stands beside a specific code of its own category ("CKD" N18.9 beside "CKD stage
+    3a" N18.31, "gout" M10.9 beside "acute gout of the right foot"). A supplied code is
+    compared with the words elsewhere (guidelines_coding.py), not dropped here."""
+    by_category: dict[str, list[Finding]] = {}
+    for finding in findings:
+        by_category.setdefault(finding.code[:3], []).append(finding)
+    if all(len({f.code for f in group}) == 1 for group in by_category.values()):
+        return list(findings)
+    unspecified = {
+        f.code
+        for group in by_category.values()
+        if len({g.code for g in group}) > 1
+        for f in group
+        if f.method != "provided" and _is_unspecified(f.code, code_set)
+    }
+    drop = {
+        code
+        for code in unspecified
+        if any(f.code != code and f.code not in unspecified for f in by_category[code[:3]])
+    }
+    return [f for f in findings if f.code not in drop]
+
+
+def _is_unspecified(code: str, code_set: CodeSet) -> bool:
+    return "unspecified" in code_set.lookup(code).description.lower()
 
 
 def focus_on_diagnostic_statement(findings: Sequence[Finding]) -> list[Finding]:

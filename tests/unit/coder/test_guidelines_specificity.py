@@ -108,3 +108,13 @@ def test_a_stated_trimester_wins_over_weeks() -> None:
 
 def test_an_unknown_code_is_left_alone() -> None:
     assert refine("Q99.999", frozenset({"left"}), CODE_SET, TABLES.tabular).code == "Q99.999"
+
+
+def test_an_unspecified_code_never_stands_beside_a_specific_one_of_its_category() -> None:
+    text = "Assessment: CKD. Chronic kidney disease stage 3a. Gout."
+    found = [
+        mention("CKD", "N18.9", text=text, section="assessment"),
+        mention("Chronic kidney disease stage 3a", "N18.31", text=text, section="assessment"),
+        mention("Gout", "M10.9", text=text, section="assessment"),
+    ]
+    assert codes(coded(found, text=text)) == ["N18.31", "M10.9"]

@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from services.coder.code_sets import load_applicability
-from services.coder.domain import Coded, NeedsReview, apply_review
+from services.coder.domain import ClinicalNote, Coded, NeedsReview, apply_review
 from services.coder.domain.edits import (
     ApplicabilityError,
     age_on,
@@ -177,6 +177,18 @@ def test_each_failing_edit_is_its_own_reason() -> None:
     assert {(r.rule, r.subject) for r in outcome.reasons} >= {
         ("ICD10CM-MANIFESTATION-FIRST", "G63"), ("ICD10CM-SEX", "N40.0")
     }  # fmt: skip
+
+
+def test_a_code_read_from_the_notes_runs_the_same_edits() -> None:
+    """No encounter is coded without review when one of its codes fails an edit, wherever the
+    code came from: here the words, on a record whose sex the code does not fit."""
+    note = ClinicalNote(
+        "n1", "progress", "Assessment: benign prostatic hyperplasia. Plan: tamsulosin."
+    )
+    outcome = outcome_of(encounter(diagnoses=[], notes=(note,), patient=patient(sex="F")))
+    assert isinstance(outcome, NeedsReview)
+    n40 = [d.code for d in outcome.proposed_diagnoses if d.code.startswith("N40")]
+    assert n40 and ("ICD10CM-SEX", n40[0]) in {(r.rule, r.subject) for r in outcome.reasons}
 
 
 def test_a_reviewer_keeps_a_conflict_on_the_record() -> None:

@@ -556,8 +556,21 @@ OTC_DRUGS = frozenset(
         "pseudoephedrine|sudafed|guaifenesin|mucinex|dextromethorphan|docusate|colace|"
         "senna|miralax|bisacodyl|loperamide|imodium|tums|antacid|antacids|saline|"
         "multivitamin|melatonin|bacitracin|neosporin|pedialyte|lozenges|honey|"
-        "fluids|electrolytes|nicotine|calcium|vitamin|zinc|cough drops"
+        "fluids|electrolytes|nicotine|calcium|vitamin|zinc|cough drops|psyllium|fiber|"
+        "artificial tears|simethicone|phenazopyridine|famotidine otc|omeprazole otc|"
+        "hydrocortisone cream|clotrimazole|miconazole|meclizine|ranitidine"
     )
+)
+# A medication instruction: a schedule ("QID x 7 days", "20 mg BID prn") after a dose or a
+# dosage form names a drug being prescribed, even one this list does not know.
+_add(
+    "risk",
+    "sig",
+    {
+        "sig": "bid|tid|qid|qhs|qam|qpm|q4h|q6h|q8h|q12h|q4 6h|q6 8h|twice daily|"
+        "three times daily|four times daily|once daily|every 6 hours|every 8 hours|"
+        "every 12 hours|nightly|at bedtime",
+    },
 )
 _add("risk", "drug", {"prescription drug": "|".join(PRESCRIPTION_DRUGS)})
 _add("risk", "otc", {"over-the-counter drugs": "|".join(OTC_DRUGS - {"fluids", "electrolytes"})})

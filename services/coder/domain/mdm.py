@@ -171,6 +171,7 @@ def _read(source: str, text: str, whole: bool, found: _Found) -> None:
     chronic: list[tuple[int, int, str]] = []
     modifiers: list[tuple[int, int, str]] = []
     drugs: list[tuple[int, int]] = []
+    sigs: list[tuple[int, int]] = []
     verbs = [start for start, _, cue in cues if cue.kind == "verb"]
     for start, end, cue in cues:
         group = parts[bisect_right(starts, start) - 1].group if len(parts) > 1 else parts[0].group
@@ -200,6 +201,8 @@ def _read(source: str, text: str, whole: bool, found: _Found) -> None:
                 continue
             if cue.kind == "drug":
                 drugs.append((start, end))
+            elif cue.kind == "sig":
+                sigs.append((start, end))
             else:
                 _risk_cue(cue, source, text, lowered, start, end, found)
     for start, end in drugs:
@@ -207,6 +210,14 @@ def _read(source: str, text: str, whole: bool, found: _Found) -> None:
         if span_end is not None:
             found.risk.setdefault(2, []).append(
                 ("prescription drug management", _span(source, text, start, span_end))
+            )
+    otc = [start for start, _, cue in cues if cue.kind == "otc"]
+    named = [start for start, _ in drugs] + otc
+    for start, end in sigs:
+        span_start = _instruction_start(lowered, start, named)
+        if span_start is not None:
+            found.risk.setdefault(2, []).append(
+                ("prescription drug management", _span(source, text, span_start, end))
             )
     for start, end, key in chronic:
         kind, span_start, span_end = _chronic_state(text, start, end, modifiers, key)
@@ -381,6 +392,27 @@ def _prescription_at(lowered: str, start: int, end: int, verbs: list[int]) -> in
                 return None  # what was done before ("stopped by cardiology last year")
             return end
     return None
+
+
+_FORM_OR_DOSE = re.compile(
+    r"\d+(?:\.\d+)?\s*(?:mg|mcg|g|units?|ml|meq|%)\b|\b(?:drops?|tablets?|tabs?|capsules?|"
+    r"caps?|puffs?|sprays?|patch|cream|ointment|gel|lotion|solution|suspension|inhaler)\b"
+)
+
+
+def _instruction_start(lowered: str, start: int, named: list[int]) -> int | None:
+    """Where a medication instruction ending in a schedule begins: a dose or dosage form
+    before the schedule in its clause, for a drug not named (a named drug is judged by its
+    own name: prescription or over the counter); None when it is not an instruction."""
+    lower = max(0, start - _DRUG_WINDOW)
+    lower = max(lower, *(lowered.rfind(c, lower, start) + 1 for c in ".;\n"))
+    if any(lower <= position < start for position in named):
+        return None
+    form = _FORM_OR_DOSE.search(lowered, lower, start)
+    if form is None:
+        return None
+    word = lowered.rfind(" ", lower, form.start())
+    return word + 1 if word >= lower else lower
 
 
 _PAST = re.compile(

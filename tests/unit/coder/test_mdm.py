@@ -145,6 +145,12 @@ def test_tests_not_ordered_do_not_count(plan: str) -> None:
         ("Omeprazole 40 mg daily before breakfast.", "moderate", "prescription drug management"),
         ("Controlled on losartan, continue.", "moderate", "prescription drug management"),
         ("Add clobetasol shampoo.", "moderate", "prescription drug management"),
+        (
+            "Polymyxin B/trimethoprim drops 1 drop each eye QID x 7 days.",
+            "moderate",
+            "prescription drug management",
+        ),
+        ("Loperamide 2 mg BID as needed.", "low", "over-the-counter drugs"),
         ("Diet and exercise reviewed.", "low", "low risk treatment"),
     ],
 )
@@ -161,6 +167,7 @@ def test_risk_of_management(plan: str, label: str, reason: str) -> None:
         "If no improvement, admit.",
         "Start walking daily.",
         "Lisinopril was stopped by cardiology last year. Doing well.",
+        "Check blood sugar twice daily.",
         "Morphine 15 mg by mouth.",
     ],
 )

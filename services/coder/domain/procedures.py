@@ -73,6 +73,13 @@ FLU_PRODUCTS = (
     (re.compile(r"multi-?dose vial", re.I), "90688"),
     (re.compile(r"trivalent", re.I), "90656"),
 )
+_READ_BY_ME = re.compile(
+    r"\bmy\s+(?:read|reading|interpretation|review)|interpreted\s+by\s+me|i\s+(?:interpreted|read|"
+    r"reviewed)|independent(?:ly)?\s+(?:read|interpret|review)|personally\s+(?:read|reviewed|"
+    r"interpreted)|interpretation:",
+    re.I,
+)
+_NOT_READ = re.compile(r"\bnot\s+(?:interpreted|read)\s+by\s+me|by\s+the\s+\w+\s+reader", re.I)
 _REPEAT = ("repeat", "repeated", "second", "again", "serial")
 
 
@@ -197,6 +204,7 @@ def _notes(work: _Work, encounter: Encounter) -> None:
     seen: set[str] = set()
     draw: NoteHit | None = None
     wounds: dict[tuple[str, str], int] = {}
+    sentences: dict[tuple[str, str, str], tuple[int, NoteHit]] = {}
     for hit in performed_in_notes(encounter.notes, lexicon):
         cls = is_repair(hit)
         if cls is not None:
@@ -207,28 +215,34 @@ def _notes(work: _Work, encounter: Encounter) -> None:
         if entry is not None and entry.code == "90686":
             entry = _flu_product(hit, lexicon) or entry
         if entry is not None and facility:
-            entry = _professional(entry, lexicon)
+            entry = _professional(entry, lexicon, hit)
         if (
             entry is None
             or (entry.family or entry.code) in ordered
             or entry.code in EM_DESCRIPTIONS
         ):
             continue  # the E/M line is the E/M rules' (services/coder/domain/em_coding.py)
-        key = entry.family or entry.code
+        drug = entry.family in DRUG_FAMILIES
+        key = entry.code if drug else entry.family or entry.code
         if key in seen and not _repeated(hit):
+            _more_specific(work, entry, hit, sentences)
+            continue
+        if drug:
+            if _note_drug(work, entry, hit, given):
+                seen.add(key)
             continue
         seen.add(key)
-        if entry.family in DRUG_FAMILIES:
-            _note_drug(work, entry, hit, given)
-        elif entry.family in ADMIN_FAMILIES:
+        if entry.family in ADMIN_FAMILIES:
             admin_hits.append(_from_note(entry, hit))
-        else:
-            found = _from_note(entry, hit)
-            if key in {f.entry.family or f.entry.code for f in work.found}:
-                found.modifiers.append("repeat")
-            work.found.append(found)
-            if draw is None and not facility and _drawn(entry, hit):
-                draw = hit
+            continue
+        found = _from_note(entry, hit)
+        if key in {f.entry.family or f.entry.code for f in work.found}:
+            found.modifiers.append("repeat")
+        work.found.append(found)
+        sentences[(hit.evidence.source, hit.sentence, key)] = (len(work.found) - 1, hit)
+        _counted_addon(work, entry, hit)
+        if draw is None and not facility and _drawn(entry, hit):
+            draw = hit
     if not any_admin:
         have = {f.entry.code for f in work.found}
         if have & INJECTION_PROCEDURES:
@@ -269,12 +283,44 @@ def _note_repair(work: _Work, hit: NoteHit, cls: str, wounds: dict[tuple[str, st
         work.repairs[wounds[key]] = (_from_note(entry, hit), cls, length)
 
 
-def _professional(entry: LexiconEntry, lexicon: Lexicon) -> LexiconEntry | None:
-    """What a practitioner bills of a service in a hospital: a procedure, or the reading."""
+def _professional(entry: LexiconEntry, lexicon: Lexicon, hit: NoteHit) -> LexiconEntry | None:
+    """What a practitioner bills of a service in a hospital: a procedure, or the reading
+    of a tracing the note says this practitioner read."""
     if entry.global_period or entry.code in PROFESSIONAL_IN_FACILITY:
         return entry
     reading = READING_ONLY.get(entry.code)
-    return lexicon.get(reading) if reading is not None else None
+    if reading is None or not _READ_BY_ME.search(hit.sentence) or _NOT_READ.search(hit.sentence):
+        return None
+    return lexicon.get(reading)
+
+
+def _more_specific(
+    work: _Work,
+    entry: LexiconEntry,
+    hit: NoteHit,
+    sentences: dict[tuple[str, str, str], tuple[int, NoteHit]],
+) -> None:
+    """A second keyword of the same family in the same sentence ("spirometry ... post-
+    bronchodilator"): the longer, more specific one names the service."""
+    known = sentences.get((hit.evidence.source, hit.sentence, entry.family or entry.code))
+    if known is None or not entry.family:
+        return
+    index, first = known
+    longer = hit.evidence.end - hit.evidence.start > first.evidence.end - first.evidence.start  # type: ignore[operator]
+    if longer and work.found[index].entry.code != entry.code:
+        work.found[index] = _from_note(entry, hit)
+
+
+def _counted_addon(work: _Work, entry: LexiconEntry, hit: NoteHit) -> None:
+    """An "each additional" add-on for the further lesions counted (17003, 11103...)."""
+    if entry.range is None:
+        return
+    count = measures(hit.sentence).get(entry.range.measure)
+    for addon in work.lexicon.family(entry.family):
+        fits = addon.range is None or (count is not None and addon.range.holds(count))
+        if addon.addon_to == entry.code and addon.units == "added_each" and count and fits:
+            work.found.append(_from_note(addon, hit))
+            work.found[-1].units = int(count) - 1
 
 
 def medicare_primary(encounter: Encounter) -> bool:
@@ -294,21 +340,28 @@ def _flu_product(hit: NoteHit, lexicon: Lexicon) -> LexiconEntry | None:
 
 
 def _note_entry(hit: NoteHit, lexicon: Lexicon) -> LexiconEntry | None:
+    """The entry a hit names, sized by the measure its family is chosen by (views,
+    lesions, minutes) when the sentence documents one."""
     entries = hit.hit.entries
-    if len(entries) == 1:
-        return entries[0]
     pool = lexicon.family(entries[0].family) if entries[0].family else entries
-    chosen = choose_in_family(pool, measures(hit.sentence), hit.site)
+    values = measures(hit.sentence)
+    if len(entries) == 1:
+        sized = [e for e in choose_in_family(pool, values, hit.site) if e.range is not None]
+        measured = any(e.range is not None and e.range.measure in values for e in pool)
+        return sized[0] if measured and len(sized) == 1 else entries[0]
+    chosen = choose_in_family(pool, values, hit.site)
     chosen = [e for e in chosen if e in entries] or chosen
     return chosen[0] if len(chosen) == 1 else None
 
 
-def _note_drug(work: _Work, entry: LexiconEntry, hit: NoteHit, given: list[Given]) -> None:
+def _note_drug(work: _Work, entry: LexiconEntry, hit: NoteHit, given: list[Given]) -> bool:
+    """The drug's line and what its administration needs; False when it was not given
+    here (oral, topical, home use, no route, a combination's parts) or has no dose."""
     if hit.route is None or hit.parenthetical or hit.home_use:
-        return  # oral, topical, home use, no route or a combination's parts: no J-code here
+        return False
     found = _from_note(entry, hit)
     if entry.units == "per_dose" and not _dose_units(found, dose_text(hit), 1, work.result):
-        return
+        return False
     work.found.append(found)
     joint = _JOINT.search(hit.sentence) if hit.route == "injection" else None
     if joint is not None:
@@ -318,10 +371,11 @@ def _note_drug(work: _Work, entry: LexiconEntry, hit: NoteHit, given: list[Given
         procedure = work.lexicon.get(code)
         if procedure is not None and all(f.entry.code != code for f in work.found):
             work.found.append(_from_note(procedure, hit))
-            return
+            return True
     minutes = infusion_minutes(hit) if hit.route == INFUSION else None
     given.append(Given(hit.route if entry.family != "fluid" else INFUSION, hit.evidence,
                        minutes, hydration=entry.family == "fluid"))  # fmt: skip
+    return True
 
 
 def _dose_units(found: Found, text: str, quantity: int, result: ProcedureCoding) -> bool:

@@ -26,7 +26,8 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from .domain.edits import ApplicabilityRow, applicability, parse_applicability, with_placeholders
+from .domain.edits import with_placeholders
+from .domain.edits_table import ApplicabilityRow, applicability, parse_applicability
 from .domain.errors import CoderError
 from .domain.excludes1 import ExcludedRange, parse_excluded_ranges
 from .domain.icd10cm import CodeKind, CodeSets, Icd10CmEntry, UncoveredPolicy, fiscal_year_start

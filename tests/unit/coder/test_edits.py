@@ -13,14 +13,12 @@ from hypothesis import strategies as st
 from services.coder.code_sets import load_applicability
 from services.coder.domain import ClinicalNote, Coded, NeedsReview, apply_review
 from services.coder.domain.edits import (
-    ApplicabilityError,
     age_on,
-    applicability,
     code_edit_failures,
-    parse_applicability,
     seventh_character_reason,
     with_placeholders,
 )
+from services.coder.domain.edits_table import ApplicabilityError, applicability, parse_applicability
 from services.coder.domain.excludes1 import ExcludedRange
 from services.coder.domain.icd10cm import CodeSets, Icd10CmEntry
 

@@ -56,6 +56,9 @@ KEEP_STATUS_ANYWHERE = True
 # several codes equally likely for the same words: proposed, not billed
 AMBIGUOUS_CONFIDENCE = 0.5
 _STATUS_RULE = "status-term"
+_ALLERGY_STATUS = ("Z88", "Z91.0")
+# the rank of an entry of the allergy list: coded only when referred to elsewhere
+LISTED_ONLY = 2
 _SUPPLIED_RULE = "DX-PROVIDED"  # a supplied code (and what a rule made of it)
 OUTPATIENT = frozenset({"office", "telehealth", "emergency", "observation", "preventive"})
 # the sections that state the reason for the encounter (IV.G, II: principal diagnosis)
@@ -170,6 +173,9 @@ def findings_from_mentions(
             dropped.append(Dropped(code, "GL-WEAK-MATCH"))
             continue
         in_reason = mention.section in REASON_SECTIONS or kind in REASON_SOURCE_KINDS
+        rank = 0 if in_reason else 1
+        if mention.section == "allergies" and code.startswith(_ALLERGY_STATUS):
+            rank = LISTED_ONLY
         findings.append(
             Finding(
                 code=code,
@@ -177,7 +183,7 @@ def findings_from_mentions(
                 confidence=round(min(confidence, 1.0), 4),
                 rule=rule,
                 method="matched" if rule == mention.rule else "inferred",
-                rank=0 if in_reason else 1,
+                rank=rank,
                 position=(order, mention.evidence.start or 0),
             )
         )
@@ -226,8 +232,16 @@ def apply_rules(
     """Combination codes, the diagnostic statement, integral symptoms, then sequencing
     (module docstring)."""
     combined = focus_on_diagnostic_statement(combine(findings, tables.combinations, code_set))
-    combined = drop_unspecified_beside_specific(combined, code_set)
+    combined = drop_unspecified_beside_specific(allergies_that_affect_care(combined), code_set)
     return sequence(drop_integral_symptoms(combined, tables.integral), code_set, tables)
+
+
+def allergies_that_affect_care(findings: Sequence[Finding]) -> list[Finding]:
+    """An allergy status code (Z88, Z91.0-: I.C.21.c.3) is reported when the allergy
+    affects this encounter's care (IV.J): when the documentation refers to it beyond the
+    allergy list ("sulfa allergy - no TMP-SMX"), not for every entry of the list."""
+    referred = {f.code for f in findings if f.rank != LISTED_ONLY}
+    return [f for f in findings if f.rank != LISTED_ONLY or f.code in referred]
 
 
 def drop_unspecified_beside_specific(

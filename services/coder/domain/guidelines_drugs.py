@@ -65,7 +65,7 @@ _NOT_CURRENT = frozenset(
         *("no", "not", "denies", "denied", "never", "without", "declined", "declines"),
         *("refused", "refuses", "none", "if", "consider", "considering", "may", "might"),
         *("should", "would", "could", "recommend", "recommended", "discussed", "discuss"),
-        *("start", "starting", "begin", "plan", "planned", "offered", "trial", "mother"),
+        *("start", "starting", "begin", "offered", "trial", "mother"),
         *("father", "sister", "brother", "mom", "dad", "aunt", "uncle", "grandmother"),
         *("grandfather", "son", "daughter", "family", "sibling", "parents", "previously"),
         *("formerly", "prior", "past", "history"),
@@ -143,7 +143,8 @@ def status_mentions(source: TextSource, terms: StatusTerms) -> list[Mention]:
         section = section_map.at(start)
         if section in _FAMILY_SECTIONS or _near(words, first, _NOT_CURRENT):
             continue
-        if allergy is not None and (section in _ALLERGY_SECTIONS or _near(words, first, _ALLERGIC)):
+        said_allergic = _near(words, first, _ALLERGIC) or _ahead(words, last, _ALLERGIC)
+        if allergy is not None and (section in _ALLERGY_SECTIONS or said_allergic):
             scope, code = "allergy", allergy
         elif medication is not None and (
             section in _MEDICATION_SECTIONS or _near(words, first, _TAKING)
@@ -169,6 +170,17 @@ def status_mentions(source: TextSource, terms: StatusTerms) -> list[Mention]:
 def _near(words: list[str | None], i: int, cue: frozenset[str], reach: int = _LOOK_BACK) -> bool:
     # back along the same line only: a cue on another line belongs to another list
     for k in range(i - 1, max(-1, i - 1 - reach), -1):
+        word = words[k]
+        if word is None:
+            return False
+        if word in cue:
+            return True
+    return False
+
+
+def _ahead(words: list[str | None], i: int, cue: frozenset[str], reach: int = 1) -> bool:
+    # "sulfa allergy", "penicillin allergic reaction": the cue right after the term
+    for k in range(i + 1, min(len(words), i + 1 + reach)):
         word = words[k]
         if word is None:
             return False

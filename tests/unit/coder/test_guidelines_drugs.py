@@ -30,6 +30,7 @@ def found(text: str) -> list[str]:
         ("Patient is on Ozempic weekly.", ["Z79.85"]),
         ("Allergies:\nPenicillin (hives)\nSulfa - rash\n", ["Z88.0", "Z88.2"]),
         ("He is allergic to peanuts and latex.", ["Z91.010", "Z91.040"]),
+        ("Plan: nitrofurantoin (sulfa allergy).", ["Z88.2"]),
         ("Allergies: aspirin (angioedema).", ["Z88.6"]),
     ],
 )  # fmt: skip

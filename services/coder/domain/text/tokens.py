@@ -8,7 +8,8 @@ spans them and a context rule's scope ends at them. Hyphens and slashes split wo
 
 `normal(word)` is the key a term index looks words up by: lower case (an all-capitals
 short abbreviation keeps its case where the index knows it so: "ALL" the leukaemia is not
-"all"), British spellings as American, and a plain plural as its singular.
+"all"), British spellings as American, a plural as its singular, an organ's adjective as
+the organ ("renal" as "kidney"), as the tabular list says.
 """
 
 from __future__ import annotations
@@ -95,6 +96,76 @@ _SPELLING = {
     "hyperglycaemia": "hyperglycemia",
     "anaesthesia": "anesthesia",
     "haemodialysis": "hemodialysis",
+    # Latin and Greek plurals clinicians write
+    "metastases": "metastasis",
+    "diagnoses": "diagnosis",
+    "stenoses": "stenosis",
+    "thromboses": "thrombosis",
+    "fibroses": "fibrosis",
+    "neuroses": "neurosis",
+    "psychoses": "psychosis",
+    "anastomoses": "anastomosis",
+    "paralyses": "paralysis",
+    "prostheses": "prosthesis",
+    "varices": "varix",
+    "cervices": "cervix",
+    "appendices": "appendix",
+    "vertebrae": "vertebra",
+    "calculi": "calculus",
+    "emboli": "embolus",
+    "thrombi": "thrombus",
+    "bronchi": "bronchus",
+    "fungi": "fungus",
+    "bacilli": "bacillus",
+    "nuclei": "nucleus",
+    "foci": "focus",
+    "carcinomata": "carcinoma",
+    "ganglia": "ganglion",
+    "diverticula": "diverticulum",
+    "bullae": "bulla",
+    "papillae": "papilla",
+    "fistulae": "fistula",
+    "adenopathies": "adenopathy",
+}
+# an organ's adjective as the organ: the tabular list says "cyst of kidney", "neoplasm of
+# liver", clinicians write "renal cyst", "hepatic tumor"
+_ORGAN = {
+    "renal": "kidney",
+    "hepatic": "liver",
+    "pulmonary": "lung",
+    "cardiac": "heart",
+    "gastric": "stomach",
+    "cerebral": "brain",
+    "cutaneous": "skin",
+    "ocular": "eye",
+    "splenic": "spleen",
+    "pancreatic": "pancreas",
+    "ovarian": "ovary",
+    "uterine": "uterus",
+    "prostatic": "prostate",
+    "intestinal": "intestine",
+    "colonic": "colon",
+    "rectal": "rectum",
+    "esophageal": "esophagus",
+    "duodenal": "duodenum",
+    "ureteral": "ureter",
+    "ureteric": "ureter",
+    "urethral": "urethra",
+    "vesical": "bladder",
+    "mammary": "breast",
+    "osseous": "bone",
+    "femoral": "femur",
+    "tibial": "tibia",
+    "humeral": "humerus",
+    "vertebral": "vertebra",
+    "testicular": "testis",
+    "testicle": "testis",
+    "testes": "testis",
+    "pleural": "pleura",
+    "pericardial": "pericardium",
+    "peritoneal": "peritoneum",
+    "nasal": "nose",
+    "lingual": "tongue",
 }
 _KEEP_S = ("ss", "us", "is", "ys", "as", "os")
 
@@ -141,7 +212,8 @@ def normal(word: str) -> str:
     if w.endswith(("'s", "\u2019s")):
         w = w[:-2]
     w = _SPELLING.get(w, w)
-    return singular(w)
+    w = singular(w)
+    return _ORGAN.get(w, w)
 
 
 def words(text: str) -> list[str]:

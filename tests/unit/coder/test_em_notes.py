@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from services.coder.domain import ClinicalNote, Coded, NeedsReview, ReviewReason, ServiceLine
 from services.coder.domain.em_coding import code_em
@@ -404,3 +406,44 @@ def test_admission_and_discharge_dates_that_differ_are_a_discharge_day() -> None
     )
     enc = encounter(encounter_type="inpatient", place_of_service="21", mdm_level=None, notes=notes)
     assert chosen(enc).code == "99238"
+
+
+_PIECES = [
+    "Assessment and plan:\n",
+    "COPD exacerbation, start prednisone 40 mg daily. ",
+    "Total time 35 minutes. ",
+    "I spent more than 30 minutes. ",
+    "Critical care time 50 minutes. ",
+    "MDM: high - ",
+    "Admission date: 3/9/2026\nDischarge date: 3/10/2026\n",
+    "admitted and discharged the same day. ",
+    "Newborn nursery. ",
+    "Nurse visit. ",
+    "Subsequent annual wellness visit. ",
+    "CBC, BMP, troponin; ECG my interpretation. ",
+    "İ",
+    "\n",
+]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.sampled_from(_PIECES), max_size=12),
+    st.sampled_from(["progress", "emergency", "discharge_summary", "procedure", "other"]),
+    st.sampled_from(
+        ["office", "telehealth", "emergency", "inpatient", "observation", "preventive"]
+    ),
+    st.sampled_from(["new", "established"]),
+)
+def test_any_note_gives_a_level_or_a_reason_with_true_spans(
+    pieces: list[str], kind: str, encounter_type: str, status: str
+) -> None:
+    text = "".join(pieces)
+    enc = with_notes(text, kind=kind, encounter_type=encounter_type, patient_status=status)
+    coding = code_em(enc, ())
+    assert coding.lines or coding.reasons
+    for found in coding.lines:
+        span = found.evidence
+        if span.start is not None:
+            sources = {"notes[0]": text, "diagnoses[0]": enc.diagnoses[0].text}
+            assert sources[span.source][span.start : span.end] == span.text

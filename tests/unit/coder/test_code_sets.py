@@ -309,6 +309,8 @@ def test_unreadable_or_malformed_files_are_named(tmp_path: Path) -> None:
     (tmp_path / "icd10cm_tabular_2027.xml").write_text("<ICD10CM.tabular><chapter>")
     with pytest.raises(CodeSetError, match="icd10cm_tabular_2027.xml"):
         load_code_sets([str(tmp_path)])
+    with pytest.raises(CodeSetError, match="missing/icd10cm_tabular_2027.xml"):
+        load_code_sets([str(tmp_path / "missing" / "icd10cm_tabular_2027.xml")])
     (tmp_path / "empty").mkdir()
     with pytest.raises(CodeSetError, match="expected one"):
         files_of(str(tmp_path / "empty"))

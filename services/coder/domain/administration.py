@@ -23,6 +23,8 @@ from .procedure_units import Found, added_hours
 from .results import Evidence
 
 INJECTION, PUSH, INFUSION, INHALED = "injection", "push", "infusion", "inhaled"
+# hormonal anti-neoplastics given under the skin or into a muscle (CPT 96402)
+HORMONAL_ANTINEOPLASTICS = frozenset({"J9217", "J9202", "J1950", "J9226", "J9155"})
 # Medicare Part B pays the flu, pneumococcal and hepatitis B vaccines' administration as
 # G0008, G0009 and G0010 (MLN Medicare Part B Immunization Billing), not 90471-90474
 _FLU = frozenset({"90630", "90653", "90656", "90658", "90660", "90661", "90662", "90672"})
@@ -43,12 +45,16 @@ class Given:
     evidence: Evidence
     minutes: int | None = None
     hydration: bool = False
+    hormonal: bool = False  # a hormonal anti-cancer drug under the skin or into a muscle: 96402
 
 
 def drug_administration(given: Sequence[Given], lexicon: Lexicon) -> list[Found]:
     """The administration lines for the drugs given (see the module docstring)."""
     out: list[Found] = []
-    injections = [g for g in given if g.route == INJECTION]
+    hormonal = [g for g in given if g.route == INJECTION and g.hormonal]
+    if hormonal:
+        _add(out, lexicon, "96402", hormonal[0].evidence, len(hormonal))
+    injections = [g for g in given if g.route == INJECTION and not g.hormonal]
     if injections:
         _add(out, lexicon, "96372", injections[0].evidence, len(injections))
     infusions = [g for g in given if g.route == INFUSION and not g.hydration]

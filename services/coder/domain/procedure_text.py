@@ -67,7 +67,14 @@ _NOT_DONE_AFTER = re.compile(
     r"\d+\s+(?:days?|weeks?|months?|years?)\s+ago|last\s+(?:week|month|year|visit|fall|spring|"
     r"summer|winter)|(?:is|was)\s+complete|up\s+to\s+date|up-to-date|utd|at\s+the\s+hospital|"
     r"by\s+(?:gi|cardiology|radiology|dermatology|orthopedics|ent|urology)|report|results?\s+"
-    r"(?:reviewed|from))\b",
+    r"(?:reviewed|from)|due\b|ordered|sent\s+(?:to|out)|to\s+be\s+(?:drawn|done|obtained)|"
+    r"\(?(?:19|20)\d{2}\b|complete\b|normal\s+\(next)",
+    re.I,
+)
+# a list of results brought to the visit: "Outside labs from 4/28 reviewed: creatinine ..."
+_RESULTS_TITLE = re.compile(
+    r"\b(?:outside|reviewed|review\s+of|records|prior|previous|recent|from\s+\d{1,2}/\d{1,2}|"
+    r"last\s+\w+|results?|history|workup|work-up|screening\s+schedule)\b",
     re.I,
 )
 _DONE = re.compile(
@@ -171,7 +178,9 @@ def _same_paragraph(text: str, start: int | None, at: int) -> bool:
 def performed(before: str, after: str, section: str | None, sentence: str) -> bool:
     """Done at this encounter: nothing planned, declined or deferred about it in its
     sentence, and, in a plan, words that say it was done."""
-    before = before.rsplit(":", 1)[-1]  # a title ("Plan:") is not a plan to do it
+    title, _, before = before.rpartition(":")  # a title ("Plan:") is not a plan to do it
+    if title and _RESULTS_TITLE.search(title):
+        return False
     if _NOT_DONE_BEFORE.search(before[-80:]) or _NOT_DONE_AFTER.search(after[:60]):
         return False
     return section not in PLAN_SECTIONS or _DONE.search(sentence) is not None

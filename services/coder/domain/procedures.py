@@ -6,7 +6,14 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from .administration import INFUSION, INJECTION, Given, drug_administration, vaccine_administration
+from .administration import (
+    HORMONAL_ANTINEOPLASTICS,
+    INFUSION,
+    INJECTION,
+    Given,
+    drug_administration,
+    vaccine_administration,
+)
 from .demographics import age_on
 from .em_tables import EM_DESCRIPTIONS
 from .encounter import DocumentedProcedure, Encounter, ReviewedProcedure
@@ -80,6 +87,11 @@ _READ_BY_ME = re.compile(
     re.I,
 )
 _NOT_READ = re.compile(r"\bnot\s+(?:interpreted|read)\s+by\s+me|by\s+the\s+\w+\s+reader", re.I)
+# what can be done by telehealth (CMS list of telehealth services, counselling and screening)
+REMOTE = frozenset(
+    {"99406", "99407", "99408", "99409", "99401", "99402", "99497", "99498", "96127", "96160"}
+    | {"96161", "96110", "G0442", "G0443", "G0444", "G0446", "G0447", "G0136", "97802", "97803"}
+)
 _REPEAT = ("repeat", "repeated", "second", "again", "serial")
 
 
@@ -199,6 +211,7 @@ def _notes(work: _Work, encounter: Encounter) -> None:
     facility = (
         encounter.encounter_type in FACILITY_TYPES or encounter.place_of_service in FACILITY_PLACES
     )
+    remote = encounter.encounter_type == "telehealth" or encounter.place_of_service in ("02", "10")
     given: list[Given] = []
     admin_hits: list[Found] = []
     seen: set[str] = set()
@@ -216,6 +229,8 @@ def _notes(work: _Work, encounter: Encounter) -> None:
             entry = _flu_product(hit, lexicon) or entry
         if entry is not None and facility:
             entry = _professional(entry, lexicon, hit)
+        if entry is not None and remote and entry.code not in REMOTE:
+            continue  # nothing is done to a patient on a screen but talking
         if (
             entry is None
             or (entry.family or entry.code) in ordered
@@ -374,7 +389,8 @@ def _note_drug(work: _Work, entry: LexiconEntry, hit: NoteHit, given: list[Given
             return True
     minutes = infusion_minutes(hit) if hit.route == INFUSION else None
     given.append(Given(hit.route if entry.family != "fluid" else INFUSION, hit.evidence,
-                       minutes, hydration=entry.family == "fluid"))  # fmt: skip
+                       minutes, hydration=entry.family == "fluid",
+                       hormonal=entry.code in HORMONAL_ANTINEOPLASTICS))  # fmt: skip
     return True
 
 

@@ -59,9 +59,8 @@ def code_em(encounter: Encounter, procedures: Sequence[ServiceLine]) -> EmCoding
         line = replace(line, rule=assessed.rule)
     if choice.code.startswith("G"):
         line = replace(line, code_system="HCPCS")
-    em = choice if not reasons else None
     coding = _with_prolonged(choice, line, edits, reasons)
-    return EmCoding(em, coding.lines, reasons, coding.edits)
+    return EmCoding(choice if not reasons else None, coding.lines, reasons, coding.edits)
 
 
 def _only_the_procedure(encounter: Encounter, choice: EmChoice | None) -> bool:

@@ -146,9 +146,7 @@ def main(argv: list[str] | None = None) -> int:
         mapped = {c[:3] for c in index_codes.get(key, ())}
         own = vocab[code[:3]]
         distinctive = [w for w in key if w in own and spread[w] <= MAX_SPREAD]
-        related = code[:3] in mapped or (
-            distinctive and sum(w in own for w in key) * 2 >= len(key)
-        )
+        related = code[:3] in mapped or (distinctive and sum(w in own for w in key) * 2 >= len(key))
         if related:
             keep = precision >= RELATED_PRECISION and lift >= RELATED_LIFT
         else:

@@ -164,27 +164,27 @@ def _matches(
     taken = bytearray(n)
     kept: list[tuple[int, int, tuple[Entry, ...]]] = []
     inner: list[tuple[int, int, tuple[Entry, ...]]] = []
-    for _, i, j, hit in found:
+    for _, i, j, named_codes in found:
         if any(taken[i : j + 1]):
-            if hit[0].confidence >= _INNER_CONFIDENCE:
-                inner.append((i, j, hit))
+            if named_codes[0].confidence >= _INNER_CONFIDENCE:
+                inner.append((i, j, named_codes))
             continue
         taken[i : j + 1] = b"\x01" * (j + 1 - i)
-        kept.append((i, j, hit))
+        kept.append((i, j, named_codes))
     if inner:
         # a sure term inside a longer match that names another category is a condition of
         # its own ("fever" inside a longer phrase learned for the pain beside it)
         outer = list(kept)
-        for i, j, hit in inner:
+        for i, j, named_codes in inner:
             named = {e.code[:3] for a, b, h in outer if a <= j and i <= b for e in h}
-            if hit[0].code[:3] not in named:
-                kept.append((i, j, hit))
+            if named_codes[0].code[:3] not in named:
+                kept.append((i, j, named_codes))
     kept.sort()
     return kept
 
 
 def _qualifiers(toks: list[tuple[str, int, int, bool]], i: int, j: int) -> frozenset[str]:
-    found = set()
+    found: set[str] = set()
     lo = max(0, i - _QUALIFIER_REACH)
     hi = min(len(toks), j + 1 + _QUALIFIER_REACH)
     for k in range(lo, hi):

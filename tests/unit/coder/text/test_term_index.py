@@ -1,0 +1,94 @@
+"""The edge module that builds the term index: tabular variants, synonyms, learned
+confidences, and the prebuilt file the coder loads at start-up."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from services.coder.domain.text import TermIndex
+from services.coder.term_index import (
+    PREBUILT,
+    build_terms,
+    data_path,
+    read_prebuilt,
+    synonym_terms,
+    variants,
+    write_prebuilt,
+)
+
+TABULAR = """<?xml version="1.0" encoding="utf-8"?>
+<ICD10CM.tabular><chapter><section>
+<diag><name>I10</name><desc>Essential (primary) hypertension</desc>
+<includes><note>high blood pressure</note></includes></diag>
+<diag><name>R50</name><desc>Fever of other and unknown origin</desc>
+<diag><name>R50.9</name><desc>Fever, unspecified</desc>
+<inclusionTerm><note>Pyrexia NOS</note></inclusionTerm></diag></diag>
+<diag><name>R69</name><desc>Illness, unspecified</desc></diag>
+</section></chapter></ICD10CM.tabular>
+"""
+
+
+def test_variants_drop_nonessential_words() -> None:
+    assert variants("Essential (primary) hypertension") == {
+        "Essential hypertension",
+        "Essential primary hypertension",
+    }
+    assert "Fever" in variants("Fever, unspecified")
+    assert "Pyrexia" in variants("Pyrexia NOS")
+    assert "Crohn's disease of small intestine" in variants(
+        "Crohn's disease of small intestine without complications"
+    )
+
+
+def test_tabular_synonyms_and_learned_confidences(tmp_path: Path) -> None:
+    xml = tmp_path / "tabular.xml"
+    xml.write_text(TABULAR)
+    synonyms = tmp_path / "syn.tsv"
+    synonyms.write_text("# comment\nphrase\tcode\tcase\nHTN\tI10\t\nfebrile\tR50.9\t\n")
+    learned = tmp_path / "learned.tsv"
+    learned.write_text(
+        "phrase\tcode\tdocs\tboth\tprecision\n"
+        "fever\tR50.9\t20\t19\t0.905\n"  # calibrates the tabular phrase
+        "illness\tR69\t30\t0\t0.000\n"  # seen often, never coded: left out
+        "febrile syndrome\tR50.9\t5\t4\t0.667\n"  # a learned phrase
+        "rare phrase\tR50.9\t1\t1\t0.500\n"  # too few cases
+    )
+    index = TermIndex.build(build_terms(xml, synonyms, learned))
+    assert [(e.code, e.rule, e.confidence) for e in index.lookup("fever")] == [
+        ("R50.9", "tabular", 0.905)
+    ]
+    assert index.lookup("illness") == ()
+    assert [e.rule for e in index.lookup("febrile syndrome")] == ["learned"]
+    assert index.lookup("rare phrase") == ()
+    assert [e.code for e in index.lookup("hypertension, essential")] == ["I10"]
+    assert [e.code for e in index.lookup("high blood pressure")] == ["I10"]
+    assert [e.rule for e in index.lookup("HTN")] == ["synonym"]
+
+
+def test_the_shipped_synonyms_are_many_and_valid() -> None:
+    terms = list(synonym_terms())
+    assert len(terms) >= 2000
+    assert all(t.code[0].isalpha() and t.code == t.code.upper() for t in terms)
+    assert {"HTN", "T2DM", "CHF", "COPD exacerbation", "AKI", "UTI", "CKD 3a", "A-fib"} <= {
+        t.phrase for t in terms
+    }
+
+
+def test_the_committed_prebuilt_index_is_current() -> None:
+    # stale when a data file or the keying code changed: run tools/build_term_index.py
+    assert read_prebuilt(data_path(PREBUILT)) is not None
+
+
+def test_prebuilt_round_trip(tmp_path: Path) -> None:
+    xml = tmp_path / "tabular.xml"
+    xml.write_text(TABULAR)
+    synonyms = tmp_path / "syn.tsv"
+    synonyms.write_text("phrase\tcode\tcase\n")
+    index = TermIndex.build(build_terms(xml, synonyms, tmp_path / "none.tsv"))
+    path = tmp_path / "prebuilt.tsv"
+    write_prebuilt(index, path)
+    again = read_prebuilt(path)
+    assert again is not None
+    assert [(e.code, e.rule) for e in again.lookup("essential hypertension")] == [
+        ("I10", "tabular")
+    ]

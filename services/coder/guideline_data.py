@@ -88,7 +88,7 @@ def load_integral() -> dict[str, tuple[str, ...]]:
 def load_status_terms() -> StatusTerms:
     rows = _rows(STATUS_TERMS_FILE, 3)
     for scope, _term, _code in rows:
-        if scope not in {"medication", "allergy"}:
+        if scope not in {"medication", "allergy", "immunization"}:
             raise GuidelineDataError(f"{STATUS_TERMS_FILE}: unknown scope {scope!r}")
     return build_status_terms([(scope, term, code) for scope, term, code in rows])
 

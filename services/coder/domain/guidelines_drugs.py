@@ -1,4 +1,4 @@
-"""Status codes from medication and allergy lists: Z79, Z88, Z91.0-.
+"""Status codes from medication and allergy lists: Z79, Z88, Z91.0-; Z23 for a vaccine given.
 
 ICD-10-CM Official Guidelines I.C.21.c.3: Z79 is for a patient's continuous, long-term
 (current) use of a drug (a drug given for a brief period is not, and neither is one that
@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .results import Evidence
 from .text.mentions import Mention, TextSource
@@ -72,6 +72,10 @@ _NOT_CURRENT = frozenset(
     ]
 )
 _FAMILY_SECTIONS = frozenset({"family_history"})
+# a vaccine given at this encounter (I.C.21.c.2: Z23 encounter for immunization)
+_GIVEN = frozenset(
+    ["given", "administered", "received", "vaccinated", "injected", "today", "immunized"]
+)
 _TOKEN = re.compile(r"[^\W_]+|[\n.;!?]")
 _BREAKS = frozenset({"\n", ".", ";", "!", "?"})
 
@@ -85,21 +89,25 @@ class StatusTerms:
     allergy: Mapping[tuple[str, ...], str]
     first_words: frozenset[str]
     longest: int
+    immunization: Mapping[tuple[str, ...], str] = field(default_factory=dict)
 
 
 def build_status_terms(rows: list[tuple[str, str, str]]) -> StatusTerms:
     """(scope, term, code) rows as the scanner's tables."""
-    medication: dict[tuple[str, ...], str] = {}
-    allergy: dict[tuple[str, ...], str] = {}
+    tables: dict[str, dict[tuple[str, ...], str]] = {
+        "medication": {},
+        "allergy": {},
+        "immunization": {},
+    }
     for scope, term, code in rows:
-        key = tuple(term.lower().split())
-        (medication if scope == "medication" else allergy)[key] = code
-    keys = [*medication, *allergy]
+        tables[scope][tuple(_TOKEN.findall(term.lower()))] = code
+    keys = [k for table in tables.values() for k in table]
     return StatusTerms(
-        medication,
-        allergy,
+        tables["medication"],
+        tables["allergy"],
         frozenset(k[0] for k in keys),
         max((len(k) for k in keys), default=0),
+        tables["immunization"],
     )
 
 
@@ -119,7 +127,7 @@ def status_mentions(source: TextSource, terms: StatusTerms) -> list[Mention]:
     words: list[str | None] = [None if w in _BREAKS else w for w in found_words]
     starts = [m.start() for m in _TOKEN.finditer(lowered)]
     longest = terms.longest
-    hits: list[tuple[int, int, str | None, str | None]] = []
+    hits: list[tuple[int, int, str | None, str | None, str | None]] = []
     count = len(words)
     after = 0  # a term's words are not the start of another term
     for i in [k for k, w in enumerate(words) if w in first_words]:
@@ -129,22 +137,31 @@ def status_mentions(source: TextSource, terms: StatusTerms) -> list[Mention]:
             key = tuple(words[i : i + n])
             medication = terms.medication.get(key)  # type: ignore[arg-type]
             allergy = terms.allergy.get(key)  # type: ignore[arg-type]
+            vaccine = terms.immunization.get(key)  # type: ignore[arg-type]
+            if vaccine is not None:
+                hits.append((i, i + n - 1, None, None, vaccine))
+                after = i + n
+                break
             if medication is not None or allergy is not None:
-                hits.append((i, i + n - 1, medication, allergy))
+                hits.append((i, i + n - 1, medication, allergy, None))
                 after = i + n
                 break
     if not hits:
         return []
     section_map = SectionMap(sections(text))
     out: list[Mention] = []
-    for first, last, medication, allergy in hits:
+    for first, last, medication, allergy, vaccine in hits:
         start = starts[first]
         end = starts[last] + len(found_words[last])
         section = section_map.at(start)
         if section in _FAMILY_SECTIONS or _near(words, first, _NOT_CURRENT):
             continue
         said_allergic = _near(words, first, _ALLERGIC) or _ahead(words, last, _ALLERGIC)
-        if allergy is not None and (section in _ALLERGY_SECTIONS or said_allergic):
+        if vaccine is not None:
+            if not (_near(words, first, _GIVEN) or _ahead(words, last, _GIVEN, _LOOK_BACK)):
+                continue
+            scope, code = "immunization", vaccine
+        elif allergy is not None and (section in _ALLERGY_SECTIONS or said_allergic):
             scope, code = "allergy", allergy
         elif medication is not None and (
             section in _MEDICATION_SECTIONS or _near(words, first, _TAKING)

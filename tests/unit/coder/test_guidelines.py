@@ -3,6 +3,7 @@ family history and status codes (ICD-10-CM Official Guidelines FY2026)."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pytest
@@ -14,7 +15,7 @@ from services.coder.domain.guidelines import MIN_CANDIDATE_CONFIDENCE, REVIEW_TH
 from services.coder.domain.results import Evidence
 from services.coder.domain.text.mentions import Assertion, Mention
 
-from .factories import REFERENCE, encounter
+from .factories import REFERENCE, encounter, patient
 
 TABLES = guideline_data.load()
 CODE_SET = REFERENCE.code_set
@@ -264,3 +265,27 @@ def test_a_history_code_keeps_the_categorys_confidence() -> None:
     (dx,) = coded([found]).diagnoses
     assert dx.code == "Z80.3"
     assert dx.confidence >= REVIEW_THRESHOLD
+
+
+@pytest.mark.parametrize(
+    ("birth", "with_finding", "expected"),
+    [
+        (date(1980, 1, 1), False, "Z00.00"),
+        (date(1980, 1, 1), True, "Z00.01"),
+        (date(2019, 1, 1), False, "Z00.129"),
+        (date(2019, 1, 1), True, "Z00.121"),
+        (date(2026, 3, 5), False, "Z00.110"),  # 5 days old
+        (date(2026, 2, 20), False, "Z00.111"),  # 18 days old
+    ],
+)
+def test_a_preventive_visit_is_first_listed_with_its_routine_exam_by_age(
+    birth: date, with_finding: bool, expected: str
+) -> None:
+    """I.C.21.c.13: Z00 by age, "with abnormal findings" when a condition is coded."""
+    text = "Assessment: well visit. Obesity.\n"
+    found = [mention("Obesity", "E66.9", text=text, section="assessment")] if with_finding else []
+    found.append(mention("well visit", "Z71.9", "hypothetical", text=text))
+    visit = noted(text=text, encounter_type="preventive", patient=patient(birth_date=birth))
+    result = coded(found, visit)
+    assert codes(result)[0] == expected
+    assert codes(result)[1:] == (["E66.9"] if with_finding else [])

@@ -67,3 +67,16 @@ def test_insulin_is_not_reported_with_type_1_diabetes() -> None:
     insulin = mention("insulin", "Z79.4", text=text)
     assert codes(coded([type_1, insulin], text=text)) == ["E10.9"]
     assert codes(coded([type_2, insulin], text=text)) == ["E11.9", "Z79.4"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Influenza vaccine given in the left deltoid.", ["Z23"]),
+        ("Tdap and COVID-19 vaccine administered today.", ["Z23", "Z23"]),
+        ("Declined the flu shot today.", []),
+        ("Discussed the shingles vaccine; she will think about it.", []),
+    ],
+)
+def test_a_vaccine_given_is_an_encounter_for_immunization(text: str, expected: list[str]) -> None:
+    assert found(text) == expected

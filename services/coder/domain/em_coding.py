@@ -45,8 +45,8 @@ def code_em(encounter: Encounter, procedures: Sequence[ServiceLine]) -> EmCoding
         line, edits = em_line(encounter, em, procedures, method="inferred")
         return _with_prolonged(em, line, edits, ())
     assessed = assess_em(encounter)
-    if procedures and _only_the_procedure(encounter, assessed.choice):
-        return EmCoding(None, (), (), (_included(encounter, procedures),))
+    if _only_the_procedure(encounter, assessed.choice, procedures):
+        return EmCoding(None, (), (), (_included(procedures),))
     if assessed.choice is not None and any(p.code == assessed.choice.code for p in procedures):
         return EmCoding(None, (), (), ())  # the procedures found the same service already
     reasons = (assessed.reason,) if assessed.reason is not None else ()
@@ -63,23 +63,27 @@ def code_em(encounter: Encounter, procedures: Sequence[ServiceLine]) -> EmCoding
     return EmCoding(choice if not reasons else None, coding.lines, reasons, coding.edits)
 
 
-def _only_the_procedure(encounter: Encounter, choice: EmChoice | None) -> bool:
-    """No E/M beside the procedures: the notes document only them (procedure, operative or
-    nursing notes; the decision to perform a procedure is part of it, CMS NCCI Policy
-    Manual ch. 1 §D) and no level is given, or the visit is a nurse's 99211, which CMS NCCI
-    bundles into an injection or vaccine administration the same day."""
+def _only_the_procedure(
+    encounter: Encounter, choice: EmChoice | None, procedures: Sequence[ServiceLine]
+) -> bool:
+    """No E/M line: the notes document only procedures (procedure, operative or nursing
+    notes; the decision to perform a procedure is part of it, CMS NCCI Policy Manual ch. 1
+    §D) and no level is given; or the visit is a nurse's 99211 beside an injection or
+    vaccine administration, into which CMS NCCI bundles it."""
     if choice is not None and choice.code == NURSE_VISIT:
-        return True
+        return bool(procedures)
+    if encounter.encounter_type == "preventive":
+        return False
     if encounter.total_time_minutes is not None or encounter.mdm_level is not None:
         return False
     return not any(note.kind in EM_NOTE_KINDS for note in encounter.notes)
 
 
-def _included(encounter: Encounter, procedures: Sequence[ServiceLine]) -> Edit:
-    codes = ", ".join(sorted({line.code for line in procedures}))
+def _included(procedures: Sequence[ServiceLine]) -> Edit:
+    codes = ", ".join(sorted({line.code for line in procedures})) or "none coded"
     return Edit(
         rule="EM-INCLUDED",
-        detail=f"no E/M service line: the notes document the procedures ({codes}) and no "
+        detail=f"no E/M service line: the notes document procedures ({codes}) and no "
         "separately identifiable E/M service",
     )
 

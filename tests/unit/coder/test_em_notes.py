@@ -367,6 +367,12 @@ def test_procedure_notes_alone_bill_the_procedure_not_an_em(kind: str) -> None:
     assert [edit.rule for edit in coding.edits] == ["EM-INCLUDED"]
 
 
+def test_an_operative_note_alone_asks_nothing_of_the_em() -> None:
+    # what the procedures found (or failed to find) decides; no E/M reason is added
+    coding = code_em(with_notes("Laparoscopic cholecystectomy.", kind="operative"), ())
+    assert (coding.lines, coding.reasons) == ((), ())
+
+
 def test_a_progress_note_beside_a_procedure_is_levelled() -> None:
     coding = code_em(with_notes(COPD_VISIT), (line("96372"),))
     assert coding.lines[0].code == "99214"
@@ -441,7 +447,7 @@ def test_any_note_gives_a_level_or_a_reason_with_true_spans(
     text = "".join(pieces)
     enc = with_notes(text, kind=kind, encounter_type=encounter_type, patient_status=status)
     coding = code_em(enc, ())
-    assert coding.lines or coding.reasons
+    assert coding.lines or coding.reasons or [e.rule for e in coding.edits] == ["EM-INCLUDED"]
     for found in coding.lines:
         span = found.evidence
         if span.start is not None:

@@ -104,6 +104,12 @@ _SIDE = re.compile(r"\b(left|right|bilateral|both)\b", re.I)
 _SENTENCE = re.compile(r"\.(?!\d)|[;!?\n]")
 _LAST_BREAK = re.compile(r"(?s:.*)(?:\.(?!\d)|[;!?\n])")
 _REACH = 400
+# a wound described with its length: "3.5 cm linear laceration of the central forehead"
+_WOUND = re.compile(
+    r"[^.\n]*\d+(?:\.\d+)?\s*(?:cm|mm)\b[^.\n]*(?:lacerat|wound|cut\b|gash)[^.\n]*"
+    r"|[^.\n]*(?:lacerat|wound|cut\b|gash)[^.\n]*\d+(?:\.\d+)?\s*(?:cm|mm)\b[^.\n]*",
+    re.I,
+)
 _COUNSEL = re.compile(
     r"\b(?:counsel(?:l?ed|l?ing)?|vis\s+(?:given|reviewed|provided)|risks\s+and\s+benefits)\b", re.I
 )
@@ -126,6 +132,9 @@ class NoteHit:
     author: str | None
     parenthetical: bool = False
     home_use: bool = False
+    line: str = ""
+    paragraph: str = ""
+    preceding: str = ""
 
 
 def performed_in_notes(notes: tuple[ClinicalNote, ...], lexicon: Lexicon) -> Iterator[NoteHit]:
@@ -157,12 +166,17 @@ def performed_in_notes(notes: tuple[ClinicalNote, ...], lexicon: Lexicon) -> Ite
                 before=text[previous:start],
                 after=text[hit.end : end],
                 laterality=laterality_in(sentence),
-                site=site_in(text[hit.start : end]) or site_in(sentence),
+                site=site_in(text[hit.start : end])
+                or site_in(sentence)
+                or site_in(_line(text, hit.start)),
                 route=route_in(text[hit.end : end]) or route_in(sentence),
                 author=note.author,
                 parenthetical=sentence[: hit.start - start].count("(")
                 > sentence[: hit.start - start].count(")"),
                 home_use=_HOME_USE.search(sentence) is not None,
+                line=_line(text, hit.start),
+                paragraph=_paragraph(text, hit.end),
+                preceding=text[max(0, start - _REACH * 4) : start],
             )
 
 
@@ -218,10 +232,23 @@ def dose_text(hit: NoteHit) -> str:
 
 
 def wound_length(hit: NoteHit) -> float | None:
-    """The wound's length in cm: those written in its sentence added up, else those in
-    the sentence before."""
-    found = lengths_cm(hit.sentence) or lengths_cm(hit.before)
+    """The wound's length in cm: those written on its line added up, else the sentence
+    before, else the last wound described earlier in the note ("3.5 cm laceration of the
+    forehead" in the exam, "laceration repair, simple" in the procedure)."""
+    found = lengths_cm(hit.line + hit.after) or lengths_cm(hit.before)
+    if not found:
+        described = [m for m in _WOUND.finditer(hit.preceding)]
+        if described:
+            found = lengths_cm(described[-1].group())
     return sum(found) if found else None
+
+
+def wound_site(hit: NoteHit) -> str | None:
+    """The wound's site: the hit's own words, its line, else the last wound described."""
+    if hit.site is not None:
+        return hit.site
+    described = [m for m in _WOUND.finditer(hit.preceding)]
+    return site_in(described[-1].group()) if described else None
 
 
 def is_repair(hit: NoteHit) -> str | None:
@@ -234,6 +261,17 @@ def infusion_minutes(hit: NoteHit) -> int | None:
     if hours:
         return int(float(hours.group(1)) * 60)
     return int(value) if value is not None else None
+
+
+def _line(text: str, at: int) -> str:
+    """The line up to `at` (a list item "2. Chin: ... simple repair")."""
+    return text[text.rfind("\n", max(0, at - _REACH), at) + 1 : at]
+
+
+def _paragraph(text: str, at: int) -> str:
+    """The rest of the paragraph after `at` (where a procedure's details go on)."""
+    stop = text.find("\n\n", at, at + _REACH * 3)
+    return text[at : stop if stop >= 0 else at + _REACH * 3]
 
 
 def _sentence(text: str, at: int) -> tuple[int, int, int]:

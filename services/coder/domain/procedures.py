@@ -29,6 +29,7 @@ from .procedure_text import (
     is_repair,
     performed_in_notes,
     wound_length,
+    wound_site,
 )
 from .procedure_units import (
     Found,
@@ -66,10 +67,16 @@ INJECTION_PROCEDURES = frozenset(
 )
 # a drug injected into a joint is the joint injection (CPT 20600-20611, by joint size)
 JOINT_INJECTIONS = {
-    "knee": "20610", "shoulder": "20610", "hip": "20610", "elbow": "20605", "wrist": "20605",
-    "ankle": "20605", "finger": "20600", "toe": "20600",
+    "knee": "20610", "shoulder": "20610", "hip": "20610", "subacromial": "20610",
+    "glenohumeral": "20610", "elbow": "20605", "wrist": "20605", "ankle": "20605",
+    "finger": "20600", "toe": "20600", "scar": "11900", "keloid": "11900",
+    "intralesional": "11900",
 }  # fmt: skip
-_JOINT = re.compile(r"\b(knee|shoulder|hip|elbow|wrist|ankle|finger|toe)\b", re.I)
+_JOINT = re.compile(
+    r"\b(intralesional|scar|keloid|subacromial|glenohumeral|knee|shoulder|hip|elbow|wrist|ankle|"
+    r"finger|toe)\b",
+    re.I,
+)
 _GUIDED = re.compile(r"(?<!no )ultrasound[- ]guid|under ultrasound", re.I)
 # the words that make a flu vaccine a particular product (CPT 90653-90694)
 FLU_PRODUCTS = (
@@ -92,6 +99,15 @@ REMOTE = frozenset(
     {"99406", "99407", "99408", "99409", "99401", "99402", "99497", "99498", "96127", "96160"}
     | {"96161", "96110", "G0442", "G0443", "G0444", "G0446", "G0447", "G0136", "97802", "97803"}
 )
+# the words after an endoscopy that make it a more extensive one (CPT 43239, 45380, 45385)
+EXTENDED = {
+    "43235": ((re.compile(r"biops", re.I), "43239"),),
+    "45378": (
+        (re.compile(r"snare|polypectomy|polyp(?:s)?\s+removed", re.I), "45385"),
+        (re.compile(r"biops", re.I), "45380"),
+    ),
+    "57452": ((re.compile(r"biops|curettage|\bECC\b", re.I), "57454"),),
+}
 _REPEAT = ("repeat", "repeated", "second", "again", "serial")
 
 
@@ -227,6 +243,8 @@ def _notes(work: _Work, encounter: Encounter) -> None:
         entry = _note_entry(hit, lexicon)
         if entry is not None and entry.code == "90686":
             entry = _flu_product(hit, lexicon) or entry
+        if entry is not None and entry.code in EXTENDED:
+            entry = _extended(entry, hit, lexicon)
         if entry is not None and facility:
             entry = _professional(entry, lexicon, hit)
         if entry is not None and remote and entry.code not in REMOTE:
@@ -288,14 +306,19 @@ def _drawn(entry: LexiconEntry, hit: NoteHit) -> bool:
 def _note_repair(work: _Work, hit: NoteHit, cls: str, wounds: dict[tuple[str, str], int]) -> None:
     """One wound per sentence, of the most complex class its words name."""
     entry = next(e for e in hit.hit.entries if e.family == cls)
-    key = (hit.evidence.source, hit.sentence)
+    found = _from_note(entry, hit)
+    found.site = wound_site(hit)
+    key = (hit.evidence.source, hit.line.split(":")[0] if ":" in hit.line else hit.sentence)
     if key not in wounds:
         wounds[key] = len(work.repairs)
-        work.repairs.append((_from_note(entry, hit), cls, wound_length(hit)))
+        work.repairs.append((found, cls, wound_length(hit)))
         return
-    found, known, length = work.repairs[wounds[key]]
+    known_found, known, length = work.repairs[wounds[key]]
+    length = length if length is not None else wound_length(hit)
     if REPAIR_CLASSES.index(cls) < REPAIR_CLASSES.index(known):
-        work.repairs[wounds[key]] = (_from_note(entry, hit), cls, length)
+        work.repairs[wounds[key]] = (found, cls, length)
+    else:
+        work.repairs[wounds[key]] = (known_found, known, length)
 
 
 def _professional(entry: LexiconEntry, lexicon: Lexicon, hit: NoteHit) -> LexiconEntry | None:
@@ -344,6 +367,13 @@ def medicare_primary(encounter: Encounter) -> bool:
         f.path == "coverages[0].payer_name" and "medicare" in f.value.lower()
         for f in encounter.printed_demographics
     )
+
+
+def _extended(entry: LexiconEntry, hit: NoteHit, lexicon: Lexicon) -> LexiconEntry:
+    for pattern, code in EXTENDED[entry.code]:
+        if pattern.search(hit.paragraph):
+            return lexicon.get(code) or entry
+    return entry
 
 
 def _flu_product(hit: NoteHit, lexicon: Lexicon) -> LexiconEntry | None:

@@ -396,7 +396,7 @@ _add(
     "risk",
     "hospitalization",
     {
-        "decision regarding hospitalization": "admit|will admit|admit to|admitted to|"
+        "decision regarding hospitalization": "admit|will admit|admit to|"
         "recommend admission|recommended admission|hospital admission|inpatient admission|"
         "admission to|admit to observation|place in observation|observation status|"
         "hospitalization|hospitalize|transfer to icu|transfer to the icu|upgrade to icu|"
@@ -444,11 +444,33 @@ _add(
 )
 _add(
     "risk",
+    "major_surgery_decided",
+    {
+        "decision regarding major surgery": "operative management|surgical options|"
+        "surgical intervention|surgical candidate|candidate for surgery|"
+        "surgical management|surgery is recommended|surgery recommended|"
+        "recommend surgery|recommended surgery|proceed with surgery|schedule surgery|"
+        "scheduled for surgery|risks and benefits of surgery|consent for surgery",
+    },
+)
+# Words that make a surgery named near them a decision ("considered", "declined" and
+# "discussed" are triggers, and count too).
+_add(
+    "risk",
+    "decision_word",
+    {
+        "decision": "recommend|recommended|recommends|planned|plan for|plans to|scheduled|"
+        "schedule|proceed|candidate|offered|offer|elected|elects|decided|decision|"
+        "consent|consented|booked|posted|agrees to|opted|opts|undergo|options|"
+        "refer for|referred for|wishes to|wants to|would like",
+    },
+)
+_add(
+    "risk",
     "major_surgery",
     {
-        "decision regarding major surgery": "surgery|surgical|operative management|"
-        "surgical consult|surgical consultation|surgical options|surgical intervention|"
-        "surgical candidate|arthroplasty|orif|laparoscopic|cholecystectomy|appendectomy|"
+        "decision regarding major surgery": "surgery|surgical|surgical consult|"
+        "surgical consultation|arthroplasty|orif|laparoscopic|cholecystectomy|appendectomy|"
         "hysterectomy|colectomy|mastectomy|knee replacement|hip replacement|"
         "joint replacement|spinal fusion|discectomy|laminectomy|cabg|bypass surgery|"
         "cardiac catheterization|heart catheterization|operative repair",

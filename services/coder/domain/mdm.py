@@ -172,6 +172,7 @@ def _read(source: str, text: str, whole: bool, found: _Found) -> None:
     modifiers: list[tuple[int, int, str]] = []
     drugs: list[tuple[int, int]] = []
     sigs: list[tuple[int, int]] = []
+    surgeries: list[tuple[int, int, str]] = []
     verbs = [start for start, _, cue in cues if cue.kind == "verb"]
     for start, end, cue in cues:
         group = parts[bisect_right(starts, start) - 1].group if len(parts) > 1 else parts[0].group
@@ -203,6 +204,10 @@ def _read(source: str, text: str, whole: bool, found: _Found) -> None:
                 drugs.append((start, end))
             elif cue.kind == "sig":
                 sigs.append((start, end))
+            elif cue.kind == "major_surgery":
+                surgeries.append((start, end, cue.key))
+            elif cue.kind == "decision_word":
+                pass
             else:
                 _risk_cue(cue, source, text, lowered, start, end, found)
     for start, end in drugs:
@@ -211,6 +216,13 @@ def _read(source: str, text: str, whole: bool, found: _Found) -> None:
             found.risk.setdefault(2, []).append(
                 ("prescription drug management", _span(source, text, start, span_end))
             )
+    decisions = sorted(
+        [start for start, _, cue in cues if cue.kind == "decision_word"]
+        + [start for start, kind in triggers if kind in ("considered", "negated")]
+    )
+    for start, end, key in surgeries:
+        if _decided(lowered, start, end, decisions):
+            found.risk.setdefault(2, []).append((key, _span(source, text, start, end)))
     otc = [start for start, _, cue in cues if cue.kind == "otc"]
     named = [start for start, _ in drugs] + otc
     for start, end in sigs:
@@ -337,6 +349,7 @@ _RISK_LEVELS = {
     "intensive_monitoring": 3,
     "emergency_surgery": 3,
     "major_surgery": 2,
+    "major_surgery_decided": 2,
     "sdoh": 2,
     "prescription": 2,
     "minor_surgery": 1,
@@ -392,6 +405,19 @@ def _prescription_at(lowered: str, start: int, end: int, verbs: list[int]) -> in
                 return None  # what was done before ("stopped by cardiology last year")
             return end
     return None
+
+
+def _decided(lowered: str, start: int, end: int, decisions: list[int]) -> bool:
+    """A surgery named in the plan is a decision about surgery when a decision word
+    ("recommend", "scheduled", "considered", "declined"...) stands in its sentence: a
+    referral or a follow-up with the surgeon alone is not one."""
+    for position in decisions[bisect_left(decisions, start - _DRUG_WINDOW) :]:
+        if position > end + _DRUG_WINDOW:
+            return False
+        between = lowered[min(position, start) : max(position, end)]
+        if not any(c in between for c in ".;\n"):
+            return True
+    return False
 
 
 _FORM_OR_DOSE = re.compile(

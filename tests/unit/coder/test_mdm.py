@@ -135,6 +135,8 @@ def test_tests_not_ordered_do_not_count(plan: str) -> None:
         ("Start ibuprofen as needed.", "low", "over-the-counter drugs"),
         ("Will consider surgery.", "moderate", "decision regarding major surgery"),
         ("Patient declined surgery.", "moderate", "decision regarding major surgery"),
+        ("Laparoscopic cholecystectomy recommended.", "moderate", "decision regarding major"),
+        ("Not a surgical candidate.", "moderate", "decision regarding major surgery"),
         ("Admit to telemetry.", "high", "decision regarding hospitalization"),
         ("DNR per discussion with family.", "high", "decision not to resuscitate"),
         ("Heparin drip per protocol.", "high", "drug therapy requiring intensive monitoring"),
@@ -168,6 +170,7 @@ def test_risk_of_management(plan: str, label: str, reason: str) -> None:
         "Start walking daily.",
         "Lisinopril was stopped by cardiology last year. Doing well.",
         "Check blood sugar twice daily.",
+        "Follow up with surgery in 2 weeks.",
         "Morphine 15 mg by mouth.",
     ],
 )

@@ -108,6 +108,7 @@ EXTENDED = {
     ),
     "57452": ((re.compile(r"biops|curettage|\bECC\b", re.I), "57454"),),
 }
+NERVE_BLOCKS = frozenset({"64450", "64405"})
 _REPEAT = ("repeat", "repeated", "second", "again", "serial")
 
 
@@ -126,6 +127,7 @@ class _Work:
     result: ProcedureCoding
     found: list[Found] = field(default_factory=list)
     repairs: list[tuple[Found, str, float | None]] = field(default_factory=list)
+    no_dose: dict[str, ReviewReason] = field(default_factory=dict)
 
 
 def code_procedures(encounter: Encounter, data: ReferenceData) -> ProcedureCoding:
@@ -151,6 +153,7 @@ def code_procedures(encounter: Encounter, data: ReferenceData) -> ProcedureCodin
         work.result.reasons.extend(reasons)
         work.result.edits.extend(edits)
     _timed_units(work)
+    _absorbed(work, data.ncci, encounter)
     _modifiers(work)
     _claim_edits(work, data.ncci, encounter)
     return work.result
@@ -288,6 +291,8 @@ def _notes(work: _Work, encounter: Encounter) -> None:
                 Edit(rule="ADMIN-DRUG", detail="administration coded from the drugs given")
             )
     _vaccine_admin(work, encounter)
+    billed = {f.entry.code for f in work.found}
+    result.reasons.extend(r for code, r in work.no_dose.items() if code not in billed)
     venipuncture = lexicon.get("36415")
     collected = ordered | {f.entry.code for f in work.found}
     if draw is not None and venipuncture is not None and not collected & SPECIMEN_CODES:
@@ -405,8 +410,17 @@ def _note_drug(work: _Work, entry: LexiconEntry, hit: NoteHit, given: list[Given
     if hit.route is None or hit.parenthetical or hit.home_use:
         return False
     found = _from_note(entry, hit)
-    if entry.units == "per_dose" and not _dose_units(found, dose_text(hit), 1, work.result):
-        return False
+    if entry.units == "per_dose":
+        checked = ProcedureCoding()
+        ok = _dose_units(found, dose_text(hit), 1, checked)
+        work.result.edits.extend(checked.edits)
+        for reason in checked.reasons:
+            if reason.rule == "PROC-DOSE":  # unless the dose is written where it is told again
+                work.no_dose.setdefault(entry.code, reason)
+            else:
+                work.result.reasons.append(reason)
+        if not ok:
+            return False
     work.found.append(found)
     joint = _JOINT.search(hit.sentence) if hit.route == "injection" else None
     if joint is not None:
@@ -489,6 +503,35 @@ def _from_note(entry: LexiconEntry, hit: NoteHit) -> Found:
 def _repeated(hit: NoteHit) -> bool:
     before = hit.sentence[: len(hit.sentence) - len(hit.after)].lower()
     return any(word in before.split() for word in _REPEAT)
+
+
+def _absorbed(work: _Work, ncci: NcciEdits, encounter: Encounter) -> None:
+    """A note's mention that is part of another service found: a panel's component test
+    (its result told with the panel) or the nerve block of a procedure (anaesthesia is in
+    the surgical package, NCCI Policy Manual ch. II). The PTP pair says which includes
+    which; the mention is noted as an edit, not billed."""
+    codes = {f.entry.code: f for f in work.found}
+    keep = []
+    for found in work.found:
+        if found.rule == "PROC-NOTE" and _part_of(found, codes, ncci, encounter):
+            continue
+        keep.append(found)
+    work.found[:] = keep
+
+
+def _part_of(found: Found, codes: dict[str, Found], ncci: NcciEdits, encounter: Encounter) -> bool:
+    code = found.entry.code
+    for other, line in codes.items():
+        if other == code:
+            continue
+        edit = ncci.pair(other, code, encounter.date_of_service)
+        if edit is None or edit.column1 != other or edit.indicator == "9":
+            continue
+        lab_panel = code[:1] == "8" and other[:1] == "8"
+        block = code in NERVE_BLOCKS and line.entry.global_period
+        if lab_panel or block:
+            return True
+    return False
 
 
 def _timed_units(work: _Work) -> None:

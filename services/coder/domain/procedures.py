@@ -230,6 +230,9 @@ def _notes(work: _Work, encounter: Encounter) -> None:
     facility = (
         encounter.encounter_type in FACILITY_TYPES or encounter.place_of_service in FACILITY_PLACES
     )
+    mother = encounter.patient.sex == "F" and (
+        age_on(encounter.patient.birth_date, encounter.date_of_service) >= 10
+    )
     remote = encounter.encounter_type == "telehealth" or encounter.place_of_service in ("02", "10")
     given: list[Given] = []
     admin_hits: list[Found] = []
@@ -252,6 +255,8 @@ def _notes(work: _Work, encounter: Encounter) -> None:
             entry = _professional(entry, lexicon, hit)
         if entry is not None and remote and entry.code not in REMOTE:
             continue  # nothing is done to a patient on a screen but talking
+        if entry is not None and entry.family == "delivery" and not mother:
+            continue  # a newborn's note tells how the baby was born: the mother's procedure
         if (
             entry is None
             or (entry.family or entry.code) in ordered

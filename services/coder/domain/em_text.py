@@ -79,13 +79,6 @@ def sections(text: str) -> list[Section]:
     return found
 
 
-def section_at(parts: list[Section], position: int) -> SectionGroup:
-    for part in parts:
-        if part.start <= position < part.end:
-            return part.group
-    return parts[-1].group if parts else "other"
-
-
 def has_assessment(parts: list[Section]) -> bool:
     return any(part.group == "assessment" for part in parts)
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
-from .results import Edit, ReviewReason
+from .results import Edit, ReviewReason, ServiceLine
 
 ModifierIndicator = Literal["0", "1", "9"]
 MueIndicator = Literal[1, 2, 3]
@@ -195,6 +195,25 @@ def check_ptp(lines: Sequence[BilledLine], edits: NcciEdits, day: date) -> EditR
                 )
             )
     return result
+
+
+def check_em_pairs(lines: Sequence[ServiceLine], edits: NcciEdits, day: date) -> list[ReviewReason]:
+    """The PTP edits between the E/M line(s) and the day's procedures (the E/M line is
+    built after the procedures: services/coder/domain/coding.py calls this on all lines).
+    A procedure's global package includes the day's E/M, and 96372 includes 99211: the
+    E/M is payable with modifier 25 when significant and separately identifiable (CPT
+    Appendix A; NCCI Policy Manual ch. XI), which the E/M rules add; without it, review."""
+    em = [line for line in lines if line.rule.startswith("EM-")]
+    if not em or not len(edits):
+        return []
+    others = [line for line in lines if not line.rule.startswith("EM-")]
+    reasons: list[ReviewReason] = []
+    for visit in em:
+        for line in others:
+            pair = [BilledLine(visit.code, list(visit.modifiers), visit.units)]
+            pair.append(BilledLine(line.code, list(line.modifiers), line.units))
+            reasons.extend(check_ptp(pair, edits, day).reasons)
+    return reasons
 
 
 def check_mue(lines: Sequence[BilledLine], edits: NcciEdits) -> EditResult:

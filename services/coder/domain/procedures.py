@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 
 from .administration import (
     HORMONAL_ANTINEOPLASTICS,
@@ -621,10 +622,22 @@ def review_procedures(
     documented: Sequence[DocumentedProcedure],
     lexicon: Lexicon,
     reviewer: str,
+    ncci: NcciEdits | None = None,
+    day: date | None = None,
 ) -> ProcedureCoding:
     """Service lines from a human coder's procedures: codes must be in the lexicon; the
-    coder's units and modifiers are taken as decided."""
+    coder's units and modifiers are taken as decided, and run through the same NCCI PTP
+    and MUE edits as the automatic path when `ncci` and the date of service are given."""
     result = ProcedureCoding()
+    if ncci is not None and day is not None and len(ncci):
+        billed = [BilledLine(p.code, list(p.modifiers), p.units) for p in reviewed]
+        for check in (check_ptp(billed, ncci, day), check_mue(billed, ncci)):
+            result.reasons.extend(check.reasons)
+            result.edits.extend(check.edits)
+        reviewed = [
+            ReviewedProcedure(p.code, tuple(line.modifiers), p.units)
+            for p, line in zip(reviewed, billed, strict=True)
+        ]
     for procedure in reviewed:
         entry = lexicon.get(procedure.code)
         if entry is None:

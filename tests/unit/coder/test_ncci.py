@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from services.coder.domain import Coded, NeedsReview, ReferenceData
+from services.coder.domain import Coded, Evidence, NeedsReview, ReferenceData, ServiceLine
 from services.coder.domain.ncci import (
     BilledLine,
     Mue,
     NcciEdits,
+    check_em_pairs,
     check_mue,
     check_ptp,
     distinct_modifier,
@@ -236,3 +237,32 @@ def test_two_sides_of_a_pair_pass_and_no_edits_means_none_apply() -> None:
     bare = ReferenceData(REFERENCE.code_set, REFERENCE.lexicon)
     assert isinstance(outcome_of(same_side, bare), Coded)
     assert DATE_OF_SERVICE == DAY
+
+
+def em_line(code: str, *modifiers: str) -> ServiceLine:
+    return ServiceLine(code, "CPT", "visit", Evidence("mdm_level", "x"), "inferred", "EM-MDM",
+                       modifiers=modifiers)  # fmt: skip
+
+
+def procedure_line(code: str) -> ServiceLine:
+    return ServiceLine(
+        code, "CPT", "x", Evidence("procedures[0]", "x"), "provided", "PROC-PROVIDED"
+    )
+
+
+def test_an_em_with_a_procedure_that_includes_it_needs_modifier_25() -> None:
+    ncci = REFERENCE.ncci
+    without = check_em_pairs([em_line("99211"), procedure_line("96372")], ncci, DAY)
+    assert [(r.rule, r.subject) for r in without] == [("NCCI-PTP-1", "99211")]
+    assert check_em_pairs([em_line("99213", "25"), procedure_line("17110")], ncci, DAY) == []
+    assert check_em_pairs([em_line("99213"), procedure_line("36415")], ncci, DAY) == []
+
+
+def test_a_reviewer_s_procedures_run_the_same_edits() -> None:
+    from services.coder.domain.encounter import ReviewedProcedure
+    from services.coder.domain.procedures import review_procedures
+
+    chosen = [ReviewedProcedure("74178"), ReviewedProcedure("74176")]
+    result = review_procedures(chosen, (), REFERENCE.lexicon, "coder-1", REFERENCE.ncci, DAY)
+    assert [r.rule for r in result.reasons] == ["NCCI-PTP-0"]
+    assert review_procedures(chosen, (), REFERENCE.lexicon, "coder-1").reasons == []

@@ -469,14 +469,20 @@ def load_sources(split: str) -> list[Case]:
     return cases
 
 
+def render(split: str) -> str:
+    """The .jsonl text of one split, built from its sources (what `build` writes)."""
+    cases = load_sources(split)
+    lines = (json.dumps(build_case(case, split, n), ensure_ascii=False) for n, case in
+             enumerate(cases, 1))  # fmt: skip
+    return "".join(line + "\n" for line in lines)
+
+
 def build() -> int:
     for split in SPLITS:
-        cases = load_sources(split)
         out = EVAL_DIR / f"{split}.jsonl"
-        with out.open("w") as fh:
-            for number, case in enumerate(cases, 1):
-                fh.write(json.dumps(build_case(case, split, number), ensure_ascii=False) + "\n")
-        print(f"{out.relative_to(ROOT)}: {len(cases)} cases")
+        text = render(split)
+        out.write_text(text)
+        print(f"{out.relative_to(ROOT)}: {text.count(chr(10))} cases")
     return check()
 
 
@@ -670,6 +676,14 @@ def _validate_schema(enc: dict[str, Any], where: str) -> list[str]:
 
 
 def check() -> int:
+    problems = find_problems()
+    for line in problems:
+        print(line)
+    return 1 if problems else 0
+
+
+def find_problems() -> list[str]:
+    """Every problem in dev.jsonl and holdout.jsonl (empty when the set is valid)."""
     import simple_icd_10_cm as icd
 
     sys.path.insert(0, str(ROOT))
@@ -717,11 +731,12 @@ def check() -> int:
                 errors.append(f"{where}: no expected diagnosis")
             errors += _check_codes(dx, age_days, enc["patient"]["sex"], where, icd)
             errors += _check_procedures(case, where)
-    for line in errors:
-        print(line)
+    for split in SPLITS:
+        if (EVAL_DIR / f"{split}.jsonl").read_text() != render(split):
+            errors.append(f"{split}.jsonl differs from src/{split}/ (run `build`)")
     print(f"checked dev={counts.get('dev', 0)} holdout={counts.get('holdout', 0)}: "
           f"{len(errors)} problem(s)")  # fmt: skip
-    return 1 if errors else 0
+    return errors
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -17,9 +17,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_TOKEN = re.compile(
-    r"(?P<w>[hsrcw]/[opxa](?![^\W_])|\d+[.,]\d+|[^\W_]+(?:['\u2019]s)?)|(?P<b>[.;:!?]+|\n)"
-)
+_TOKEN = re.compile(r"[hsrcw]/[opxa](?![^\W_])|\d+[.,]\d+|[^\W_]+(?:['\u2019]s)?|[.;:!?]+|\n")
+_BREAKS = frozenset(".;:!?\n")
 
 # words that join a term's words but do not name anything: a term's key skips them, so
 # "fracture of femur", "femur fracture" and "fractures of the femur" are one key
@@ -182,15 +181,18 @@ class Token:
 
 def tokenize(text: str) -> list[Token]:
     """Every word and sentence break of `text`, in order; `text[t.start:t.end] == t.text`."""
-    return [
-        Token(m.group(), m.start(), m.end(), "w" if m.lastgroup == "w" else "b")
-        for m in _TOKEN.finditer(text)
-    ]
+    return [Token(w, s, e, "b" if brk else "w") for w, s, e, brk in spans(text)]
 
 
 def spans(text: str) -> list[tuple[str, int, int, bool]]:
     """The tokens as (text, start, end, is_break) tuples: the matcher's hot path."""
-    return [(m.group(), *m.span(), m.lastgroup == "b") for m in _TOKEN.finditer(text)]
+    out: list[tuple[str, int, int, bool]] = []
+    append = out.append
+    for m in _TOKEN.finditer(text):
+        token = m.group()
+        start, end = m.span()
+        append((token, start, end, token[0] in _BREAKS))
+    return out
 
 
 def singular(word: str) -> str:

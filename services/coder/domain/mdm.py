@@ -381,13 +381,16 @@ def _risk_cue(
         )
 
 
-_DOSE = re.compile(r"[ \t]*,?[ \t]*\d+(?:\.\d+)?[ \t]*(?:mg|mcg|g|units?|ml|meq|%)\b")
+_DOSE = re.compile(
+    r"(?:[ \t/\-]+[a-z]+)?[ \t]*,?[ \t]*(?:\d+(?:\.\d+)?[ \t]*(?:mg|mcg|g|units?|ml|meq|%)\b|"
+    r"(?:for|x)[ \t]*\d+[ \t]*(?:days?|weeks?|months?)\b)"
+)
 
 
 def _prescription_at(lowered: str, start: int, end: int, verbs: list[int]) -> int | None:
-    """A prescription drug named in the plan is managed when a dose follows it ("omeprazole
-    40 mg daily") or a management verb stands in its clause ("losartan, continue"); the
-    span's end, else None."""
+    """A prescription drug named in the plan is managed when a dose or a course follows it
+    ("omeprazole 40 mg daily", "amoxicillin for 7 days") or a management verb stands in
+    its clause ("losartan, continue"); the span's end, else None."""
     dose = _DOSE.match(lowered, end)
     if dose is not None:
         return dose.end()

@@ -146,6 +146,7 @@ def test_tests_not_ordered_do_not_count(plan: str) -> None:
         ("Ibuprofen/acetaminophen as needed.", "low", "over-the-counter drugs"),
         ("Omeprazole 40 mg daily before breakfast.", "moderate", "prescription drug management"),
         ("Controlled on losartan, continue.", "moderate", "prescription drug management"),
+        ("Amoxicillin-clavulanate for 7 days.", "moderate", "prescription drug management"),
         ("Add clobetasol shampoo.", "moderate", "prescription drug management"),
         (
             "Polymyxin B/trimethoprim drops 1 drop each eye QID x 7 days.",

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 from .encounter import Encounter
+from .excludes1 import excludes1_conflict
 from .guidelines_combination import CombinationTables, combine
 from .guidelines_drugs import StatusTerms
 from .guidelines_findings import Finding
@@ -233,6 +234,7 @@ def apply_rules(
     (module docstring)."""
     combined = focus_on_diagnostic_statement(combine(findings, tables.combinations, code_set))
     combined = drop_unspecified_beside_specific(allergies_that_affect_care(combined), code_set)
+    combined = settle_excludes1_from_words(combined, code_set)
     return sequence(drop_integral_symptoms(combined, tables.integral), code_set, tables)
 
 
@@ -271,8 +273,48 @@ def drop_unspecified_beside_specific(
     return [f for f in findings if f.code not in drop]
 
 
+def settle_excludes1_from_words(findings: Sequence[Finding], code_set: CodeSet) -> list[Finding]:
+    """Two codes the words gave that an Excludes1 note keeps apart (I.A.12.a) are not both
+    the documentation's meaning. Where a guideline says which one stands, the other goes:
+    in pregnancy the chapter 15 code (I.C.15.a.1: conditions in pregnancy are coded to
+    chapter 15 first), else the specific code over an unspecified one (I.B.3). A pair no
+    rule settles, or one with a supplied code, stays for the review (diagnoses.py)."""
+    words = [f for f in findings if f.method != "provided"]
+    if len(words) < 2:
+        return list(findings)
+    entries = {f.code: code_set.lookup(f.code) for f in words}
+    drop: set[str] = set()
+    for i, first in enumerate(words):
+        for second in words[i + 1 :]:
+            if first.code in drop or second.code in drop:
+                continue
+            if excludes1_conflict(entries[first.code], entries[second.code]) is None:
+                continue
+            loser = _excluded_loser(first.code, second.code, code_set)
+            if loser is not None:
+                drop.add(loser)
+    return [f for f in findings if f.code not in drop or f.method == "provided"]
+
+
+def _excluded_loser(first: str, second: str, code_set: CodeSet) -> str | None:
+    pregnancy = [code for code in (first, second) if code[:1] == "O"]
+    if len(pregnancy) == 1:
+        return second if pregnancy[0] == first else first
+    vague = [code for code in (first, second) if _is_unspecified(code, code_set)]
+    if len(vague) == 1:
+        return vague[0]
+    return None
+
+
 def _is_unspecified(code: str, code_set: CodeSet) -> bool:
-    return "unspecified" in code_set.lookup(code).description.lower()
+    # the code itself is unspecified ("Gout, unspecified", "Unspecified dementia"), not a
+    # code whose range merely includes an unspecified stage ("... or unspecified CKD")
+    description = code_set.lookup(code).description.lower()
+    return (
+        description.startswith("unspecified")
+        or description.endswith("unspecified")
+        or (", unspecified" in description)
+    )
 
 
 def focus_on_diagnostic_statement(findings: Sequence[Finding]) -> list[Finding]:

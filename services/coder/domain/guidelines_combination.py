@@ -9,7 +9,8 @@ I.C.4.a, I.C.9.a).
   complications" code never stands beside a combination code of the same category.
 - Hypertension (I.C.9.a): hypertension with heart disease (heart failure I50, or I51.4-
   I51.9) is I11, with chronic kidney disease I12, with both I13, presumed causal; the heart
-  failure and the CKD stage stay as additional codes (I.C.9.a.1-3).
+  failure and the CKD stage stay as additional codes (I.C.9.a.1-3); an I51.4-I51.9 code is
+  absorbed by I11/I13 (the Excludes1 note at I51).
 - Insulin (I.C.4.a.3): Z79.4 is not reported with type 1 diabetes.
 - "Use additional code" (I.A.12 conventions, I.B.9): a combination that needs a second
   code (I12.9 needs the N18 stage) gets the unspecified one when none was documented, at a
@@ -188,6 +189,8 @@ def _hypertension(findings: list[Finding], code_set: CodeSet) -> list[Finding]:
             if finding is first:
                 result.append(combined)
             continue
+        if target[:3] in {"I11", "I13"} and finding.code.startswith(_HYPERTENSIVE_HEART):
+            continue  # I.C.9.a.1: I51.4-I51.9 with hypertension are I11 (Excludes1 at I51)
         result.append(finding)
     return result
 

@@ -51,12 +51,12 @@ def test_diabetes_with(found: list[tuple[str, str]], expected: list[str]) -> Non
     ("found", "expected"),
     [
         ([HTN, CHF], ["I11.0", "I50.32"]),
-        ([HTN, ("cardiomegaly", "I51.7")], ["I11.9", "I51.7"]),
+        ([HTN, ("cardiomegaly", "I51.7")], ["I11.9"]),
         ([HTN, CKD3A], ["I12.9", "N18.31"]),
         ([HTN, ESRD], ["I12.0", "N18.6"]),
         ([HTN, CHF, CKD3A], ["I13.0", "I50.32", "N18.31"]),
         ([HTN, CHF, ESRD], ["I13.2", "I50.32", "N18.6"]),
-        ([HTN, ("cardiomegaly", "I51.7"), CKD3A], ["I13.10", "I51.7", "N18.31"]),
+        ([HTN, ("cardiomegaly", "I51.7"), CKD3A], ["I13.10", "N18.31"]),
         ([HTN, ("chest pain", "R07.9")], ["I10", "R07.9"]),
     ],
 )
@@ -178,3 +178,25 @@ def test_a_combination_code_takes_the_place_of_the_first_of_its_parts() -> None:
         ]
     )
     assert codes(result) == ["I11.0", "I50.32", "J18.9"]
+
+
+@pytest.mark.parametrize(
+    ("found", "expected"),
+    [
+        # I.C.15.a.1: in pregnancy the chapter 15 code stands
+        ([("type 2 diabetes", "E11.9"), ("diabetic retinopathy", "O24.419")], ["O24.419"]),
+        # I.B.3: the specific code over the unspecified one its Excludes1 note names
+        ([("cough", "K65.9"), ("pneumonia", "K35.30")], ["K35.30"]),
+    ],
+)
+def test_an_excludes1_pair_from_the_words_is_settled_where_a_guideline_says_how(
+    found: list[tuple[str, str]], expected: list[str]
+) -> None:
+    result = coded([m(p, c, section="assessment") for p, c in found])
+    assert codes(result) == expected
+    assert "ICD10CM-EXCLUDES1" not in [r.rule for r in result.reasons]
+
+
+def test_an_excludes1_pair_no_rule_settles_goes_to_review() -> None:
+    result = coded([m("type 2 diabetes", "E11.9"), m("hypertension", "E10.9")])
+    assert "ICD10CM-EXCLUDES1" in [r.rule for r in result.reasons]

@@ -224,7 +224,7 @@ class CaseError(ValueError):
 
 
 _HEADER_KEYS = {"type", "status", "pos", "dos", "age", "sex", "payer", "provider", "time",
-                "mdm", "dx", "px", "ap", "sdx", "facility"}  # fmt: skip
+                "mdm", "dx", "px", "ap", "sdx", "facility", "span"}  # fmt: skip
 
 
 def parse_source(path: Path) -> list[Case]:
@@ -354,16 +354,41 @@ def _coverages(payer: str, case_id: str, age_years: int) -> list[dict[str, Any]]
              "coinsurance_rate": "0.20"}]  # fmt: skip
 
 
+_DOCUMENTED_TIME = re.compile(
+    r"(?i)\b(?:total time|time spent|i spent|time)\b[^0-9\n]{0,80}?(\d{2,3})\s*(?:min|minutes)\b"
+)
+
+
+def _documented_minutes(case: Case) -> int | None:
+    """The first total time a note states ("Total time 32 minutes", "I spent 48 minutes")."""
+    for note in case.notes:
+        match = _DOCUMENTED_TIME.search(note.text)
+        if match:
+            return int(match.group(1))
+    return None
+
+
 def _times(case: Case, kind: str, dos: date, minutes: int | None) -> tuple[str, str]:
-    """Start and end in UTC on the date of service (US Central daylight time, UTC-5)."""
+    """Start and end in UTC on the date of service (US Central daylight time, UTC-5).
+
+    `span: HH:MM-HH:MM` (local) sets them; an office, telehealth or preventive visit lasts the
+    total time its note documents, so start/end never contradict the note.
+    """
     cid = case.case_id
-    if kind == "emergency":
-        local, length = _rng_int(cid, "start", 28, 80) * 15, _rng_int(cid, "len", 50, 240)
-        local = min(local, 20 * 60)
+    if case.fields.get("span"):
+        first, _, last = case.fields["span"].partition("-")
+        local = int(first[:2]) * 60 + int(first[3:5])
+        length = int(last[:2]) * 60 + int(last[3:5]) - local
+    elif kind == "emergency":
+        local, length = _rng_int(cid, "start", 28, 56) * 15, _rng_int(cid, "len", 50, 240)
     elif kind in ("inpatient", "observation"):
         local, length = _rng_int(cid, "start", 28, 60) * 15, minutes or _rng_int(cid, "len", 20, 60)
     else:
-        local, length = _rng_int(cid, "start", 32, 64) * 15, minutes or _rng_int(cid, "len", 15, 40)
+        documented = minutes or _documented_minutes(case)
+        local, length = (
+            _rng_int(cid, "start", 32, 64) * 15,
+            documented or _rng_int(cid, "len", 15, 40),
+        )
     start = datetime.combine(dos, time(local // 60, local % 60), UTC) + timedelta(hours=5)
     end = start + timedelta(minutes=length)
     return _iso(start), _iso(end)
@@ -711,6 +736,10 @@ def find_problems() -> list[str]:
             ids.add(enc["encounter_id"])
             errors += _validate_schema(enc, where)
             dos = date.fromisoformat(enc["date_of_service"])
+            if not enc["start"].startswith(enc["date_of_service"]) or not enc["end"].startswith(
+                enc["date_of_service"]
+            ):
+                errors.append(f"{where}: start and end must fall on the date of service (UTC)")
             if not FIRST_DOS <= dos <= LAST_DOS:
                 errors.append(f"{where}: date of service outside the April 2026 set's span")
             age_days = (dos - date.fromisoformat(enc["patient"]["birth_date"])).days

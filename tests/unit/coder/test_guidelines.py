@@ -195,7 +195,7 @@ def test_inpatient_uncertain_diagnosis_is_coded_as_established(setting: str, kin
 
 
 def test_below_the_threshold_the_encounter_goes_to_review_with_the_candidates() -> None:
-    low = REVIEW_THRESHOLD - 0.1
+    low = (REVIEW_THRESHOLD + MIN_CANDIDATE_CONFIDENCE) / 2
     result = coded([mention("HTN", "I10"), mention("pneumonia", "J18.9", confidence=low)])
     assert codes(result) == ["I10", "J18.9"]  # proposed, with their evidence
     (reason,) = result.reasons

@@ -47,7 +47,9 @@ _add(
         "admitting diagnosis|hospital course|observation unit|cancer screening|"
         "lung cancer screening|colon cancer screening|colorectal cancer screening|"
         "breast cancer screening|cervical cancer screening|prostate cancer screening|"
-        "skin cancer screening|cancer risk"
+        "skin cancer screening|cancer risk|history of present illness|"
+        "history of the present illness|past medical history|past surgical history|"
+        "medical history|interval history"
     },
 )
 

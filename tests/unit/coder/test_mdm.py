@@ -83,6 +83,11 @@ def test_an_injury_seen_again_as_it_heals_is_uncomplicated() -> None:
     assert element(text, "problems")[0] == "low"
 
 
+def test_a_history_heading_is_not_a_history_of() -> None:
+    text = "History of present illness: COPD exacerbation, started prednisone 40 mg."
+    assert (scored(text).problems.label, scored(text).risk.label) == ("moderate", "moderate")
+
+
 def test_a_cancer_screening_is_not_a_cancer() -> None:
     finding = score_mdm([("notes[0]", "Plan: offered lung cancer screening.", False)])
     assert finding is None or finding.problems.evidence == ()

@@ -30,3 +30,11 @@ class Finding:
             method="inferred",
             confidence=self.confidence if confidence is None else confidence,
         )
+
+
+@dataclass(frozen=True, slots=True)
+class Dropped:
+    """A mention the rules did not code, and why (for the edits: no patient words)."""
+
+    code: str
+    rule: str

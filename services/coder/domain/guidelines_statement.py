@@ -1,0 +1,188 @@
+"""The diagnostic statement: which of the words' codes stand together.
+
+ICD-10-CM Official Guidelines FY2026: one condition per span of words; where the provider
+wrote a diagnostic statement, the conditions come from it (IV.D, IV.J, III.B, IV.K) and the
+status and history codes from anywhere; an allergy status when it affects care (IV.J,
+I.C.21.c.3); an unspecified code never beside a specific one of its category (I.B.3); an
+Excludes1 pair settled where a guideline says how (I.A.12.a, I.C.15.a.1); symptoms
+integral to a definitive diagnosis not coded (I.B.4-5). guidelines.py applies them in order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+
+from .excludes1 import excludes1_conflict
+from .guidelines_findings import Dropped, Finding
+from .guidelines_status import is_status_code
+from .icd10cm import CodeSet
+from .text.mentions import Mention
+
+KEEP_STATUS_ANYWHERE = True
+# several codes equally likely for the same words: proposed, not billed
+AMBIGUOUS_CONFIDENCE = 0.45
+# the rank of an entry of the allergy list: coded only when referred to elsewhere
+LISTED_ONLY = 2
+ALLERGY_STATUS = ("Z88", "Z91.0")
+_STATUS_RULE = "status-term"
+_SUPPLIED_RULE = "DX-PROVIDED"  # a supplied code (and what a rule made of it)
+
+
+def one_code_per_span(mentions: Sequence[Mention]) -> tuple[list[Mention], list[Dropped]]:
+    """The same words name one condition: of several codes matched to one span, the most
+    confident is kept (the others are alternatives, recorded as not coded). When the best
+    are tied across categories the words are ambiguous ("open bite" of which site?): the
+    first is proposed below the review threshold. Status terms (a drug, an allergen) are
+    read on their own and are not alternatives of a condition."""
+    groups: dict[tuple[str, int | None, int | None], list[int]] = {}
+    for i, mention in enumerate(mentions):
+        if not mention.rule.startswith(_STATUS_RULE):
+            evidence = mention.evidence
+            groups.setdefault((evidence.source, evidence.start, evidence.end), []).append(i)
+    if all(len(members) == 1 for members in groups.values()):
+        return list(mentions), []
+    replaced: dict[int, Mention | None] = {}
+    dropped: list[Dropped] = []
+    for members in groups.values():
+        if len(members) == 1:
+            continue
+        best = max(members, key=lambda i: mentions[i].confidence)
+        top = mentions[best].confidence
+        tied = {mentions[i].code[:3] for i in members if mentions[i].confidence == top}
+        for i in members:
+            if i != best:
+                replaced[i] = None
+                dropped.append(Dropped(mentions[i].code, "GL-ALTERNATIVE"))
+        if len(tied) > 1:
+            chosen = mentions[best]
+            replaced[best] = replace(
+                chosen,
+                rule=f"{chosen.rule}+GL-AMBIGUOUS",
+                confidence=min(chosen.confidence, AMBIGUOUS_CONFIDENCE),
+            )
+    kept = [replaced.get(i, m) for i, m in enumerate(mentions)]
+    return [m for m in kept if m is not None], dropped
+
+
+def allergies_that_affect_care(findings: Sequence[Finding]) -> list[Finding]:
+    """An allergy status code (Z88, Z91.0-: I.C.21.c.3) is reported when the allergy
+    affects this encounter's care (IV.J): when the documentation refers to it beyond the
+    allergy list ("sulfa allergy - no TMP-SMX"), not for every entry of the list."""
+    referred = {f.code for f in findings if f.rank != LISTED_ONLY}
+    return [f for f in findings if f.rank != LISTED_ONLY or f.code in referred]
+
+
+def drop_unspecified_beside_specific(
+    findings: Sequence[Finding], code_set: CodeSet
+) -> list[Finding]:
+    """I.B.3: an unspecified code is for when nothing more specific is documented, so it
+    never stands beside a specific code of its own category ("CKD" N18.9 beside "CKD stage
+    3a" N18.31, "gout" M10.9 beside "acute gout of the right foot"). A supplied code is
+    compared with the words elsewhere (guidelines_coding.py), not dropped here."""
+    by_category: dict[str, list[Finding]] = {}
+    for finding in findings:
+        by_category.setdefault(finding.code[:3], []).append(finding)
+    if all(len({f.code for f in group}) == 1 for group in by_category.values()):
+        return list(findings)
+    unspecified = {
+        f.code
+        for group in by_category.values()
+        if len({g.code for g in group}) > 1
+        for f in group
+        if f.method != "provided" and _is_unspecified(f.code, code_set)
+    }
+    drop = {
+        code
+        for code in unspecified
+        if any(f.code != code and f.code not in unspecified for f in by_category[code[:3]])
+    }
+    return [f for f in findings if f.code not in drop]
+
+
+def settle_excludes1_from_words(findings: Sequence[Finding], code_set: CodeSet) -> list[Finding]:
+    """Two codes the words gave that an Excludes1 note keeps apart (I.A.12.a) are not both
+    the documentation's meaning. Where a guideline says which one stands, the other goes:
+    in pregnancy the chapter 15 code (I.C.15.a.1: conditions in pregnancy are coded to
+    chapter 15 first), else the specific code over an unspecified one (I.B.3). A pair no
+    rule settles, or one with a supplied code, stays for the review (diagnoses.py)."""
+    words = [f for f in findings if f.method != "provided"]
+    if len(words) < 2:
+        return list(findings)
+    entries = {f.code: code_set.lookup(f.code) for f in words}
+    drop: set[str] = set()
+    for i, first in enumerate(words):
+        for second in words[i + 1 :]:
+            if first.code in drop or second.code in drop:
+                continue
+            if excludes1_conflict(entries[first.code], entries[second.code]) is None:
+                continue
+            loser = _excluded_loser(first.code, second.code, code_set)
+            if loser is not None:
+                drop.add(loser)
+    return [f for f in findings if f.code not in drop or f.method == "provided"]
+
+
+def _excluded_loser(first: str, second: str, code_set: CodeSet) -> str | None:
+    pregnancy = [code for code in (first, second) if code[:1] == "O"]
+    if len(pregnancy) == 1:
+        return second if pregnancy[0] == first else first
+    vague = [code for code in (first, second) if _is_unspecified(code, code_set)]
+    if len(vague) == 1:
+        return vague[0]
+    return None
+
+
+def _is_unspecified(code: str, code_set: CodeSet) -> bool:
+    # the code itself is unspecified ("Gout, unspecified", "Unspecified dementia"), not a
+    # code whose range merely includes an unspecified stage ("... or unspecified CKD")
+    description = code_set.lookup(code).description.lower()
+    return (
+        description.startswith("unspecified")
+        or description.endswith("unspecified")
+        or (", unspecified" in description)
+    )
+
+
+def focus_on_diagnostic_statement(findings: Sequence[Finding]) -> list[Finding]:
+    """Where the provider wrote a diagnostic statement (an assessment, the diagnoses, the
+    discharge diagnoses), the conditions are coded from it (IV.D, IV.J, III.B, IV.K):
+    a symptom, an exam or study finding, a word in the plan or the course of stay outside
+    it is not coded unless the statement names it; a status or history code (Z79 drug
+    therapy, Z88 allergy, Z95/Z96 devices, Z85-Z87 history, Z80-Z84 family history) and
+    the supplied codes stay wherever they were written. The words of a supplied diagnosis
+    without a code are part of the statement; documentation without one is coded from all
+    of its words."""
+    if not any(f.rank == 0 and not f.rule.startswith(_SUPPLIED_RULE) for f in findings):
+        return list(findings)
+    return [f for f in findings if f.rank == 0 or f.method == "provided" or _kept_anywhere(f.code)]
+
+
+def _kept_anywhere(code: str) -> bool:
+    return KEEP_STATUS_ANYWHERE and (is_status_code(code) or code == "I25.2")
+
+
+def drop_integral_symptoms(
+    findings: Sequence[Finding], integral: Mapping[str, tuple[str, ...]]
+) -> list[Finding]:
+    """I.B.4-5: a sign or symptom routinely associated with a coded definitive diagnosis
+    is not coded beside it (a cough with pneumonia); one that is not (chest pain beside
+    hypertension) still is."""
+    codes = [f.code for f in findings]
+    kept = []
+    for finding in findings:
+        diagnoses = _integral_to(finding.code, integral)
+        if diagnoses and any(c.startswith(diagnoses) for c in codes if c[:1] != "R"):
+            continue
+        kept.append(finding)
+    return kept
+
+
+def _integral_to(code: str, integral: Mapping[str, tuple[str, ...]]) -> tuple[str, ...]:
+    if code[:1] != "R":
+        return ()
+    for end in range(len(code), 2, -1):
+        found = integral.get(code[:end].rstrip("."))
+        if found:
+            return found
+    return ()

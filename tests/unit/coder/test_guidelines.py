@@ -7,6 +7,8 @@ from datetime import date
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from services.coder import guideline_data
 from services.coder.domain import ClinicalNote, DocumentedDiagnosis, Encounter
@@ -289,3 +291,46 @@ def test_a_preventive_visit_is_first_listed_with_its_routine_exam_by_age(
     result = coded(found, visit)
     assert codes(result)[0] == expected
     assert codes(result)[1:] == (["E66.9"] if with_finding else [])
+
+
+_CODES = ["I10", "E11.9", "N18.31", "I50.22", "J18.9", "R05.9", "R50.9", "C50.919", "S52.501",
+          "O26.89", "Z79.4", "G63", "E85.9", "I51.7", "K65.9", "K35.30", "H66.90"]  # fmt: skip
+_ASSERTIONS: list[Assertion] = ["present", "negated", "possible", "history", "family",
+                                "hypothetical"]  # fmt: skip
+_SECTIONS = [None, "assessment", "past_medical_history", "plan", "allergies", "family_history"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(_CODES),
+            st.sampled_from(_ASSERTIONS),
+            st.sampled_from(_SECTIONS),
+            st.frozensets(st.sampled_from(["left", "acute", "chronic", "initial", "weeks:30"])),
+            st.floats(min_value=0.0, max_value=1.0),
+            st.integers(min_value=0, max_value=len(NOTE) - 5),
+        ),
+        max_size=12,
+    ),
+    st.sampled_from(["office", "inpatient", "preventive", "emergency"]),
+)
+def test_every_code_is_billable_once_with_evidence_from_the_words(
+    drawn: list[tuple[str, Assertion, str | None, frozenset[str], float, int]], setting: str
+) -> None:
+    found = []
+    for code, assertion, section, attributes, confidence, start in drawn:
+        end = start + 5
+        evidence = Evidence(source="notes[0]", text=NOTE[start:end], start=start, end=end)
+        found.append(Mention(code, evidence, "tabular", confidence, assertion, section, attributes))
+    result = coded(found, encounter_type=setting)
+    listed = codes(result)
+    assert len(listed) == len(set(listed))
+    for dx in result.diagnoses:
+        assert CODE_SET.lookup(dx.code).billable, dx.code
+        assert 0.0 <= dx.confidence <= 1.0
+        if dx.evidence.source == "notes[0]":
+            assert NOTE[dx.evidence.start : dx.evidence.end] == dx.evidence.text  # type: ignore[misc]
+    for reason in result.reasons:
+        assert reason.rule in {"DX-LOW-CONFIDENCE", "ICD10CM-EXCLUDES1", "DX-NONE",
+                               "ICD10CM-NOT-BILLABLE", "ICD10CM-UNKNOWN"}  # fmt: skip

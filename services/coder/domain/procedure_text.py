@@ -181,10 +181,16 @@ def performed_in_notes(notes: tuple[ClinicalNote, ...], lexicon: Lexicon) -> Ite
 
 
 def _same_paragraph(text: str, start: int | None, at: int) -> bool:
-    """A titled section's hit in the paragraph the title opens (an inline "Meds: ..." list
-    does not make the exam after it a medication list)."""
+    """A titled section's hit in what the title opens: its own line when the title has
+    text after it ("Meds: ..." does not make the exam below a medication list), else the
+    paragraph under it."""
     if start is None:
         return True
+    title_end = text.find("\n", start)
+    title_end = len(text) if title_end < 0 else title_end
+    colon = text.find(":", start, title_end)
+    if colon >= 0 and text[colon + 1 : title_end].strip():
+        return at < title_end  # "Social history: never smoked." is that line only
     between = text[start:at]
     return "\n\n" not in between and "\n \n" not in between
 

@@ -320,9 +320,23 @@ def _note_repair(work: _Work, hit: NoteHit, cls: str, wounds: dict[tuple[str, st
     found = _from_note(entry, hit)
     found.site = wound_site(hit)
     key = (hit.evidence.source, hit.line.split(":")[0] if ":" in hit.line else hit.sentence)
+    if key not in wounds and wounds and not lengths_cm(hit.line + hit.after):
+        # no size of its own: the closure of a wound already told ("Closed with sutures")
+        key = next((k for k, i in wounds.items() if i == len(work.repairs) - 1), key)
     if key not in wounds:
+        length = wound_length(hit)
+        told = [
+            i
+            for k, i in wounds.items()
+            if k[0] != key[0]
+            and work.repairs[i][2] == length
+            and work.repairs[i][0].site == found.site
+        ]
+        if told:  # the same wound in another note (the procedure note of the visit)
+            wounds[key] = told[0]
+            return
         wounds[key] = len(work.repairs)
-        work.repairs.append((found, cls, wound_length(hit)))
+        work.repairs.append((found, cls, length))
         return
     known_found, known, length = work.repairs[wounds[key]]
     length = length if length is not None else wound_length(hit)

@@ -359,3 +359,20 @@ def test_the_patient_s_age_is_read_on_the_date_of_service() -> None:
         notes=(ClinicalNote("n1", "progress", "Counseled on each vaccine; MMR vaccine given."),),
     )
     assert codes(outcome_of(child)) == [("90707", 1), ("90460", 1), ("90461", 2)]
+
+
+def test_an_inline_history_title_covers_its_line_only() -> None:
+    note = (
+        "Social history: never smoked.\nVitals: normal.\n"
+        "Performed today: rapid strep test, positive."
+    )
+    assert codes(with_note(note)) == [("87880", 1)]
+    assert codes(with_note("Past surgical history:\ncolonoscopy, normal")) == []
+
+
+def test_a_wound_told_in_the_progress_and_the_procedure_note_is_one_wound() -> None:
+    notes = (
+        ClinicalNote("n1", "progress", "Procedures: simple repair of hand laceration, 2.5 cm."),
+        ClinicalNote("n2", "procedure", "Laceration of the hand, 2.5 cm, closed with sutures."),
+    )
+    assert codes(outcome_of(encounter(notes=notes))) == [("12001", 1)]

@@ -73,6 +73,11 @@ _SAME_DAY = re.compile(
 _DISCHARGE_WORDS = re.compile(r"\bdischarge(?:d|\s+summary|\s+date)?\b", re.IGNORECASE)
 _FIRST_LINE = re.compile(r"\S[^\n]*\S|\S")
 _NEWBORN = re.compile(r"\b(?:newborn|nursery|neonate)\b", re.IGNORECASE)
+_ADMINISTERED = re.compile(
+    r"\b(?:vaccines?|vaccinations?|vaccinated|immunizations?|injections?|injected|"
+    r"administered|infusion|given\s+(?:im|iv|sc|subq|intramuscularly|subcutaneously))\b",
+    re.IGNORECASE,
+)
 _NURSE_VISIT = re.compile(r"\b(?:nurse|nursing|rn)(?:[\s-]+only)?\s+visit\b", re.IGNORECASE)
 
 
@@ -242,9 +247,11 @@ def newborn_care(notes: Sequence[ClinicalNote]) -> Evidence | None:
 
 
 def nurse_visit(notes: Sequence[ClinicalNote]) -> Evidence | None:
-    """A visit documented as nursing staff's own (CPT 99211 may not need the physician)."""
+    """A visit documented as nursing staff's own (CPT 99211 may not need the physician);
+    not one that gives an injection or a vaccine, whose administration code is the
+    service (CMS NCCI bundles 99211 into 96372 and the immunization administrations)."""
     for index, note in enumerate(notes):
         match = _NURSE_VISIT.search(note.text)
-        if match:
+        if match and not _ADMINISTERED.search(note.text):
             return _span(f"notes[{index}]", note.text, match)
     return None

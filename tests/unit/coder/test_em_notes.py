@@ -378,6 +378,12 @@ def test_a_progress_note_beside_a_procedure_is_levelled() -> None:
     assert coding.lines[0].code == "99214"
 
 
+def test_a_nurse_visit_that_gives_a_vaccine_is_not_99211() -> None:
+    # even when the vaccine's codes were not found: the administration is the service
+    enc = with_notes("Nurse visit. Influenza vaccine 0.5 mL given IM left deltoid.", kind="other")
+    assert code_em(enc, ()).lines == ()
+
+
 def test_a_nurse_visit_with_an_injection_is_the_injection_only() -> None:
     enc = with_notes("Nurse visit: B12 injection given.", kind="other")
     assert code_em(enc, (line("96372"),)).lines == ()

@@ -459,3 +459,11 @@ def test_any_note_gives_a_level_or_a_reason_with_true_spans(
         if span.start is not None:
             sources = {"notes[0]": text, "diagnoses[0]": enc.diagnoses[0].text}
             assert sources[span.source][span.start : span.end] == span.text
+
+
+def test_without_notes_the_assessment_and_plan_alone_levels_nothing_as_before() -> None:
+    # encounters without notes code exactly as they did: structured fields only
+    enc = encounter(mdm_level=None, assessment_plan="COPD exacerbation. Start prednisone 40 mg.")
+    coding = code_em(enc, ())
+    assert coding.lines == ()
+    assert [(r.rule, r.candidates) for r in coding.reasons] == [("EM-UNSUPPORTED", ())]

@@ -12,7 +12,16 @@ from .handlers import CoderHandlers
 
 
 def include(runtime: ServiceRuntime) -> None:
-    handlers = CoderHandlers(reference_data.load(runtime.settings.procedure_lexicon_path))
+    s = runtime.settings
+    handlers = CoderHandlers(
+        reference_data.load(
+            s.procedure_lexicon_path,
+            icd10cm_sets=s.icd10cm_sets,
+            icd10cm_uncovered=s.icd10cm_uncovered,
+            ncci_ptp_path=s.ncci_ptp_path,
+            mue_path=s.mue_path,
+        )
+    )
     runtime.subscribe(
         ENCOUNTER_CLOSED, EncounterClosed, handlers.on_encounters_closed, "encounter-closed"
     )

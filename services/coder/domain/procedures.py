@@ -51,6 +51,9 @@ ADMIN_FAMILIES = frozenset({"injection", "iv_push", "iv_infusion", "hydration"})
 VACCINE_ADMIN_FAMILIES = frozenset({"vaccine_admin", "vaccine_admin_counsel", "vaccine_admin_oral"})
 VACCINE_ADMIN_CODES = frozenset({"G0008", "G0009", "G0010", "90480"})
 DRUG_FAMILIES = frozenset({"drug", "drug_inhaled", "fluid"})
+VACCINE_FAMILIES = frozenset({"vaccine", "vaccine_oral"})
+# families that group many services (each code its own), not one service's sizes
+MANY_SERVICES = DRUG_FAMILIES | VACCINE_FAMILIES | {"specimen"}
 # In a hospital (emergency department, observation, inpatient) the facility bills the
 # drugs, tests, imaging and treatments on its own claim; the practitioner bills the
 # procedures done and the reading of an ECG (CMS Claims Processing Manual ch. 12 §20.4).
@@ -241,6 +244,7 @@ def _notes(work: _Work, encounter: Encounter) -> None:
     draw: NoteHit | None = None
     wounds: dict[tuple[str, str], int] = {}
     sentences: dict[tuple[str, str, str], tuple[int, NoteHit]] = {}
+    vaccines: set[tuple[str, str]] = set()
     for hit in performed_in_notes(encounter.notes, lexicon):
         cls = is_repair(hit)
         if cls is not None:
@@ -265,7 +269,7 @@ def _notes(work: _Work, encounter: Encounter) -> None:
         ):
             continue  # the E/M line is the E/M rules' (services/coder/domain/em_coding.py)
         drug = entry.family in DRUG_FAMILIES
-        key = entry.code if drug else entry.family or entry.code
+        key = entry.code if entry.family in MANY_SERVICES else entry.family or entry.code
         if key in seen and not _repeated(hit):
             _more_specific(work, entry, hit, sentences)
             continue
@@ -277,6 +281,11 @@ def _notes(work: _Work, encounter: Encounter) -> None:
         if entry.family in ADMIN_FAMILIES:
             admin_hits.append(_from_note(entry, hit))
             continue
+        product = (hit.evidence.source, hit.sentence)
+        if entry.family in VACCINE_FAMILIES and hit.parenthetical and product in vaccines:
+            continue  # "Pediarix (DTaP-HepB-IPV)": the parts of the product named
+        if entry.family in VACCINE_FAMILIES:
+            vaccines.add(product)
         found = _from_note(entry, hit)
         if key in {f.entry.family or f.entry.code for f in work.found}:
             found.modifiers.append("repeat")

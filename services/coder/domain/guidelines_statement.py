@@ -30,16 +30,18 @@ _SUPPLIED_RULE = "DX-PROVIDED"  # a supplied code (and what a rule made of it)
 
 
 def one_code_per_span(mentions: Sequence[Mention]) -> tuple[list[Mention], list[Dropped]]:
-    """The same words name one condition: of several codes matched to one span, the most
-    confident is kept (the others are alternatives, recorded as not coded). When the best
-    are tied across categories the words are ambiguous ("open bite" of which site?): the
-    first is proposed below the review threshold. Status terms (a drug, an allergen) are
-    read on their own and are not alternatives of a condition."""
-    groups: dict[tuple[str, int | None, int | None], list[int]] = {}
+    """The same words name one condition: of several codes of one chapter matched to one
+    span, the most confident is kept (the others are alternatives, recorded as not coded).
+    When the best are tied across categories the words are ambiguous ("open bite" of which
+    site?): the first is proposed below the review threshold. Codes of different chapters
+    for one span are facets of it (an etiology and its manifestation, "diabetic CKD" E11.22
+    and N18.9) and stay; status terms (a drug, an allergen) are read on their own."""
+    groups: dict[tuple[str, int | None, int | None, str], list[int]] = {}
     for i, mention in enumerate(mentions):
         if not mention.rule.startswith(_STATUS_RULE):
             evidence = mention.evidence
-            groups.setdefault((evidence.source, evidence.start, evidence.end), []).append(i)
+            key = (evidence.source, evidence.start, evidence.end, mention.code[:1])
+            groups.setdefault(key, []).append(i)
     if all(len(members) == 1 for members in groups.values()):
         return list(mentions), []
     replaced: dict[int, Mention | None] = {}

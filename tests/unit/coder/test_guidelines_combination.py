@@ -200,3 +200,8 @@ def test_an_excludes1_pair_from_the_words_is_settled_where_a_guideline_says_how(
 def test_an_excludes1_pair_no_rule_settles_goes_to_review() -> None:
     result = coded([m("type 2 diabetes", "E11.9"), m("hypertension", "E10.9")])
     assert "ICD10CM-EXCLUDES1" in [r.rule for r in result.reasons]
+
+
+def test_codes_of_different_chapters_for_the_same_words_are_facets_not_alternatives() -> None:
+    result = coded([m("type 2 diabetes", "E11.22"), m("type 2 diabetes", "N18.9", confidence=0.6)])
+    assert codes(result) == ["E11.22", "N18.9"]

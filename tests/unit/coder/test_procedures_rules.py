@@ -376,3 +376,19 @@ def test_a_wound_told_in_the_progress_and_the_procedure_note_is_one_wound() -> N
         ClinicalNote("n2", "procedure", "Laceration of the hand, 2.5 cm, closed with sutures."),
     )
     assert codes(outcome_of(encounter(notes=notes))) == [("12001", 1)]
+
+
+def test_each_vaccine_of_a_list_is_billed_and_a_product_s_parts_are_not() -> None:
+    note = (
+        "Vaccines given today after counseling the parents on each vaccine:\n"
+        "- DTaP-hepatitis B-IPV combination (Pediarix), IM right thigh\n"
+        "- Hib (PRP-OMP, PedvaxHIB), IM left thigh\n"
+        "- Pneumococcal conjugate 20-valent, IM left thigh\n"
+    )
+    infant = encounter(
+        patient=patient(birth_date=date(2025, 12, 1)),
+        notes=(ClinicalNote("n1", "progress", note),),
+    )
+    assert codes(outcome_of(infant)) == [
+        ("90723", 1), ("90647", 1), ("90677", 1), ("90460", 3), ("90461", 4)
+    ]  # fmt: skip

@@ -162,7 +162,7 @@ def test_several_codes_for_the_same_words_are_one_condition() -> None:
 
 
 def test_equally_likely_codes_for_the_same_words_go_to_review() -> None:
-    result = coded([m("cough", "R05.9", confidence=0.9), m("cough", "J41.0", confidence=0.9)])
+    result = coded([m("cough", "R05.9", confidence=0.9), m("cough", "R06.2", confidence=0.9)])
     assert codes(result) == ["R05.9"]
     assert [r.rule for r in result.reasons] == ["DX-LOW-CONFIDENCE"]
 

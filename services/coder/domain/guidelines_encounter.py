@@ -1,4 +1,5 @@
-"""Codes that say what the encounter itself was: the routine examination.
+"""Codes that say what the encounter itself was: the routine examination, the weeks of
+gestation.
 
 ICD-10-CM Official Guidelines I.C.21.c.13 (routine and administrative examinations): a
 preventive visit is first-listed with its Z00 code by age, newborn (under 8 days, 8 to 28
@@ -11,12 +12,15 @@ diagnostic statement counts, as coders read it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date
 
 from .encounter import Encounter
 from .guidelines_findings import Finding
+from .guidelines_specificity import Refined
+from .icd10cm import CodeSet
 from .results import Evidence
 
 ROUTINE_EXAM_CONFIDENCE = 0.9
@@ -59,3 +63,64 @@ def _exam_code(days: int, years: int, abnormal: bool) -> str:
 
 def _years(birth: date, day: date) -> int:
     return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+
+
+# "G2P1 at 28 weeks 3 days", "she is 28 weeks", "39 weeks gestation": the current age
+_WEEKS = re.compile(
+    r"\b(?:at|is)\s+(\d{1,2})\s*(?:weeks?|wks?)\b"
+    r"|\b(\d{1,2})\s*(?:weeks?|wks?)(?:\s+\d\s+days?)?\s+(?:gestation|pregnant|of gestation)\b",
+    re.IGNORECASE,
+)
+WEEKS_CONFIDENCE = 0.85
+
+
+def pregnancy_weeks(
+    encounter: Encounter,
+    findings: Sequence[Finding],
+    code_set: CodeSet,
+    refine: Callable[[str, frozenset[str], CodeSet], Refined],
+) -> list[Finding]:
+    """Weeks of gestation on the maternal record (Z3A: the chapter 15 note "use additional
+    code from category Z3A to identify the weeks of gestation"), and the trimester they
+    give a pregnancy code that has one (I.C.15.a.3). Read only when a chapter 15 code is
+    coded: the first "at N weeks" / "N weeks gestation" of the notes is the current age."""
+    if not any(f.code[:1] == "O" for f in findings) or any(
+        f.code.startswith("Z3A") for f in findings
+    ):
+        return list(findings)
+    found = _first_weeks(encounter)
+    if found is None:
+        return list(findings)
+    weeks, evidence = found
+    asked = frozenset({f"weeks:{weeks}"})
+    result = []
+    for finding in findings:
+        if finding.code[:1] == "O":
+            refined = refine(finding.code, asked, code_set)
+            if refined.code != finding.code:
+                finding = finding.becoming(refined.code, "GL-TRIMESTER-FROM-WEEKS")
+        result.append(finding)
+    code = "Z3A.01" if weeks < 8 else "Z3A.49" if weeks > 42 else f"Z3A.{weeks:02d}"
+    if code_set.lookup(code).billable:
+        result.append(
+            Finding(
+                code=code,
+                evidence=evidence,
+                confidence=WEEKS_CONFIDENCE,
+                rule="GL-WEEKS-OF-GESTATION",
+                method="inferred",
+                rank=1,
+                position=(1 << 30, 0),
+            )
+        )
+    return result
+
+
+def _first_weeks(encounter: Encounter) -> tuple[int, Evidence] | None:
+    for i, note in enumerate(encounter.notes):
+        match = _WEEKS.search(note.text)
+        if match is not None:
+            weeks = int(match.group(1) or match.group(2))
+            start, end = match.span()
+            return weeks, Evidence(f"notes[{i}]", note.text[start:end], start, end)
+    return None

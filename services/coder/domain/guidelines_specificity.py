@@ -217,6 +217,8 @@ def _choose(
     stated = {leaf: stated_dimensions(code_set.lookup(leaf).description) for leaf in leaves}
     expressible = {d for values in stated.values() for d in values}
     wanted = {d: v for d, v in asked.items() if d in expressible}
+    if not wanted and code_set.lookup(code).billable:
+        return Refined(code, False)  # nothing asked that a sibling could say better
     best: tuple[tuple[int, int, int], str, bool] | None = None
     for order, leaf in enumerate(leaves):
         dims = stated[leaf]

@@ -14,6 +14,7 @@ from services.coder.domain.guidelines_specificity import (
     trimester_of_weeks,
 )
 
+from .factories import patient
 from .test_guidelines import CODE_SET, TABLES, coded, codes, mention
 
 
@@ -118,3 +119,17 @@ def test_an_unspecified_code_never_stands_beside_a_specific_one_of_its_category(
         mention("Gout", "M10.9", text=text, section="assessment"),
     ]
     assert codes(coded(found, text=text)) == ["N18.31", "M10.9"]
+
+
+def test_weeks_of_gestation_give_z3a_and_the_trimester() -> None:
+    """Z3A from the notes' gestational age; the O-code's trimester from it (I.C.15.a.3)."""
+    text = "G2P1 at 28 weeks 3 days.\nAssessment: other pregnancy related condition.\n"
+    found = mention("other pregnancy related condition", "O26.899", text=text, section="assessment")
+    result = coded([found], text=text, patient=patient(sex="F"))
+    assert codes(result) == ["O26.893", "Z3A.28"]
+    z3a = result.diagnoses[1]
+    assert (z3a.evidence.text, z3a.rule) == ("at 28 weeks", "GL-WEEKS-OF-GESTATION")
+
+
+def test_a_code_without_the_asked_dimension_is_left_as_it_is() -> None:
+    assert refined("O24.419", "weeks:28") == "O24.419"

@@ -124,3 +124,48 @@ def _first_weeks(encounter: Encounter) -> tuple[int, Evidence] | None:
             start, end = match.span()
             return weeks, Evidence(f"notes[{i}]", note.text[start:end], start, end)
     return None
+
+
+# a delivery with a live infant: "viable female infant ... delivered", "delivery of a live
+# male infant", "single liveborn infant"
+_LIVE_BIRTH = re.compile(
+    r"\b(?:live ?born|live birth|(?:viable|live|healthy) (?:male |female )?(?:infant|baby|neonate)"
+    r"(?:s)?)\b",
+    re.IGNORECASE,
+)
+_TWINS = re.compile(r"\btwins?\b|\btwin gestation\b", re.IGNORECASE)
+_DELIVERY_PROCEDURE_KINDS = frozenset({"operative", "procedure", "discharge_summary"})
+
+
+def delivery_outcome(encounter: Encounter, findings: Sequence[Finding]) -> list[Finding]:
+    """The outcome of delivery on the maternal record (Z37: "use additional code to
+    indicate the outcome of delivery", I.C.15.b.5), from a note that documents a live
+    birth; a newborn's own code (Z38, I.C.16.a.5: for the infant's record only) never
+    stands on the mother's."""
+    maternal = any(f.code[:1] == "O" for f in findings)
+    if not maternal:
+        return list(findings)
+    result = [f for f in findings if not f.code.startswith("Z38")]
+    if any(f.code.startswith("Z37") for f in result):
+        return result
+    for i, note in enumerate(encounter.notes):
+        if note.kind not in _DELIVERY_PROCEDURE_KINDS:
+            continue
+        match = _LIVE_BIRTH.search(note.text)
+        if match is None:
+            continue
+        start, end = match.span()
+        code = "Z37.2" if _TWINS.search(note.text) else "Z37.0"
+        result.append(
+            Finding(
+                code=code,
+                evidence=Evidence(f"notes[{i}]", note.text[start:end], start, end),
+                confidence=WEEKS_CONFIDENCE,
+                rule="GL-DELIVERY-OUTCOME",
+                method="inferred",
+                rank=1,
+                position=(1 << 30, 1),
+            )
+        )
+        break
+    return result

@@ -133,3 +133,15 @@ def test_weeks_of_gestation_give_z3a_and_the_trimester() -> None:
 
 def test_a_code_without_the_asked_dimension_is_left_as_it_is() -> None:
     assert refined("O24.419", "weeks:28") == "O24.419"
+
+
+def test_a_live_birth_on_the_maternal_record_is_z37_never_z38() -> None:
+    """I.C.15.b.5: the outcome of delivery; I.C.16.a.5: Z38 is the infant's record only."""
+    text = "Spontaneous vaginal delivery of a live male infant at 40 weeks.\nDiagnosis: term.\n"
+    found = [
+        mention("Spontaneous vaginal delivery", "O80", text=text, section="diagnoses"),
+        mention("live male infant", "Z38.00", text=text, section="diagnoses"),
+    ]
+    result = coded(found, text=text, kind="procedure", patient=patient(sex="F"))
+    assert codes(result) == ["O80", "Z3A.40", "Z37.0"]
+    assert result.diagnoses[2].evidence.text == "live male infant"

@@ -15,13 +15,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 
 from .administration import INFUSION, INHALED, INJECTION, PUSH
 from .encounter import ClinicalNote, Laterality
 from .lexicon import KeywordHit, Lexicon
 from .procedure_units import lengths_cm, measures
 from .results import Evidence
-from .text.context import Context
+from .text.context import TRIGGERS, Context
 from .text.sections import SectionMap, sections
 from .wound_repair import repair_class, site_in
 
@@ -104,6 +105,10 @@ _SIDE = re.compile(r"\b(left|right|bilateral|both)\b", re.I)
 _SENTENCE = re.compile(r"\.(?!\d)|[;!?\n]")
 _LAST_BREAK = re.compile(r"(?s:.*)(?:\.(?!\d)|[;!?\n])")
 _REACH = 400
+_TRIGGER_WORDS = frozenset(
+    word for phrase in TRIGGERS for word in phrase.split()[:1] if TRIGGERS[phrase][0] != "terminate"
+)
+_LOWER_WORDS = re.compile(r"[a-z0-9]+(?:/[a-z])?")
 # a wound described with its length: "3.5 cm linear laceration of the central forehead"
 _WOUND = re.compile(
     r"[^.\n]*\d+(?:\.\d+)?\s*(?:cm|mm)\b[^.\n]*(?:lacerat|wound|cut\b|gash)[^.\n]*"
@@ -115,26 +120,55 @@ _COUNSEL = re.compile(
 )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class NoteHit:
     """A keyword hit in a note that the words say was done: its evidence, the sentence
     around it (with the one before, where a wound's size is often written), and what the
-    sentence documents (side, site, route, wound length)."""
+    sentence documents (side, site, route...), read only when a rule asks."""
 
     hit: KeywordHit
     evidence: Evidence
     sentence: str
     before: str
     after: str
-    laterality: Laterality | None
-    site: str | None
-    route: str | None
     author: str | None
-    parenthetical: bool = False
-    home_use: bool = False
-    line: str = ""
-    paragraph: str = ""
-    preceding: str = ""
+    text: str
+    start: int
+
+    @cached_property
+    def laterality(self) -> Laterality | None:
+        return laterality_in(self.sentence)
+
+    @cached_property
+    def line(self) -> str:
+        return _line(self.text, self.hit.start)
+
+    @cached_property
+    def site(self) -> str | None:
+        return site_in(self.text[self.hit.start : self.start + len(self.sentence)]) or (
+            site_in(self.sentence) or site_in(self.line)
+        )
+
+    @cached_property
+    def route(self) -> str | None:
+        return route_in(self.after) or route_in(self.sentence)
+
+    @cached_property
+    def parenthetical(self) -> bool:
+        head = self.sentence[: self.hit.start - self.start]
+        return head.count("(") > head.count(")")
+
+    @cached_property
+    def home_use(self) -> bool:
+        return _HOME_USE.search(self.sentence) is not None
+
+    @cached_property
+    def paragraph(self) -> str:
+        return _paragraph(self.text, self.hit.end)
+
+    @cached_property
+    def preceding(self) -> str:
+        return self.text[max(0, self.start - _REACH * 4) : self.start]
 
 
 def performed_in_notes(notes: tuple[ClinicalNote, ...], lexicon: Lexicon) -> Iterator[NoteHit]:
@@ -155,28 +189,21 @@ def performed_in_notes(notes: tuple[ClinicalNote, ...], lexicon: Lexicon) -> Ite
             sentence = text[start:end]
             if not performed(text[start : hit.start], text[hit.end : end], section, sentence):
                 continue
-            # the context rules' scopes end at a sentence break: read the sentence alone
-            if Context(sentence).assertion(hit.start - start, hit.end - start) != "present":
+            # the context rules' scopes end at a sentence break: read the sentence alone,
+            # and only when it has a word a context rule starts with
+            if _TRIGGER_WORDS.intersection(_LOWER_WORDS.findall(sentence.lower())) and (
+                Context(sentence).assertion(hit.start - start, hit.end - start) != "present"
+            ):
                 continue
-            words = text[hit.start : hit.end]
             yield NoteHit(
                 hit=hit,
-                evidence=Evidence(f"notes[{i}]", words, hit.start, hit.end),
+                evidence=Evidence(f"notes[{i}]", text[hit.start : hit.end], hit.start, hit.end),
                 sentence=sentence,
                 before=text[previous:start],
                 after=text[hit.end : end],
-                laterality=laterality_in(sentence),
-                site=site_in(text[hit.start : end])
-                or site_in(sentence)
-                or site_in(_line(text, hit.start)),
-                route=route_in(text[hit.end : end]) or route_in(sentence),
                 author=note.author,
-                parenthetical=sentence[: hit.start - start].count("(")
-                > sentence[: hit.start - start].count(")"),
-                home_use=_HOME_USE.search(sentence) is not None,
-                line=_line(text, hit.start),
-                paragraph=_paragraph(text, hit.end),
-                preceding=text[max(0, start - _REACH * 4) : start],
+                text=text,
+                start=start,
             )
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from .encounter import Laterality
@@ -71,11 +71,12 @@ def number(text: str) -> float:
     return float(word.replace(",", "."))
 
 
-def measures(text: str) -> dict[str, float]:
-    """The first count or size of each kind in a piece of text (cm from mm; lengths of
-    several wounds are added by wound_repair, not here)."""
+def measures(text: str, only: Iterable[str] | None = None) -> dict[str, float]:
+    """The first count or size of each kind (or of the kinds `only` names) in a piece of
+    text (cm from mm; lengths of several wounds are added by wound_repair, not here)."""
     found: dict[str, float] = {}
-    for name, pattern in _MEASURES.items():
+    kinds = _MEASURES if only is None else {k: _MEASURES[k] for k in only if k in _MEASURES}
+    for name, pattern in kinds.items():
         hit = pattern.search(text)
         if hit is None:
             continue

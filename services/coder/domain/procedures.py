@@ -387,7 +387,7 @@ def _counted_addon(work: _Work, entry: LexiconEntry, hit: NoteHit) -> None:
     """An "each additional" add-on for the further lesions counted (17003, 11103...)."""
     if entry.range is None:
         return
-    count = measures(hit.sentence).get(entry.range.measure)
+    count = measures(hit.sentence, (entry.range.measure,)).get(entry.range.measure)
     for addon in work.lexicon.family(entry.family):
         fits = addon.range is None or (count is not None and addon.range.holds(count))
         if addon.addon_to == entry.code and addon.units == "added_each" and count and fits:
@@ -423,8 +423,11 @@ def _note_entry(hit: NoteHit, lexicon: Lexicon) -> LexiconEntry | None:
     lesions, minutes) when the sentence documents one."""
     entries = hit.hit.entries
     pool = lexicon.family(entries[0].family) if entries[0].family else entries
-    values = measures(hit.sentence)
+    wanted = {e.range.measure for e in pool if e.range is not None}
+    values = measures(hit.sentence, wanted) if wanted else {}
     if len(entries) == 1:
+        if not values:
+            return entries[0]
         sized = [e for e in choose_in_family(pool, values, hit.site) if e.range is not None]
         measured = any(e.range is not None and e.range.measure in values for e in pool)
         return sized[0] if measured and len(sized) == 1 else entries[0]

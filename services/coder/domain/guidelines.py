@@ -23,9 +23,13 @@ FY2026:
   pair the words gave settled where a guideline says how (I.A.12.a, I.C.15.a.1), else
   reviewed;
 - signs and symptoms integral to a coded definitive diagnosis are not coded (I.B.4-5);
-- the routine examination of a preventive visit first-listed by age (I.C.21.c.13,
-  guidelines_encounter.py); drugs, allergies and vaccines given as Z79/Z88/Z91.0/Z23
-  (guidelines_drugs.py, I.C.21.c.2-3);
+- counseling integral to the treatment of a coded condition is not coded (I.C.21.c.10);
+- what the encounter is (guidelines_encounter.py): the routine examination of a
+  preventive visit first-listed by age (I.C.21.c.13); weeks of gestation (Z3A) and the
+  trimester they give (I.C.15.a.3); the outcome of delivery (Z37, I.C.15.b.5); the
+  newborn's birth episode (Z38 first, no maternal codes: I.C.16.a.5, I.C.15.a.1);
+- drugs, allergies and vaccines given as Z79/Z88/Z91.0/Z23 (guidelines_drugs.py,
+  I.C.21.c.2-3);
 - sequencing (II, IV.G, I.A.13, I.B.7): the reason for the encounter first (the supplied
   rank-1 diagnosis, else the assessment or discharge diagnoses in their order), an
   etiology before its manifestation ("code first"), a manifestation never first-listed,
@@ -50,6 +54,7 @@ from .guidelines_statement import (
     ALLERGY_STATUS,
     LISTED_ONLY,
     allergies_that_affect_care,
+    drop_integral_counseling,
     drop_integral_symptoms,
     drop_unspecified_beside_specific,
     focus_on_diagnostic_statement,
@@ -204,7 +209,8 @@ def apply_rules(
     combined = focus_on_diagnostic_statement(combine(findings, tables.combinations, code_set))
     combined = drop_unspecified_beside_specific(allergies_that_affect_care(combined), code_set)
     combined = settle_excludes1_from_words(combined, code_set)
-    return sequence(drop_integral_symptoms(combined, tables.integral), code_set, tables)
+    combined = drop_integral_counseling(drop_integral_symptoms(combined, tables.integral))
+    return sequence(combined, code_set, tables)
 
 
 def sequence(

@@ -15,7 +15,12 @@ from dataclasses import dataclass, field, replace
 
 from .encounter import Encounter
 from .guidelines import REVIEW_THRESHOLD, GuidelineTables, apply_rules, findings_from_mentions
-from .guidelines_encounter import delivery_outcome, pregnancy_weeks, routine_exam
+from .guidelines_encounter import (
+    delivery_outcome,
+    newborn_record,
+    pregnancy_weeks,
+    routine_exam,
+)
 from .guidelines_findings import Finding
 from .icd10cm import CodeSet
 from .results import Edit, ReviewReason
@@ -76,7 +81,7 @@ def code_words(
         kept_supplied.append(replace(specific, rank=given.rank, position=given.position))
     ordered = routine_exam(encounter, apply_rules([*kept_supplied, *found], code_set, tables))
     ordered = pregnancy_weeks(encounter, ordered, code_set, tables.refine)
-    ordered = delivery_outcome(encounter, ordered)
+    ordered = newborn_record(encounter, delivery_outcome(encounter, ordered))
     final = {f.code for f in ordered}
     for given in kept_supplied:
         if given.method == "provided" and given.code not in final:

@@ -169,3 +169,40 @@ def delivery_outcome(encounter: Encounter, findings: Sequence[Finding]) -> list[
         )
         break
     return result
+
+
+_CESAREAN = re.compile(r"\bcesarean\b|\bc-section\b|\bc/s\b|\bcaesarean\b", re.IGNORECASE)
+_MATERNAL = ("O", "Z3A", "Z37")
+BIRTH_EPISODE_DAYS = 7
+
+
+def newborn_record(encounter: Encounter, findings: Sequence[Finding]) -> list[Finding]:
+    """A newborn's record: chapter 15 codes (and Z3A, Z37) are the mother's, never the
+    infant's (I.C.15.a.1); the birth episode is first-listed with its Z38 code, single or
+    twin, delivered vaginally or by cesarean (I.C.16.a.5, I.C.16.c.1)."""
+    days = (encounter.date_of_service - encounter.patient.birth_date).days
+    if days >= 365:
+        return list(findings)
+    result = [f for f in findings if not f.code.startswith(_MATERNAL)]
+    if encounter.encounter_type != "inpatient" or days > BIRTH_EPISODE_DAYS:
+        return result
+    cesarean = None
+    twin = False
+    for i, note in enumerate(encounter.notes):
+        match = _CESAREAN.search(note.text)
+        if match is not None and cesarean is None:
+            start, end = match.span()
+            cesarean = Evidence(f"notes[{i}]", note.text[start:end], start, end)
+        twin = twin or _TWINS.search(note.text) is not None
+    code = ("Z38.31" if cesarean else "Z38.30") if twin else ("Z38.01" if cesarean else "Z38.00")
+    others = [f for f in result if not f.code.startswith("Z38")]
+    birth = Finding(
+        code=code,
+        evidence=cesarean or Evidence(source="encounter_type", text="inpatient birth episode"),
+        confidence=WEEKS_CONFIDENCE,
+        rule="GL-BIRTH-EPISODE",
+        method="inferred",
+        rank=-1,
+        position=(-1, 0),
+    )
+    return [birth, *others]

@@ -164,6 +164,16 @@ def _kept_anywhere(code: str) -> bool:
     return KEEP_STATUS_ANYWHERE and (is_status_code(code) or code == "I25.2")
 
 
+def drop_integral_counseling(findings: Sequence[Finding]) -> list[Finding]:
+    """I.C.21.c.10: a counseling Z code (Z71) is not reported beside a diagnosis when the
+    counseling is part of the standard treatment of that condition; it is when it is the
+    encounter's only reason."""
+    if not any(f.code.startswith("Z71") for f in findings):
+        return list(findings)
+    treated = any(f.code[:1] != "Z" for f in findings)
+    return [f for f in findings if not (treated and f.code.startswith("Z71"))]
+
+
 def drop_integral_symptoms(
     findings: Sequence[Finding], integral: Mapping[str, tuple[str, ...]]
 ) -> list[Finding]:

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -14,7 +16,7 @@ from services.coder.domain.guidelines_specificity import (
     trimester_of_weeks,
 )
 
-from .factories import patient
+from .factories import DATE_OF_SERVICE, patient
 from .test_guidelines import CODE_SET, TABLES, coded, codes, mention
 
 
@@ -145,3 +147,38 @@ def test_a_live_birth_on_the_maternal_record_is_z37_never_z38() -> None:
     result = coded(found, text=text, kind="procedure", patient=patient(sex="F"))
     assert codes(result) == ["O80", "Z3A.40", "Z37.0"]
     assert result.diagnoses[2].evidence.text == "live male infant"
+
+
+@pytest.mark.parametrize(
+    ("words", "expected"),
+    [("born by repeat cesarean section", "Z38.01"), ("born vaginally at term", "Z38.00")],
+)
+def test_a_birth_episode_is_first_listed_with_z38_and_no_maternal_codes(
+    words: str, expected: str
+) -> None:
+    """I.C.16.a.5: Z38 first on the newborn's birth record; I.C.15.a.1: no chapter 15."""
+    text = f"Newborn, {words}. Mother had preterm labor.\nDiagnoses: neonatal jaundice.\n"
+    found = [
+        mention("neonatal jaundice", "P59.9", text=text, section="diagnoses"),
+        mention("preterm labor", "O60.10X0", text=text, section="diagnoses"),
+    ]
+    birth = DATE_OF_SERVICE - timedelta(days=2)
+    result = coded(
+        found,
+        text=text,
+        kind="discharge_summary",
+        encounter_type="inpatient",
+        patient=patient(birth_date=birth),
+    )
+    assert codes(result) == [expected, "P59.9"]
+
+
+def test_counseling_that_is_part_of_the_treatment_is_not_coded() -> None:
+    """I.C.21.c.10: Z71 beside a diagnosis it treats is not reported; alone it is."""
+    text = "Assessment: hypertension; diet counseling.\n"
+    found = [
+        mention("hypertension", "I10", text=text, section="assessment"),
+        mention("diet counseling", "Z71.3", text=text, section="assessment"),
+    ]
+    assert codes(coded(found, text=text)) == ["I10"]
+    assert codes(coded(found[1:], text=text)) == ["Z71.3"]

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Literal
+from typing import Literal, Protocol
 
 from .results import Edit, ReviewReason, ServiceLine
 
@@ -102,6 +102,18 @@ class NcciEdits:
 NO_EDITS = NcciEdits()
 
 
+class Billable(Protocol):
+    """What the edits read of a line (BilledLine, or the procedure rules' own Found)."""
+
+    @property
+    def code(self) -> str: ...
+
+    modifiers: list[str]
+    units: int
+    site: str | None
+    author: str | None
+
+
 @dataclass(slots=True)
 class BilledLine:
     """A service line as the edits see it: code, modifiers (the edits may add one), units,
@@ -123,7 +135,7 @@ class EditResult:
     edits: list[Edit] = field(default_factory=list)
 
 
-def distinct_modifier(first: BilledLine, second: BilledLine) -> str | None:
+def distinct_modifier(first: Billable, second: Billable) -> str | None:
     """The X{EPSU} modifier the documentation supports for two lines, or None.
 
     CMS prefers the X modifiers to 59 (MLN1783722): XS for a separate structure or organ
@@ -138,7 +150,7 @@ def distinct_modifier(first: BilledLine, second: BilledLine) -> str | None:
     return None
 
 
-def check_ptp(lines: Sequence[BilledLine], edits: NcciEdits, day: date) -> EditResult:
+def check_ptp(lines: Sequence[Billable], edits: NcciEdits, day: date) -> EditResult:
     """Every pair of lines against the PTP edits in force on the date of service.
 
     Indicator 9: nothing to do. A pair already bypassed by an NCCI-associated modifier on
@@ -216,7 +228,7 @@ def check_em_pairs(lines: Sequence[ServiceLine], edits: NcciEdits, day: date) ->
     return reasons
 
 
-def check_mue(lines: Sequence[BilledLine], edits: NcciEdits) -> EditResult:
+def check_mue(lines: Sequence[Billable], edits: NcciEdits) -> EditResult:
     """Units against the MUEs: per line for MAI 1, per date of service (the encounter's
     lines of one code added up) for MAI 2 and 3. Units over the value are a review
     reason; MAI 2 says they are never payable, MAI 3 that they need the record."""
@@ -252,7 +264,7 @@ def _mue_reason(code: str, units: int, mue: Mue, where: str) -> ReviewReason:
     )
 
 
-def _bypassed(a: BilledLine, b: BilledLine) -> bool:
+def _bypassed(a: Billable, b: Billable) -> bool:
     """A distinct-service or global-surgery modifier on either line, or different
     anatomic modifiers on the two (one knee and the other): the same side, or a side on
     one line only, is not two structures."""

@@ -63,6 +63,10 @@ class Found:
     minutes: int | None = None
     modifiers: list[str] = field(default_factory=list)
 
+    @property
+    def code(self) -> str:
+        return self.entry.code
+
 
 def number(text: str) -> float:
     word = text.lower()

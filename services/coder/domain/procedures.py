@@ -146,6 +146,8 @@ def code_procedures(encounter: Encounter, data: ReferenceData) -> ProcedureCodin
     modifiers added, and the NCCI PTP and MUE edits run on the lines (ncci.py): what
     fails is a review reason, never a dropped line.
     """
+    if not encounter.procedures and not encounter.notes:
+        return ProcedureCoding()
     work = _Work(data.lexicon, ProcedureCoding())
     for i, procedure in enumerate(encounter.procedures):
         _order(work, f"procedures[{i}]", procedure)
@@ -157,7 +159,8 @@ def code_procedures(encounter: Encounter, data: ReferenceData) -> ProcedureCodin
         work.result.reasons.extend(reasons)
         work.result.edits.extend(edits)
     _timed_units(work)
-    _absorbed(work, data.ncci, encounter)
+    if encounter.notes:
+        _absorbed(work, data.ncci, encounter)
     _modifiers(work)
     _claim_edits(work, data.ncci, encounter)
     return work.result
@@ -229,7 +232,7 @@ def _order(work: _Work, source: str, procedure: DocumentedProcedure) -> None:
 def _notes(work: _Work, encounter: Encounter) -> None:
     lexicon, result = work.lexicon, work.result
     ordered = {f.entry.family or f.entry.code for f in work.found}
-    ordered |= {f.family for f, _, _ in work.repairs}
+    ordered |= {family for _, family, _ in work.repairs}
     any_admin = any(f.entry.family in ADMIN_FAMILIES for f in work.found)
     facility = (
         encounter.encounter_type in FACILITY_TYPES or encounter.place_of_service in FACILITY_PLACES
@@ -621,26 +624,29 @@ def _side(found: Found) -> str | None:
 
 
 def _claim_edits(work: _Work, ncci: NcciEdits, encounter: Encounter) -> None:
-    billed = [BilledLine(f.entry.code, f.modifiers, f.units, f.site, f.author) for f in work.found]
-    if len(ncci):
-        for check in (check_ptp(billed, ncci, encounter.date_of_service), check_mue(billed, ncci)):
+    found = work.found
+    if found and len(ncci):
+        checks = [check_mue(found, ncci)]
+        if len(found) > 1:
+            checks.append(check_ptp(found, ncci, encounter.date_of_service))
+        for check in checks:
             work.result.reasons.extend(check.reasons)
             work.result.edits.extend(check.edits)
-    for found, line in zip(work.found, billed, strict=True):
-        work.result.lines.append(
-            ServiceLine(
-                code=found.entry.code,
-                code_system=found.entry.code_system,
-                description=found.entry.description,
-                modifiers=tuple(line.modifiers),
-                units=found.units,
-                evidence=found.evidence,
-                method=found.method,
-                rule=found.rule,
-                confidence=found.confidence,
-                global_period=found.entry.global_period,
-            )
+    work.result.lines.extend(
+        ServiceLine(
+            code=f.entry.code,
+            code_system=f.entry.code_system,
+            description=f.entry.description,
+            modifiers=tuple(f.modifiers),
+            units=f.units,
+            evidence=f.evidence,
+            method=f.method,
+            rule=f.rule,
+            confidence=f.confidence,
+            global_period=f.entry.global_period,
         )
+        for f in found
+    )
 
 
 def review_procedures(

@@ -392,3 +392,13 @@ def test_each_vaccine_of_a_list_is_billed_and_a_product_s_parts_are_not() -> Non
     assert codes(outcome_of(infant)) == [
         ("90723", 1), ("90647", 1), ("90677", 1), ("90460", 3), ("90461", 4)
     ]  # fmt: skip
+
+
+def test_an_ordered_repair_is_not_coded_again_from_the_note() -> None:
+    outcome = outcome_of(
+        encounter(
+            procedures=[procedure(None, "Simple repair of a 2 cm laceration of the hand")],
+            notes=(ClinicalNote("n1", "procedure", "2 cm hand laceration repaired with sutures."),),
+        )
+    )
+    assert codes(outcome) == [("12001", 1)]

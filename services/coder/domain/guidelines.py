@@ -18,7 +18,7 @@ FY2026:
 - one condition per span of words: alternatives dropped, ties proposed for review;
 - the diagnostic statement (IV.D, IV.J, III.B, IV.K): where the provider wrote an
   assessment or diagnoses, symptoms, findings and plan words elsewhere are not coded;
-  status and history codes are, wherever written; an allergy when it affects care;
+  status and history codes are, wherever written;
 - an unspecified code never beside a specific code of its category (I.B.3); an Excludes1
   pair the words gave settled where a guideline says how (I.A.12.a, I.C.15.a.1), else
   reviewed;
@@ -51,9 +51,6 @@ from .guidelines_drugs import StatusTerms
 from .guidelines_findings import Dropped, Finding
 from .guidelines_specificity import Refined, Tabular, refine
 from .guidelines_statement import (
-    ALLERGY_STATUS,
-    LISTED_ONLY,
-    allergies_that_affect_care,
     drop_integral_counseling,
     drop_integral_symptoms,
     drop_unspecified_beside_specific,
@@ -185,8 +182,6 @@ def findings_from_mentions(
             continue
         in_reason = mention.section in REASON_SECTIONS or kind in REASON_SOURCE_KINDS
         rank = 0 if in_reason else 1
-        if mention.section == "allergies" and code.startswith(ALLERGY_STATUS):
-            rank = LISTED_ONLY
         findings.append(
             Finding(
                 code=code,
@@ -207,7 +202,7 @@ def apply_rules(
     """Combination codes, the diagnostic statement, integral symptoms, then sequencing
     (module docstring)."""
     combined = focus_on_diagnostic_statement(combine(findings, tables.combinations, code_set))
-    combined = drop_unspecified_beside_specific(allergies_that_affect_care(combined), code_set)
+    combined = drop_unspecified_beside_specific(combined, code_set)
     combined = settle_excludes1_from_words(combined, code_set)
     combined = drop_integral_counseling(drop_integral_symptoms(combined, tables.integral))
     return sequence(combined, code_set, tables)

@@ -72,6 +72,15 @@ _NOT_CURRENT = frozenset(
     ]
 )
 _FAMILY_SECTIONS = frozenset({"family_history"})
+# an allergy the list itself doubts or refutes is no allergy status (I.C.21.c.3)
+_DOUBTED = frozenset(
+    [
+        *("unsure", "unconfirmed", "questionable", "maybe", "possible", "possibly"),
+        *("error", "removed", "tolerated", "tolerates", "tolerating"),
+        *("doubtful", "unclear", "unknown", "confirmed", "sure"),
+    ]
+)
+_LINE_REACH = 15
 # a vaccine given at this encounter (I.C.21.c.2: Z23 encounter for immunization)
 _GIVEN = frozenset(
     ["given", "administered", "received", "vaccinated", "injected", "today", "immunized"]
@@ -162,6 +171,10 @@ def status_mentions(source: TextSource, terms: StatusTerms) -> list[Mention]:
                 continue
             scope, code = "immunization", vaccine
         elif allergy is not None and (section in _ALLERGY_SECTIONS or said_allergic):
+            if text[end : end + 1] == "?" or _on_the_line(
+                found_words, words, first, last, _DOUBTED
+            ):
+                continue  # "sulfa? - not sure", "listed in error", "since tolerated"
             scope, code = "allergy", allergy
         elif medication is not None and (
             section in _MEDICATION_SECTIONS or _near(words, first, _TAKING)
@@ -204,3 +217,28 @@ def _ahead(words: list[str | None], i: int, cue: frozenset[str], reach: int = 1)
         if word in cue:
             return True
     return False
+
+
+def _on_the_line(
+    tokens: list[str], words: list[str | None], first: int, last: int, cue: frozenset[str]
+) -> bool:
+    # "not sure", "not confirmed", "in error": the words around the term on its own line
+    # ("confirmed" and "sure" count only after "not" / "never")
+    around = [
+        *range(first - 1, max(-1, first - 1 - _LINE_REACH), -1),
+        *range(last + 1, min(len(words), last + 1 + _LINE_REACH)),
+    ]
+    for k in around:
+        if tokens[k] == "\n":
+            if k < first:
+                continue  # the words before the line break belong to another line
+            break
+        if words[k] in cue and _doubting(words, k):
+            return True
+    return False
+
+
+def _doubting(words: list[str | None], k: int) -> bool:
+    if words[k] in {"confirmed", "sure"}:
+        return k > 0 and words[k - 1] in {"not", "never"}
+    return True

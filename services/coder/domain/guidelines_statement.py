@@ -2,10 +2,10 @@
 
 ICD-10-CM Official Guidelines FY2026: one condition per span of words; where the provider
 wrote a diagnostic statement, the conditions come from it (IV.D, IV.J, III.B, IV.K) and the
-status and history codes from anywhere; an allergy status when it affects care (IV.J,
-I.C.21.c.3); an unspecified code never beside a specific one of its category (I.B.3); an
-Excludes1 pair settled where a guideline says how (I.A.12.a, I.C.15.a.1); symptoms
-integral to a definitive diagnosis not coded (I.B.4-5). guidelines.py applies them in order.
+status and history codes from anywhere; an unspecified code never beside a specific one
+of its category (I.B.3); an Excludes1 pair settled where a guideline says how (I.A.12.a,
+I.C.15.a.1); symptoms (I.B.4-5) and counseling (I.C.21.c.10) integral to a coded
+condition not coded. guidelines.py applies them in order.
 """
 
 from __future__ import annotations
@@ -22,9 +22,6 @@ from .text.mentions import Mention
 KEEP_STATUS_ANYWHERE = True
 # several codes equally likely for the same words: proposed, not billed
 AMBIGUOUS_CONFIDENCE = 0.45
-# the rank of an entry of the allergy list: coded only when referred to elsewhere
-LISTED_ONLY = 2
-ALLERGY_STATUS = ("Z88", "Z91.0")
 _STATUS_RULE = "status-term"
 _SUPPLIED_RULE = "DX-PROVIDED"  # a supplied code (and what a rule made of it)
 
@@ -65,14 +62,6 @@ def one_code_per_span(mentions: Sequence[Mention]) -> tuple[list[Mention], list[
             )
     kept = [replaced.get(i, m) for i, m in enumerate(mentions)]
     return [m for m in kept if m is not None], dropped
-
-
-def allergies_that_affect_care(findings: Sequence[Finding]) -> list[Finding]:
-    """An allergy status code (Z88, Z91.0-: I.C.21.c.3) is reported when the allergy
-    affects this encounter's care (IV.J): when the documentation refers to it beyond the
-    allergy list ("sulfa allergy - no TMP-SMX"), not for every entry of the list."""
-    referred = {f.code for f in findings if f.rank != LISTED_ONLY}
-    return [f for f in findings if f.rank != LISTED_ONLY or f.code in referred]
 
 
 def drop_unspecified_beside_specific(

@@ -241,16 +241,10 @@ def test_a_reaction_listed_with_an_allergy_is_not_a_condition() -> None:
     assert "R21" not in codes(result)
 
 
-def test_an_allergy_is_coded_when_it_affects_care() -> None:
-    """IV.J: the allergy list alone is not coded; an allergy the plan refers to is."""
-    text = "Allergies:\nSulfa (rash)\nLatex\nPlan: nitrofurantoin (sulfa allergy).\n"
-    listed = [
-        mention("Sulfa", "Z88.2", section="allergies", text=text),
-        mention("Latex", "Z91.040", section="allergies", text=text),
-    ]
-    referred = mention("sulfa", "Z88.2", section="plan", text=text)
-    assert codes(coded(listed, text=text)) == []
-    assert codes(coded([*listed, referred], text=text)) == ["Z88.2"]
+def test_an_allergy_status_stands_for_itself_wherever_listed() -> None:
+    text = "Allergies:\nSulfa (rash)\n"
+    listed = [mention("Sulfa", "Z88.2", section="allergies", text=text)]
+    assert codes(coded(listed, text=text)) == ["Z88.2"]
 
 
 def test_a_match_too_weak_to_propose_is_recorded_not_coded() -> None:

@@ -47,6 +47,9 @@ def test_documented_current_drugs_and_allergies(text: str, expected: list[str]) 
         "Discussed aspirin for prevention.",  # named, not taken
         "Allergies: no known drug allergies.",
         "Mother is on insulin.",
+        'Allergies: sulfa? - patient is not sure, "maybe as a kid"; not confirmed.',
+        "Allergies: NKDA. Latex was listed in error on the old chart - removed.",
+        "Allergies: penicillin? He has since tolerated amoxicillin without a problem.",
     ],
 )
 def test_drugs_not_taken_now_are_not_status_codes(text: str) -> None:

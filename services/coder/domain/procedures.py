@@ -11,6 +11,7 @@ from .administration import (
     HORMONAL_ANTINEOPLASTICS,
     INFUSION,
     INJECTION,
+    MEDICARE_ADMIN,
     Given,
     drug_administration,
     vaccine_administration,
@@ -82,6 +83,8 @@ _JOINT = re.compile(
     re.I,
 )
 _GUIDED = re.compile(r"(?<!no )ultrasound[- ]guid|under ultrasound", re.I)
+GENERIC_FLU = "90686"
+FLU_VACCINES = frozenset(code for code, admin in MEDICARE_ADMIN.items() if admin == "G0008")
 # the words that make a flu vaccine a particular product (CPT 90653-90694)
 FLU_PRODUCTS = (
     (re.compile(r"high[- ]dose|enhanced antigen|increased antigen", re.I), "90662"),
@@ -273,6 +276,11 @@ def _notes(work: _Work, encounter: Encounter) -> None:
             continue  # the E/M line is the E/M rules' (services/coder/domain/em_coding.py)
         drug = entry.family in DRUG_FAMILIES
         key = entry.code if entry.family in MANY_SERVICES else entry.family or entry.code
+        if entry.code in FLU_VACCINES:
+            key = "flu vaccine"  # one flu shot, told as a generic and then as its product
+            if key in seen:
+                _flu_named(work, entry)
+                continue
         if key in seen and not _repeated(hit):
             _more_specific(work, entry, hit, sentences)
             continue
@@ -411,6 +419,13 @@ def _extended(entry: LexiconEntry, hit: NoteHit, lexicon: Lexicon) -> LexiconEnt
         if pattern.search(hit.paragraph):
             return lexicon.get(code) or entry
     return entry
+
+
+def _flu_named(work: _Work, entry: LexiconEntry) -> None:
+    """A flu vaccine told again with its product: the product's code replaces the generic."""
+    for i, found in enumerate(work.found):
+        if found.entry.code == GENERIC_FLU and entry.code != GENERIC_FLU:
+            work.found[i] = Found(entry, found.evidence, found.method, found.rule, found.confidence)
 
 
 def _flu_product(hit: NoteHit, lexicon: Lexicon) -> LexiconEntry | None:

@@ -3,6 +3,7 @@ family history and status codes (ICD-10-CM Official Guidelines FY2026)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -13,7 +14,11 @@ from hypothesis import strategies as st
 from services.coder import guideline_data
 from services.coder.domain import ClinicalNote, DocumentedDiagnosis, Encounter
 from services.coder.domain.diagnoses import DiagnosisCoding, code_diagnoses
-from services.coder.domain.guidelines import MIN_CANDIDATE_CONFIDENCE, REVIEW_THRESHOLD
+from services.coder.domain.guidelines import (
+    LEARNED_MIN_CONFIDENCE,
+    MIN_CANDIDATE_CONFIDENCE,
+    REVIEW_THRESHOLD,
+)
 from services.coder.domain.results import Evidence
 from services.coder.domain.text.mentions import Assertion, Mention
 
@@ -328,3 +333,17 @@ def test_every_code_is_billable_once_with_evidence_from_the_words(
     for reason in result.reasons:
         assert reason.rule in {"DX-LOW-CONFIDENCE", "ICD10CM-EXCLUDES1", "DX-NONE",
                                "ICD10CM-NOT-BILLABLE", "ICD10CM-UNKNOWN"}  # fmt: skip
+
+
+def test_a_weak_learned_association_is_recorded_not_coded() -> None:
+    weak = Mention(
+        "I10",
+        mention("cough", "R05.9").evidence,
+        "learned",
+        LEARNED_MIN_CONFIDENCE - 0.1,
+    )
+    sure = replace(weak, confidence=LEARNED_MIN_CONFIDENCE)
+    result = coded([weak])
+    assert codes(result) == []
+    assert "I10: GL-WEAK-ASSOCIATION" in [e.detail for e in result.edits]
+    assert codes(coded([sure])) == ["I10"]

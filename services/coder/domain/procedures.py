@@ -83,6 +83,12 @@ _JOINT = re.compile(
     re.I,
 )
 _GUIDED = re.compile(r"(?<!no )ultrasound[- ]guid|under ultrasound", re.I)
+SCREENING_INSTRUMENTS = frozenset({"96127", "96110", "96160", "96161", "G0442", "G0444", "G0136"})
+_SCORED = re.compile(
+    r"\bscor(?:e|ed|ing)\b|\badministered\b|\bcompleted\b|\bpositive\b|\bnegative\b|"
+    r"\bpass(?:ed)?\b|\bfail(?:ed)?\b|:\s*\d|=\s*\d|\d+\s*/\s*\d+",
+    re.I,
+)
 GENERIC_FLU = "90686"
 FLU_VACCINES = frozenset(code for code, admin in MEDICARE_ADMIN.items() if admin == "G0008")
 # the words that make a flu vaccine a particular product (CPT 90653-90694)
@@ -266,6 +272,8 @@ def _notes(work: _Work, encounter: Encounter) -> None:
             entry = _professional(entry, lexicon, hit)
         if entry is not None and remote and entry.code not in REMOTE:
             continue  # nothing is done to a patient on a screen but talking
+        if entry is not None and not _documented_enough(entry, hit, lexicon):
+            continue
         if entry is not None and entry.family == "delivery" and not mother:
             continue  # a newborn's note tells how the baby was born: the mother's procedure
         if (
@@ -419,6 +427,18 @@ def _extended(entry: LexiconEntry, hit: NoteHit, lexicon: Lexicon) -> LexiconEnt
         if pattern.search(hit.paragraph):
             return lexicon.get(code) or entry
     return entry
+
+
+def _documented_enough(entry: LexiconEntry, hit: NoteHit, lexicon: Lexicon) -> bool:
+    """A time-based code needs its minutes written (CPT: the time must be documented), and
+    a screening instrument its administration or score."""
+    family = lexicon.family(entry.family) if entry.family else (entry,)
+    timed = any(e.range is not None and e.range.measure == "min" for e in family)
+    if timed and "min" not in measures(hit.sentence + hit.paragraph[:200], ("min",)):
+        return False
+    if entry.code in SCREENING_INSTRUMENTS:
+        return _SCORED.search(hit.sentence) is not None
+    return True
 
 
 def _flu_named(work: _Work, entry: LexiconEntry) -> None:

@@ -402,3 +402,19 @@ def test_an_ordered_repair_is_not_coded_again_from_the_note() -> None:
         )
     )
     assert codes(outcome) == [("12001", 1)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Smoking cessation advised.", []),  # a time-based code needs its minutes
+        ("Tobacco cessation counseling, 8 minutes.", [("99406", 1)]),
+        ("Tobacco cessation counseling for 15 minutes.", [("99407", 1)]),
+        ("Depression screening recommended yearly.", []),
+        ("PHQ-9 administered and scored: 4.", [("96127", 1)]),
+    ],
+)
+def test_time_based_and_screening_codes_need_their_time_or_score(
+    text: str, expected: list[tuple[str, int]]
+) -> None:
+    assert codes(with_note(text)) == expected

@@ -108,6 +108,8 @@ _REACH = 400
 _TRIGGER_WORDS = frozenset(
     word for phrase in TRIGGERS for word in phrase.split()[:1] if TRIGGERS[phrase][0] != "terminate"
 )
+# "preservative-free", "latex-free": a product's property, not an absence (same length)
+_COMPOUND_FREE = re.compile(r"(?<=[A-Za-z])-free\b", re.I)
 _LOWER_WORDS = re.compile(r"[a-z0-9]+(?:/[a-z])?")
 # a wound described with its length: "3.5 cm linear laceration of the central forehead"
 _WOUND = re.compile(
@@ -115,8 +117,12 @@ _WOUND = re.compile(
     r"|[^.\n]*(?:lacerat|wound|cut\b|gash)[^.\n]*\d+(?:\.\d+)?\s*(?:cm|mm)\b[^.\n]*",
     re.I,
 )
+# CPT 90460: the physician or other qualified professional counsels face to face (a VIS
+# handed over by staff is not counselling)
 _COUNSEL = re.compile(
-    r"\b(?:counsel(?:l?ed|l?ing)?|vis\s+(?:given|reviewed|provided)|risks\s+and\s+benefits)\b", re.I
+    r"\b(?:counsel(?:l?ed|l?ing)?|discussed\s+(?:the\s+)?(?:risks|benefits)|"
+    r"(?:i|provider|physician)\s+discussed\s+(?:each|the|all|every)\s+vaccines?)\b",
+    re.I,
 )
 
 
@@ -192,7 +198,10 @@ def performed_in_notes(notes: tuple[ClinicalNote, ...], lexicon: Lexicon) -> Ite
             # the context rules' scopes end at a sentence break: read the sentence alone,
             # and only when it has a word a context rule starts with
             if _TRIGGER_WORDS.intersection(_LOWER_WORDS.findall(sentence.lower())) and (
-                Context(sentence).assertion(hit.start - start, hit.end - start) != "present"
+                Context(_COMPOUND_FREE.sub("-fre_", sentence)).assertion(
+                    hit.start - start, hit.end - start
+                )
+                != "present"
             ):
                 continue
             yield NoteHit(

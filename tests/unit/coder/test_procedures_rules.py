@@ -418,3 +418,11 @@ def test_time_based_and_screening_codes_need_their_time_or_score(
     text: str, expected: list[tuple[str, int]]
 ) -> None:
     assert codes(with_note(text)) == expected
+
+
+def test_preservative_free_is_not_a_negation_and_a_vis_is_not_counselling() -> None:
+    note = "Vaccine: influenza, inactivated, trivalent, preservative-free, IM. VIS given to mother."
+    child = encounter(
+        patient=patient(birth_date=date(2022, 1, 5)), notes=(ClinicalNote("n1", "progress", note),)
+    )
+    assert codes(outcome_of(child)) == [("90656", 1), ("90471", 1)]

@@ -89,6 +89,7 @@ _SCORED = re.compile(
     r"\bpass(?:ed)?\b|\bfail(?:ed)?\b|:\s*\d|=\s*\d|\d+\s*/\s*\d+",
     re.I,
 )
+MAX_UNITS = 999
 GENERIC_FLU = "90686"
 FLU_VACCINES = frozenset(code for code, admin in MEDICARE_ADMIN.items() if admin == "G0008")
 # the words that make a flu vaccine a particular product (CPT 90653-90694)
@@ -659,6 +660,19 @@ def _side(found: Found) -> str | None:
 
 
 def _claim_edits(work: _Work, ncci: NcciEdits, encounter: Encounter) -> None:
+    for f in work.found:
+        if f.units > MAX_UNITS:  # an 837P line holds at most 999 units (SV104)
+            work.result.reasons.append(
+                ReviewReason(
+                    rule="PROC-UNITS",
+                    message=f"{f.entry.code}: {f.units} units are more than a claim line holds",
+                    subject=f.entry.code,
+                    candidates=(f.entry.code,),
+                )
+            )
+            f.units = MAX_UNITS
+    # a line without a unit (timed minutes under 8) is no line: UNITS-TIME says why
+    work.found[:] = [f for f in work.found if f.units >= 1]
     found = work.found
     if found and len(ncci):
         checks = [check_mue(found, ncci)]

@@ -426,3 +426,15 @@ def test_preservative_free_is_not_a_negation_and_a_vis_is_not_counselling() -> N
         patient=patient(birth_date=date(2022, 1, 5)), notes=(ClinicalNote("n1", "progress", note),)
     )
     assert codes(outcome_of(child)) == [("90656", 1), ("90471", 1)]
+
+
+def test_units_stay_within_what_a_claim_line_holds() -> None:
+    outcome = outcome_of(encounter(procedures=[procedure("J0585", "Botox 2000 units")]))
+    assert isinstance(outcome, NeedsReview)
+    assert [r.rule for r in outcome.reasons] == ["PROC-UNITS", "MUE-3"]
+    assert codes(outcome) == [("J0585", 999)]
+    short = [DocumentedProcedure(text="Therapeutic exercise", code="97110", minutes=6)]
+    outcome = outcome_of(encounter(procedures=short))
+    assert isinstance(outcome, NeedsReview)
+    assert [r.rule for r in outcome.reasons] == ["UNITS-TIME"]
+    assert codes(outcome) == []

@@ -27,6 +27,7 @@ counted:
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import re
 from collections.abc import Iterable
@@ -143,7 +144,9 @@ class Lexicon:
     """The entries by code, and an index of their keywords by first word, so that finding
     every keyword in a note is one pass over its words (longest keyword first)."""
 
-    def __init__(self, entries: Iterable[LexiconEntry]) -> None:
+    def __init__(self, entries: Iterable[LexiconEntry], version: str = "unversioned") -> None:
+        # the label encounter.coded names (parse_lexicon: a digest of the file's text)
+        self.version = version
         self._by_code: dict[str, LexiconEntry] = {}
         for entry in entries:
             if entry.code in self._by_code:
@@ -254,7 +257,8 @@ def parse_lexicon(text: str) -> Lexicon:
             f"lexicon columns must be {', '.join(COLUMNS)}, then any of "
             f"{', '.join(OPTIONAL_COLUMNS)}"
         )
-    return Lexicon(_entry(row, reader.line_num) for row in reader)
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+    return Lexicon((_entry(row, reader.line_num) for row in reader), version=f"sha256:{digest}")
 
 
 def _entry(row: dict[str, str], line: int) -> LexiconEntry:

@@ -105,3 +105,10 @@ def _words(text: str) -> list[str]:
     import re
 
     return re.findall(r"[A-Za-z0-9]+", text)
+
+
+def test_a_lexicon_names_its_version_by_its_content() -> None:
+    first, same = parse_lexicon(HEADER + ROWS), parse_lexicon(HEADER + ROWS)
+    other = parse_lexicon(HEADER + ROWS.replace("Ceftriaxone", "Ceftriaxone sodium"))
+    assert first.version == same.version != other.version
+    assert first.version.startswith("sha256:")

@@ -7,6 +7,7 @@ from .diagnoses import code_diagnoses
 from .edits import with_code_edits
 from .em_coding import code_em
 from .encounter import Encounter
+from .ncci import check_em_pairs
 from .outcome import code_set_edits, finish
 from .procedures import code_procedures
 from .reference import ReferenceData
@@ -39,6 +40,8 @@ def code_encounter(encounter: Encounter, data: ReferenceData) -> CodingOutcome:
     lines.extend(procedures.lines)
     reasons.extend(procedures.reasons)
     edits.extend(procedures.edits)
+    # NCCI pairs of the E/M with the day's procedures (the E/M line is made after them)
+    reasons.extend(check_em_pairs(lines, data.ncci, encounter.date_of_service))
     return finish(
         encounter,
         version=version,

@@ -61,7 +61,12 @@ def apply_review(
         data.code_set,
     )
     procedures = review_procedures(
-        decision.procedures, encounter.procedures, data.lexicon, decision.reviewer_id
+        decision.procedures,
+        encounter.procedures,
+        data.lexicon,
+        decision.reviewer_id,
+        data.ncci,
+        encounter.date_of_service,
     )
     reasons = [*implausible_demographics(encounter), *dx.reasons, *procedures.reasons]
     edits.extend(dx.edits)

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import csv
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -10,6 +12,11 @@ from services.biller.domain import (
     UnitsNotPositive,
     UnpricedService,
     parse_chargemaster,
+)
+from services.coder.domain.em_tables import EM_DESCRIPTIONS
+
+CODER_LEXICON = (
+    Path(__file__).resolve().parents[3] / "services" / "coder" / "data" / "procedures.csv"
 )
 
 EVALUATION_AND_MANAGEMENT = [
@@ -91,7 +98,15 @@ def test_every_listed_code_is_priced(chargemaster: Chargemaster) -> None:
     assert len(ALL_CODES) == len(set(ALL_CODES)) == 63
     unpriced = [code for code in ALL_CODES if code not in chargemaster]
     assert unpriced == []
-    assert {entry.code for entry in chargemaster} == set(ALL_CODES)
+
+
+def test_every_code_the_coder_can_emit_is_priced(chargemaster: Chargemaster) -> None:
+    """The coder's procedure lexicon and its E/M codes: an unpriced one would be a
+    claim.rejected for every encounter that has it."""
+    with CODER_LEXICON.open(newline="") as f:
+        emitted = {row["code"] for row in csv.DictReader(f)} | set(EM_DESCRIPTIONS)
+    assert len(emitted) > 300
+    assert sorted(code for code in emitted if code not in chargemaster) == []
 
 
 def test_code_systems_match_codes(chargemaster: Chargemaster) -> None:

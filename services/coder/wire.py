@@ -225,10 +225,9 @@ def coding_versions(coded: Coded, reference: ReferenceData | None) -> w.CodingVe
 def _file_versions(reference: ReferenceData | None) -> tuple[str | None, str | None, str | None]:
     if reference is None:
         return None, None, None
-    ncci = reference.ncci
+    ncci, lexicon = reference.ncci, reference.lexicon.version
     return (
-        # the shipped lexicon has no version label of its own yet
-        getattr(reference.lexicon, "version", None),
+        None if lexicon == "unversioned" else lexicon,
         None if ncci.ptp_version == "none" else ncci.ptp_version,
         None if ncci.mue_version == "none" else ncci.mue_version,
     )

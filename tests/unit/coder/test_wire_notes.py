@@ -118,9 +118,11 @@ def test_encounter_coded_names_the_code_set_release_and_the_engine() -> None:
     assert data.versions.engine == wire.ENGINE_VERSION and wire.ENGINE_VERSION
 
 
-def test_encounter_coded_names_the_ncci_and_mue_files_it_was_coded_with() -> None:
+def test_encounter_coded_names_the_lexicon_ncci_and_mue_files_it_was_coded_with() -> None:
     versions = coded_event().data.versions
     assert versions is not None
+    assert versions.procedure_lexicon == REFERENCE.lexicon.version
+    assert (versions.procedure_lexicon or "").startswith("sha256:")
     assert (versions.ncci_ptp, versions.mue) == (
         REFERENCE.ncci.ptp_version, REFERENCE.ncci.mue_version
     )  # fmt: skip
@@ -133,6 +135,14 @@ def test_no_ncci_or_mue_file_loaded_is_no_version() -> None:
     versions = coded_event(reference=replace(REFERENCE, ncci=NO_EDITS)).data.versions
     assert versions is not None
     assert (versions.ncci_ptp, versions.mue) == (None, None)
+
+
+def test_a_lexicon_without_a_version_label_is_no_version() -> None:
+    from services.coder.domain import Lexicon
+
+    unlabelled = Lexicon(REFERENCE.lexicon.get(c) for c in sorted(REFERENCE.lexicon.codes))
+    versions = coded_event(reference=replace(REFERENCE, lexicon=unlabelled)).data.versions
+    assert versions is not None and versions.procedure_lexicon is None
 
 
 def test_without_the_reference_data_only_the_code_set_and_engine_are_named() -> None:

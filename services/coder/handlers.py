@@ -98,11 +98,11 @@ class CoderHandlers:
                 saved.review_json,
             )
 
-    @staticmethod
     def _emit(
-        batch: Batch, outcome: CodingOutcome, closed: EncounterClosedData, cause: Envelope
+        self, batch: Batch, outcome: CodingOutcome, closed: EncounterClosedData, cause: Envelope
     ) -> _Saved:
-        announced = wire.outcome_event(outcome, closed, cause)
+        # the reference data names the versions used (lexicon, NCCI and MUE files)
+        announced = wire.outcome_event(outcome, closed, cause, self.reference)
         emitted = batch.emit(announced)
         if isinstance(outcome, NeedsReview):
             return _Saved("review", None, None, wire.reasons_json(outcome))

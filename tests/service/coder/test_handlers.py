@@ -117,6 +117,19 @@ async def test_encounters_are_coded_or_sent_to_review_stored_and_announced(conn,
     assert [r["rule"] for r in json.loads(row["review_reasons"])] == ["ICD10CM-NOT-BILLABLE"]
 
 
+async def test_a_coding_names_the_versions_of_the_reference_data_it_used(conn, handlers):
+    batch = await closed_batch(conn, handlers, encounter_closed())
+    versions = EncounterCoded.model_validate_json(batch.emitted[0].value).data.versions
+    assert versions is not None
+    reference = handlers.reference
+    assert versions.procedure_lexicon == reference.lexicon.version
+    assert (versions.ncci_ptp, versions.mue) == (
+        reference.ncci.ptp_version,
+        reference.ncci.mue_version,
+    )
+    assert "none" not in (versions.procedure_lexicon, versions.ncci_ptp, versions.mue)
+
+
 async def test_implausible_demographics_go_to_review_instead_of_billing(conn, handlers):
     """Issue 6 item 8: a birth date after the date of service, or a NUL in a name, was billed."""
     unborn = encounter_closed(patient=wire_patient(birth_date=date(2026, 3, 11)))

@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import asyncpg
+from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from medbill import stack
 from medbill.migrate import migrate_all
@@ -85,7 +86,18 @@ async def test_a_fault_of_ours_halts_the_consumer_and_a_restart_applies_every_ev
         assert pipeline.stop() == {"coder": 0}  # SIGTERM still stops it cleanly
         assert "Traceback" not in pipeline.logs("coder")  # the batch given back in one line
 
+        # nothing was committed while halted: the group has no offset on any partition (a
+        # committed offset would have skipped its events for good)
+        group = f"{pipeline.env['KAFKA_GROUP_PREFIX']}.coder"
+        assert await committed_offsets(fresh_kafka, group, "encounter.closed") == {}
+
         await conn.execute("DROP TRIGGER injected_fault ON coder.encounters")
+        # The local broker (Tansu 0.6) keeps a group whose member stopped while halted from
+        # ever assigning again once that member's session has expired, which happens when
+        # the restart takes longer than the session timeout (the coder loads its reference
+        # data first): the restarted service is deployed under a group of its own, and reads
+        # the topic from the start as the halted group would have.
+        pipeline.env["KAFKA_GROUP_PREFIX"] += "-restarted"
         pipeline.start("coder")
 
         async def all_applied() -> bool:
@@ -96,8 +108,7 @@ async def test_a_fault_of_ours_halts_the_consumer_and_a_restart_applies_every_ev
                 pipeline.start("coder")
             return await conn.fetchval("SELECT count(*) FROM coder.inbox") == len(events)
 
-        # every event applied after the restart: no offset was committed while halted (a
-        # committed offset would have skipped its events for good)
+        # every event applied once after the restart
         assert await eventually(all_applied, timeout=150)
         await asyncio.sleep(1.5)
         assert await conn.fetchval("SELECT count(*) FROM coder.encounters") == len(events)
@@ -108,6 +119,26 @@ async def test_a_fault_of_ours_halts_the_consumer_and_a_restart_applies_every_ev
     finally:
         await conn.close()
         pipeline.stop()
+
+
+async def committed_offsets(bootstrap: str, group: str, topic: str) -> dict[int, int]:
+    """The offsets `group` has committed on `topic`'s partitions (none: not in the dict)."""
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=group)
+    await consumer.start()
+    try:
+        partitions = consumer.partitions_for_topic(topic) or set()
+        if not partitions:
+            await consumer._client.force_metadata_update()  # noqa: SLF001
+            partitions = consumer.partitions_for_topic(topic) or set()
+        assert partitions, f"no partitions for {topic}"
+        found = {}
+        for p in sorted(partitions):
+            offset = await consumer.committed(TopicPartition(topic, p))
+            if offset is not None and offset > 0:
+                found[p] = offset
+        return found
+    finally:
+        await consumer.stop()
 
 
 async def _ok(env: dict[str, str], service: str) -> bool:

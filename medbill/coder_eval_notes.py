@@ -16,40 +16,15 @@ Last line: RESULT p=... r=... f1=... cat_f1=... n_docs=...
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from .coder_eval import Tally
 from .errors import CommandError
 
 Coder = Callable[[str], list[tuple[str, float]]]
-
-
-@dataclass
-class Scores:
-    tp: int = 0
-    fp: int = 0
-    fn: int = 0
-
-    def add(self, predicted: set[str], gold: set[str]) -> None:
-        hit = len(predicted & gold)
-        self.tp += hit
-        self.fp += len(predicted) - hit
-        self.fn += len(gold) - hit
-
-    @property
-    def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
-
-    @property
-    def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
-
-    @property
-    def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
 
 
 def plain(code: str) -> str:
@@ -124,14 +99,14 @@ def evaluate(
         raise CommandError(f"no *.txt files in {text_dir}")
     gold = read_gold(gold_tsv)
     code = coder or service_coder()
-    exact, category = Scores(), Scores()
+    exact, category = Tally(), Tally()  # micro-averaged, as medbill coder eval scores
     lines: list[str] = []
     for path in files:
         case_id = path.stem
         codes = ranked(code(path.read_text(encoding="utf-8")))
         expected = gold.get(case_id, set())
-        exact.add(set(codes), expected)
-        category.add({c[:3] for c in codes}, {c[:3] for c in expected})
+        exact.add(Counter(set(codes)), Counter(expected))
+        category.add(Counter({c[:3] for c in codes}), Counter({c[:3] for c in expected}))
         lines.extend(f"{case_id}\t{c}" for c in codes)
     if predictions is not None:
         predictions.write_text("".join(f"{line}\n" for line in lines), encoding="utf-8")

@@ -52,6 +52,10 @@ _CODE_SHAPE: dict[CodeSystem, re.Pattern[str]] = {
 _FLAGS = {"yes": True, "no": False}
 _WORD = re.compile(r"[A-Za-z0-9]+")
 _SPLIT = re.compile(r"([a-z0-9]+)")
+# words a clinician puts inside a procedure's name without changing it: "closed reduction
+# of the right distal radius fracture" is the keyword "closed reduction of distal radius
+# fracture" (the side is read from the sentence, services/coder/domain/modifiers.py)
+FILLER_WORDS = frozenset({"the", "left", "right", "his", "her", "their", "patient"})
 _DOSE = re.compile(r"^\s*([0-9]+(?:\.[0-9]+)?)\s*([A-Za-z]+)\s*$")
 _RANGE = re.compile(r"^\s*([a-z]+):([0-9.]*)-([0-9.]*)\s*$")
 # the unit of a dose as the lexicon and the documentation write it -> (base unit, factor)
@@ -156,7 +160,7 @@ class Lexicon:
         phrases: dict[tuple[str, ...], list[LexiconEntry]] = {}
         for entry in self._by_code.values():
             for keyword in entry.keywords:
-                key = tuple(k for k, _, _ in words_of(keyword))
+                key = tuple(k for k, _, _ in words_of(keyword) if k not in FILLER_WORDS)
                 if key and entry not in phrases.setdefault(key, []):
                     phrases[key].append(entry)
         index: dict[str, list[tuple[tuple[str, ...], tuple[LexiconEntry, ...]]]] = {}
@@ -204,6 +208,10 @@ class Lexicon:
             low = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
         parts = _SPLIT.split(low)  # separator, word, separator, word, ..., separator
         words = parts[1::2]
+        # the filler words are skipped: `at[i]` is the i-th kept word's place among all
+        at = [i for i, w in enumerate(words) if w not in FILLER_WORDS]
+        if len(at) != len(words):
+            words = [words[i] for i in at]
         index, seconds = self._index, self._seconds
         starts = [i for i, w in enumerate(words) if w in index]
         hits: list[KeywordHit] = []
@@ -224,7 +232,10 @@ class Lexicon:
                     continue
                 if offsets is None:
                     offsets = list(accumulate(map(len, parts), initial=0))
-                hits.append(KeywordHit(entries, offsets[2 * i + 1], offsets[2 * (i + size)]))
+                first_word, last_word = at[i], at[i + size - 1]
+                hits.append(
+                    KeywordHit(entries, offsets[2 * first_word + 1], offsets[2 * last_word + 2])
+                )
                 after = i + size
                 break
         return hits

@@ -49,7 +49,9 @@ _NOT_DONE_BEFORE = re.compile(
     r"next\s+visit|return\s+for|needs?|due\s+for|declin(?:ed|es|ing)|refus(?:ed|es|ing)|"
     r"defer(?:red|ring)?|offered|discussed|unable\s+to|could\s+not|did\s+not|not|no\s+need\s+for|"
     r"follow(?:\s+|-)?up|recheck|get|obtain|check|f/u|had|has\s+had|last|prior|previous|recent|"
-    r"outside|since)\W+" + _WORDS + r"$",
+    r"outside|since|(?:partner|husband|wife|spouse)(?:'s)?|(?:mother|father|sister|brother)'s|"
+    r"(?:diagnosed|confirmed|dated|documented|shown|measured|seen|found)\s+(?:on|by|at)|"
+    r"weeks?(?:\s+\d+\s+days?)?\s+by)\W+" + _WORDS + r"$",
     re.I,
 )
 _MONTHS = (
@@ -69,7 +71,20 @@ _NOT_DONE_AFTER = re.compile(
     r"summer|winter)|(?:is|was)\s+complete|up\s+to\s+date|up-to-date|utd|at\s+the\s+hospital|"
     r"by\s+(?:gi|cardiology|radiology|dermatology|orthopedics|ent|urology)|report|results?\s+"
     r"(?:reviewed|from)|due\b|ordered|sent\s+(?:to|out)|to\s+be\s+(?:drawn|done|obtained)|"
-    r"\(?(?:19|20)\d{2}\b|complete\b|normal\s+\(next)",
+    r"\(?(?:19|20)\d{2}\b|complete\b|normal\s+\(next|"
+    # a result brought to the visit: "RUQ ultrasound 6/30: fatty liver", "(labs reviewed)",
+    # "ECG from PCP office reviewed", "ABI today by the vascular lab"
+    r"\(?\d{1,2}/\d{1,2}(?:/\d{2,4})?\b|(?:labs?|reports?|results?|images?|films?)\s+reviewed|"
+    r"(?:from|by)\s+(?:the\s+|her\s+|his\s+)?(?:pcp|outside|referring|another|other|prior|"
+    r"\w+\s+lab\b|\w+\s+laboratory)|\d+\s+(?:days?|weeks?|months?)\s+(?:after|from|post)\b|"
+    r"(?:is\s+|was\s+|has\s+been\s+)?(?:rising|trending|climbing|doubling)\b)",
+    re.I,
+)
+# an earlier study's finding: "pelvic ultrasound showed no fibroids" (unless done here)
+_SHOWED = re.compile(r"^\W*(?:\w+\W+){0,2}?(?:showed|revealed|demonstrated)\b", re.I)
+_HERE = re.compile(
+    r"\b(?:today|in[- ](?:the\s+)?(?:office|clinic|house)|point[- ]of[- ]care|poc|here|by\s+me|"
+    r"performed|done|obtained)\b",
     re.I,
 )
 # a list of results brought to the visit: "Outside labs from 4/28 reviewed: creatinine ..."
@@ -124,6 +139,8 @@ _COUNSEL = re.compile(
     r"(?:i|provider|physician)\s+discussed\s+(?:each|the|all|every)\s+vaccines?)\b",
     re.I,
 )
+
+_NO_COUNSEL = re.compile(r"\b(?:no|not|without|nor|declined)\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -239,6 +256,8 @@ def performed(before: str, after: str, section: str | None, sentence: str) -> bo
         return False
     if _NOT_DONE_BEFORE.search(before[-80:]) or _NOT_DONE_AFTER.search(after[:60]):
         return False
+    if _SHOWED.search(after[:40]) and not _HERE.search(sentence):
+        return False
     return section not in PLAN_SECTIONS or _DONE.search(sentence) is not None
 
 
@@ -264,8 +283,16 @@ def route_in(text: str) -> str | None:
 
 
 def counselled(notes: tuple[ClinicalNote, ...]) -> bool:
-    """The provider counselled on the vaccines (the 90460 rule for patients under 19)."""
-    return any(_COUNSEL.search(note.text) for note in notes)
+    """The provider counselled on the vaccines (the 90460 rule for patients under 19): a
+    title ("Counseling:") is no counselling, nor one the sentence says was not given."""
+    for note in notes:
+        for hit in _COUNSEL.finditer(note.text):
+            if note.text.startswith(":", hit.end()):
+                continue
+            start, _, _ = _sentence(note.text, hit.start())
+            if not _NO_COUNSEL.search(note.text[start : hit.start()]):
+                return True
+    return False
 
 
 def dose_text(hit: NoteHit) -> str:

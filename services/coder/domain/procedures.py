@@ -22,6 +22,7 @@ from .encounter import DocumentedProcedure, Encounter, ReviewedProcedure
 from .lexicon import Lexicon, LexiconEntry
 from .modifiers import laterality_modifier, repeat_modifier
 from .ncci import BilledLine, NcciEdits, check_mue, check_ptp
+from .procedure_bundles import global_obstetric, included_in, other_sense
 from .procedure_text import (
     NOTE_CONFIDENCE,
     NoteHit,
@@ -258,7 +259,13 @@ def _notes(work: _Work, encounter: Encounter) -> None:
     wounds: dict[tuple[str, str], int] = {}
     sentences: dict[tuple[str, str, str], tuple[int, NoteHit]] = {}
     vaccines: set[tuple[str, str]] = set()
+    # a discharge summary tells the stay's course: its procedures were billed on their days
+    summaries = {
+        f"notes[{i}]" for i, note in enumerate(encounter.notes) if note.kind == "discharge_summary"
+    }
     for hit in performed_in_notes(encounter.notes, lexicon):
+        if hit.evidence.source in summaries:
+            continue
         cls = is_repair(hit)
         if cls is not None:
             if not any(f.startswith("repair_") for f in ordered):
@@ -277,6 +284,11 @@ def _notes(work: _Work, encounter: Encounter) -> None:
             continue
         if entry is not None and entry.family == "delivery" and not mother:
             continue  # a newborn's note tells how the baby was born: the mother's procedure
+        if entry is not None and other_sense(entry, hit.sentence):
+            continue
+        if entry is not None and entry.family == "delivery":
+            package = global_obstetric(entry.code, [note.text for note in encounter.notes])
+            entry = (lexicon.get(package) or entry) if package else entry
         if (
             entry is None
             or (entry.family or entry.code) in ordered
@@ -582,9 +594,16 @@ def _absorbed(work: _Work, ncci: NcciEdits, encounter: Encounter) -> None:
     the surgical package, NCCI Policy Manual ch. II). The PTP pair says which includes
     which; the mention is noted as an edit, not billed."""
     codes = {f.entry.code: f for f in work.found}
+    entries = [f.entry for f in work.found]
     keep = []
     for found in work.found:
         if found.rule == "PROC-NOTE" and _part_of(found, codes, ncci, encounter):
+            continue
+        whole = included_in(found.entry, entries) if found.method != "provided" else None
+        if whole is not None:
+            work.result.edits.append(
+                Edit(rule="PROC-INCLUDED", detail=f"{found.entry.code} is part of {whole.code}")
+            )
             continue
         keep.append(found)
     work.found[:] = keep

@@ -28,7 +28,7 @@ from services.coder.domain.procedure_units import (
 from services.coder.domain.results import Evidence
 from services.coder.domain.wound_repair import code_repair
 
-from .factories import REFERENCE, encounter, outcome_of, patient, procedure
+from .factories import REFERENCE, diagnosis, encounter, outcome_of, patient, procedure
 
 LEXICON = REFERENCE.lexicon
 EVIDENCE = Evidence("notes[0]", "x", 0, 1)
@@ -438,3 +438,110 @@ def test_units_stay_within_what_a_claim_line_holds() -> None:
     assert isinstance(outcome, NeedsReview)
     assert [r.rule for r in outcome.reasons] == ["UNITS-TIME"]
     assert codes(outcome) == []
+
+
+# --- results brought to the visit, others' procedures, bundles, senses -----------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "RUQ ultrasound 6/30: diffusely echogenic liver, no mass.",
+        "Kidney function normal, urine albumin normal (labs reviewed).",
+        "ECG from PCP office reviewed: sinus rhythm with LVH voltage.",
+        "ABI today by the vascular lab (report reviewed): left 0.68.",
+        "Gynecology is evaluating; pelvic ultrasound showed no fibroids.",
+        "CBC and ferritin 4 weeks after the last dose.",
+        "PSA rising again on androgen deprivation.",
+        "Contraception: partner vasectomy.",
+        "33 y/o at 28 weeks 3 days by first trimester ultrasound.",
+    ],
+)
+def test_results_from_elsewhere_and_other_people_s_procedures_are_not_billed(text: str) -> None:
+    assert codes(with_note(text)) == []
+
+
+def test_a_finding_told_with_the_words_of_this_visit_is_still_billed() -> None:
+    assert codes(with_note("Rapid strep test performed today showed a positive result.")) == [
+        ("87880", 1)
+    ]
+
+
+def test_words_inside_a_procedure_s_name_do_not_hide_it() -> None:
+    outcome = with_note(
+        "Procedure: closed reduction of the right distal radius fracture under hematoma block.",
+        encounter_type="emergency",
+        place_of_service="23",
+        mdm_level="moderate",
+    )
+    assert [(line.code, line.modifiers) for line in coded_lines(outcome)] == [("25605", ("RT",))]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the first splint is part of the fracture care (CPT Musculoskeletal guidelines)
+        (
+            "Closed reduction of the distal radius fracture by me. Sugar-tong splint applied.",
+            ["25605"],
+        ),
+        # control of nasal hemorrhage includes its cautery (30901: cautery and/or packing)
+        (
+            "Silver nitrate cautery of the septal vessel; anterior nasal packing placed.",
+            ["30901"],
+        ),
+        # a wet mount includes the KOH preparation (87210)
+        ("Wet mount/KOH prep performed and read in the office: yeast.", ["87210"]),
+    ],
+)
+def test_a_service_included_in_another_is_not_its_own_line(text: str, expected: list[str]) -> None:
+    assert sorted(c for c, _ in codes(with_note(text))) == expected
+
+
+def test_starting_the_iv_is_part_of_the_infusion() -> None:
+    note = "Peripheral IV placed. Iron sucrose 200 mg in 100 mL NS infused IV over 30 minutes."
+    outcome = with_note(note, diagnoses=(diagnosis("D50.0", "Iron deficiency anemia"),))
+    assert sorted(codes(outcome)) == [("96365", 1), ("J1756", 200)]
+    assert isinstance(outcome, Coded)  # 200 mg is within the MUE of a 1 mg unit code
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Temporal clear corneal incision 2.4 mm, paracentesis, viscoelastic.",
+        "Scope advanced to the cecum; terminal ileum intubated briefly.",
+    ],
+)
+def test_a_keyword_s_other_sense_is_not_the_service(text: str) -> None:
+    assert codes(with_note(text)) == []
+
+
+def test_a_delivery_by_the_practice_that_gave_the_prenatal_care_is_the_global_package() -> None:
+    ours = "Followed in our practice for all of her prenatal care. Procedure: cesarean section."
+    theirs = "Prenatal care was provided by the health department. Procedure: cesarean section."
+    young = {"patient": patient(birth_date=date(1995, 2, 1))}
+    assert [c for c, _ in codes(with_note(ours, **young))] == ["59510"]
+    assert [c for c, _ in codes(with_note(theirs, **young))] == ["59514"]
+
+
+def test_a_discharge_summary_s_procedures_were_billed_on_their_days() -> None:
+    summary = "Hospital course: EGD 7/17 with clips. Paracentesis of 3 L on day 2."
+    outcome = outcome_of(
+        encounter(
+            notes=(ClinicalNote("n1", "discharge_summary", summary),),
+            encounter_type="inpatient",
+            place_of_service="21",
+        )
+    )
+    assert codes(outcome) == []
+
+
+def test_counselling_the_note_says_was_not_given_is_not_counselling() -> None:
+    note = (
+        "Vaccine: influenza, inactivated, trivalent, IM. Counseling: the nurse reviewed the "
+        "VIS; no physician counseling was provided at this nurse visit."
+    )
+    child = encounter(
+        patient=patient(birth_date=date(2022, 1, 5)), notes=(ClinicalNote("n1", "progress", note),)
+    )
+    assert codes(outcome_of(child)) == [("90656", 1), ("90471", 1)]

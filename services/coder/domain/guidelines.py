@@ -54,6 +54,7 @@ from .guidelines_statement import (
     drop_integral_counseling,
     drop_integral_symptoms,
     drop_unspecified_beside_specific,
+    drop_words_within_longer_name,
     focus_on_diagnostic_statement,
     one_code_per_span,
     settle_excludes1_from_words,
@@ -210,6 +211,7 @@ def apply_rules(
     """Combination codes, the diagnostic statement, integral symptoms, then sequencing
     (module docstring)."""
     combined = focus_on_diagnostic_statement(combine(findings, tables.combinations, code_set))
+    combined = drop_words_within_longer_name(combined)
     combined = drop_unspecified_beside_specific(combined, code_set)
     combined = settle_excludes1_from_words(combined, code_set)
     combined = drop_integral_counseling(drop_integral_symptoms(combined, tables.integral))

@@ -10,6 +10,7 @@ condition not coded. guidelines.py applies them in order.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
@@ -19,6 +20,7 @@ from .guidelines_status import is_status_code
 from .icd10cm import CodeSet
 from .text.mentions import Mention
 
+_WORD = re.compile(r"[a-z0-9]+")
 KEEP_STATUS_ANYWHERE = True
 # several codes equally likely for the same words: proposed, not billed
 AMBIGUOUS_CONFIDENCE = 0.45
@@ -89,6 +91,44 @@ def drop_unspecified_beside_specific(
         if any(f.code != code and f.code not in unspecified for f in by_category[code[:3]])
     }
     return [f for f in findings if f.code not in drop]
+
+
+def drop_words_within_longer_name(findings: Sequence[Finding]) -> list[Finding]:
+    """I.B.3 and one condition per name: words that are part of a longer name the
+    documentation gives for a condition ("anemia" beside "acute blood loss anemia",
+    "osteoarthritis" beside "osteoarthritis, right knee", "infection" beside "urinary tract
+    infection") are that condition written shorter, not a second one: the shorter words'
+    code goes when it differs and is of the longer name's chapter, or is a symptom (R) or
+    an unspecified infection (B99) that the longer name explains. A code of another
+    chapter stays ("CKD" N18.- beside "diabetic CKD" E11.22: the use-additional code);
+    supplied codes are compared elsewhere (guidelines_coding.py)."""
+    named = [(f, _words(f.evidence.text)) for f in findings if f.method != "provided"]
+    drop: set[int] = set()
+    for i, (short, short_words) in enumerate(named):
+        if not short_words:
+            continue
+        for longer, longer_words in named:
+            if longer.code == short.code or not short_words < longer_words:
+                continue
+            if _explains(longer.code, short.code):
+                drop.add(i)
+                break
+    if not drop:
+        return list(findings)
+    gone = {id(named[i][0]) for i in drop}
+    return [f for f in findings if id(f) not in gone]
+
+
+def _explains(longer: str, short: str) -> bool:
+    if "Z" in (longer[:1], short[:1]):
+        # a drug, device or history code is read on its own: "aspirin" is not part of
+        # "aspirin and clopidogrel" Z79.02, but "TKA" is of "left TKA" Z96.652
+        return longer[:5] == short[:5]
+    return longer[:1] == short[:1] or short[:1] == "R" or short[:3] == "B99"
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(_WORD.findall(text.lower()))
 
 
 def settle_excludes1_from_words(findings: Sequence[Finding], code_set: CodeSet) -> list[Finding]:

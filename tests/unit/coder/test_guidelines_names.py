@@ -1,0 +1,104 @@
+"""Words within a longer name of the same condition, and symptoms a code asks to add
+(ICD-10-CM Official Guidelines FY2026 I.B.3, I.B.4-5; N40.1's "use additional code")."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from .factories import patient
+from .test_guidelines import coded, codes, mention
+
+TEXT = (
+    "Assessment: acute blood loss anemia, anemia; osteoarthritis, right knee, with "
+    "osteoarthritis; urinary tract infection; CKD; diabetic CKD; aspirin and clopidogrel; "
+    "aspirin; left TKA; TKA; chest pain, pain; BPH with lower urinary tract symptoms, "
+    "urinary frequency, nocturia.\n"
+)
+
+
+def m(phrase: str, code: str, **kwargs: object) -> object:
+    return mention(phrase, code, text=TEXT, section="assessment", **kwargs)  # type: ignore[arg-type]
+
+
+def test_shorter_words_of_a_longer_name_are_that_condition() -> None:
+    result = coded(
+        [
+            m("acute blood loss anemia", "D62"),
+            m("anemia", "D64.9", occurrence=1),
+            m("osteoarthritis, right knee", "M17.11"),
+            m("osteoarthritis", "M19.90", occurrence=1),
+            m("urinary tract infection", "N39.0"),
+            m("infection", "B99.9"),
+            m("chest pain", "R07.9"),
+            m("pain", "R52", occurrence=1),
+            m("left TKA", "Z96.652"),
+            m("TKA", "Z96.659", occurrence=1),
+        ]
+    )
+    assert sorted(codes(result)) == ["D62", "M17.11", "N39.0", "R07.9", "Z96.652"]
+
+
+def test_a_code_of_another_chapter_or_another_drug_stays() -> None:
+    """ "CKD" within "diabetic CKD" is the stage E11.22 asks to add; "aspirin" is its own
+    long-term drug beside "aspirin and clopidogrel" (the antiplatelet)."""
+    result = coded(
+        [
+            m("diabetic CKD", "E11.22"),
+            m("CKD", "N18.9"),
+            m("aspirin and clopidogrel", "Z79.02"),
+            m("aspirin", "Z79.82", occurrence=1),
+        ]
+    )
+    assert {"E11.22", "N18.9", "Z79.02", "Z79.82"} <= set(codes(result))
+
+
+def test_symptoms_bph_with_luts_asks_to_add_are_coded() -> None:
+    result = coded(
+        [
+            m("BPH with lower urinary tract symptoms", "N40.1"),
+            m("urinary frequency", "R35.0"),
+            m("nocturia", "R35.1"),
+        ]
+    )
+    assert sorted(codes(result)) == ["N40.1", "R35.0", "R35.1"]
+
+
+# --- BMI beside its weight diagnosis (I.B.14) ---------------------------------------------
+
+BMI_NOTE = "Exam: Wt 98 kg, BMI 36.0.\nAssessment: class 2 obesity; hypertension.\n"
+
+
+def _bmi(text: str, found: list[tuple[str, str]], **overrides: object) -> list[str]:
+    mentions = [mention(p, c, text=text, section="assessment") for p, c in found]
+    return codes(coded(mentions, text=text, **overrides))
+
+
+@pytest.mark.parametrize(
+    ("value", "code"),
+    [
+        ("19.2", "Z68.1"),
+        ("24.9", "Z68.24"),
+        ("36.0", "Z68.36"),
+        ("41.3", "Z68.41"),
+        ("72", "Z68.45"),
+    ],
+)
+def test_an_adults_bmi_is_coded_beside_the_weight_diagnosis(value: str, code: str) -> None:
+    text = BMI_NOTE.replace("36.0", value)
+    assert _bmi(text, [("class 2 obesity", "E66.812")]) == ["E66.812", code]
+
+
+def test_no_bmi_code_without_a_weight_diagnosis_or_in_pregnancy() -> None:
+    assert _bmi(BMI_NOTE, [("hypertension", "I10")]) == ["I10"]
+    pregnant = [("class 2 obesity", "O99.212"), ("hypertension", "I10")]
+    assert not any(c.startswith("Z68") for c in _bmi(BMI_NOTE, pregnant))
+
+
+def test_a_childs_bmi_is_coded_by_its_percentile() -> None:
+    text = "Exam: BMI 22.7 - 97th percentile for age.\nAssessment: childhood obesity.\n"
+    found = _bmi(
+        text, [("childhood obesity", "E66.9")], patient=patient(birth_date=date(2016, 3, 1))
+    )
+    assert found == ["E66.9", "Z68.54"]

@@ -12,6 +12,7 @@ from schemas.topics import (
 )
 from services.common.runtime import ServiceRuntime
 
+from . import wire
 from .chargemaster_file import load_chargemaster
 from .handlers import BillerHandlers
 
@@ -19,6 +20,10 @@ from .handlers import BillerHandlers
 def include(runtime: ServiceRuntime) -> None:
     handlers = BillerHandlers(load_chargemaster(runtime.settings.chargemaster_path))
     runtime.subscribe(
-        ENCOUNTER_CODED, EncounterCoded, handlers.on_encounters_coded, "encounter-coded"
+        ENCOUNTER_CODED,
+        EncounterCoded,
+        handlers.on_encounters_coded,
+        "encounter-coded",
+        keep=wire.coded_encounter,
     )
     runtime.declare_output(CLAIM_SUBMITTED, STATEMENT_ISSUED, STATEMENT_VOIDED, CLAIM_REJECTED)

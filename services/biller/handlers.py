@@ -11,7 +11,6 @@ from uuid import UUID
 
 import asyncpg
 
-from schemas.coding import EncounterCoded
 from services.common.consuming import Batch
 from services.common.logs import log_fields
 
@@ -27,42 +26,40 @@ class BillerHandlers:
         self.terms = terms or StatementTerms()
 
     async def on_encounters_coded(
-        self, conn: asyncpg.Connection, batch: Batch[EncounterCoded]
+        self, conn: asyncpg.Connection, batch: Batch[CodedEncounter]
     ) -> None:
         """Bill each encounter's newest coding in the batch (an older one in the same batch
         was never billed, so it needs no correction), correcting what an earlier batch
-        billed for it; a coding the domain refuses is announced by claim.rejected."""
+        billed for it; a coding the domain refuses is announced by claim.rejected. The
+        batch holds each encounter.coded as `wire.coded_encounter` made it when consumed."""
         now = datetime.now(UTC)
         newest = newest_per_encounter(batch.events)
         standing = await repository.load_billed(conn, newest)
         changes = repository.Changes()
         kinds: Counter[str] = Counter()
-        for encounter_id, (event, encounter) in newest.items():
+        for encounter_id, encounter in newest.items():
             outcome = bill_encounter(
                 standing.get(encounter_id), encounter, self.chargemaster, now=now, terms=self.terms
             )
-            changes.add(outcome, event.event_id, announce(batch, outcome, event))
+            changes.add(outcome, encounter.event_id, announce(batch, outcome, encounter))
             kinds[outcome.kind] += 1
         await repository.save(conn, changes)
         if kinds.keys() - {"billed"}:  # counts only: reasons and ids may reveal care
             log.info("encounters billed", extra=log_fields(**kinds))
 
 
-def newest_per_encounter(
-    events: list[EncounterCoded],
-) -> dict[str, tuple[EncounterCoded, CodedEncounter]]:
+def newest_per_encounter(codings: list[CodedEncounter]) -> dict[str, CodedEncounter]:
     """Each encounter's newest coding in the batch (domain.Version orders them)."""
-    newest: dict[str, tuple[EncounterCoded, CodedEncounter]] = {}
-    for event in events:
-        encounter = wire.coded_encounter(event)
+    newest: dict[str, CodedEncounter] = {}
+    for encounter in codings:
         seen = newest.get(encounter.encounter_id)
-        if seen is None or encounter.version > seen[1].version:
-            newest[encounter.encounter_id] = (event, encounter)
+        if seen is None or encounter.version > seen.version:
+            newest[encounter.encounter_id] = encounter
     return newest
 
 
 def announce(
-    batch: Batch[EncounterCoded], outcome: Outcome, cause: EncounterCoded
+    batch: Batch[CodedEncounter], outcome: Outcome, cause: CodedEncounter
 ) -> dict[UUID, str]:
     """Emit the events of an outcome, in the order its effects happen (a voided statement,
     a void or replacement claim, the new document, the refusal); returns each event's JSON

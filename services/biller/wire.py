@@ -33,7 +33,8 @@ E = TypeVar("E", bound=Envelope)
 
 
 def coded_encounter(event: EncounterCoded) -> CodedEncounter:
-    """encounter.coded as the biller needs it; its version is (occurred_at, event_id)."""
+    """encounter.coded as the biller needs it; its version is (occurred_at, event_id). The
+    consumer keeps only this of each event (runtime.subscribe's `keep`)."""
     data = event.data
     billing = data.billing
     patient = billing.patient
@@ -90,7 +91,7 @@ def _wire_address(address: Address) -> WireAddress:
     )
 
 
-def claim_submitted(claim: Claim, cause: EncounterCoded) -> wire.ClaimSubmitted:
+def claim_submitted(claim: Claim, cause: CodedEncounter) -> wire.ClaimSubmitted:
     data = wire.ClaimSubmittedData(
         claim_id=claim.claim_id,
         encounter_id=claim.encounter_id,
@@ -123,7 +124,7 @@ def claim_submitted(claim: Claim, cause: EncounterCoded) -> wire.ClaimSubmitted:
     return _caused_by(wire.ClaimSubmitted, data, cause)
 
 
-def statement_issued(statement: Statement, cause: EncounterCoded) -> wire.StatementIssued:
+def statement_issued(statement: Statement, cause: CodedEncounter) -> wire.StatementIssued:
     recipient = statement.recipient
     data = wire.StatementIssuedData(
         statement_id=statement.statement_id,
@@ -156,7 +157,7 @@ def statement_issued(statement: Statement, cause: EncounterCoded) -> wire.Statem
     return _caused_by(wire.StatementIssued, data, cause)
 
 
-def statement_voided(void: StatementVoid, cause: EncounterCoded) -> wire.StatementVoided:
+def statement_voided(void: StatementVoid, cause: CodedEncounter) -> wire.StatementVoided:
     data = wire.StatementVoidedData(
         statement_id=void.statement_id,
         patient_account=void.patient_account,
@@ -168,7 +169,7 @@ def statement_voided(void: StatementVoid, cause: EncounterCoded) -> wire.Stateme
     return _caused_by(wire.StatementVoided, data, cause)
 
 
-def claim_rejected(refusal: Refusal, cause: EncounterCoded) -> wire.ClaimRejected:
+def claim_rejected(refusal: Refusal, cause: CodedEncounter) -> wire.ClaimRejected:
     data = wire.ClaimRejectedData(
         claim_id=None,
         encounter_id=refusal.encounter_id,
@@ -179,9 +180,10 @@ def claim_rejected(refusal: Refusal, cause: EncounterCoded) -> wire.ClaimRejecte
     return _caused_by(wire.ClaimRejected, data, cause)
 
 
-def _caused_by(model: type[E], data: object, cause: EncounterCoded) -> E:
+def _caused_by(model: type[E], data: object, cause: CodedEncounter) -> E:
+    """An event caused by the coding `cause` (its encounter.coded event's id)."""
     return model.create(
-        data, source=SOURCE, correlation_id=cause.data.encounter_id, causation_id=cause.event_id
+        data, source=SOURCE, correlation_id=cause.encounter_id, causation_id=cause.event_id
     )
 
 

@@ -22,7 +22,7 @@ from faststream.kafka import KafkaBroker
 from schemas.envelope import Envelope
 from schemas.topics import Topic
 
-from .consuming import BatchProcessor, Handler
+from .consuming import BatchProcessor, Handler, Keep
 from .db import create_pool
 from .deadletter import RawRecord
 from .health import ConsumerHealth, HealthReporter
@@ -93,8 +93,17 @@ class ServiceRuntime:
         for worker in self._running_workers:
             worker.wake()
 
-    def subscribe(self, topic: Topic, model: type[E], handler: Handler[E], purpose: str) -> None:
-        """Register a batch consumer of `topic` whose messages `handler` applies."""
+    def subscribe(
+        self,
+        topic: Topic,
+        model: type[E],
+        handler: Handler[Any],
+        purpose: str,
+        *,
+        keep: Keep[E] | None = None,
+    ) -> None:
+        """Register a batch consumer of `topic` whose messages `handler` applies (each as
+        `keep` makes it when it is parsed, if given: see BatchProcessor)."""
         consumer = f"{self.name}.{purpose}"
         subscriber: Any = None
 
@@ -112,6 +121,7 @@ class ServiceRuntime:
             stop=self.stopping,
             policy=self.policy,
             health=self.health.track(ConsumerHealth(consumer, partitions=held_partitions)),
+            keep=keep,
         )
 
         async def consume(records: list[RawRecord]) -> None:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 from uuid import UUID, uuid4
 
 import asyncpg
@@ -105,7 +107,11 @@ class Harness:
     """A BatchProcessor on the test schema, and what it left in the database."""
 
     def __init__(
-        self, pool: asyncpg.Pool, handler: Handler[CodingReviewCompleted], max_attempts: int = 3
+        self,
+        pool: asyncpg.Pool,
+        handler: Handler[Any],
+        max_attempts: int = 3,
+        keep: Callable[[CodingReviewCompleted], Any] | None = None,
     ) -> None:
         self.pool = pool
         self.stop = asyncio.Event()
@@ -119,6 +125,7 @@ class Harness:
             after_commit=self._committed,
             stop=self.stop,
             policy=FailurePolicy(max_attempts=max_attempts, backoff=Backoff(0.01, 0.02)),
+            keep=keep,
         )
 
     def _committed(self) -> None:
@@ -346,6 +353,67 @@ async def test_a_bug_halts_the_consumer_without_dead_letters_or_commits_and_a_re
     # only the record that is not an event at all is dead-lettered
     assert [r["kafka_offset"] for r in await restarted.dead_letters()] == [3]
     assert restarted.processor.health.state == "ok"
+
+
+@dataclass(frozen=True)
+class Kept:
+    """What a consumer keeps of a review (its domain form, say)."""
+
+    event_id: UUID
+    encounter_id: str
+
+
+def kept(event: CodingReviewCompleted) -> Kept:
+    return Kept(event.event_id, event.data.encounter_id)
+
+
+async def test_the_handler_is_given_what_keep_makes_of_each_new_event(pool: asyncpg.Pool):
+    given: list[list[object]] = []
+
+    async def handler(conn: asyncpg.Connection, batch: Batch[Kept]) -> None:
+        given.append(batch.events)
+        await conn.executemany(
+            "INSERT INTO effects (event_id, encounter_id) VALUES ($1, $2)",
+            [(k.event_id, k.encounter_id) for k in batch.events],
+        )
+
+    harness = Harness(pool, handler, keep=kept)
+    events = [review_completed("ENC-1"), review_completed("ENC-2")]
+    records = [record_of(e, offset=i) for i, e in enumerate(events)]
+    await harness.process([*records, record_of(b"[]", offset=2)])
+    await harness.process(records)  # a redelivery: nothing new, the handler is not called
+
+    assert given == [[Kept(e.event_id, e.data.encounter_id) for e in events]]
+    assert await harness.effects() == ["ENC-1", "ENC-2"]
+    assert await harness.inbox() == {e.event_id for e in events}
+    assert [r["kafka_offset"] for r in await harness.dead_letters()] == [2]
+
+
+async def test_a_failure_of_keep_is_ours_retried_by_the_policy_and_never_dead_lettered(
+    pool: asyncpg.Pool,
+):
+    calls = 0
+
+    def keep_failing_twice(event: CodingReviewCompleted) -> Kept:
+        nonlocal calls
+        calls += 1
+        if calls <= 2:
+            raise ValueError("a bug in the translation")  # a ValueError, as pydantic's are
+        return kept(event)
+
+    async def handler(conn: asyncpg.Connection, batch: Batch[Kept]) -> None:
+        await conn.executemany(
+            "INSERT INTO effects (event_id, encounter_id) VALUES ($1, $2)",
+            [(k.event_id, k.encounter_id) for k in batch.events],
+        )
+
+    harness = Harness(pool, handler, keep=keep_failing_twice)
+    await harness.process([record_of(review_completed("ENC-1"), offset=0)])
+
+    assert calls == 3
+    assert await harness.effects() == ["ENC-1"]
+    assert await harness.dead_letters() == []
+    assert harness.commits == 1
 
 
 async def test_a_persistent_transient_failure_turns_health_red_until_it_passes(pool: asyncpg.Pool):

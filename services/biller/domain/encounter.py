@@ -87,6 +87,11 @@ class CodedEncounter:
     coverages: tuple[Coverage, ...] = ()
 
     @property
+    def event_id(self) -> UUID:
+        """The id of the encounter.coded event this coding came in."""
+        return self.version.event_id
+
+    @property
     def self_pay(self) -> bool:
         """No coverage: the patient is billed by statement."""
         return not self.coverages

@@ -11,7 +11,9 @@ import asyncpg
 import pytest
 
 from schemas.coding import EncounterCoded
+from services.biller import wire
 from services.biller.chargemaster_file import load_chargemaster
+from services.biller.domain import CodedEncounter
 from services.biller.handlers import BillerHandlers
 from services.common.consuming import Batch
 from services.common.migrations import migrate
@@ -34,7 +36,7 @@ async def conn(database_url: str) -> AsyncIterator[asyncpg.Connection]:
 
 @dataclass
 class Applied:
-    batch: Batch[EncounterCoded]
+    batch: Batch[CodedEncounter]
 
     @property
     def emitted(self) -> list[OutboxMessage]:
@@ -61,8 +63,13 @@ def apply(conn: asyncpg.Connection):  # type: ignore[no-untyped-def]
                     [e.event_id for e in events],
                 )
             }
-            batch: Batch[EncounterCoded] = Batch(
-                [(record_of(e, n), e) for n, e in enumerate(events) if e.event_id in new]
+            # as the consumer keeps them (runtime.subscribe's keep)
+            batch: Batch[CodedEncounter] = Batch(
+                [
+                    (record_of(e, n), wire.coded_encounter(e))
+                    for n, e in enumerate(events)
+                    if e.event_id in new
+                ]
             )
             if batch.items:
                 await handlers.on_encounters_coded(conn, batch)

@@ -35,14 +35,14 @@ async def test_documents_billed_before_corrections_existed_can_be_corrected(
         # what the previous biller stored for an insured encounter: claim, lines, charges
         old_event = coded_event(coded_encounter())
         claim = build_claim(
-            wire.coded_encounter(old_event),
+            old_coding := wire.coded_encounter(old_event),
             load_chargemaster(),
             claim_id=claim_id_for("ENC-100234"),
             submitted_at=datetime(2026, 11, 2, 17, tzinfo=UTC),
         )
         assert isinstance(claim, Claim)
         event = ClaimSubmitted.model_validate_json(
-            wire.claim_submitted(claim, old_event).model_dump_json(
+            wire.claim_submitted(claim, old_coding).model_dump_json(
                 exclude={"data": {"frequency_code", "replaces_claim_id"}}
             )
         )
@@ -77,7 +77,7 @@ async def test_documents_billed_before_corrections_existed_can_be_corrected(
         corrected = coded_event(
             coded_encounter(coverages=[coverage(member_id="W999")]), minutes=24 * 60
         )
-        batch = Batch([(record_of(corrected), corrected)])
+        batch = Batch([(record_of(corrected), wire.coded_encounter(corrected))])
         async with conn.transaction():
             await BillerHandlers(load_chargemaster()).on_encounters_coded(conn, batch)
         (message,) = batch.emitted

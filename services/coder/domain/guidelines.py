@@ -41,6 +41,7 @@ sends the encounter to review when one is below REVIEW_THRESHOLD.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -74,6 +75,11 @@ MIN_CANDIDATE_CONFIDENCE = 0.42
 # times in 37, and the weaker ones cost the CodiEsp measure 0.003 F1 while adding 0.01 here
 LEARNED_RULE = "learned"
 LEARNED_MIN_CONFIDENCE = 0.7
+# a tabular match on a bare acronym ("PCP") of an inclusion term or a category's words
+# (below a billable code's own title, services/coder/term_index.py TABULAR) is not coded
+TABULAR_RULE = "tabular"
+TABULAR_OWN_TITLE = 0.6
+_ACRONYM = re.compile(r"[A-Z][A-Z0-9]{1,5}")
 # a history or family code depends on the condition's category only, which a match names
 # more surely than its exact code: its confidence is at least this (times the factor)
 MAPPED_CODE_FLOOR = 0.75
@@ -148,6 +154,17 @@ def findings_from_mentions(
         assertion = mention.assertion
         if assertion in ("negated", "hypothetical"):
             dropped.append(Dropped(code, f"GL-{assertion.upper()}"))
+            continue
+        if (
+            mention.rule == TABULAR_RULE
+            and mention.confidence < TABULAR_OWN_TITLE
+            and assertion in ("present", "possible")
+            and _ACRONYM.fullmatch(mention.evidence.text)
+        ):
+            # a bare acronym the tabular lists ("PCP", "PR", "FIT") means other things in a
+            # note (primary care provider, per rectum, the stool test): the curated
+            # synonyms say which acronyms name a condition
+            dropped.append(Dropped(code, "GL-TABULAR-ACRONYM"))
             continue
         if mention.section == "allergies" and not is_status_code(code):
             # a reaction listed with an allergy ("penicillin: rash") is no current condition

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -102,3 +103,14 @@ def test_a_childs_bmi_is_coded_by_its_percentile() -> None:
         text, [("childhood obesity", "E66.9")], patient=patient(birth_date=date(2016, 3, 1))
     )
     assert found == ["E66.9", "Z68.54"]
+
+
+def test_a_bare_acronym_from_the_tabular_is_not_coded() -> None:
+    """ "PCP" is the tabular's phencyclidine but in a note the primary care provider; a
+    curated synonym ("COPD") is coded."""
+    text = "Plan: follow up with PCP. COPD stable.\n"
+    found = [
+        replace(mention("PCP", "F16.10", text=text, confidence=0.45), rule="tabular"),
+        replace(mention("COPD", "J44.9", text=text), rule="synonym"),
+    ]
+    assert codes(coded(found, text=text)) == ["J44.9"]

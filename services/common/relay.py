@@ -83,7 +83,10 @@ class Relay:
                 await asyncio.wait_for(self._wake.wait(), self._poll_interval)
             self._wake.clear()
             try:
-                while await self.publish_once():
+                # a pass that took less than a full batch emptied the table as of its start;
+                # whatever committed since then woke us again (after the clear above), so
+                # the next round comes at once without asking for an empty table here
+                while await self.publish_once() >= self._batch_size:
                     pass
                 delays = Backoff(0.1, 5.0).delays()
             except Exception as exc:

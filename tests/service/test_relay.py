@@ -231,3 +231,31 @@ async def test_per_key_order_holds_under_publish_failures(
     assert seen == {m.value for m in batch}  # nothing lost
     for key, values in first_seen.items():
         assert values == [m.value for m in batch if m.key == key], key
+
+
+async def test_a_pass_that_empties_the_table_is_not_followed_by_a_query_of_the_empty_table(
+    pool: asyncpg.Pool, producer: AIOKafkaProducer, kafka: str, topic: str
+):
+    relay = Relay(pool, producer, batch_size=3, poll_interval=600)  # only wakes start a pass
+    taken: list[int] = []
+    publish_once = relay.publish_once
+
+    async def counted() -> int:
+        taken.append(await publish_once())
+        return taken[-1]
+
+    relay.publish_once = counted  # type: ignore[method-assign]
+    relay.start()
+    try:
+        await enqueue_committed(pool, messages(topic, 7))
+        relay.wake()
+        assert await eventually(lambda: _sent_count([relay], 7), timeout=30)
+        await asyncio.sleep(0.2)
+        assert taken == [3, 3, 1]  # full batches, then the rest; no empty pass after it
+        await enqueue_committed(pool, messages(topic, 2, start=7))
+        relay.wake()  # a commit after the last pass wakes it again
+        assert await eventually(lambda: _sent_count([relay], 9), timeout=30)
+        assert taken == [3, 3, 1, 2]
+    finally:
+        await relay.stop()
+    assert as_sent(await read_all(kafka, topic, 9)) == as_enqueued(messages(topic, 9))

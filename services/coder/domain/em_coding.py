@@ -21,6 +21,7 @@ from .em_tables import (
 from .encounter import Encounter
 from .evaluation import documented_em
 from .outcome import em_line
+from .procedures import medicare_primary
 from .results import Edit, EmChoice, Evidence, ReviewReason, ServiceLine
 
 
@@ -43,7 +44,7 @@ def code_em(encounter: Encounter, procedures: Sequence[ServiceLine]) -> EmCoding
             return EmCoding(None, (), (selected,), ())
         em = _by_time_when_prolonged(selected)
         line, edits = em_line(encounter, em, procedures, method="inferred")
-        return _with_prolonged(em, line, edits, ())
+        return _with_prolonged(em, line, edits, (), medicare_primary(encounter))
     assessed = assess_em(encounter)
     if _only_the_procedure(encounter, assessed.choice, procedures):
         return EmCoding(None, (), (), (_included(procedures),))
@@ -59,7 +60,7 @@ def code_em(encounter: Encounter, procedures: Sequence[ServiceLine]) -> EmCoding
         line = replace(line, rule=assessed.rule)
     if choice.code.startswith("G"):
         line = replace(line, code_system="HCPCS")
-    coding = _with_prolonged(choice, line, edits, reasons)
+    coding = _with_prolonged(choice, line, edits, reasons, medicare_primary(encounter))
     return EmCoding(choice if not reasons else None, coding.lines, reasons, coding.edits)
 
 
@@ -104,46 +105,56 @@ def _by_time_when_prolonged(em: EmChoice) -> EmChoice:
 
 
 def _with_prolonged(
-    em: EmChoice, line: ServiceLine, edits: list[Edit], reasons: tuple[ReviewReason, ...]
+    em: EmChoice,
+    line: ServiceLine,
+    edits: list[Edit],
+    reasons: tuple[ReviewReason, ...],
+    medicare: bool = False,
 ) -> EmCoding:
-    add_on = prolonged_line(em) if em.code != CRITICAL_CARE else critical_care_line(em)
+    if em.code == CRITICAL_CARE:
+        add_on = critical_care_line(em, medicare)
+    else:
+        add_on = prolonged_line(em, medicare)
     if add_on is None:
         return EmCoding(em, (line,), reasons, tuple(edits))
     extra, edit = add_on
     return EmCoding(em, (line, extra), reasons, (*edits, edit))
 
 
-def prolonged_line(em: EmChoice) -> tuple[ServiceLine, Edit] | None:
+def prolonged_line(em: EmChoice, medicare: bool = False) -> tuple[ServiceLine, Edit] | None:
     """The prolonged-service add-on for 99205/99215 chosen by total time.
 
     AMA CPT 2021: 99417 for each full 15 minutes beyond the 99205/99215 time (60/40
-    minutes). CMS asks Medicare claims for G2212 instead, from 15 minutes beyond the end
-    of the range (89/69 minutes); the coder's domain does not know the payer, so it
-    reports 99417 and says when a Medicare claim would want G2212.
+    minutes). CMS asks Medicare claims (the first coverage a Medicare plan) for G2212
+    instead, from 15 minutes beyond the end of the range (89/69 minutes).
     """
     add_on = PROLONGED.get(em.code)
     if add_on is None or em.basis != "time" or em.total_time_minutes is None:
         return None
-    units = (em.total_time_minutes - add_on.threshold) // PROLONGED_STEP
-    if units < 1:
-        return None
-    detail = (
-        f"{add_on.code} x{units}: total time {em.total_time_minutes} min is "
-        f"{em.total_time_minutes - add_on.threshold} min beyond the {add_on.threshold} min "
-        f"of {em.code} (AMA: one unit per full {PROLONGED_STEP} minutes); the payer is not "
-        f"known to the coder"
-    )
-    if add_on.medicare_first_unit is not None:
-        medicare = (em.total_time_minutes - add_on.medicare_first_unit) // PROLONGED_STEP + 1
-        detail += (
-            f"; for Medicare it would be {add_on.medicare_code} x{medicare}"
-            if medicare >= 1
-            else f"; Medicare pays no {add_on.medicare_code} under {add_on.medicare_first_unit} min"
+    minutes = em.total_time_minutes
+    if medicare and add_on.medicare_first_unit is not None:
+        units = (minutes - add_on.medicare_first_unit) // PROLONGED_STEP + 1
+        if units < 1:
+            return None
+        code = add_on.medicare_code
+        detail = (
+            f"{code} x{units}: Medicare, total time {minutes} min, the first unit from "
+            f"{add_on.medicare_first_unit} min (CMS), one more per full {PROLONGED_STEP} minutes"
+        )
+    else:
+        units = (minutes - add_on.threshold) // PROLONGED_STEP
+        if units < 1:
+            return None
+        code = add_on.code
+        detail = (
+            f"{code} x{units}: total time {minutes} min is {minutes - add_on.threshold} min "
+            f"beyond the {add_on.threshold} min of {em.code} (AMA: one unit per full "
+            f"{PROLONGED_STEP} minutes)"
         )
     line = ServiceLine(
-        code=add_on.code,
-        code_system="CPT",
-        description=PROLONGED_DESCRIPTIONS[add_on.code],
+        code=code,
+        code_system="HCPCS" if code.startswith("G") else "CPT",
+        description=PROLONGED_DESCRIPTIONS[code],
         evidence=em.evidence,
         method="inferred",
         rule="EM-PROLONGED",
@@ -152,17 +163,26 @@ def prolonged_line(em: EmChoice) -> tuple[ServiceLine, Edit] | None:
     return line, Edit(rule="EM-PROLONGED", detail=detail)
 
 
-def critical_care_line(em: EmChoice) -> tuple[ServiceLine, Edit] | None:
+def critical_care_line(em: EmChoice, medicare: bool = False) -> tuple[ServiceLine, Edit] | None:
     """99292 for each further 30 minutes of critical care beyond the first 74 (AMA CPT:
-    75-104 minutes one unit, 105-134 two; CMS counts its first unit from 104 minutes)."""
+    75-104 minutes one unit, 105-134 two); Medicare counts its first unit from 104
+    minutes (CMS: 30 minutes beyond the 74 of 99291)."""
     minutes = em.total_time_minutes
     if minutes is None or minutes <= CRITICAL_CARE_FIRST:
         return None
-    units = (minutes - CRITICAL_CARE_FIRST - 1) // CRITICAL_CARE_STEP + 1
+    if medicare:
+        first = CRITICAL_CARE_FIRST + CRITICAL_CARE_STEP
+        if minutes < first:
+            return None
+        units = (minutes - first) // CRITICAL_CARE_STEP + 1
+        count = f"Medicare count: the first unit from {first} min"
+    else:
+        units = (minutes - CRITICAL_CARE_FIRST - 1) // CRITICAL_CARE_STEP + 1
+        count = "AMA count"
     detail = (
         f"{CRITICAL_CARE_ADD_ON} x{units}: {minutes} min of critical care, "
         f"{minutes - CRITICAL_CARE_FIRST} min beyond the {CRITICAL_CARE_FIRST} min of "
-        f"{CRITICAL_CARE} (AMA count; Medicare counts from 104 min)"
+        f"{CRITICAL_CARE} ({count})"
     )
     line = ServiceLine(
         code=CRITICAL_CARE_ADD_ON,

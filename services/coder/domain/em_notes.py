@@ -66,8 +66,9 @@ _ADMITTED = re.compile(r"\b(?:admission|admit|admitted)\s+date\s*:?\s*(?P<date>[
                        re.IGNORECASE)  # fmt: skip
 _DISCHARGED = re.compile(r"\bdischarge\s+date\s*:?\s*(?P<date>[\d/.\-]{6,10})", re.IGNORECASE)
 _SAME_DAY = re.compile(
-    r"\b(?:admitted\b[^.\n]{0,40}?\band\s+discharged\b[^.\n]{0,40}?\bthe\s+same\s+(?:day|date)|"
-    r"same[\s-]+day\s+(?:admission\s+and\s+)?discharge)\b",
+    r"\b(?:(?:admitted|admission)\b[^.\n]{0,40}?\band\s+discharged?\b[^.\n]{0,40}?"
+    r"\b(?:the\s+)?same\s+(?:day|date)|"
+    r"same[\s-]+(?:day|date)\s+(?:admission\s+and\s+)?discharge)\b",
     re.IGNORECASE,
 )
 _DISCHARGE_WORDS = re.compile(r"\bdischarge(?:d|\s+summary|\s+date)?\b", re.IGNORECASE)

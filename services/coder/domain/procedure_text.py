@@ -23,7 +23,6 @@ from .lexicon import KeywordHit, Lexicon
 from .procedure_units import lengths_cm, measures
 from .results import Evidence
 from .text.context import TRIGGERS, Context
-from .text.sections import SectionMap, sections
 from .wound_repair import repair_class, site_in
 
 NOTE_CONFIDENCE = 0.75
@@ -69,7 +68,9 @@ _NOT_DONE_AFTER = re.compile(
     + r"|\d{4}|\d{1,2}/\d{1,2})|"
     r"\d+\s+(?:days?|weeks?|months?|years?)\s+ago|last\s+(?:week|month|year|visit|fall|spring|"
     r"summer|winter)|(?:is|was)\s+complete|up\s+to\s+date|up-to-date|utd|at\s+the\s+hospital|"
-    r"by\s+(?:gi|cardiology|radiology|dermatology|orthopedics|ent|urology)|report|results?\s+"
+    r"by\s+(?:the\s+)?(?:gi|cardiology|radiology|dermatology|orthopedics|ent|urology|"
+    r"anesthesia|anesthesiology|anesthesiologist|crna|pulmonology|ems|paramedics|"
+    r"(?:icu|surgical|anesthesia)\s+team)\b|report|results?\s+"
     r"(?:reviewed|from)|due\b|ordered|sent\s+(?:to|out)|to\s+be\s+(?:drawn|done|obtained)|"
     r"\(?(?:19|20)\d{2}\b|complete\b|normal\s+\(next|"
     # a result brought to the visit: "RUQ ultrasound 6/30: fatty liver", "(labs reviewed)",
@@ -100,7 +101,8 @@ _DONE = re.compile(
 )
 # medication use at home, not a dose given here
 _HOME_USE = re.compile(
-    r"\b(?:prn|daily|bid|tid|qid|qhs|q\d+(?:-\d+)?h|at\s+home|inhaler|uses|using|takes|taking|"
+    r"\b(?:prn|daily|bid|tid|qid|qhs|q\d+(?:-\d+)?h|at\s+home|inhaler|uses|takes|taking|"
+    r"using(?!\s+(?:an?|the|sterile|aseptic|ultrasound|fluoroscop\w*|\d)\b)|"
     r"continue[sd]?|prescri(?:be|bed|ption)|refill|sent\s+to\s+pharmacy|per\s+week|weekly)\b",
     re.I,
 )
@@ -115,7 +117,7 @@ _ROUTE_WORDS: tuple[tuple[str, str | None], ...] = (
     ),
 )
 _ROUTES = tuple((re.compile(rf"\b(?:{words})\b", re.I), route) for words, route in _ROUTE_WORDS)
-_LIST_ITEM = re.compile(r",|;|\band\b|\bthen\b|\bplus\b", re.I)
+_LIST_ITEM = re.compile(r",(?!\d{3}\b)|;|\band\b|\bthen\b|\bplus\b", re.I)
 _SIDE = re.compile(r"\b(left|right|bilateral|both)\b", re.I)
 _SENTENCE = re.compile(r"\.(?!\d)|[;!?\n]")
 _LAST_BREAK = re.compile(r"(?s:.*)(?:\.(?!\d)|[;!?\n])")
@@ -201,8 +203,8 @@ def performed_in_notes(notes: tuple[ClinicalNote, ...], lexicon: Lexicon) -> Ite
         hits = lexicon.find(text)
         if not hits:
             continue
-        found = sections(text)
-        where = SectionMap(found)
+        found = note.analysis.sections  # the note's one reading, shared with the other readers
+        where = note.analysis.section_map
         starts = {section.name: section.start for section in found}
         for hit in hits:
             section = where.at(hit.start)

@@ -63,6 +63,7 @@ FACILITY_TYPES = frozenset({"emergency", "observation", "inpatient"})
 FACILITY_PLACES = frozenset({"21", "22", "23"})
 PROFESSIONAL_IN_FACILITY = frozenset(
     {"93010", "92950", "92960", "31500", "36556", "36600", "99406", "99407", "99497", "99498"}
+    | {"99152"}
 )
 READING_ONLY = {"93000": "93010", "93005": "93010"}
 SPECIMEN_CODES = frozenset({"36415", "36416", "36410", "36600", "36591"})

@@ -8,7 +8,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from services.coder.domain import ClinicalNote, Coded, NeedsReview, ReviewReason, ServiceLine
+from services.coder.domain import (
+    ClinicalNote,
+    Coded,
+    NeedsReview,
+    PrintedField,
+    ReviewReason,
+    ServiceLine,
+)
 from services.coder.domain.em_coding import code_em
 from services.coder.domain.evaluation import EmChoice, select_em
 from services.coder.domain.results import Evidence
@@ -267,7 +274,33 @@ def test_prolonged_service_99417_per_full_15_minutes(
     assert codes == ([(top, 1)] if units is None else [(top, 1), ("99417", units)])
     if units is not None:
         assert coding.edits[-1].rule == "EM-PROLONGED"
-        assert "G2212" in coding.edits[-1].detail  # the payer is unknown: say what CMS wants
+
+
+MEDICARE = (PrintedField("coverages[0].payer_name", "the payer", "Medicare Part B"),)
+
+
+@pytest.mark.parametrize(
+    ("status", "minutes", "units"),
+    [("established", 68, None), ("established", 69, 1), ("established", 84, 2), ("new", 89, 1)],
+)
+def test_medicare_takes_g2212_from_15_minutes_past_the_range(
+    status: str, minutes: int, units: int | None
+) -> None:
+    coding = code_em(
+        encounter(patient_status=status, total_time_minutes=minutes, printed_demographics=MEDICARE),
+        (),
+    )
+    codes = [(line.code, line.units) for line in coding.lines]
+    top = "99205" if status == "new" else "99215"
+    assert codes == ([(top, 1)] if units is None else [(top, 1), ("G2212", units)])
+
+
+def test_medicare_counts_99292_from_104_minutes() -> None:
+    note = "Critical care time: 95 minutes, exclusive of procedures."
+    ed = {"encounter_type": "emergency", "place_of_service": "23"}
+    assert [c.code for c in code_em(with_notes(note, **ed), ()).lines] == ["99291", "99292"]
+    medicare = with_notes(note, printed_demographics=MEDICARE, **ed)
+    assert [c.code for c in code_em(medicare, ()).lines] == ["99291"]
 
 
 def test_prolonged_service_from_a_time_in_the_note() -> None:
@@ -467,3 +500,10 @@ def test_without_notes_the_assessment_and_plan_alone_levels_nothing_as_before() 
     coding = code_em(enc, ())
     assert coding.lines == ()
     assert [(r.rule, r.candidates) for r in coding.reasons] == [("EM-UNSUPPORTED", ())]
+
+
+def test_an_observation_stay_admitted_and_discharged_the_same_date_is_99234_99236() -> None:
+    note = "Observation admission and discharge, same date. MDM: moderate."
+    enc = with_notes(note, encounter_type="observation", place_of_service="22",
+                     patient_status="new")  # fmt: skip
+    assert chosen(enc).code == "99235"

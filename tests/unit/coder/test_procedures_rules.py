@@ -545,3 +545,24 @@ def test_counselling_the_note_says_was_not_given_is_not_counselling() -> None:
         patient=patient(birth_date=date(2022, 1, 5)), notes=(ClinicalNote("n1", "progress", note),)
     )
     assert codes(outcome_of(child)) == [("90656", 1), ("90471", 1)]
+
+
+def test_a_dose_written_with_a_thousands_comma_and_a_technique_s_using() -> None:
+    b12 = with_note("Cyanocobalamin 1,000 mcg IM given in the right deltoid by the nurse.")
+    assert sorted(codes(b12)) == [("96372", 1), ("J3420", 1)]
+    knee = with_note(
+        "Using a lateral approach, injected triamcinolone acetonide 40 mg into the right knee."
+    )
+    assert sorted(codes(knee)) == [("20610", 1), ("J3301", 4)]
+
+
+def test_a_procedure_another_team_did_is_not_billed() -> None:
+    note = "General anesthesia induced and the patient intubated by anesthesia."
+    assert codes(with_note(note)) == []
+
+
+def test_moderate_sedation_by_the_emergency_physician_is_billed_with_its_minutes() -> None:
+    ed = {"encounter_type": "emergency", "place_of_service": "23", "mdm_level": "moderate"}
+    timed = "Procedural sedation by me, propofol IV; intraservice time 18 minutes."
+    assert [c for c, _ in codes(with_note(timed, **ed))] == ["99152"]
+    assert codes(with_note("Procedural sedation by me with propofol IV.", **ed)) == []

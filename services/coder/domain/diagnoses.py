@@ -73,7 +73,7 @@ def read_mentions(encounter: Encounter, data: ReferenceData) -> list[Mention]:
     if index is None:
         return []
     sources = [
-        TextSource(f"notes[{i}]", _note_kind(note.kind), note.text)
+        TextSource(f"notes[{i}]", _note_kind(note.kind), note.text, note.analysis)
         for i, note in enumerate(encounter.notes)
     ]
     if encounter.assessment_plan:

@@ -8,9 +8,12 @@ encounter.closed payload into an `Encounter` and a coding.review-completed paylo
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from .text.analysis import Analysis
 
 EncounterType = Literal[
     "office", "telehealth", "emergency", "observation", "inpatient", "preventive"
@@ -46,13 +49,23 @@ class DocumentedProcedure:
 @dataclass(frozen=True, slots=True)
 class ClinicalNote:
     """A signed note (progress, emergency, operative, discharge summary...). Evidence found in
-    it names it as its source, with character offsets into `text`."""
+    it names it as its source, with character offsets into `text`. `analysis` is its one
+    reading (tokens, sections, context: text/analysis.py), made once and shared by the
+    diagnosis, status, procedure and E/M readers."""
 
     note_id: str
     kind: str
     text: str
     title: str | None = None
     author: str | None = None
+    analysis: Analysis = field(default=None, compare=False, repr=False)  # type: ignore[assignment]
+
+    def __post_init__(self) -> None:
+        if self.analysis is None:
+            # here, not at the top: the text package's types name this module's
+            from .text.analysis import Analysis
+
+            object.__setattr__(self, "analysis", Analysis(self.text))
 
 
 @dataclass(frozen=True, slots=True)

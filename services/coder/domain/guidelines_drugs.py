@@ -19,10 +19,10 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from itertools import accumulate
 
 from .results import Evidence
 from .text.mentions import Mention, TextSource
-from .text.sections import SectionMap, sections
 
 STATUS_TERM_CONFIDENCE = 0.85
 _TAKING = frozenset(
@@ -86,6 +86,7 @@ _GIVEN = frozenset(
     ["given", "administered", "received", "vaccinated", "injected", "today", "immunized"]
 )
 _TOKEN = re.compile(r"[^\W_]+|[\n.;!?]")
+_TOKEN_SPLIT = re.compile(f"({_TOKEN.pattern})")
 _BREAKS = frozenset({"\n", ".", ";", "!", "?"})
 
 
@@ -129,12 +130,13 @@ def status_mentions(source: TextSource, terms: StatusTerms) -> list[Mention]:
     lowered = text.lower()
     if len(lowered) != len(text):  # a character whose lower case is longer: keep offsets
         lowered = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
-    found_words = _TOKEN.findall(lowered)
+    parts = _TOKEN_SPLIT.split(lowered)  # separator, token, separator, ..., separator
+    found_words = parts[1::2]
     first_words = terms.first_words
     if first_words.isdisjoint(found_words):
         return []
     words: list[str | None] = [None if w in _BREAKS else w for w in found_words]
-    starts = [m.start() for m in _TOKEN.finditer(lowered)]
+    starts = list(accumulate(map(len, parts)))[0:-1:2]  # a token starts where its separator ends
     longest = terms.longest
     hits: list[tuple[int, int, str | None, str | None, str | None]] = []
     count = len(words)
@@ -157,7 +159,7 @@ def status_mentions(source: TextSource, terms: StatusTerms) -> list[Mention]:
                 break
     if not hits:
         return []
-    section_map = SectionMap(sections(text))
+    section_map = source.analysis.section_map
     out: list[Mention] = []
     for first, last, medication, allergy, vaccine in hits:
         start = starts[first]

@@ -20,9 +20,8 @@ from __future__ import annotations
 
 from bisect import bisect_right
 
+from .analysis import Analysis
 from .mentions import Assertion
-from .sections import SectionMap, sections
-from .tokens import spans
 
 FORWARD, BACKWARD, BOTH = "f", "b", "fb"
 _FORWARD_WORDS = 10
@@ -128,29 +127,72 @@ _DURATION = frozenset(_DURATION_WORDS.split())
 _PRIORITY: tuple[Assertion, ...] = ("negated", "family", "hypothetical", "possible", "history")
 
 
-class Context:
-    """The assertion scopes and sections of one text, found once."""
+_BIT = {category: 1 << k for k, category in enumerate(_PRIORITY)}
+_NEGATED, _FAMILY = _BIT["negated"], _BIT["family"]
+# the assertion of a set of category bits: the first by priority
+_BY_MASK: tuple[Assertion, ...] = tuple(
+    next((c for c in _PRIORITY if m & _BIT[c]), "present") for m in range(1 << len(_PRIORITY))
+)
 
-    __slots__ = ("_scopes", "_sections")
+
+class Context:
+    """The assertion scopes and sections of one text, found once (`Context(text)`, or
+    `analysis.context` to share the text's one tokenisation with the other readers)."""
+
+    __slots__ = ("_analysis", "_scopes", "_masks")
 
     def __init__(self, text: str, tokens: list[tuple[str, int, int, bool]] | None = None) -> None:
-        toks = spans(text) if tokens is None else tokens
-        self._sections = SectionMap(sections(text))
-        self._scopes: list[tuple[int, int, str]] = _scopes(toks)
+        # `tokens` is accepted for the callers that pass spans(text); the analysis reads
+        # the text the same way
+        self._setup(Analysis(text))
+
+    @classmethod
+    def of(cls, analysis: Analysis) -> Context:
+        ctx = cls.__new__(cls)
+        ctx._setup(analysis)
+        return ctx
+
+    def _setup(self, analysis: Analysis) -> None:
+        self._analysis = analysis
+        scopes = _scopes(analysis)
+        self._scopes = scopes
+        # each token's categories as bits: a span's assertion is the OR over its tokens
+        masks: list[int] | None = None
+        if scopes:
+            masks = [0] * len(analysis.words)
+            for first, last, category in scopes:
+                bit = _BIT[category]
+                for k in range(first, last + 1):
+                    masks[k] |= bit
+        self._masks = masks
 
     def section_at(self, offset: int) -> str | None:
         """The canonical name of the section `offset` is in (None before any title)."""
-        return self._sections.at(offset)
+        return self._analysis.section_at(offset)
 
     def assertion(self, start: int, end: int) -> Assertion:
         """How the words text[start:end] are asserted by their context and section."""
-        found = {cat for s, e, cat in self._scopes if s < end and start < e}
-        if "negated" not in found and self._sections.at(start) == "family_history":
-            found.add("family")
-        for category in _PRIORITY:
-            if category in found:
-                return category
-        return "present"
+        a = self._analysis
+        mask = 0
+        for first, last, category in self._scopes:
+            if a.starts[first] < end and start < a.ends[last]:
+                mask |= _BIT[category]
+        return self._settle(mask, start)
+
+    def assertion_of(self, i: int, j: int) -> Assertion:
+        """The assertion of tokens i to j (inclusive): `assertion` for a span of whole
+        tokens, read from each token's categories."""
+        mask = 0
+        masks = self._masks
+        if masks is not None:
+            for k in range(i, j + 1):
+                mask |= masks[k]
+        return self._settle(mask, self._analysis.starts[i])
+
+    def _settle(self, mask: int, start: int) -> Assertion:
+        if not mask & _NEGATED and self._analysis.section_at(start) == "family_history":
+            mask |= _FAMILY
+        return _BY_MASK[mask]
 
 
 def assertion_at(text: str, start: int, end: int) -> Assertion:
@@ -158,28 +200,26 @@ def assertion_at(text: str, start: int, end: int) -> Assertion:
     return Context(text).assertion(start, end)
 
 
-def _scopes(toks: list[tuple[str, int, int, bool]]) -> list[tuple[int, int, str]]:
-    """(start, end, category) character ranges each trigger covers."""
-    lower = [t[0].lower() if not t[3] else "" for t in toks]
-    n = len(toks)
+def _scopes(analysis: Analysis) -> list[tuple[int, int, str]]:
+    """(first token, last token, category) of the words each trigger covers."""
+    lower = analysis.lower
+    n = len(lower)
     found: list[tuple[int, int, str, str]] = []  # token i, token j, category, direction
-    i = 0
-    while i < n:
-        if lower[i] not in _FIRST_WORDS:
-            i += 1
-            continue
+    candidates = [i for i, w in enumerate(lower) if w in _FIRST_WORDS]
+    after = 0
+    for i in candidates:
+        if i < after:
+            continue  # inside the trigger found before
         for length in range(min(_LONGEST, n - i), 0, -1):
             hit = _PHRASES.get(tuple(lower[i : i + length]))
             if hit is not None:
                 found.append((i, i + length, hit[0], hit[1]))
-                i += length
+                after = i + length
                 break
-        else:
-            i += 1
     if not found:
         return []
     stops = [i for i, j, cat, _ in found if cat == "terminate"]
-    stops += [i for i in range(n) if toks[i][3]]
+    stops += analysis.breaks
     stops.sort()
     scopes: list[tuple[int, int, str]] = []
     for i, j, cat, direction in found:
@@ -193,11 +233,11 @@ def _scopes(toks: list[tuple[str, int, int, bool]]) -> list[tuple[int, int, str]
             limit = stops[k] if k < len(stops) else n
             last = min(limit, j + (near or _FORWARD_WORDS))
             if last > j:
-                scopes.append((toks[j][1], toks[last - 1][2], cat))
+                scopes.append((j, last - 1, cat))
         if "b" in direction:
             k = bisect_right(stops, i - 1) - 1
             first = stops[k] + 1 if k >= 0 else 0
             first = max(first, i - (near or _BACKWARD_WORDS))
             if first < i:
-                scopes.append((toks[first][1], toks[i - 1][2], cat))
+                scopes.append((first, i - 1, cat))
     return scopes

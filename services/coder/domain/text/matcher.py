@@ -1,11 +1,12 @@
 """The matcher: the conditions a text names, with their words, context and section.
 
-One tokenisation per text; every window of up to MAX_WORDS words (stopwords may sit
-between words, never at the ends) is one dict probe in the term index (index.py), so the
-work is linear in the text. Windows stop at a sentence break and at a word no term
-contains. Of overlapping matches the one with more words wins (the more specific term:
-"acute myocardial infarction" over "infarction"), then the earlier; a sure match
-(confidence _INNER_CONFIDENCE or more) inside it that names another category is kept too.
+One tokenisation per text (the source's analysis, shared with the other readers:
+analysis.py); every window of up to MAX_WORDS words (stopwords may sit between words,
+never at the ends) is one dict probe in the term index (index.py), so the work is linear
+in the text. Windows stop at a sentence break and at a word no term contains. Of
+overlapping matches the one with more words wins (the more specific term: "acute
+myocardial infarction" over "infarction"), then the earlier; a sure match (confidence
+_INNER_CONFIDENCE or more) inside it that names another category is kept too.
 """
 
 from __future__ import annotations
@@ -13,10 +14,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ..results import Evidence
+from .analysis import Analysis
 from .context import Context
 from .index import _MASK, MAX_WORDS, Entry, TermIndex
 from .mentions import Mention, TextSource
-from .tokens import STOPWORDS, normal, spans
+from .tokens import BREAK_CHARS, STOPWORDS, normal
 
 _MAX_STOPS = 2  # stopwords in a row inside a term ("fracture of the neck of femur")
 _NORM_CACHE_LIMIT = 200_000
@@ -52,22 +54,26 @@ def find_mentions(sources: Iterable[TextSource], index: TermIndex) -> list[Menti
 def mentions_in(
     source: TextSource, index: TermIndex, context: Context | None = None
 ) -> list[Mention]:
-    """The mentions of one source. Pass `context` when it is already built for the text."""
-    text = source.text
-    toks = spans(text)
-    if not toks:
+    """The mentions of one source (read through its shared `analysis`). Pass `context`
+    when it is already built for the text."""
+    analysis = source.analysis
+    words = analysis.words
+    if not words:
         return []
-    matches = _matches(toks, index)
+    matches = _matches(words, index)
     if not matches:
         return []
-    ctx = context if context is not None else Context(text, toks)
+    ctx = context if context is not None else analysis.context
+    text, starts, ends = source.text, analysis.starts, analysis.ends
+    qualifiers = _qualifier_words(analysis)
+    name = source.source
     out: list[Mention] = []
     for i, j, entries in matches:
-        start, end = toks[i][1], toks[j][2]
-        assertion = ctx.assertion(start, end)
-        section = ctx.section_at(start)
-        attributes = _qualifiers(toks, i, j)
-        evidence = Evidence(source.source, text[start:end], start, end)
+        start, end = starts[i], ends[j]
+        assertion = ctx.assertion_of(i, j)
+        section = analysis.section_at(start)
+        attributes = _qualifiers(qualifiers, analysis.lower, i, j)
+        evidence = Evidence(name, text[start:end], start, end)
         for entry in _chosen(entries):
             out.append(
                 Mention(
@@ -100,38 +106,37 @@ _BREAK = (None, False)
 
 
 def _word_info(
-    toks: list[tuple[str, int, int, bool]], index: TermIndex
+    words: list[str], index: TermIndex
 ) -> list[tuple[tuple[int, int, int] | None, bool]]:
     """Each token's (vocabulary entry or None, is a stopword), a sentence break (None,
-    False). Each distinct surface word is normalised once per index (bounded cache)."""
+    False). Each distinct surface word is normalised once per index (bounded cache): the
+    words already seen are looked up in one pass in C."""
     cache = index.norm_cache
-    out: list[tuple[tuple[int, int, int] | None, bool]] = []
-    append = out.append
-    for word, _, _, is_break in toks:
-        if is_break:
-            append(_BREAK)
-            continue
-        info = cache.get(word)
-        if info is None:
-            w = word if word in index.case_words else normal(word)
-            info = (index.vocab.get(w), w in STOPWORDS)
+    info = list(map(cache.get, words))
+    if None not in info:
+        return info  # type: ignore[return-value]
+    for k in [k for k, v in enumerate(info) if v is None]:
+        word = words[k]
+        found = cache.get(word)
+        if found is None:
+            if word[0] in BREAK_CHARS:
+                found = _BREAK
+            else:
+                w = word if word in index.case_words else normal(word)
+                found = (index.vocab.get(w), w in STOPWORDS)
             if len(cache) < _NORM_CACHE_LIMIT:
-                cache[word] = info
-        append(info)
-    return out
+                cache[word] = found
+        info[k] = found
+    return info  # type: ignore[return-value]
 
 
-def _matches(
-    toks: list[tuple[str, int, int, bool]], index: TermIndex
-) -> list[tuple[int, int, tuple[Entry, ...]]]:
+def _matches(words: list[str], index: TermIndex) -> list[tuple[int, int, tuple[Entry, ...]]]:
     """Non-overlapping (first token, last token, entries) matches, in text order."""
     entries = index.entries
-    info = _word_info(toks, index)
-    n = len(toks)
+    info = _word_info(words, index)
+    n = len(info)
     found: list[tuple[int, int, int, tuple[Entry, ...]]] = []
-    for i in range(n):
-        if info[i][0] is None:
-            continue
+    for i in [k for k, v in enumerate(info) if v[0] is not None]:
         total = 0
         count = 0
         limit = MAX_WORDS
@@ -183,23 +188,37 @@ def _matches(
     return kept
 
 
-def _qualifiers(toks: list[tuple[str, int, int, bool]], i: int, j: int) -> frozenset[str]:
+_BREAK_MARK = "|"  # a sentence break among the qualifier words
+
+
+def _qualifier_words(analysis: Analysis) -> list[str | None]:
+    """Each token's qualifier (_QUALIFIERS), _BREAK_MARK for a sentence break, else None."""
+    get = _QUALIFIERS.get
+    return [_BREAK_MARK if w[0] in BREAK_CHARS else get(w) for w in analysis.lower]
+
+
+def _qualifiers(qualifiers: list[str | None], lower: list[str], i: int, j: int) -> frozenset[str]:
     found: set[str] = set()
     lo = max(0, i - _QUALIFIER_REACH)
-    hi = min(len(toks), j + 1 + _QUALIFIER_REACH)
+    hi = min(len(qualifiers), j + 1 + _QUALIFIER_REACH)
     for k in range(lo, hi):
-        if toks[k][3]:
+        q = qualifiers[k]
+        if q is None:
+            continue
+        if q == _BREAK_MARK:
             if k < i:
                 found.clear()
                 continue
             break
-        q = _QUALIFIERS.get(toks[k][0].lower())
-        if q is not None:
-            found.add(q)
-    if "trimester:1" in found or "trimester:2" in found or "trimester:3" in found:
-        words = {toks[k][0].lower() for k in range(lo, hi)}
-        if "trimester" not in words:
-            found -= {"trimester:1", "trimester:2", "trimester:3"}
+        found.add(q)
+    if not found:
+        return _NONE
+    trimester = "trimester:1" in found or "trimester:2" in found or "trimester:3" in found
+    if trimester and "trimester" not in lower[lo:hi]:
+        found -= {"trimester:1", "trimester:2", "trimester:3"}
     if "acute" in found and "chronic" in found:
         found.add("acute_on_chronic")
     return frozenset(found)
+
+
+_NONE: frozenset[str] = frozenset()

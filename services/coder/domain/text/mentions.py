@@ -12,10 +12,11 @@ Guidelines II.H, IV.H), history becomes a Z86/Z87 code, family history Z80–Z84
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 from ..results import Evidence
+from .analysis import Analysis
 
 Assertion = Literal["present", "negated", "possible", "history", "family", "hypothetical"]
 SourceKind = Literal[
@@ -35,11 +36,20 @@ SourceKind = Literal[
 @dataclass(frozen=True, slots=True)
 class TextSource:
     """A piece of documentation to read. `source` names it the way evidence does
-    (`notes[0]`, `diagnoses[2]`, `assessment_plan`); offsets are into `text`."""
+    (`notes[0]`, `diagnoses[2]`, `assessment_plan`); offsets are into `text`. `analysis`
+    is its one reading (tokens, sections, context: analysis.py), made here unless the
+    caller has it already (a note's, shared with the procedure and E/M readers)."""
 
     source: str
     kind: SourceKind
     text: str
+    analysis: Analysis = field(default=None, compare=False, repr=False)  # type: ignore[assignment]
+
+    def __post_init__(self) -> None:
+        if self.analysis is None:
+            object.__setattr__(self, "analysis", Analysis(self.text))
+        elif self.analysis.text is not self.text and self.analysis.text != self.text:
+            raise ValueError(f"{self.source}: the analysis is of another text")
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,7 +16,7 @@ from aiokafka.structs import ConsumerRecord
 
 from services.common.kafka import create_topics, make_producer
 from services.common.outbox import OutboxMessage, enqueue
-from services.common.relay import Relay
+from services.common.relay import TAKE_OLDEST, Relay
 from services.common.settings import Settings
 from tests.conftest import eventually, read_topics
 
@@ -259,3 +259,17 @@ async def test_a_pass_that_empties_the_table_is_not_followed_by_a_query_of_the_e
     finally:
         await relay.stop()
     assert as_sent(await read_all(kafka, topic, 9)) == as_enqueued(messages(topic, 9))
+
+
+async def test_a_pass_commits_without_waiting_for_the_wal_flush_and_only_itself(
+    pool: asyncpg.Pool, topic: str
+):
+    # a lost delete only publishes its rows again (at-least-once): no flush is waited for
+    await enqueue_committed(pool, messages(topic, 2))
+    async with pool.acquire() as conn:
+        async with conn.transaction():
+            taken = await conn.fetch(TAKE_OLDEST, 10)
+            assert await conn.fetchval("SHOW synchronous_commit") == "off"
+        assert len(taken) == 2
+        assert await conn.fetchval("SHOW synchronous_commit") == "on"  # the next transaction
+        assert await unsent(pool) == 0

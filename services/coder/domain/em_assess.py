@@ -10,6 +10,7 @@ encounter goes to review with the candidate level and its evidence proposed.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from .em_notes import (
@@ -292,4 +293,52 @@ def _discharge(encounter: Encounter, index: int) -> EmChoice:
     else:
         detail = f"{code}: discharge day management, {total} min on the date"
     return EmChoice(code, EM_DESCRIPTIONS[code], "time", total, encounter.mdm_level, evidence,
+                    detail)  # fmt: skip
+
+
+# the words that open a problem-oriented part of a preventive visit's note
+_SEPARATE_PROBLEM = re.compile(
+    r"\b(?:separate(?:ly)?\s+(?:identifiable\s+)?(?:problem|issue|complaint|concern|evaluation)s?|"
+    r"problem[- ]oriented|(?:problem|issue|complaint)s?\s+addressed\s+(?:today|separately)|"
+    r"in\s+addition\s+to\s+the\s+(?:preventive|well|wellness|annual|physical)\b|"
+    r"also\s+(?:evaluated|addressed|seen|treated)\s+(?:for|today)|"
+    r"acute\s+(?:problem|complaint|concern|visit)\s*:)",
+    re.IGNORECASE,
+)
+
+
+def problem_visit(encounter: Encounter) -> EmChoice | None:
+    """A problem-oriented office E/M beside a preventive visit (AMA CPT Preventive
+    Medicine Services: a significant problem that needs the key components of a
+    problem-oriented E/M is reported with its office code and modifier 25). The note has
+    to set the problem apart in words ("separate problem", "also addressed today"), and
+    the level is the MDM of that part alone, on two documented elements; an insignificant
+    problem (no MDM it reaches) is part of the preventive service."""
+    if encounter.encounter_type != "preventive":
+        return None
+    sources: list[tuple[str, str, bool]] = []
+    opened: Evidence | None = None
+    for i, note in enumerate(encounter.notes):
+        if note.kind not in EM_NOTE_KINDS:
+            continue
+        found = _SEPARATE_PROBLEM.search(note.text)
+        if found is None:
+            continue
+        # the preventive part is blanked, so evidence offsets stay the note's own
+        sources.append((f"notes[{i}]", " " * found.start() + note.text[found.start() :], False))
+        if opened is None:
+            opened = Evidence(f"notes[{i}]", found.group(), found.start(), found.end())
+    if not sources or opened is None:
+        return None
+    finding = score_mdm(sources)
+    if finding is None or not finding.confident or finding.level == "straightforward":
+        return None
+    family = em_family("office", encounter.patient_status)
+    assert family is not None
+    code = family.codes[level_by_mdm(family, finding.level)]
+    detail = (
+        f"{code} by MDM {finding.level} of the problem set apart in the preventive visit's "
+        f"note ({opened.text!r}): {finding.elements_detail()}"
+    )
+    return EmChoice(code, EM_DESCRIPTIONS[code], "mdm", None, finding.level, finding.evidence,
                     detail)  # fmt: skip

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import NamedTuple
 
-from .em_assess import assess_em
+from .em_assess import assess_em, problem_visit
 from .em_tables import (
     CRITICAL_CARE,
     CRITICAL_CARE_ADD_ON,
@@ -61,7 +61,28 @@ def code_em(encounter: Encounter, procedures: Sequence[ServiceLine]) -> EmCoding
     if choice.code.startswith("G"):
         line = replace(line, code_system="HCPCS")
     coding = _with_prolonged(choice, line, edits, reasons, medicare_primary(encounter))
+    problem = _problem_line(encounter, procedures)
+    if problem is not None:
+        coding = coding._replace(
+            lines=(*coding.lines, problem[0]), edits=(*coding.edits, *problem[1])
+        )
     return EmCoding(choice if not reasons else None, coding.lines, reasons, coding.edits)
+
+
+def _problem_line(
+    encounter: Encounter, procedures: Sequence[ServiceLine]
+) -> tuple[ServiceLine, list[Edit]] | None:
+    """The problem-oriented E/M of a preventive visit, with modifier 25 (em_assess.py)."""
+    problem = problem_visit(encounter)
+    if problem is None:
+        return None
+    line, edits = em_line(encounter, problem, procedures, method="inferred")
+    if "25" not in line.modifiers:
+        line = replace(line, modifiers=("25", *line.modifiers))
+        edits.append(
+            Edit(rule="MOD-25", detail=f"{problem.code}-25: a problem visit beside the preventive")
+        )
+    return line, edits
 
 
 def _only_the_procedure(

@@ -448,7 +448,7 @@ def _documented_enough(entry: LexiconEntry, hit: NoteHit, lexicon: Lexicon) -> b
     a screening instrument its administration or score."""
     family = lexicon.family(entry.family) if entry.family else (entry,)
     timed = any(e.range is not None and e.range.measure == "min" for e in family)
-    if timed and "min" not in measures(hit.sentence + hit.paragraph[:200], ("min",)):
+    if timed and "min" not in measures(hit.sentence + hit.paragraph[:400], ("min",)):
         return False
     if entry.code in SCREENING_INSTRUMENTS:
         return _SCORED.search(hit.sentence) is not None

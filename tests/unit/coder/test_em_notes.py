@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pytest
@@ -507,3 +508,28 @@ def test_an_observation_stay_admitted_and_discharged_the_same_date_is_99234_9923
     enc = with_notes(note, encounter_type="observation", place_of_service="22",
                      patient_status="new")  # fmt: skip
     assert chosen(enc).code == "99235"
+
+
+WELL_CHILD = (
+    "Well child visit, age 10. Growth and development normal. Immunizations up to date.\n"
+    "Anticipatory guidance given for age 10.\n"
+)
+EAR = (
+    "Left ear pain since yesterday, fever 101.2. Exam: left tympanic membrane bulging.\n"
+    "Assessment: acute otitis media of the left ear - amoxicillin prescribed for 10 days."
+)
+
+
+def test_a_problem_set_apart_in_a_preventive_note_is_its_own_e_m_with_25() -> None:
+    from .factories import patient
+
+    child = {"encounter_type": "preventive", "patient": patient(birth_date=date(2016, 1, 5))}
+    both = code_em(
+        with_notes(WELL_CHILD + "Separate problem, brought up today: " + EAR, **child), ()
+    )
+    assert [(line.code, line.modifiers) for line in both.lines] == [
+        ("99393", ()),
+        ("99213", ("25",)),
+    ]
+    alone = code_em(with_notes(WELL_CHILD + EAR, **child), ())
+    assert [line.code for line in alone.lines] == ["99393"]

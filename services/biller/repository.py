@@ -185,31 +185,6 @@ async def _insert_claims(
         [c.frequency for c, _, _ in claims],
         [c.replaces for c, _, _ in claims],
     )
-    await conn.copy_records_to_table(
-        "claim_lines",
-        records=[
-            (
-                claim.claim_id,
-                line.line_number,
-                line.code,
-                list(line.modifiers),
-                line.units,
-                line.charge,
-                list(line.diagnosis_pointers),
-            )
-            for claim, _, _ in claims
-            for line in claim.lines
-        ],
-        columns=(
-            "claim_id",
-            "line_number",
-            "code",
-            "modifiers",
-            "units",
-            "charge",
-            "diagnosis_pointers",
-        ),
-    )
 
 
 async def _insert_statements(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
+from uuid import UUID
 
 import asyncpg
 
@@ -41,9 +42,36 @@ async def test_an_insured_encounter_gets_a_claim_its_lines_and_its_charges(conn,
         event.event_id,
     )
     assert json.loads(row["claim"]) == json.loads(message.value)  # stored as announced
-    assert await conn.fetchval("SELECT count(*) FROM claim_lines") == 2
     assert await balance(conn) == Decimal("188.00")
     assert await conn.fetchval("SELECT current_kind FROM encounter_bills") == "claim"
+
+
+async def test_a_claims_lines_are_read_from_its_stored_document(conn, apply) -> None:
+    """Written once, in the claim.submitted event stored with the claim: the claim_lines
+    view gives them with their columns' types."""
+    event = coded_event(coded_encounter(service_lines=lines_for("99213", "87880")))
+    (message,) = (await apply([event])).emitted
+    lines = await conn.fetch("SELECT * FROM claim_lines ORDER BY line_number")
+
+    assert [dict(r) for r in lines] == [
+        {
+            "claim_id": UUID(data_of(message)["claim_id"]),
+            "line_number": line["line_number"],
+            "code": line["code"],
+            "modifiers": line["modifiers"],
+            "units": line["units"],
+            "charge": Decimal(line["charge"]),
+            "diagnosis_pointers": line["diagnosis_pointers"],
+        }
+        for line in data_of(message)["lines"]
+    ]
+    assert [(r["code"], r["charge"]) for r in lines] == [
+        ("99213", Decimal("150.00")),
+        ("87880", Decimal("38.00")),
+    ]
+    assert await conn.fetchval("SELECT sum(charge) FROM claim_lines") == await conn.fetchval(
+        "SELECT total_charge FROM claims"
+    )
 
 
 async def test_a_self_pay_encounter_gets_a_statement_and_its_charges(conn, apply) -> None:

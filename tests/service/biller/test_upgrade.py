@@ -57,6 +57,19 @@ async def test_documents_billed_before_corrections_existed_can_be_corrected(
             event.model_dump_json(),
             old_event.event_id,
         )
+        old_lines = [
+            (
+                claim.claim_id,
+                ln.line_number,
+                ln.code,
+                list(ln.modifiers),
+                ln.units,
+                ln.charge,
+                list(ln.diagnosis_pointers),
+            )
+            for ln in claim.lines
+        ]
+        await conn.copy_records_to_table("claim_lines", records=old_lines)
         for line in claim.lines:
             await conn.execute(
                 "INSERT INTO ledger_entries (patient_account, encounter_id, entry_type, amount,"
@@ -73,6 +86,8 @@ async def test_documents_billed_before_corrections_existed_can_be_corrected(
         await migrate(conn, "biller", MIGRATIONS)
 
         assert await conn.fetchval("SELECT current_id FROM encounter_bills") == claim.claim_id
+        # the lines table became a view of the claims' documents: the same lines
+        assert [tuple(r) for r in await conn.fetch("SELECT * FROM claim_lines")] == old_lines
         assert await conn.fetchval("SELECT status FROM claims") == "submitted"
         corrected = coded_event(
             coded_encounter(coverages=[coverage(member_id="W999")]), minutes=24 * 60

@@ -12,7 +12,9 @@ FY2026:
   diagnosis is not coded, its documented signs and symptoms are (IV.H); an inpatient's is
   coded as if established (II.H, III.C), as in a discharge summary;
 - specificity (I.B.2, I.B.3, I.B.8, I.B.13, I.C.15.a.3, I.C.19.a): laterality, acuity,
-  the injury's 7th character, the trimester (guidelines_specificity.py);
+  the injury's 7th character, the trimester (guidelines_specificity.py); an unspecified
+  code made specific by what its sentence states, the site, type or stage
+  (guidelines_context.py);
 - combination codes and "use additional code" (I.A.15, I.C.4.a, I.C.9.a:
   guidelines_combination.py);
 - one condition per span of words: alternatives dropped, ties proposed for review;
@@ -48,6 +50,7 @@ from typing import Protocol
 
 from .encounter import Encounter
 from .guidelines_combination import CombinationTables, combine
+from .guidelines_context import Leaves, sentence_at, specific_from_sentence
 from .guidelines_drugs import StatusTerms
 from .guidelines_findings import Dropped, Finding
 from .guidelines_specificity import Refined, Tabular, refine
@@ -120,6 +123,8 @@ class GuidelineTables:
     status_terms: StatusTerms | None = None
     # (code, qualifiers) -> the refined code: the same few thousand codes recur
     refined: dict[tuple[str, str, frozenset[str]], Refined] = field(default_factory=dict)
+    # each category's billable codes and titles, for the sentence's specificity
+    leaves: Leaves = field(default_factory=Leaves)
 
     def refine(self, code: str, attributes: frozenset[str], code_set: CodeSet) -> Refined:
         """guidelines_specificity.refine, remembered (bounded) per code and qualifiers.
@@ -146,6 +151,7 @@ def findings_from_mentions(
     findings: list[Finding] = []
     mentions, dropped = one_code_per_span(mentions)
     outpatient = encounter.encounter_type in OUTPATIENT
+    texts = _source_texts(encounter)
     for order, mention in enumerate(mentions):
         kind = source_kinds.get(mention.evidence.source, "")
         code = mention.code
@@ -200,6 +206,15 @@ def findings_from_mentions(
                 if refined.guessed:
                     confidence *= GUESSED_DEFAULT_FACTOR
                 code = refined.code
+        if assertion in ("present", "possible") and mention.evidence.start is not None:
+            text = texts.get(mention.evidence.source)
+            if text is not None:
+                sentence = sentence_at(text, mention.evidence.start, mention.evidence.end or 0)
+                specific = specific_from_sentence(
+                    code, sentence, code_set, tables.leaves, tables.tabular.children
+                )
+                if specific != code:
+                    code, rule = specific, rule + "+GL-SPECIFICITY-SENTENCE"
         if confidence < MIN_CANDIDATE_CONFIDENCE:
             dropped.append(Dropped(code, "GL-WEAK-MATCH"))
             continue
@@ -220,6 +235,14 @@ def findings_from_mentions(
             )
         )
     return findings, dropped
+
+
+def _source_texts(encounter: Encounter) -> dict[str, str]:
+    texts = {f"notes[{i}]": note.text for i, note in enumerate(encounter.notes)}
+    texts.update((f"diagnoses[{i}]", d.text) for i, d in enumerate(encounter.diagnoses))
+    if encounter.assessment_plan:
+        texts["assessment_plan"] = encounter.assessment_plan
+    return texts
 
 
 def apply_rules(

@@ -161,7 +161,19 @@ def _excluded_loser(first: str, second: str, code_set: CodeSet) -> str | None:
     vague = [code for code in (first, second) if _is_unspecified(code, code_set)]
     if len(vague) == 1:
         return vague[0]
+    # I.B.9: a combination code's title holds the other's ("intervertebral disc disorder
+    # with radiculopathy, lumbar region" M51.16 and "radiculopathy, lumbar region" M54.16)
+    one, other = (_title_words(code, code_set) for code in (first, second))
+    if other < one:
+        return second
+    if one < other:
+        return first
     return None
+
+
+def _title_words(code: str, code_set: CodeSet) -> frozenset[str]:
+    words = _words(code_set.lookup(code).description) - {"unspecified"}
+    return frozenset(w[:-1] if len(w) > 3 and w.endswith("s") else w for w in words)
 
 
 def _is_unspecified(code: str, code_set: CodeSet) -> bool:

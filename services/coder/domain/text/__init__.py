@@ -17,10 +17,16 @@ domain as `ReferenceData.term_index`)::
     sections(text)                 # [Section(name, start, end, title), ...]
     tokenize(text)                 # [Token(text, start, end, kind), ...]
 
+    Analysis(text)                 # one reading shared by every reader of the text:
+                                   # .words/.starts/.ends, .sections, .context
+                                   # (a ClinicalNote and a TextSource carry theirs)
+
 Other readers of notes (procedures, E/M) reuse `Context` for the same negation, history
-and hypothetical rules around their own matches.
+and hypothetical rules around their own matches, and a note's `analysis` for its tokens
+and sections.
 """
 
+from .analysis import Analysis
 from .context import Context, assertion_at
 from .index import Entry, Term, TermIndex
 from .matcher import find_mentions, mentions_in
@@ -29,6 +35,7 @@ from .sections import Section, SectionMap, sections
 from .tokens import Token, normal, tokenize
 
 __all__ = [
+    "Analysis",
     "Assertion",
     "Context",
     "Entry",

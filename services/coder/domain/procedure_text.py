@@ -19,7 +19,7 @@ from functools import cached_property
 
 from .administration import INFUSION, INHALED, INJECTION, PUSH
 from .encounter import ClinicalNote, Laterality
-from .lexicon import KeywordHit, Lexicon
+from .lexicon import KeywordHit, Lexicon, words_of
 from .procedure_units import lengths_cm, measures
 from .results import Evidence
 from .text.context import TRIGGERS, Context
@@ -132,6 +132,12 @@ _LOWER_WORDS = re.compile(r"[a-z0-9]+(?:/[a-z])?")
 _WOUND = re.compile(
     r"[^.\n]*\d+(?:\.\d+)?\s*(?:cm|mm)\b[^.\n]*(?:lacerat|wound|cut\b|gash)[^.\n]*"
     r"|[^.\n]*(?:lacerat|wound|cut\b|gash)[^.\n]*\d+(?:\.\d+)?\s*(?:cm|mm)\b[^.\n]*",
+    re.I,
+)
+# a length written as the repair's: "length 2.4 cm", "repair length: 3 cm", "2.4 cm in length"
+_LABELLED_LENGTH = re.compile(
+    r"\b(?:length|long)\s*(?:of|:|was|is|=)?\s*\d+(?:\.\d+)?\s*(?:cm|mm)\b|"
+    r"\d+(?:\.\d+)?\s*(?:cm|mm)\s+(?:in\s+length|long)\b",
     re.I,
 )
 # CPT 90460: the physician or other qualified professional counsels face to face (a VIS
@@ -303,10 +309,14 @@ def dose_text(hit: NoteHit) -> str:
 
 
 def wound_length(hit: NoteHit) -> float | None:
-    """The wound's length in cm: those written on its line added up, else the sentence
-    before, else the last wound described earlier in the note ("3.5 cm laceration of the
+    """The wound's length in cm: the one labelled as its length on its line, else those
+    written on its line added up, else the sentence before, else the last wound described
+    earlier in the note ("3.5 cm laceration of the
     forehead" in the exam, "laceration repair, simple" in the procedure)."""
-    found = lengths_cm(hit.line + hit.after) or lengths_cm(hit.before)
+    end = hit.text.find("\n", hit.hit.end)
+    line = hit.line + hit.text[hit.hit.start : end if end >= 0 else len(hit.text)]
+    labelled = _LABELLED_LENGTH.findall(line)
+    found = lengths_cm(" ".join(labelled)) or lengths_cm(line) or lengths_cm(hit.before)
     if not found:
         described = [m for m in _WOUND.finditer(hit.preceding)]
         if described:
@@ -315,11 +325,23 @@ def wound_length(hit: NoteHit) -> float | None:
 
 
 def wound_site(hit: NoteHit) -> str | None:
-    """The wound's site: the hit's own words, its line, else the last wound described."""
+    """The wound's site: the hit's own words, its line, else the last wound described,
+    else the last body site named before it (the lesion an excision's closure repairs)."""
     if hit.site is not None:
         return hit.site
     described = [m for m in _WOUND.finditer(hit.preceding)]
-    return site_in(described[-1].group()) if described else None
+    found = site_in(described[-1].group()) if described else None
+    return found or site_before(hit)
+
+
+def site_before(hit: NoteHit) -> str | None:
+    """The last body site the note names before the hit (within its paragraph's reach)."""
+    last = None
+    for key, _, _ in words_of(hit.preceding):
+        site = site_in(key)
+        if site is not None:
+            last = site
+    return last
 
 
 def is_repair(hit: NoteHit) -> str | None:

@@ -31,6 +31,7 @@ from .procedure_text import (
     infusion_minutes,
     is_repair,
     performed_in_notes,
+    site_before,
     wound_length,
     wound_site,
 )
@@ -125,6 +126,17 @@ EXTENDED = {
     "57452": ((re.compile(r"biops|curettage|\bECC\b", re.I), "57454"),),
 }
 NERVE_BLOCKS = frozenset({"64450", "64405"})
+EXCISIONS = frozenset({"excision_benign", "excision_malignant"})
+_EXCISED = re.compile(
+    r"excised\s+(?:diameter|size)\s*(?:of|was|is|:)?\s*\d+(?:\.\d+)?\s*(?:cm|mm)\b", re.I
+)
+# a malignancy the notes name as found, not one they suspect or rule out
+_MALIGNANT = re.compile(
+    r"(?<!rule out )(?<!r/o )(?<!suspicious for )(?<!concerning for )(?<!possible )"
+    r"(?<!rule out a )(?<!versus )(?<!vs )\b(?:basal cell carcinoma|squamous cell carcinoma|"
+    r"melanoma|carcinoma|malignant|malignancy|bcc|scc)\b",
+    re.I,
+)
 _REPEAT = ("repeat", "repeated", "second", "again", "serial")
 
 
@@ -273,6 +285,8 @@ def _notes(work: _Work, encounter: Encounter) -> None:
                 _note_repair(work, hit, cls, wounds)
             continue
         entry = _note_entry(hit, lexicon)
+        if hit.hit.entries[0].family in EXCISIONS:
+            entry = _excision(hit.hit.entries[0], hit, encounter, lexicon) or entry
         if entry is not None and entry.code == "90686":
             entry = _flu_product(hit, lexicon) or entry
         if entry is not None and entry.code in EXTENDED:
@@ -453,6 +467,26 @@ def _documented_enough(entry: LexiconEntry, hit: NoteHit, lexicon: Lexicon) -> b
     if entry.code in SCREENING_INSTRUMENTS:
         return _SCORED.search(hit.sentence) is not None
     return True
+
+
+def _excision(
+    entry: LexiconEntry, hit: NoteHit, encounter: Encounter, lexicon: Lexicon
+) -> LexiconEntry | None:
+    """A skin excision by the lesion's nature, site and excised diameter (CPT: benign or
+    malignant by the diagnosis; the size is the excised diameter, lesion plus margins):
+    malignant when the notes name a malignancy that is not only suspected, the diameter
+    written as such anywhere in its paragraph, the site from its words or the last lesion
+    described before it."""
+    family = entry.family
+    if family == "excision_benign" and any(
+        _MALIGNANT.search(note.text) for note in encounter.notes
+    ):
+        family = "excision_malignant"
+    stated = _EXCISED.search(hit.sentence + hit.paragraph)
+    values = measures(stated.group() if stated else hit.sentence, ("cm",))
+    site = hit.site or site_before(hit)
+    chosen = choose_in_family(lexicon.family(family), values, site)
+    return chosen[0] if len(chosen) == 1 else None
 
 
 def _flu_named(work: _Work, entry: LexiconEntry) -> None:

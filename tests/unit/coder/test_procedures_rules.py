@@ -566,3 +566,24 @@ def test_moderate_sedation_by_the_emergency_physician_is_billed_with_its_minutes
     timed = "Procedural sedation by me, propofol IV; intraservice time 18 minutes."
     assert [c for c, _ in codes(with_note(timed, **ed))] == ["99152"]
     assert codes(with_note("Procedural sedation by me with propofol IV.", **ed)) == []
+
+
+def test_an_excision_is_coded_by_the_pathology_the_excised_diameter_and_the_lesion_s_site() -> None:
+    note = (
+        "Biopsy-proven basal cell carcinoma.\n"
+        "Lesion: 0.8 cm pearly papule, left mid-cheek.\n"
+        "Procedure: elliptical excision with 4 mm margins; excised diameter 1.6 cm. The wound "
+        "was undermined and closed in layers - intermediate layered repair, length 2.4 cm."
+    )
+    outcome = outcome_of(encounter(notes=(ClinicalNote("n1", "procedure", note),)))
+    assert sorted(c for c, _ in codes(outcome)) == ["11642", "12051"]
+
+
+def test_a_list_item_s_repair_takes_the_length_on_its_own_line() -> None:
+    note = (
+        "Chin: 1.5 cm superficial laceration.\n"
+        "1. Left forearm: irrigation; layered closure with 4-0 Vicryl. Intermediate repair, "
+        "4.0 cm.\n"
+        "2. Chin: single-layer closure with 6-0 nylon. Simple repair, 1.5 cm."
+    )
+    assert sorted(c for c, _ in codes(with_note(note))) == ["12011", "12032"]

@@ -113,9 +113,21 @@ class Title:
 
 def sentence_at(text: str, start: int, end: int) -> str:
     """The sentence of `text` holding start:end (a decimal point is no boundary)."""
-    before = [m.end() for m in _BOUNDARY.finditer(text, 0, start)]
+    # the last boundary before `start`, looked for backwards a window at a time (a
+    # boundary is one character: none straddles two windows), not from the text's start
+    # for every mention
+    begin, low = 0, start
+    while low > 0:
+        low = max(0, low - _LOOK_BACK)
+        before = [m.end() for m in _BOUNDARY.finditer(text, low, start)]
+        if before:
+            begin = before[-1]
+            break
     after = _BOUNDARY.search(text, end)
-    return text[before[-1] if before else 0 : after.start() if after else len(text)]
+    return text[begin : after.start() if after else len(text)]
+
+
+_LOOK_BACK = 200
 
 
 def title(description: str) -> Title:

@@ -64,7 +64,7 @@ FACILITY_TYPES = frozenset({"emergency", "observation", "inpatient"})
 FACILITY_PLACES = frozenset({"21", "22", "23"})
 PROFESSIONAL_IN_FACILITY = frozenset(
     {"93010", "92950", "92960", "31500", "36556", "36600", "99406", "99407", "99497", "99498"}
-    | {"99152"}
+    | {"99152", "36620"}
 )
 READING_ONLY = {"93000": "93010", "93005": "93010"}
 SPECIMEN_CODES = frozenset({"36415", "36416", "36410", "36600", "36591"})
@@ -116,6 +116,8 @@ REMOTE = frozenset(
     {"99406", "99407", "99408", "99409", "99401", "99402", "99497", "99498", "96127", "96160"}
     | {"96161", "96110", "G0442", "G0443", "G0444", "G0446", "G0447", "G0136", "97802", "97803"}
 )
+# an endocervical curettage done (not "no ECC")
+_ECC = r"(?<!no )(?<!without )(?<!endocervical )(?:endocervical curettage|curettage|\bECC\b)"
 # the words after an endoscopy that make it a more extensive one (CPT 43239, 45380, 45385)
 EXTENDED = {
     "43235": ((re.compile(r"biops", re.I), "43239"),),
@@ -123,7 +125,11 @@ EXTENDED = {
         (re.compile(r"snare|polypectomy|polyp(?:s)?\s+removed", re.I), "45385"),
         (re.compile(r"biops", re.I), "45380"),
     ),
-    "57452": ((re.compile(r"biops|curettage|\bECC\b", re.I), "57454"),),
+    "57452": (
+        (re.compile(rf"(?=[\s\S]*biops)(?=[\s\S]*{_ECC})", re.I), "57454"),
+        (re.compile(r"biops", re.I), "57455"),
+        (re.compile(_ECC, re.I), "57456"),
+    ),
 }
 NERVE_BLOCKS = frozenset({"64450", "64405"})
 EXCISIONS = frozenset({"excision_benign", "excision_malignant"})

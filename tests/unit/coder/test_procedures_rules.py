@@ -587,3 +587,21 @@ def test_a_list_item_s_repair_takes_the_length_on_its_own_line() -> None:
         "2. Chin: single-layer closure with 6-0 nylon. Simple repair, 1.5 cm."
     )
     assert sorted(c for c, _ in codes(with_note(note))) == ["12011", "12032"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Endometrial biopsy performed with a Pipelle, 2 passes.", ["58100"]),
+        ("Shave removal of a 0.8 cm pigmented lesion of the left cheek.", ["11311"]),
+        ("Shave removal of a 1.5 cm seborrheic keratosis of the back.", ["11302"]),
+        ("Right trigger finger release (A1 pulley) under local anesthesia.", ["26055"]),
+        ("Open umbilical hernia repair of a 2 cm fascial defect, primary suture.", ["49591"]),
+        ("Colposcopy with cervical biopsies at 12 and 3 o'clock; no ECC.", ["57455"]),
+        ("Colposcopy with biopsy at 6 o'clock and endocervical curettage.", ["57454"]),
+        ("Boxer's fracture care: ulnar gutter splint applied, no reduction needed.", ["26600"]),
+        ("Intravitreal injection of aflibercept, left eye, after povidone-iodine.", ["67028"]),
+    ],
+)
+def test_office_and_outpatient_procedures_of_the_lexicon(text: str, expected: list[str]) -> None:
+    assert sorted(c for c, _ in codes(with_note(text))) == expected

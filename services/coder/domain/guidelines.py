@@ -83,6 +83,18 @@ LEARNED_MIN_CONFIDENCE = 0.7
 TABULAR_RULE = "tabular"
 TABULAR_OWN_TITLE = 0.6
 _ACRONYM = re.compile(r"[A-Z][A-Z0-9]{1,5}")
+# a condition asked about and denied: "Former smoker? No", "Home O2: none"
+_ANSWERED_NO = re.compile(
+    r"[ \t]*[?:][ \t]*(?:-[ \t]*)?(?:no|none|denies|denied|never|negative)\b", re.IGNORECASE
+)
+# a relative's own condition outside the family history: a relative with, having or dead
+# of it, or the words "family history"; a relative who came with the patient is none
+_RELATIVE_HAS = re.compile(
+    r"\b(?:family history|fh|fhx)\b|\b(?:mother|father|sister|brother|mom|dad|aunt|uncle|"
+    r"grandmother|grandfather|son|daughter|sibling|parent)s?\b(?:'s)?[ \t]*(?::|with|has|had|"
+    r"have|died|diagnosed|history)",
+    re.IGNORECASE,
+)
 # a history or family code depends on the condition's category only, which a match names
 # more surely than its exact code: its confidence is at least this (times the factor)
 MAPPED_CODE_FLOOR = 0.75
@@ -172,7 +184,24 @@ def findings_from_mentions(
             # synonyms say which acronyms name a condition
             dropped.append(Dropped(code, "GL-TABULAR-ACRONYM"))
             continue
-        if mention.section == "allergies" and not is_status_code(code):
+        text = texts.get(mention.evidence.source)
+        if text is not None and mention.evidence.end is not None:
+            if _ANSWERED_NO.match(text, mention.evidence.end):
+                # "Former smoker? No - never smoked", "Home O2: none": asked and denied
+                dropped.append(Dropped(code, "GL-ANSWERED-NO"))
+                continue
+            if assertion in ("family", "history") and text[mention.evidence.end :][:1] == "?":
+                # "FH: mother with diabetes? - borderline": a relative's or a past
+                # condition the note itself questions is not documented
+                dropped.append(Dropped(code, "GL-QUESTIONED"))
+                continue
+            if assertion == "family" and mention.section != "family_history":
+                sentence = sentence_at(text, mention.evidence.start or 0, mention.evidence.end)
+                if not _RELATIVE_HAS.search(sentence):
+                    # "seen with son and daughter", "brought by her mother": the relative
+                    # is there, the condition is the patient's
+                    assertion = "present"
+        if mention.section == "allergies" and assertion != "family" and not is_status_code(code):
             # a reaction listed with an allergy ("penicillin: rash") is no current condition
             dropped.append(Dropped(code, "GL-ALLERGY-REACTION"))
             continue

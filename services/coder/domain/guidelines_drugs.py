@@ -81,6 +81,12 @@ _DOUBTED = frozenset(
     ]
 )
 _LINE_REACH = 15
+# what ends an allergy list on its line: "NKDA." / "no known drug allergies." or the next
+# label ("Meds:"); a list of one entry a line reaches this many lines under its label
+_ALLERGY_LIST_ENDS = re.compile(
+    r"(?:\bnkda\b|\bnka\b|no known [a-z ]*allergies)\s*[.;]|[.;]\s*[a-z][a-z /]{1,24}:"
+)
+_LIST_LINES = 12
 # a vaccine given at this encounter (I.C.21.c.2: Z23 encounter for immunization)
 _GIVEN = frozenset(
     ["given", "administered", "received", "vaccinated", "injected", "today", "immunized"]
@@ -172,7 +178,9 @@ def status_mentions(source: TextSource, terms: StatusTerms) -> list[Mention]:
             if not (_near(words, first, _GIVEN) or _ahead(words, last, _GIVEN, _LOOK_BACK)):
                 continue
             scope, code = "immunization", vaccine
-        elif allergy is not None and (section in _ALLERGY_SECTIONS or said_allergic):
+        elif allergy is not None and (
+            said_allergic or (section in _ALLERGY_SECTIONS and _on_allergy_list(lowered, start))
+        ):
             if text[end : end + 1] == "?" or _on_the_line(
                 found_words, words, first, last, _DOUBTED
             ):
@@ -197,6 +205,32 @@ def status_mentions(source: TextSource, terms: StatusTerms) -> list[Mention]:
             )
         )
     return out
+
+
+def _on_allergy_list(lowered: str, start: int) -> bool:
+    """Whether the words at `start` are an entry of the allergy list: after its label on
+    the same line, and not after a "NKDA." or another label that ends it ("Allergies: NKDA.
+    Meds: atorvastatin", "NKDA. ASA class II"), or on a line of their own under it. A
+    section read as the allergies' beyond its list (a procedure's "lidocaine jelly") is
+    not."""
+    line = lowered.rfind("\n", 0, start) + 1
+    before = lowered[line:start]
+    label = max(before.rfind("allerg"), before.rfind("intoleran"))
+    if label >= 0:
+        return _ALLERGY_LIST_ENDS.search(before, label) is None
+    if ":" in before:
+        return False
+    for _ in range(_LIST_LINES):
+        if line == 0:
+            return False
+        above = lowered.rfind("\n", 0, line - 1) + 1
+        text = lowered[above : line - 1]
+        if "allerg" in text or "intoleran" in text:
+            return _ALLERGY_LIST_ENDS.search(text) is None
+        if ":" in text or not text.strip():
+            return False
+        line = above
+    return False
 
 
 def _near(words: list[str | None], i: int, cue: frozenset[str], reach: int = _LOOK_BACK) -> bool:

@@ -32,6 +32,8 @@ def found(text: str) -> list[str]:
         ("He is allergic to peanuts and latex.", ["Z91.010", "Z91.040"]),
         ("Plan: nitrofurantoin (sulfa allergy).", ["Z88.2"]),
         ("Allergies: aspirin (angioedema).", ["Z88.6"]),
+        # the list ends at "NKDA." or the next label: these are medications
+        ("Allergies: NKDA. Meds: metformin 1000 mg BID, atorvastatin 10 mg.", ["Z79.84"]),
     ],
 )  # fmt: skip
 def test_documented_current_drugs_and_allergies(text: str, expected: list[str]) -> None:
@@ -50,6 +52,9 @@ def test_documented_current_drugs_and_allergies(text: str, expected: list[str]) 
         'Allergies: sulfa? - patient is not sure, "maybe as a kid"; not confirmed.',
         "Allergies: NKDA. Latex was listed in error on the old chart - removed.",
         "Allergies: penicillin? He has since tolerated amoxicillin without a problem.",
+        # the allergy list ends at "NKDA." or at the next label, and its section at its list
+        "Allergies: NKDA. ASA class II.",
+        "Allergies: NKDA.\nProcedure: cystoscopy.\nAfter 2% lidocaine jelly the scope was passed.",
     ],
 )
 def test_drugs_not_taken_now_are_not_status_codes(text: str) -> None:

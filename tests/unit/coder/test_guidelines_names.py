@@ -114,3 +114,39 @@ def test_a_bare_acronym_from_the_tabular_is_not_coded() -> None:
         replace(mention("COPD", "J44.9", text=text), rule="synonym"),
     ]
     assert codes(coded(found, text=text)) == ["J44.9"]
+
+
+# --- asked and denied, a relative who is there, a questioned history ---------------------
+
+
+def test_a_condition_asked_about_and_denied_is_not_coded() -> None:
+    text = "SH: Former smoker? No - never smoked. Home O2: none. Hypertension: yes.\n"
+    found = [
+        mention("Former smoker", "Z87.891", "history", text=text),
+        mention("Home O2", "Z99.81", text=text),
+        mention("Hypertension", "I10", text=text),
+    ]
+    assert codes(coded(found, text=text)) == ["I10"]
+
+
+def test_a_relative_who_came_with_the_patient_makes_no_family_history() -> None:
+    text = (
+        "Seen with son and daughter for Alzheimer's disease.\n"
+        "Brought by her mother for common warts.\n"
+        "Her mother has diabetes.\n"
+    )
+    found = [
+        mention("Alzheimer's disease", "G30.9", "family", text=text),
+        mention("common warts", "B07.8", "family", text=text),
+        mention("diabetes", "E11.9", "family", text=text),
+    ]
+    assert sorted(codes(coded(found, text=text))) == ["B07.8", "G30.9", "Z83.3"]
+
+
+def test_a_relatives_condition_on_the_allergy_line_or_questioned() -> None:
+    text = "Allergies: NKDA. FH: mother with migraines, father with diabetes? - borderline.\n"
+    found = [
+        mention("migraines", "G43.909", "family", section="allergies", text=text),
+        mention("diabetes", "E11.9", "family", section="allergies", text=text),
+    ]
+    assert codes(coded(found, text=text)) == ["Z82.0"]

@@ -139,7 +139,7 @@ class Context:
     """The assertion scopes and sections of one text, found once (`Context(text)`, or
     `analysis.context` to share the text's one tokenisation with the other readers)."""
 
-    __slots__ = ("_analysis", "_scopes", "_masks")
+    __slots__ = ("_analysis", "_scopes", "_masks", "_section_at")
 
     def __init__(self, text: str, tokens: list[tuple[str, int, int, bool]] | None = None) -> None:
         # `tokens` is accepted for the callers that pass spans(text); the analysis reads
@@ -165,10 +165,11 @@ class Context:
                 for k in range(first, last + 1):
                     masks[k] |= bit
         self._masks = masks
+        self._section_at = analysis.section_map.at
 
     def section_at(self, offset: int) -> str | None:
         """The canonical name of the section `offset` is in (None before any title)."""
-        return self._analysis.section_at(offset)
+        return self._section_at(offset)
 
     def assertion(self, start: int, end: int) -> Assertion:
         """How the words text[start:end] are asserted by their context and section."""
@@ -190,7 +191,7 @@ class Context:
         return self._settle(mask, self._analysis.starts[i])
 
     def _settle(self, mask: int, start: int) -> Assertion:
-        if not mask & _NEGATED and self._analysis.section_at(start) == "family_history":
+        if not mask & _NEGATED and self._section_at(start) == "family_history":
             mask |= _FAMILY
         return _BY_MASK[mask]
 

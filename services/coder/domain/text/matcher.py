@@ -66,12 +66,14 @@ def mentions_in(
     ctx = context if context is not None else analysis.context
     text, starts, ends = source.text, analysis.starts, analysis.ends
     qualifiers = _qualifier_words(analysis)
+    section_at = analysis.section_map.at
+    assertion_of = ctx.assertion_of
     name = source.source
     out: list[Mention] = []
     for i, j, entries in matches:
         start, end = starts[i], ends[j]
-        assertion = ctx.assertion_of(i, j)
-        section = analysis.section_at(start)
+        assertion = assertion_of(i, j)
+        section = section_at(start)
         attributes = _qualifiers(qualifiers, analysis.lower, i, j)
         evidence = Evidence(name, text[start:end], start, end)
         for entry in _chosen(entries):

@@ -79,7 +79,8 @@ _PARTS: Mapping[str, tuple[str, ...]] = {
     **dict.fromkeys(("finger", "thumb", "palm"), ("hand", "upper", "limb", "extremity")),
     **dict.fromkeys(("hand", "wrist", "forearm", "elbow", "arm"), ("upper", "limb", "extremity")),
     **dict.fromkeys(
-        ("cheek", "forehead", "nose", "nasal", "chin", "jaw", "temple", "eyebrow"), ("face",)
+        ("cheek", "forehead", "nose", "nasal", "chin", "jaw", "temple", "eyebrow"),
+        ("face", "head"),
     ),
     **dict.fromkeys(("back", "chest", "abdomen", "flank", "buttock"), ("trunk",)),
     "lle": ("left", "lower", "extremity", "limb", "leg"),
@@ -94,7 +95,7 @@ _PARTS: Mapping[str, tuple[str, ...]] = {
     "aca": ("anterior", "cerebral", "artery"),
     "pca": ("posterior", "cerebral", "artery"),
 }
-_MAX_LEAVES = 400
+_MAX_LEAVES = 2000
 Children = Callable[[str], tuple[str, ...]]  # the tabular's direct children of an item
 
 
@@ -105,10 +106,7 @@ class Title:
 
     units: tuple[frozenset[str], ...]
     unspecified: bool
-
-    @property
-    def words(self) -> frozenset[str]:
-        return frozenset(w for unit in self.units for w in unit)
+    words: frozenset[str] = frozenset()  # every unit's words (title() fills it in)
 
 
 def sentence_at(text: str, start: int, end: int) -> str:
@@ -146,7 +144,8 @@ def title(description: str) -> Title:
         else:
             units.append(frozenset({token}))
         join = False
-    return Title(tuple(units), "unspecified" in description.lower())
+    words = frozenset(w for unit in units for w in unit)
+    return Title(tuple(units), "unspecified" in description.lower(), words)
 
 
 def sentence_words(sentence: str) -> frozenset[str]:
@@ -242,10 +241,70 @@ def specific_from_sentence(
         if 2 * len(leaf_title.words & own) < len(own):
             continue
         added = [unit for unit in leaf_title.units if not unit & own]
-        if not added or any(not unit & said or _letter(unit) for unit in added):
-            continue
-        unsaid = len(leaf_title.words - said)
-        score = (len(added), -unsaid, -int(leaf_title.unspecified))
-        if best is None or score > best[0]:
+        score = _score(added, leaf_title, said)
+        if score is not None and (best is None or score > best[0]):
             best = (score, leaf)
+    return best[1] if best is not None else code
+
+
+def _score(
+    added: list[frozenset[str]], leaf_title: Title, said: frozenset[str]
+) -> tuple[int, int, int] | None:
+    # every added word said, a "without ..." one unless its opposite is (the tabular's
+    # default: "laceration" is without foreign body); ranked by the words said
+    stated = 0
+    for unit in added:
+        if _letter(unit):
+            return None
+        if unit & said:
+            stated += 1
+        elif not all(w.startswith(_NEG) and w[1:] not in said for w in unit):
+            return None
+    if not stated:
+        return None
+    return (stated, -len(leaf_title.words - said), -int(leaf_title.unspecified))
+
+
+# an injury of an unspecified body region (T14) is coded by the region its sentence names:
+# the region's superficial injury (S_0) and open wound (S_1) categories
+_INJURY_REGIONS: Mapping[str, str] = {
+    **dict.fromkeys(
+        ("head", "scalp", "face", "forehead", "chin", "cheek", "lip", "eyelid", "nose", "ear"),
+        "0",
+    ),
+    "neck": "1",
+    **dict.fromkeys(("chest", "thorax", "breast"), "2"),
+    **dict.fromkeys(("abdomen", "abdominal", "flank", "buttock", "pelvis"), "3"),
+    **dict.fromkeys(("shoulder", "upper arm"), "4"),
+    **dict.fromkeys(("elbow", "forearm"), "5"),
+    **dict.fromkeys(("wrist", "hand", "finger", "thumb", "palm"), "6"),
+    **dict.fromkeys(("hip", "thigh"), "7"),
+    **dict.fromkeys(("knee", "leg", "shin", "calf"), "8"),
+    **dict.fromkeys(("ankle", "foot", "toe", "heel"), "9"),
+}
+_UNSPECIFIED_INJURY = frozenset({"T14.8XXA", "T14.8XXD", "T14.8XXS", "T14.90XA", "T14.90XD"})
+_INJURY_IMPLIES: Mapping[str, tuple[str, ...]] = {"bite": ("open",), "puncture": ("open",)}
+
+
+def injury_of_region(
+    code: str, sentence: str, code_set: CodeSet, leaves: Leaves, children: Children
+) -> str:
+    """I.C.19.b: an injury is coded by its site and kind. An injury of unspecified region
+    (T14.8-, T14.90-) whose sentence names the region and the kind ("laceration of the
+    chin", "dog bite of the right hand") is the region's code (S01.81XA, S61.451A), its
+    7th character kept; `code` itself when the sentence names none."""
+    if code not in _UNSPECIFIED_INJURY:
+        return code
+    said = sentence_words(sentence)
+    said = said | {w for word in said for w in _INJURY_IMPLIES.get(word, ())}
+    regions = sorted({_INJURY_REGIONS[w] for w in said if w in _INJURY_REGIONS})
+    best: tuple[tuple[int, int, int], str] | None = None
+    for region in regions:
+        for kind in ("0", "1"):
+            for leaf, leaf_title in leaves.of(f"S{region}{kind}", code_set, children):
+                if leaf[-1] != code[-1] or len(leaf) != 8:
+                    continue
+                score = _score(list(leaf_title.units), leaf_title, said)
+                if score is not None and (best is None or score > best[0]):
+                    best = (score, leaf)
     return best[1] if best is not None else code

@@ -117,9 +117,11 @@ _add(
     "cause of|source of|etiology of|reason for|then|after|since|and later|subsequently",
 )
 
-_LONGEST = max(len(p.split()) for p in TRIGGERS)
-_FIRST_WORDS = frozenset(p.split()[0] for p in TRIGGERS)
 _PHRASES = {tuple(p.split()): v for p, v in TRIGGERS.items()}
+# a trigger's first word -> the lengths of the triggers it starts, longest first
+_LENGTHS: dict[str, tuple[int, ...]] = {}
+for _words in _PHRASES:
+    _LENGTHS[_words[0]] = tuple(sorted({*_LENGTHS.get(_words[0], ()), len(_words)}, reverse=True))
 _DURATION_WORDS = (
     "hour hours day days week weeks month months year years decade decades long standing"
 )
@@ -206,12 +208,14 @@ def _scopes(analysis: Analysis) -> list[tuple[int, int, str]]:
     lower = analysis.lower
     n = len(lower)
     found: list[tuple[int, int, str, str]] = []  # token i, token j, category, direction
-    candidates = [i for i, w in enumerate(lower) if w in _FIRST_WORDS]
+    candidates = [i for i, w in enumerate(lower) if w in _LENGTHS]
     after = 0
     for i in candidates:
         if i < after:
             continue  # inside the trigger found before
-        for length in range(min(_LONGEST, n - i), 0, -1):
+        for length in _LENGTHS[lower[i]]:
+            if i + length > n:
+                continue
             hit = _PHRASES.get(tuple(lower[i : i + length]))
             if hit is not None:
                 found.append((i, i + length, hit[0], hit[1]))

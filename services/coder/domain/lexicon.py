@@ -194,6 +194,10 @@ class Lexicon:
     def family(self, name: str) -> tuple[LexiconEntry, ...]:
         return self._families.get(name, ())
 
+    def entries(self) -> tuple[LexiconEntry, ...]:
+        """Every entry, in the file's order."""
+        return tuple(self._by_code.values())
+
     @property
     def codes(self) -> frozenset[str]:
         return frozenset(self._by_code)

@@ -30,11 +30,13 @@ from .procedure_text import (
     dose_text,
     infusion_minutes,
     is_repair,
+    laterality_in,
     performed_in_notes,
     site_before,
     wound_length,
     wound_site,
 )
+from .procedure_title import titled_procedures
 from .procedure_units import (
     Found,
     choose_in_family,
@@ -358,6 +360,7 @@ def _notes(work: _Work, encounter: Encounter) -> None:
             result.edits.append(
                 Edit(rule="ADMIN-DRUG", detail="administration coded from the drugs given")
             )
+    _titled(work, encounter, facility, remote)
     _vaccine_admin(work, encounter)
     billed = {f.entry.code for f in work.found}
     result.reasons.extend(r for code, r in work.no_dose.items() if code not in billed)
@@ -365,6 +368,40 @@ def _notes(work: _Work, encounter: Encounter) -> None:
     collected = ordered | {f.entry.code for f in work.found}
     if draw is not None and venipuncture is not None and not collected & SPECIMEN_CODES:
         work.found.append(Found(venipuncture, draw.evidence, "inferred", "PROC-DRAWN", 0.7))
+
+
+def _titled(work: _Work, encounter: Encounter, facility: bool, remote: bool) -> None:
+    """A procedure or operative note none of whose keywords was found as written: the
+    procedure its title line names in another word order (procedure_title.py)."""
+    if remote:
+        return
+    sources = {f.evidence.source for f in work.found} | {
+        found.evidence.source for found, _, _ in work.repairs
+    }
+    for titled in titled_procedures(encounter.notes, work.lexicon):
+        source = f"notes[{titled.note}]"
+        if source in sources:
+            continue
+        evidence = Evidence(source, titled.text, titled.start, titled.end)
+        work.found.append(
+            Found(
+                titled.entry,
+                evidence,
+                "matched",
+                "PROC-NOTE-TITLE",
+                NOTE_CONFIDENCE,
+                laterality=laterality_in(titled.text),
+                site=site_in(titled.text),
+                author=encounter.notes[titled.note].author,
+            )  # fmt: skip
+        )
+        work.result.edits.append(
+            Edit(
+                rule="PROC-NOTE-TITLE",
+                detail=f"{titled.entry.code} from the words of {source}'s procedure line",
+            )
+        )
+        sources.add(source)
 
 
 def _drawn(entry: LexiconEntry, hit: NoteHit) -> bool:

@@ -605,3 +605,24 @@ def test_a_list_item_s_repair_takes_the_length_on_its_own_line() -> None:
 )
 def test_office_and_outpatient_procedures_of_the_lexicon(text: str, expected: list[str]) -> None:
     assert sorted(c for c, _ in codes(with_note(text))) == expected
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("Procedure: distal radius fracture, closed reduction, right.", [("25605", ("RT",))]),
+        ("Procedure performed: hernia repair, umbilical, open; 2 cm defect.", [("49591", ())]),
+        ("Procedure: cholecystectomy, laparoscopic.", [("47562", ())]),
+    ],
+)
+def test_a_procedure_note_s_title_line_in_another_word_order(
+    title: str, expected: list[tuple[str, tuple[str, ...]]]
+) -> None:
+    note = ClinicalNote("n1", "procedure", f"{title}\nTolerated well, no complications.")
+    outcome = outcome_of(encounter(notes=(note,)))
+    assert [(line.code, line.modifiers) for line in coded_lines(outcome)] == expected
+
+
+def test_a_title_line_naming_two_services_is_not_guessed() -> None:
+    note = ClinicalNote("n1", "procedure", "Procedure: repair of hernia and excision of cyst.")
+    assert codes(outcome_of(encounter(notes=(note,)))) == []

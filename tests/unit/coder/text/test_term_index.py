@@ -49,14 +49,17 @@ def test_tabular_synonyms_and_learned_confidences(tmp_path: Path) -> None:
     learned.write_text(
         "phrase\tcode\tdocs\tboth\tprecision\n"
         "fever\tR50.9\t20\t19\t0.905\n"  # calibrates the tabular phrase
+        "pyrexia\tR50.9\t2\t1\t0.333\n"  # seen twice: its own confidence still counts
         "illness\tR69\t30\t0\t0.000\n"  # seen often, never coded: left out
         "febrile syndrome\tR50.9\t5\t4\t0.667\n"  # a learned phrase
         "rare phrase\tR50.9\t1\t1\t0.500\n"  # too few cases
     )
     index = TermIndex.build(build_terms(xml, synonyms, learned))
-    assert [(e.code, e.rule, e.confidence) for e in index.lookup("fever")] == [
-        ("R50.9", "tabular", 0.905)
+    # the tabular variant's 0.55 counts as one more annotated document
+    assert [(e.code, e.rule, round(e.confidence, 4)) for e in index.lookup("fever")] == [
+        ("R50.9", "tabular", round((19 + 0.55) / 21, 4))
     ]
+    assert [round(e.confidence, 4) for e in index.lookup("pyrexia")] == [round((1 + 0.55) / 3, 4)]
     assert index.lookup("illness") == ()
     assert [e.rule for e in index.lookup("febrile syndrome")] == ["learned"]
     assert index.lookup("rare phrase") == ()
@@ -92,3 +95,16 @@ def test_prebuilt_round_trip(tmp_path: Path) -> None:
     assert [(e.code, e.rule) for e in again.lookup("essential hypertension")] == [
         ("I10", "tabular")
     ]
+
+
+def test_a_named_site_makes_lymphadenopathy_and_edema_localized() -> None:
+    # ICD-10-CM Index: Enlargement, lymph node, localized R59.0; Edema, localized R60.0
+    index = read_prebuilt(data_path(PREBUILT))
+    assert index is not None
+    for phrase, code in (
+        ("mediastinal lymphadenopathy", "R59.0"),
+        ("retroperitoneal adenopathies", "R59.0"),
+        ("edema of the lower limbs", "R60.0"),
+        ("pale mucous membranes", "R23.1"),
+    ):
+        assert code in {e.code for e in index.lookup(phrase)}, phrase

@@ -50,7 +50,12 @@ from typing import Protocol
 
 from .encounter import Encounter
 from .guidelines_combination import CombinationTables, combine
-from .guidelines_context import Leaves, sentence_at, specific_from_sentence
+from .guidelines_context import (
+    Leaves,
+    injury_of_region,
+    sentence_at,
+    specific_from_sentence,
+)
 from .guidelines_drugs import StatusTerms
 from .guidelines_findings import Dropped, Finding
 from .guidelines_specificity import Refined, Tabular, refine
@@ -241,6 +246,9 @@ def findings_from_mentions(
                 sentence = sentence_at(text, mention.evidence.start, mention.evidence.end or 0)
                 specific = specific_from_sentence(
                     code, sentence, code_set, tables.leaves, tables.tabular.children
+                )
+                specific = injury_of_region(
+                    specific, sentence, code_set, tables.leaves, tables.tabular.children
                 )
                 if specific != code:
                     code, rule = specific, rule + "+GL-SPECIFICITY-SENTENCE"

@@ -24,6 +24,9 @@ _BOUNDARY = re.compile(r"(?<!\d)\.(?!\d)|[;\n]")
 _NEGATORS = frozenset({"no", "not", "without", "negative", "denies", "absent"})
 _NON = re.compile(r"\bnon[- ]")  # "non-pressure" is one word, no negation
 _SCOPE_END = frozenset({",", ";", ":", "(", ")", "but", "with", "and"})
+_OF_WHAT_IS_DENIED = frozenset(
+    {"sign", "signs", "evidence", "history", "symptoms", "features", "episodes", "complaints"}
+)
 # words a title may add without the sentence saying them
 _SOFT = frozenset(
     {
@@ -160,8 +163,13 @@ def sentence_words(sentence: str) -> frozenset[str]:
 def _polar(text: str) -> list[tuple[str, bool]]:
     out: list[tuple[str, bool]] = []
     negative = False
+    previous = ""
     for token in _TOKEN.findall(_NON.sub("non", text.lower())):
-        if token in _SCOPE_END or not token[0].isalnum():
+        # "without foreign body of the left index finger": the site is not negated, but
+        # "no signs of fracture" is
+        ends = token == "of" and previous not in _OF_WHAT_IS_DENIED
+        previous = token
+        if ends or token in _SCOPE_END or not token[0].isalnum():
             negative = False
             if token.isalnum():
                 out.append((token, False))

@@ -7,6 +7,7 @@ import pytest
 
 from services.coder.domain.guidelines_context import (
     Leaves,
+    injury_of_region,
     sentence_at,
     sentence_words,
     specific_from_sentence,
@@ -93,3 +94,28 @@ def test_an_excludes1_pair_is_settled_by_the_combination_code() -> None:
     result = coded(found, text=text)
     assert codes(result) == ["M51.16"]
     assert not result.reasons
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("laceration without foreign body of the left index finger, no nail damage", "S61.211A"),
+        ("laceration of forehead without foreign body, initial encounter", "S01.81XA"),
+        ("open bite wound (dog bite) of the right hand", "S61.451A"),
+        ("laceration of the left forearm without retained foreign body", "S51.812A"),
+        ("laceration without foreign body of the scalp", "S01.01XA"),
+        # no region said: the code stays
+        ("laceration, cleaned and closed", "T14.8XXA"),
+    ],
+)
+def test_an_injury_of_unspecified_region_is_coded_by_the_region_said(
+    sentence: str, expected: str
+) -> None:
+    found = injury_of_region("T14.8XXA", sentence, CODE_SET, Leaves(), TABLES.tabular.children)
+    assert found == expected
+
+
+def test_the_site_after_a_without_is_not_negated_but_a_denied_sign_is() -> None:
+    said = sentence_words("laceration without foreign body of the scalp; no signs of fracture")
+    assert {"scalp", "-foreign", "-fracture"} <= said
+    assert "fracture" not in said

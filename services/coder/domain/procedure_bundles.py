@@ -21,7 +21,12 @@ INCLUDED: dict[str, frozenset[str]] = {
     "30903": frozenset({"17250"}),
     # a wet mount for infectious agents includes KOH preparations (87220 is skin, hair, nails)
     "87210": frozenset({"87220"}),
+    # removing the nail and its matrix includes avulsing the nail plate
+    "11750": frozenset({"11730"}),
 }
+# CPT surgical package: local infiltration, metacarpal or digital block or topical
+# anaesthesia is part of the procedure it is given for
+LOCAL_BLOCKS = frozenset({"64450"})
 # CPT drug administration guidelines: starting the IV line is part of the infusion, push,
 # injection or hydration code
 IV_START = "36000"
@@ -56,6 +61,8 @@ def included_in(entry: LexiconEntry, others: Collection[LexiconEntry]) -> Lexico
             return other
         if _cast_or_splint(entry.code) and _fracture_care(other):
             return other
+        if entry.code in LOCAL_BLOCKS and other.global_period:
+            return other
     return None
 
 
@@ -74,6 +81,12 @@ OTHER_SENSE: dict[str, re.Pattern[str]] = {
         re.I,
     ),
 }
+
+
+OTHER_SENSE["84443"] = re.compile(
+    r"\b(?:tsh\s+receptor|receptor\s+antibod\w*|trab|tsi|thyroid[- ]stimulating\s+immunoglobulin)",
+    re.I,
+)
 
 
 def other_sense(entry: LexiconEntry, sentence: str) -> bool:

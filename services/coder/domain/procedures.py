@@ -31,6 +31,7 @@ from .procedure_text import (
     infusion_minutes,
     is_repair,
     laterality_in,
+    performed,
     performed_in_notes,
     site_before,
     wound_length,
@@ -71,6 +72,17 @@ PROFESSIONAL_IN_FACILITY = frozenset(
 READING_ONLY = {"93000": "93010", "93005": "93010"}
 SPECIMEN_CODES = frozenset({"36415", "36416", "36410", "36600", "36591"})
 _DRAWN = re.compile(r"\bdrawn\b|\bdrew\b", re.I)
+_SENT_OUT = re.compile(
+    r"\bsent\s+(?:out|to\s+(?:the\s+|an?\s+)?(?:outside|reference|commercial|state|hospital|"
+    r"quest|labcorp)\b)|\bsend[- ]out\b",
+    re.I,
+)
+# CPT 95117: two or more allergen injections at the visit
+_SEVERAL_ALLERGENS = re.compile(
+    r"\b(?:two|three|four|2|3|4)\s+(?:allergen\s+)?(?:injections|shots|vials)\b|\bvial\s*(?:#\s*)?2\b|"
+    r"\bboth\s+(?:vials|arms)\b|\binjections\s+given\b",
+    re.I,
+)
 INJECTION_PROCEDURES = frozenset(
     {"20550", "20551", "20552", "20553", "20600", "20605", "20610", "20611", "20612"}
     | {"11900", "11901", "64450", "64405", "62270"}
@@ -106,10 +118,11 @@ FLU_PRODUCTS = (
     (re.compile(r"multi-?dose vial", re.I), "90688"),
     (re.compile(r"trivalent", re.I), "90656"),
 )
+# the practitioner's own interpretation and report (93010); a tracing only reviewed is data
+# for the MDM (AMA: independent interpretation of a test billed by another), not a reading
 _READ_BY_ME = re.compile(
-    r"\bmy\s+(?:read|reading|interpretation|review)|interpreted\s+by\s+me|i\s+(?:interpreted|read|"
-    r"reviewed)|independent(?:ly)?\s+(?:read|interpret|review)|personally\s+(?:read|reviewed|"
-    r"interpreted)|interpretation:",
+    r"\bmy\s+(?:read|reading|interpretation)|interpreted\s+by\s+me|i\s+(?:interpreted|read)\b|"
+    r"independent(?:ly)?\s+(?:read|interpret)|personally\s+(?:read|interpreted)|interpretation:",
     re.I,
 )
 _NOT_READ = re.compile(r"\bnot\s+(?:interpreted|read)\s+by\s+me|by\s+the\s+\w+\s+reader", re.I)
@@ -318,6 +331,13 @@ def _notes(work: _Work, encounter: Encounter) -> None:
             or entry.code in EM_DESCRIPTIONS
         ):
             continue  # the E/M line is the E/M rules' (services/coder/domain/em_coding.py)
+        if entry.code[:1] == "8" and _SENT_OUT.search(hit.sentence):
+            # a test the sentence sends to an outside laboratory: only the draw is ours
+            if draw is None and not facility and _DRAWN.search(hit.sentence):
+                draw = hit
+            continue
+        if entry.code == "95115" and _SEVERAL_ALLERGENS.search(hit.text):
+            entry = lexicon.get("95117") or entry
         drug = entry.family in DRUG_FAMILIES
         key = entry.code if entry.family in MANY_SERVICES else entry.family or entry.code
         if entry.code in FLU_VACCINES:
@@ -361,6 +381,8 @@ def _notes(work: _Work, encounter: Encounter) -> None:
                 Edit(rule="ADMIN-DRUG", detail="administration coded from the drugs given")
             )
     _titled(work, encounter, facility, remote)
+    if not remote:
+        _incised_and_drained(work, encounter)
     _vaccine_admin(work, encounter)
     billed = {f.entry.code for f in work.found}
     result.reasons.extend(r for code, r in work.no_dose.items() if code not in billed)
@@ -402,6 +424,33 @@ def _titled(work: _Work, encounter: Encounter, facility: bool, remote: bool) -> 
             )
         )
         sources.add(source)
+
+
+_INCISED_DRAINED = re.compile(
+    r"\b(?:incised|lanced|opened)\b[^.;\n]{0,100}?\bdrain(?:ed|ing)\b", re.I
+)
+
+
+def _incised_and_drained(work: _Work, encounter: Encounter) -> None:
+    """An abscess told as incised and then drained in one sentence ("incised with an 11
+    blade ... and drained of pus") is an incision and drainage (10060), when no incision
+    and drainage was found by its name."""
+    entry = work.lexicon.get("10060")
+    if entry is None or any(f.entry.family == entry.family for f in work.found):
+        return
+    for i, note in enumerate(encounter.notes):
+        for told in _INCISED_DRAINED.finditer(note.text):
+            start = note.text.rfind(".", 0, told.start()) + 1
+            before = note.text[start : told.start()]
+            if not performed(before, note.text[told.end() : told.end() + 60], None, told.group()):
+                continue
+            evidence = Evidence(f"notes[{i}]", told.group(), told.start(), told.end())
+            work.found.append(
+                Found(
+                    entry, evidence, "matched", "PROC-NOTE", NOTE_CONFIDENCE, author=note.author
+                )  # fmt: skip
+            )
+            return
 
 
 def _drawn(entry: LexiconEntry, hit: NoteHit) -> bool:

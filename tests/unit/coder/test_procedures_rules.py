@@ -626,3 +626,37 @@ def test_a_procedure_note_s_title_line_in_another_word_order(
 def test_a_title_line_naming_two_services_is_not_guessed() -> None:
     note = ClinicalNote("n1", "procedure", "Procedure: repair of hernia and excision of cyst.")
     assert codes(outcome_of(encounter(notes=(note,)))) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the matrixectomy includes the avulsion of the nail plate
+        ("Partial nail avulsion of the lateral border with phenol matrixectomy.", ["11750"]),
+        # tests sent to an outside laboratory: only the draw is the practice's
+        (
+            "TSH, CBC and BMP drawn here today by venipuncture and sent to the reference "
+            "laboratory.",
+            ["36415"],
+        ),
+        ("TSH receptor antibody level to the reference laboratory.", []),
+        # an abscess incised and drained in other words; its digital block is part of it
+        (
+            "Digital block with 2% lidocaine, the nail fold was incised with an 11 blade and "
+            "drained of pus.",
+            ["10060"],
+        ),
+        ("Allergen injections given today: vial 1 grass, vial 2 trees, subcutaneous.", ["95117"]),
+        ("Allergy immunotherapy injection, 0.3 mL subcutaneous.", ["95115"]),
+    ],
+)
+def test_what_the_practice_did_and_what_it_did_not(text: str, expected: list[str]) -> None:
+    assert sorted(c for c, _ in codes(with_note(text))) == expected
+
+
+def test_an_ecg_only_reviewed_in_the_hospital_is_no_reading() -> None:
+    hospital = {"encounter_type": "inpatient", "place_of_service": "21", "mdm_level": "high"}
+    assert codes(with_note("ECG personally reviewed: atrial fibrillation.", **hospital)) == []
+    assert codes(with_note("ECG (my interpretation): atrial fibrillation.", **hospital)) == [
+        ("93010", 1)
+    ]

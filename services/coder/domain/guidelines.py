@@ -92,6 +92,15 @@ _ACRONYM = re.compile(r"[A-Z][A-Z0-9]{1,5}")
 _ANSWERED_NO = re.compile(
     r"[ \t]*[?:][ \t]*(?:-[ \t]*)?(?:no|none|denies|denied|never|negative)\b", re.IGNORECASE
 )
+# the disease a vaccine is named after
+_VACCINE_AFTER = re.compile(
+    r"[ \t-]*(?:vaccines?|vaccinations?|immunizations?|shots?|boosters?)\b", re.IGNORECASE
+)
+_VACCINE_BEFORE = re.compile(
+    r"\b(?:vaccines?|vaccinations?|immunizations?|immunized|vaccinated)[ \t]+(?:against|for)"
+    r"[ \t]+$",
+    re.IGNORECASE,
+)
 # a relative's own condition outside the family history: a relative with, having or dead
 # of it, or the words "family history"; a relative who came with the patient is none
 _RELATIVE_HAS = re.compile(
@@ -191,6 +200,16 @@ def findings_from_mentions(
             continue
         text = texts.get(mention.evidence.source)
         if text is not None and mention.evidence.end is not None:
+            if code[:1] != "Z" and (
+                _VACCINE_AFTER.match(text, mention.evidence.end)
+                or _VACCINE_BEFORE.search(
+                    text, max(0, (mention.evidence.start or 0) - 40), mention.evidence.start or 0
+                )
+            ):
+                # "influenza vaccine", "immunization against hepatitis B": what a vaccine
+                # prevents is no condition of the patient (Z23 is the encounter's)
+                dropped.append(Dropped(code, "GL-VACCINE-NAME"))
+                continue
             if _ANSWERED_NO.match(text, mention.evidence.end):
                 # "Former smoker? No - never smoked", "Home O2: none": asked and denied
                 dropped.append(Dropped(code, "GL-ANSWERED-NO"))
@@ -288,7 +307,7 @@ def apply_rules(
     """Combination codes, the diagnostic statement, integral symptoms, then sequencing
     (module docstring)."""
     combined = focus_on_diagnostic_statement(combine(findings, tables.combinations, code_set))
-    combined = drop_words_within_longer_name(combined)
+    combined = drop_words_within_longer_name(combined, code_set, tables.tabular.code_first)
     combined = drop_unspecified_beside_specific(combined, code_set)
     combined = settle_excludes1_from_words(combined, code_set)
     combined = drop_integral_counseling(drop_integral_symptoms(combined, tables.integral))

@@ -11,7 +11,7 @@ condition not coded. guidelines.py applies them in order.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 
 from .excludes1 import excludes1_conflict
@@ -93,24 +93,34 @@ def drop_unspecified_beside_specific(
     return [f for f in findings if f.code not in drop]
 
 
-def drop_words_within_longer_name(findings: Sequence[Finding]) -> list[Finding]:
+def drop_words_within_longer_name(
+    findings: Sequence[Finding],
+    code_set: CodeSet | None = None,
+    code_first: Callable[[str], tuple[tuple[str, str], ...]] | None = None,
+) -> list[Finding]:
     """I.B.3 and one condition per name: words that are part of a longer name the
     documentation gives for a condition ("anemia" beside "acute blood loss anemia",
     "osteoarthritis" beside "osteoarthritis, right knee", "infection" beside "urinary tract
-    infection") are that condition written shorter, not a second one: the shorter words'
-    code goes when it differs and is of the longer name's chapter, or is a symptom (R) or
-    an unspecified infection (B99) that the longer name explains. A code of another
-    chapter stays ("CKD" N18.- beside "diabetic CKD" E11.22: the use-additional code);
-    supplied codes are compared elsewhere (guidelines_coding.py)."""
+    infection", "vitamin B12 deficiency" beside "vitamin B12 deficiency anemia due to
+    intrinsic factor deficiency") are that condition written shorter, not a second one:
+    the shorter words' code goes. A code the longer one's tabular note pairs it with
+    stays ("CKD" N18.- beside "diabetic CKD" E11.22, "COVID-19" U07.1 beside "COVID-19
+    pneumonia" J12.82: "code first" / "use additional code"), and so does a drug, device or
+    history code of another kind. Words overlapping a specific code's words of the same
+    chapter ("Primary osteoarthritis" M19.91 and "osteoarthritis, right knee" M17.11) are
+    its unspecified reading. Supplied codes are compared elsewhere (guidelines_coding.py)."""
     named = [(f, _words(f.evidence.text)) for f in findings if f.method != "provided"]
     drop: set[int] = set()
     for i, (short, short_words) in enumerate(named):
         if not short_words:
             continue
         for longer, longer_words in named:
-            if longer.code == short.code or not short_words < longer_words:
+            if longer.code == short.code:
                 continue
-            if _explains(longer.code, short.code):
+            if short_words < longer_words and _explains(longer.code, short.code, code_first):
+                drop.add(i)
+                break
+            if code_set is not None and _overlaps_specific(short, longer, code_set):
                 drop.add(i)
                 break
     if not drop:
@@ -119,12 +129,39 @@ def drop_words_within_longer_name(findings: Sequence[Finding]) -> list[Finding]:
     return [f for f in findings if id(f) not in gone]
 
 
-def _explains(longer: str, short: str) -> bool:
+def _explains(
+    longer: str, short: str, code_first: Callable[[str], tuple[tuple[str, str], ...]] | None
+) -> bool:
     if "Z" in (longer[:1], short[:1]):
         # a drug, device or history code is read on its own: "aspirin" is not part of
         # "aspirin and clopidogrel" Z79.02, but "TKA" is of "left TKA" Z96.652
         return longer[:5] == short[:5]
-    return longer[:1] == short[:1] or short[:1] == "R" or short[:3] == "B99"
+    if longer[:1] == short[:1] or short[:1] == "R" or short[:3] == "B99":
+        return True
+    if code_first is None:
+        return False
+    return not _paired(short, longer, code_first) and not _paired(longer, short, code_first)
+
+
+def _paired(
+    code: str, other: str, code_first: Callable[[str], tuple[tuple[str, str], ...]]
+) -> bool:
+    return any(low <= other and other[: len(high)] <= high for low, high in code_first(code))
+
+
+def _overlaps_specific(short: Finding, longer: Finding, code_set: CodeSet) -> bool:
+    a, b = short.evidence, longer.evidence
+    if a.source != b.source or a.start is None or b.start is None or a.end is None:
+        return False
+    if b.end is None or not (a.start < b.end and b.start < a.end) or a == b:
+        return False
+    if a.start <= b.start and b.end <= a.end:
+        return False  # the unspecified words hold the others ("post-COVID-19 condition")
+    return (
+        short.code[:1] == longer.code[:1]
+        and _is_unspecified(short.code, code_set)
+        and not _is_unspecified(longer.code, code_set)
+    )
 
 
 def _words(text: str) -> frozenset[str]:

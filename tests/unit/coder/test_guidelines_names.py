@@ -150,3 +150,31 @@ def test_a_relatives_condition_on_the_allergy_line_or_questioned() -> None:
         mention("diabetes", "E11.9", "family", section="allergies", text=text),
     ]
     assert codes(coded(found, text=text)) == ["Z82.0"]
+
+
+def test_a_name_within_a_longer_name_of_another_chapter() -> None:
+    """The shorter words go unless the tabular pairs the two codes ("code first")."""
+    text = (
+        "Assessment: vitamin B12 deficiency anemia due to intrinsic factor deficiency; "
+        "COVID-19 pneumonia; primary osteoarthritis, right knee.\n"
+    )
+    pairs = [
+        ("vitamin B12 deficiency anemia due to intrinsic factor deficiency", "D51.0"),
+        ("vitamin B12 deficiency", "E53.8"),
+        ("COVID-19 pneumonia", "J12.82"),
+        ("COVID-19", "U07.1"),
+        ("primary osteoarthritis", "M19.91"),
+        ("osteoarthritis, right knee", "M17.11"),
+    ]
+    found = [mention(p, c, text=text, section="assessment") for p, c in pairs]
+    assert sorted(codes(coded(found, text=text))) == ["D51.0", "J12.82", "M17.11", "U07.1"]
+
+
+def test_the_disease_a_vaccine_is_named_after_is_not_coded() -> None:
+    text = "Fluzone influenza vaccine given; immunization against hepatitis B. Influenza A.\n"
+    found = [
+        mention("influenza", "J11.1", text=text),
+        mention("hepatitis B", "B19.10", text=text),
+        mention("Influenza A", "J10.1", text=text),
+    ]
+    assert codes(coded(found, text=text)) == ["J10.1"]

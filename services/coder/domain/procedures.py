@@ -135,7 +135,25 @@ REMOTE = frozenset(
 _ECC = r"(?<!no )(?<!without )(?<!endocervical )(?:endocervical curettage|curettage|\bECC\b)"
 # the words after an endoscopy that make it a more extensive one (CPT 43239, 45380, 45385)
 EXTENDED = {
-    "43235": ((re.compile(r"biops", re.I), "43239"),),
+    "43235": (
+        (
+            re.compile(
+                r"\bband\s+ligation|\bbanded\b|\bbands?\s+(?:were\s+)?placed|variceal\s+"
+                r"ligation",
+                re.I,
+            ),
+            "43244",
+        ),
+        (
+            re.compile(
+                r"\bballoon\b[^.]{0,40}\bdilat|\bdilat(?:ion|ation|ed)\s+(?:to|with|up\s+to)\s+"
+                r"\d",
+                re.I,
+            ),
+            "43249",
+        ),
+        (re.compile(r"biops", re.I), "43239"),
+    ),
     "45378": (
         (re.compile(r"snare|polypectomy|polyp(?:s)?\s+removed", re.I), "45385"),
         (re.compile(r"biops", re.I), "45380"),

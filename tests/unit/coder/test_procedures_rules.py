@@ -660,3 +660,19 @@ def test_an_ecg_only_reviewed_in_the_hospital_is_no_reading() -> None:
     assert codes(with_note("ECG (my interpretation): atrial fibrillation.", **hospital)) == [
         ("93010", 1)
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Procedure: total laparoscopic hysterectomy with bilateral salpingectomy.", "58571"),
+        ("Procedure: left hip hemiarthroplasty (bipolar) for a femoral neck fracture.", "27236"),
+        ("Procedure: port-a-cath placement, right internal jugular vein.", "36561"),
+        ("Procedure: EGD. Findings: Schatzki ring, balloon dilation to 18 mm performed.", "43249"),
+        ("Procedure: EGD. Findings: dilated esophagus with food debris, no stricture.", "43235"),
+        ("Procedure: lumbar epidural steroid injection at L4-5 under fluoroscopy.", "62323"),
+    ],
+)
+def test_operations_and_procedures_of_the_lexicon(text: str, expected: str) -> None:
+    note = ClinicalNote("n1", "operative", text)
+    assert [line.code for line in coded_lines(outcome_of(encounter(notes=(note,))))] == [expected]

@@ -88,6 +88,10 @@ LEARNED_MIN_CONFIDENCE = 0.7
 TABULAR_RULE = "tabular"
 TABULAR_OWN_TITLE = 0.6
 _ACRONYM = re.compile(r"[A-Z][A-Z0-9]{1,5}")
+# I.C.20: external cause codes (V00-Y99) are reported where a state or payer mandates
+# them; no national requirement, so none by default
+REPORT_EXTERNAL_CAUSES = False
+_EXTERNAL_CAUSE = frozenset("VWXY")
 # a condition asked about and denied: "Former smoker? No", "Home O2: none"
 _ANSWERED_NO = re.compile(
     r"[ \t]*[?:][ \t]*(?:-[ \t]*)?(?:no|none|denies|denied|never|negative)\b", re.IGNORECASE
@@ -186,6 +190,9 @@ def findings_from_mentions(
         assertion = mention.assertion
         if assertion in ("negated", "hypothetical"):
             dropped.append(Dropped(code, f"GL-{assertion.upper()}"))
+            continue
+        if code[:1] in _EXTERNAL_CAUSE and not REPORT_EXTERNAL_CAUSES:
+            dropped.append(Dropped(code, "GL-EXTERNAL-CAUSE-VOLUNTARY"))
             continue
         if (
             mention.rule == TABULAR_RULE

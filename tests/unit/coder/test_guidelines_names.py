@@ -178,3 +178,14 @@ def test_the_disease_a_vaccine_is_named_after_is_not_coded() -> None:
         mention("Influenza A", "J10.1", text=text),
     ]
     assert codes(coded(found, text=text)) == ["J10.1"]
+
+
+def test_external_cause_codes_are_not_reported_without_a_mandate() -> None:
+    """I.C.20: no national requirement for chapter 20 codes."""
+    text = "Dog bite of the right hand after a mechanical fall.\n"
+    found = [
+        mention("Dog bite", "W54.0XXA", text=text),
+        mention("mechanical fall", "W19.XXXA", text=text),
+        mention("bite of the right hand", "S61.451A", text=text),
+    ]
+    assert codes(coded(found, text=text)) == ["S61.451A"]

@@ -48,7 +48,8 @@ _NOT_DONE_BEFORE = re.compile(
     r"next\s+visit|return\s+for|needs?|due\s+for|declin(?:ed|es|ing)|refus(?:ed|es|ing)|"
     r"defer(?:red|ring)?|offered|discussed|unable\s+to|could\s+not|did\s+not|not|no\s+need\s+for|"
     r"follow(?:\s+|-)?up|recheck|get|obtain|check|f/u|had|has\s+had|last|prior|previous|recent|"
-    r"outside|since|(?:partner|husband|wife|spouse)(?:'s)?|(?:mother|father|sister|brother)'s|"
+    r"outside|since|referral\s+(?:placed|sent|made|given|written)\s+(?:to|for)|"
+    r"(?:partner|husband|wife|spouse)(?:'s)?|(?:mother|father|sister|brother)'s|"
     r"(?:diagnosed|confirmed|dated|documented|shown|measured|seen|found)\s+(?:on|by|at)|"
     r"weeks?(?:\s+\d+\s+days?)?\s+by)\W+" + _WORDS + r"$",
     re.I,
@@ -78,7 +79,13 @@ _NOT_DONE_AFTER = re.compile(
     r"\(?\d{1,2}/\d{1,2}(?:/\d{2,4})?\b|(?:labs?|reports?|results?|images?|films?)\s+reviewed|"
     r"(?:from|by)\s+(?:the\s+|her\s+|his\s+)?(?:pcp|outside|referring|another|other|prior|"
     r"\w+\s+lab\b|\w+\s+laboratory)|\d+\s+(?:days?|weeks?|months?)\s+(?:after|from|post)\b|"
-    r"(?:is\s+|was\s+|has\s+been\s+)?(?:rising|trending|climbing|doubling)\b)",
+    r"(?:is\s+|was\s+|has\s+been\s+)?(?:rising|trending|climbing|doubling)\b|"
+    # a result awaited, a service had elsewhere: "urine culture pending", "(done at urgent
+    # care yesterday)", "given this season at the pharmacy"
+    r"(?:is\s+|are\s+|still\s+)?pending\b|yesterday\b|last\s+night\b|"
+    r"at\s+(?:the\s+|an?\s+|her\s+|his\s+)?(?:urgent\s+care|pharmacy|outside|other|another|er\b|"
+    r"ed\b|emergency\s+(?:room|department)|hospital|work\b|school\b|health\s+department|cvs|"
+    r"walgreens))",
     re.I,
 )
 # an earlier study's finding: "pelvic ultrasound showed no fibroids" (unless done here)
@@ -91,7 +98,8 @@ _HERE = re.compile(
 # a list of results brought to the visit: "Outside labs from 4/28 reviewed: creatinine ..."
 _RESULTS_TITLE = re.compile(
     r"\b(?:outside|reviewed|review\s+of|records|prior|previous|recent|from\s+\d{1,2}/\d{1,2}|"
-    r"last\s+\w+|results?|history|workup|work-up|screening\s+schedule)\b",
+    r"last\s+\w+|results?|history|workup|work-up|screening\s+schedule|orders?|ordered|pending|"
+    r"referrals?|to\s+(?:check|do|obtain|draw|order|schedule)|outstanding|due)\b",
     re.I,
 )
 _DONE = re.compile(

@@ -455,6 +455,12 @@ def test_units_stay_within_what_a_claim_line_holds() -> None:
         "PSA rising again on androgen deprivation.",
         "Contraception: partner vasectomy.",
         "33 y/o at 28 weeks 3 days by first trimester ultrasound.",
+        "Orders: CBC, CMP, lipid panel, TSH.",
+        "Labs to check: CBC, CMP.",
+        "Urine culture pending.",
+        "Chest X-ray (done at urgent care yesterday): no infiltrate.",
+        "Influenza vaccine: given this season at the pharmacy.",
+        "Referral placed for echocardiogram.",
     ],
 )
 def test_results_from_elsewhere_and_other_people_s_procedures_are_not_billed(text: str) -> None:

@@ -135,6 +135,17 @@ _TRIGGER_WORDS = frozenset(
 )
 # "preservative-free", "latex-free": a product's property, not an absence (same length)
 _COMPOUND_FREE = re.compile(r"(?<=[A-Za-z])-free\b", re.I)
+# a test's result is no negation of the test: "rapid strep negative", "UA: negative"
+# ("negative for X" still negates X); masked with the same length, as "-free" is
+_RESULT_WORD = re.compile(r"\bnegative\b(?!\s+for\b)", re.I)
+
+
+def _for_context(sentence: str) -> str:
+    """The sentence as the context rules read it for a service: a product's "-free" and a
+    result's "negative" are no negation of the service."""
+    return _RESULT_WORD.sub("negativ_", _COMPOUND_FREE.sub("-fre_", sentence))
+
+
 _LOWER_WORDS = re.compile(r"[a-z0-9]+(?:/[a-z])?")
 # a wound described with its length: "3.5 cm linear laceration of the central forehead"
 _WOUND = re.compile(
@@ -231,9 +242,7 @@ def performed_in_notes(notes: tuple[ClinicalNote, ...], lexicon: Lexicon) -> Ite
             # the context rules' scopes end at a sentence break: read the sentence alone,
             # and only when it has a word a context rule starts with
             if _TRIGGER_WORDS.intersection(_LOWER_WORDS.findall(sentence.lower())) and (
-                Context(_COMPOUND_FREE.sub("-fre_", sentence)).assertion(
-                    hit.start - start, hit.end - start
-                )
+                Context(_for_context(sentence)).assertion(hit.start - start, hit.end - start)
                 != "present"
             ):
                 continue

@@ -77,6 +77,11 @@ _SENT_OUT = re.compile(
     r"quest|labcorp)\b)|\bsend[- ]out\b",
     re.I,
 )
+_CULTURE_RESULT = re.compile(
+    r"\b(?:negative|positive|grew|growing|no\s+growth|sensitive|resistant|susceptible|"
+    r"colonies|cfu|final)\b",
+    re.I,
+)
 # CPT 95117: two or more allergen injections at the visit
 _SEVERAL_ALLERGENS = re.compile(
     r"\b(?:two|three|four|2|3|4)\s+(?:allergen\s+)?(?:injections|shots|vials)\b|\bvial\s*(?:#\s*)?2\b|"
@@ -349,6 +354,8 @@ def _notes(work: _Work, encounter: Encounter) -> None:
             or entry.code in EM_DESCRIPTIONS
         ):
             continue  # the E/M line is the E/M rules' (services/coder/domain/em_coding.py)
+        if entry.code[:3] in ("870", "871") and _CULTURE_RESULT.search(hit.sentence):
+            continue  # a culture's result takes days: one told at the visit was taken before
         if entry.code[:1] == "8" and _SENT_OUT.search(hit.sentence):
             # a test the sentence sends to an outside laboratory: only the draw is ours
             if draw is None and not facility and _DRAWN.search(hit.sentence):

@@ -682,3 +682,24 @@ def test_an_ecg_only_reviewed_in_the_hospital_is_no_reading() -> None:
 def test_operations_and_procedures_of_the_lexicon(text: str, expected: str) -> None:
     note = ClinicalNote("n1", "operative", text)
     assert [line.code for line in coded_lines(outcome_of(encounter(notes=(note,))))] == [expected]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Urine pregnancy test negative.", ["81025"]),
+        ("Rapid flu A/B negative.", ["87804"]),
+        ("Mono spot negative.", ["86308"]),
+        ("No rapid strep done; negative exam.", []),
+        ("Urine culture before the procedure negative.", []),
+        (
+            "Laceration repaired with 4-0 nylon, 3 interrupted sutures, 2 cm on the left hand.",
+            ["12001"],
+        ),
+        ("Sutures removed from the right hand, wound healed.", []),
+    ],
+)
+def test_a_result_is_no_negation_of_the_test_and_a_culture_s_result_was_taken_before(
+    text: str, expected: list[str]
+) -> None:
+    assert sorted(c for c, _ in codes(with_note(text))) == expected

@@ -184,6 +184,7 @@ class Lexicon:
             for first, candidates in index.items()
         }
         self._families: dict[str, tuple[LexiconEntry, ...]] = {}
+        self._word_sets: dict[frozenset[str], tuple[tuple[LexiconEntry, frozenset[str]], ...]] = {}
         for entry in self._by_code.values():
             if entry.family:
                 self._families[entry.family] = (*self._families.get(entry.family, ()), entry)
@@ -197,6 +198,22 @@ class Lexicon:
     def entries(self) -> tuple[LexiconEntry, ...]:
         """Every entry, in the file's order."""
         return tuple(self._by_code.values())
+
+    def word_sets(
+        self, leave_out: frozenset[str]
+    ) -> tuple[tuple[LexiconEntry, frozenset[str]], ...]:
+        """Each (entry, keyword's word keys less `leave_out`), in the file's order: read once
+        per set of left-out words, then shared by every note (a reader of keywords in any
+        word order)."""
+        found = self._word_sets.get(leave_out)
+        if found is None:
+            found = tuple(
+                (entry, frozenset(k for k, _, _ in words_of(keyword) if k not in leave_out))
+                for entry in self._by_code.values()
+                for keyword in entry.keywords
+            )
+            self._word_sets[leave_out] = found
+        return found
 
     @property
     def codes(self) -> frozenset[str]:

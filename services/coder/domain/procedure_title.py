@@ -41,10 +41,6 @@ class TitleHit:
     text: str
 
 
-def _keys(keyword: str) -> frozenset[str]:
-    return frozenset(k for k, _, _ in words_of(keyword) if k not in _SMALL)
-
-
 def titled_procedures(notes: tuple[ClinicalNote, ...], lexicon: Lexicon) -> Iterator[TitleHit]:
     """Each procedure or operative note's title-line procedure, read in any word order."""
     for i, note in enumerate(notes):
@@ -55,17 +51,16 @@ def titled_procedures(notes: tuple[ClinicalNote, ...], lexicon: Lexicon) -> Iter
             words = {key for key, _, _ in words_of(line)}
             best: list[LexiconEntry] = []
             size = 0
-            for entry in lexicon.entries():
+            # each keyword's words are read once per lexicon, not per note
+            for entry, keys in lexicon.word_sets(_SMALL):
                 if not entry.global_period:
                     continue  # procedures with a global period, not tests, drugs or supplies
-                for keyword in entry.keywords:
-                    keys = _keys(keyword)
-                    if len(keys) < MIN_WORDS or not keys <= words:
-                        continue
-                    if len(keys) > size:
-                        best, size = [entry], len(keys)
-                    elif len(keys) == size and entry not in best:
-                        best.append(entry)
+                if len(keys) < MIN_WORDS or not keys <= words:
+                    continue
+                if len(keys) > size:
+                    best, size = [entry], len(keys)
+                elif len(keys) == size and entry not in best:
+                    best.append(entry)
             if not best:
                 continue
             families = {e.family or e.code for e in best}

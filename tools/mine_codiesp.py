@@ -5,10 +5,10 @@
 
 Reads only the training split (text_files_en/*.txt and trainD.tsv: case id, code). For
 every phrase of one to MAX_WORDS words (the matcher's keys: word order, plurals and
-stopwords do not matter) that a case asserts (present or possible: the engine's context
-rules drop negated, hypothetical and family mentions), it counts the cases that contain it
-(`docs`) and, for each code the annotators gave the case, the cases that contain both
-(`both`). A row is kept when the code is related to the phrase (the phrase shares a word
+stopwords do not matter), never across a comma or bracket, that a case asserts (present
+or possible: the engine's context rules drop negated, hypothetical and family mentions),
+it counts the cases that contain it (`docs`) and, for each code the annotators gave the
+case, the cases that contain both (`both`). A row is kept when the code is related to the phrase (the phrase shares a word
 with the tabular terms or synonyms of the code's category, or the index already maps the
 phrase into that category) and `both` >= 2, or, unrelated, when `both` >= 3 and the
 precision is at least UNRELATED_PRECISION. `precision` is both / (docs + 1), smoothed
@@ -41,6 +41,10 @@ UNRELATED_PRECISION = 0.6
 UNRELATED_LIFT = 4.0
 RELATED_PRECISION = 0.15
 RELATED_LIFT = 2.0
+# a phrase does not run across these: the items of a list ("asthenia, anorexia, weight
+# loss") and a bracket's content are findings of their own, and a phrase spanning them
+# would hide their names from the matcher (the longer match wins)
+LIST_MARKS = frozenset(",()[]")
 MAX_SPREAD = 12  # a word in more categories' terms than this relates a phrase to none
 _GENERIC = """disease disorder unspecified other specified left right acute chronic syndrome
 condition abnormal finding site part region type due primary secondary"""
@@ -64,6 +68,8 @@ def windows(text: str) -> dict[tuple[str, ...], str]:
         while j < n and len(words) < MAX_WORDS:
             w = keys[j]
             if w is None or w in BREAK_WORDS:
+                break
+            if j > i and LIST_MARKS.intersection(text[toks[j - 1][2] : toks[j][1]]):
                 break
             if w in STOPWORDS:
                 stops += 1

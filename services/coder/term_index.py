@@ -20,6 +20,7 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from importlib import resources
+from itertools import combinations
 from pathlib import Path
 
 from .domain.text import Entry, Term, TermIndex
@@ -142,7 +143,8 @@ def build_terms(
     """Every term, with the learned confidences applied (see the module docstring): a
     tabular or synonym phrase seen in DROP_SUPPORT annotated documents or more whose code
     the annotators gave in under DROP_PRECISION of them is left out; one seen less often
-    or coded more keeps (both + PRIOR_WEIGHT * its confidence) / (docs + PRIOR_WEIGHT)."""
+    or coded more keeps (both + PRIOR_WEIGHT * its confidence) / (docs + PRIOR_WEIGHT). A
+    learned association that holds another category's name is left out (_hides_a_name)."""
     stats: dict[tuple[tuple[str, ...], str], tuple[int, int, float]] = {}
     learned_terms: list[Term] = []
     for phrase, code, df, both, precision in learned_rows(learned):
@@ -153,6 +155,7 @@ def build_terms(
         if both >= MIN_SUPPORT and precision >= MIN_PRECISION:
             learned_terms.append(Term(phrase, code, "learned", precision))
     terms: list[Term] = []
+    names: dict[frozenset[str], set[str]] = {}
     for term in (*tabular_terms(tabular), *synonym_terms(synonyms)):
         ws = phrase_words(term.phrase, term.case_sensitive)
         if ws is None:
@@ -166,7 +169,22 @@ def build_terms(
                 precision = (both + PRIOR_WEIGHT * term.confidence) / (df + PRIOR_WEIGHT)
             term = Term(term.phrase, term.code, term.rule, precision, term.case_sensitive)
         terms.append(term)
+        names.setdefault(frozenset(ws), set()).add(term.code[:3])
+    learned_terms = [t for t in learned_terms if not _hides_a_name(t, names)]
     return [*terms, *learned_terms]
+
+
+def _hides_a_name(term: Term, names: dict[frozenset[str], set[str]]) -> bool:
+    """A learned association whose words hold a tabular or synonym name of another
+    category's condition ("lung metastases" R69, a list of symptoms) would hide that name
+    from the matcher, which keeps the longer or more confident match of a span."""
+    words = sorted(phrase_words(term.phrase) or ())
+    own = term.code[:3]
+    return any(
+        names.get(frozenset(sub), set()) - {own}
+        for k in range(1, len(words) + 1)
+        for sub in combinations(words, k)
+    )
 
 
 def sources_stamp() -> str:

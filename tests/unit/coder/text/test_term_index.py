@@ -108,3 +108,19 @@ def test_a_named_site_makes_lymphadenopathy_and_edema_localized() -> None:
         ("pale mucous membranes", "R23.1"),
     ):
         assert code in {e.code for e in index.lookup(phrase)}, phrase
+
+
+def test_a_learned_association_never_hides_another_condition_s_name(tmp_path: Path) -> None:
+    xml = tmp_path / "tabular.xml"
+    xml.write_text(TABULAR)
+    synonyms = tmp_path / "syn.tsv"
+    synonyms.write_text("phrase\tcode\tcase\nhypertension\tI10\t\n")
+    learned = tmp_path / "learned.tsv"
+    learned.write_text(
+        "phrase\tcode\tdocs\tboth\tprecision\n"
+        "fever and hypertension\tR50.9\t5\t4\t0.800\n"  # holds I10's name: left out
+        "fever up\tR50.9\t5\t4\t0.800\n"  # holds only its own category's name: kept
+    )
+    index = TermIndex.build(build_terms(xml, synonyms, learned))
+    assert index.lookup("fever and hypertension") == ()
+    assert [(e.code, e.rule) for e in index.lookup("fever up")] == [("R50.9", "learned")]

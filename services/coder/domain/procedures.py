@@ -10,6 +10,7 @@ from datetime import date
 from .administration import (
     HORMONAL_ANTINEOPLASTICS,
     INFUSION,
+    INHALED,
     INJECTION,
     MEDICARE_ADMIN,
     Given,
@@ -77,6 +78,7 @@ _SENT_OUT = re.compile(
     r"quest|labcorp)\b)|\bsend[- ]out\b",
     re.I,
 )
+_NEB_PRODUCT = re.compile(r"\bduo-?neb\b|\bxopenex\b|\bpulmicort\s+respules?\b", re.I)
 _CULTURE_RESULT = re.compile(
     r"\b(?:negative|positive|grew|growing|no\s+growth|sensitive|resistant|susceptible|"
     r"colonies|cfu|final)\b",
@@ -642,7 +644,10 @@ def _note_entry(hit: NoteHit, lexicon: Lexicon) -> LexiconEntry | None:
 def _note_drug(work: _Work, entry: LexiconEntry, hit: NoteHit, given: list[Given]) -> bool:
     """The drug's line and what its administration needs; False when it was not given
     here (oral, topical, home use, no route, a combination's parts) or has no dose."""
-    if hit.route is None or hit.parenthetical or hit.home_use:
+    route = hit.route
+    if route is None and entry.family == "drug_inhaled" and _NEB_PRODUCT.search(hit.evidence.text):
+        route = INHALED  # a nebulizer solution's own name says how it is given
+    if route is None or hit.parenthetical or hit.home_use:
         return False
     found = _from_note(entry, hit)
     if entry.units == "per_dose":
@@ -657,7 +662,7 @@ def _note_drug(work: _Work, entry: LexiconEntry, hit: NoteHit, given: list[Given
         if not ok:
             return False
     work.found.append(found)
-    joint = _JOINT.search(hit.sentence) if hit.route == "injection" else None
+    joint = _JOINT.search(hit.sentence) if route == "injection" else None
     if joint is not None:
         code = JOINT_INJECTIONS[joint.group(1).lower()]
         if code == "20610" and _GUIDED.search(hit.sentence):
@@ -666,8 +671,8 @@ def _note_drug(work: _Work, entry: LexiconEntry, hit: NoteHit, given: list[Given
         if procedure is not None and all(f.entry.code != code for f in work.found):
             work.found.append(_from_note(procedure, hit))
             return True
-    minutes = infusion_minutes(hit) if hit.route == INFUSION else None
-    given.append(Given(hit.route if entry.family != "fluid" else INFUSION, hit.evidence,
+    minutes = infusion_minutes(hit) if route == INFUSION else None
+    given.append(Given(route if entry.family != "fluid" else INFUSION, hit.evidence,
                        minutes, hydration=entry.family == "fluid",
                        hormonal=entry.code in HORMONAL_ANTINEOPLASTICS))  # fmt: skip
     return True

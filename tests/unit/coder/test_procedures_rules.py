@@ -703,3 +703,19 @@ def test_a_result_is_no_negation_of_the_test_and_a_culture_s_result_was_taken_be
     text: str, expected: list[str]
 ) -> None:
     assert sorted(c for c, _ in codes(with_note(text))) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("DuoNeb x1 given in clinic.", ["94640", "J7620"]),
+        ("Continue DuoNeb at home every 6 hours as needed.", []),
+        ("Cerumen disimpaction with curette, left ear.", ["69210"]),
+        ("Right knee aspirated, 40 mL straw-colored fluid.", ["20610"]),
+        ("UA in office: negative.", ["81002"]),
+    ],
+)
+def test_services_told_with_their_product_s_name_or_a_participle(
+    text: str, expected: list[str]
+) -> None:
+    assert sorted(c for c, _ in codes(with_note(text))) == expected

@@ -87,11 +87,20 @@ LEARNED_MIN_CONFIDENCE = 0.7
 # (below a billable code's own title, services/coder/term_index.py TABULAR) is not coded
 TABULAR_RULE = "tabular"
 TABULAR_OWN_TITLE = 0.6
-_ACRONYM = re.compile(r"[A-Z][A-Z0-9]{1,5}")
+_ACRONYM = re.compile(r"[A-Z][A-Z0-9]{1,5}s?")
 # I.C.20: external cause codes (V00-Y99) are reported where a state or payer mandates
 # them; no national requirement, so none by default
 REPORT_EXTERNAL_CAUSES = False
 _EXTERNAL_CAUSE = frozenset("VWXY")
+# a drug's clause saying it is not long-term: started now, a course, inpatient only, done
+_NOT_LONG_TERM = re.compile(
+    r"\b(?:(?:start|started|starting|initiated?|begin|began)\b(?![^,;]*\b(?:ago|since|years?)\b)"
+    r"|day \d+ of \d+|x ?\d+ ?(?:more )?(?:days?|doses?)|for \d+ (?:more )?days"
+    r"|burst|completed|while (?:inpatient|admitted|hospitali[sz]ed)"
+    r"|discussed|deferred|declined)\b",
+    re.IGNORECASE,
+)
+_CLAUSE_END = re.compile(r"(?<!\d)\.(?!\d)|[,;\n]")
 # a condition asked about and denied: "Former smoker? No", "Home O2: none"
 _ANSWERED_NO = re.compile(
     r"[ \t]*[?:][ \t]*(?:-[ \t]*)?(?:no|none|denies|denied|never|negative)\b", re.IGNORECASE
@@ -217,6 +226,13 @@ def findings_from_mentions(
                 # prevents is no condition of the patient (Z23 is the encounter's)
                 dropped.append(Dropped(code, "GL-VACCINE-NAME"))
                 continue
+            if code.startswith("Z79") and _NOT_LONG_TERM.search(
+                _clause(text, mention.evidence.start or 0, mention.evidence.end)
+            ):
+                # I.C.21.c.3: a drug started now, for a course, only while inpatient, or
+                # done, is no long-term (current) drug therapy
+                dropped.append(Dropped(code, "GL-NOT-LONG-TERM"))
+                continue
             if _ANSWERED_NO.match(text, mention.evidence.end):
                 # "Former smoker? No - never smoked", "Home O2: none": asked and denied
                 dropped.append(Dropped(code, "GL-ANSWERED-NO"))
@@ -298,6 +314,14 @@ def findings_from_mentions(
             )
         )
     return findings, dropped
+
+
+def _clause(text: str, start: int, end: int) -> str:
+    before = [m.end() for m in _CLAUSE_END.finditer(text, max(0, start - 120), start)]
+    after = _CLAUSE_END.search(text, end)
+    return text[
+        before[-1] if before else max(0, start - 120) : after.start() if after else len(text)
+    ]
 
 
 def _source_texts(encounter: Encounter) -> dict[str, str]:

@@ -189,3 +189,43 @@ def test_external_cause_codes_are_not_reported_without_a_mandate() -> None:
         mention("bite of the right hand", "S61.451A", text=text),
     ]
     assert codes(coded(found, text=text)) == ["S61.451A"]
+
+
+@pytest.mark.parametrize(
+    ("clause", "kept"),
+    [
+        ("Plan: start apixaban 5 mg BID after discussing bleeding risk.", False),
+        ("Continue prednisone 40 mg daily (day 2 of 5).", False),
+        ("oxycodone 2.5 mg q6h prn x 5 days.", False),
+        ("Basal insulin while inpatient.", False),
+        ("Prednisone completed.", False),
+        ("On apixaban, started 3 years ago for atrial fibrillation.", True),
+        ("Attempt prednisone taper to 2.5 mg over 4 weeks.", True),
+        ("Continue apixaban 5 mg BID.", True),
+    ],
+)
+def test_a_drug_started_now_or_for_a_course_is_no_long_term_therapy(
+    clause: str, kept: bool
+) -> None:
+    """I.C.21.c.3: Z79 is for continuous long-term use, not a drug started at the
+    encounter, given for a course or only while inpatient."""
+    drug = next(
+        w for w in ("apixaban", "prednisone", "oxycodone", "insulin") if w in clause.lower()
+    )
+    start = clause.lower().index(drug)
+    found = mention(clause[start : start + len(drug)], "Z79.01", text=clause)
+    assert (codes(coded([found], text=clause)) == ["Z79.01"]) is kept
+
+
+def test_unspecified_pain_is_not_coded_beside_a_diagnosis() -> None:
+    """I.B.5: 'ibuprofen for pain' with otitis media is the otitis's pain; alone it is R52."""
+    text = "Acute otitis media of the left ear; ibuprofen for pain.\n"
+    found = [mention("Acute otitis media", "H66.92", text=text), mention("pain", "R52", text=text)]
+    assert codes(coded(found, text=text)) == ["H66.92"]
+    assert codes(coded([mention("pain", "R52", text=text)], text=text)) == ["R52"]
+
+
+def test_a_plural_acronym_from_the_tabular_is_not_coded() -> None:
+    text = "ECG: occasional PACs.\n"
+    found = [replace(mention("PACs", "F15.10", text=text, confidence=0.45), rule="tabular")]
+    assert codes(coded(found, text=text)) == []

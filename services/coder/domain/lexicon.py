@@ -201,17 +201,22 @@ class Lexicon:
 
     def word_sets(
         self, leave_out: frozenset[str]
-    ) -> tuple[tuple[LexiconEntry, frozenset[str]], ...]:
-        """Each (entry, keyword's word keys less `leave_out`), in the file's order: read once
-        per set of left-out words, then shared by every note (a reader of keywords in any
-        word order)."""
+    ) -> dict[str, tuple[tuple[int, LexiconEntry, frozenset[str]], ...]]:
+        """Each keyword as the set of its word keys less `leave_out`, with its entry and
+        its place in the file's order, filed under the least of its words (a text holds
+        all of a keyword's words only if it holds that one): read once per set of
+        left-out words, then shared by every note (a reader of keywords in any order)."""
         found = self._word_sets.get(leave_out)
         if found is None:
-            found = tuple(
-                (entry, frozenset(k for k, _, _ in words_of(keyword) if k not in leave_out))
-                for entry in self._by_code.values()
-                for keyword in entry.keywords
-            )
+            filed: dict[str, list[tuple[int, LexiconEntry, frozenset[str]]]] = {}
+            place = 0
+            for entry in self._by_code.values():
+                for keyword in entry.keywords:
+                    keys = frozenset(k for k, _, _ in words_of(keyword) if k not in leave_out)
+                    if keys:
+                        filed.setdefault(min(keys), []).append((place, entry, keys))
+                    place += 1
+            found = {word: tuple(items) for word, items in filed.items()}
             self._word_sets[leave_out] = found
         return found
 

@@ -51,8 +51,11 @@ def titled_procedures(notes: tuple[ClinicalNote, ...], lexicon: Lexicon) -> Iter
             words = {key for key, _, _ in words_of(line)}
             best: list[LexiconEntry] = []
             size = 0
-            # each keyword's words are read once per lexicon, not per note
-            for entry, keys in lexicon.word_sets(_SMALL):
+            # each keyword's words are read once per lexicon, not per note, and only the
+            # keywords filed under a word of the line can be all on it
+            filed = lexicon.word_sets(_SMALL)
+            candidates = sorted(item for word in words for item in filed.get(word, ()))
+            for _, entry, keys in candidates:
                 if not entry.global_period:
                     continue  # procedures with a global period, not tests, drugs or supplies
                 if len(keys) < MIN_WORDS or not keys <= words:

@@ -201,6 +201,43 @@ class Leaves:
 
     def __init__(self) -> None:
         self._seen: dict[tuple[str, str], tuple[tuple[str, Title], ...]] = {}
+        # (code set, category) -> word -> the places of the leaves whose titles have it
+        self._by_word: dict[tuple[str, str], dict[str, tuple[int, ...]]] = {}
+        self._titles: dict[str, Title] = {}
+
+    def title_of(self, description: str) -> Title:
+        """title(description), read once."""
+        found = self._titles.get(description)
+        if found is None:
+            found = self._titles[description] = title(description)
+        return found
+
+    def sharing(
+        self,
+        category: str,
+        code_set: CodeSet,
+        children: Children,
+        words: frozenset[str],
+        least: int,
+    ) -> list[tuple[str, Title]]:
+        """The leaves of `of`, in its order, whose titles have at least `least` of `words`
+        (looked up by word, not by reading every leaf)."""
+        leaves = self.of(category, code_set, children)
+        if least <= 0:
+            return list(leaves)
+        key = (code_set.label, category)
+        index = self._by_word.get(key)
+        if index is None:
+            places: dict[str, list[int]] = {}
+            for place, (_, leaf_title) in enumerate(leaves):
+                for word in leaf_title.words:
+                    places.setdefault(word, []).append(place)
+            index = self._by_word[key] = {w: tuple(p) for w, p in places.items()}
+        counts: dict[int, int] = {}
+        for word in words:
+            for place in index.get(word, ()):
+                counts[place] = counts.get(place, 0) + 1
+        return [leaves[p] for p in sorted(p for p, n in counts.items() if n >= least)]
 
     def of(
         self, category: str, code_set: CodeSet, children: Children
@@ -237,16 +274,15 @@ def specific_from_sentence(
     if not entry.known or "unspecified" not in entry.description.lower() or code[:1] == "Z":
         return code
     said = sentence_words(sentence)
-    own = title(entry.description).words
+    own = leaves.title_of(entry.description).words
     seventh = code[-1] if len(code) == 8 else None
     best: tuple[tuple[int, int, int], str] | None = None  # the first of equals wins
-    for leaf, leaf_title in leaves.of(code[:3], code_set, children):
+    # the same condition said more precisely keeps at least half the words of its
+    # unspecified title ("vomiting" is not "nausea"; "depressive disorder, single
+    # episode" is not "depression")
+    half = (len(own) + 1) // 2
+    for leaf, leaf_title in leaves.sharing(code[:3], code_set, children, own, half):
         if leaf == code or (seventh is not None and (len(leaf) != 8 or leaf[-1] != seventh)):
-            continue
-        # the same condition said more precisely keeps at least half the words of its
-        # unspecified title ("vomiting" is not "nausea"; "depressive disorder, single
-        # episode" is not "depression")
-        if 2 * len(leaf_title.words & own) < len(own):
             continue
         added = [unit for unit in leaf_title.units if not unit & own]
         score = _score(added, leaf_title, said)

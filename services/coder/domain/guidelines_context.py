@@ -345,7 +345,9 @@ def injury_of_region(
     best: tuple[tuple[int, int, int], str] | None = None
     for region in regions:
         for kind in ("0", "1"):
-            for leaf, leaf_title in leaves.of(f"S{region}{kind}", code_set, children):
+            # a leaf none of whose words the sentence says cannot score (_score)
+            category = f"S{region}{kind}"
+            for leaf, leaf_title in leaves.sharing(category, code_set, children, said, 1):
                 if leaf[-1] != code[-1] or len(leaf) != 8:
                     continue
                 score = _score(list(leaf_title.units), leaf_title, said)

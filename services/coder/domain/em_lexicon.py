@@ -209,6 +209,8 @@ _add(
         "mass": "mass|lump|breast mass|breast lump|nodule|pulmonary nodule|lung nodule|"
         "thyroid nodule|lymphadenopathy|suspicious lesion",
         "weight loss": "unexplained weight loss|weight loss",
+        "unclear cause": "unclear etiology|unknown etiology|uncertain etiology|unclear cause|"
+        "cause unclear|etiology unclear|cause not yet known|undifferentiated",
         "bleeding": "hematuria|rectal bleeding|hematochezia|melena|hemoptysis",
         "syncope": "syncope|near syncope|presyncope",
         "chest pain": "chest pain|atypical chest pain",
@@ -403,7 +405,16 @@ _add(
         "admission to|admit to observation|place in observation|observation status|"
         "hospitalization|hospitalize|transfer to icu|transfer to the icu|upgrade to icu|"
         "icu admission|escalation of care|escalate care|higher level of care|"
-        "declined admission|refused admission",
+        "declined admission|refused admission|"
+        # an office or urgent visit that sends the patient on for admission or emergency care
+        "sent to the emergency department|sent to the ed|sent to the er|send to the ed|"
+        "sending to the ed|sent to the emergency room|transferred to the emergency department|"
+        "transfer to the emergency department|transferred to the ed|ems called|called 911|"
+        "direct admission|directly admitted|admitted directly|likely admission|"
+        "admission evaluation|admitted to the icu|admitted to the cardiac icu|"
+        "admitted to the micu|admitted to the hospital|admitted to medicine|"
+        "admitted to the hospitalist|admitted to observation|admitted to telemetry|"
+        "admit to telemetry|will be admitted|to be admitted|admission to the hospital",
     },
 )
 _add(
@@ -517,7 +528,8 @@ _add(
     {
         "prescription drug management": "prescription drug management|prescribed|"
         "prescribe|new prescription|prescription for|rx for|e prescribed|sent to pharmacy|"
-        "refill|refilled|refills",
+        "refill|refilled|refills|prescription|prescriptions|discharged on|discharge on|"
+        "sent home with|sent home on",
     },
 )
 # A management verb: prescription drug management when a prescription drug follows.
@@ -529,7 +541,9 @@ _add(
         "decrease|decreased|reduce|reduced|titrate|titrated|uptitrate|continue|continued|"
         "resume|resumed|restart|restarted|discontinue|discontinued|stop|stopped|hold|"
         "held|switch to|switched to|change to|changed to|adjust|adjusted|taper|wean|"
-        "trial of|course of|dose of|rx|rx:|add|added|adding|apply|prescribing",
+        "trial of|course of|dose of|rx|rx:|add|added|adding|apply|prescribing|"
+        # a prescription drug given at the visit is managed there (an ED's IV morphine)
+        "given|gave|administered",
     },
 )
 

@@ -271,3 +271,21 @@ def test_every_span_is_the_text_at_its_offsets(parts: list[str], noise: str) -> 
         for span in found.evidence:
             assert span.start is not None and span.end is not None
             assert text[span.start : span.end] == span.text
+
+
+@pytest.mark.parametrize(
+    ("plan", "name", "label"),
+    [
+        ("Chest pain. Plan: EMS called, transferred to the emergency department.", "risk", "high"),
+        ("Cellulitis. Plan: direct admission for IV antibiotics.", "risk", "high"),
+        ("NSTEMI. Plan: heparin started, admitted to the cardiac ICU.", "risk", "high"),
+        ("Gastroenteritis. Given ondansetron 4 mg IV.", "risk", "moderate"),
+        ("Renal colic. Given morphine 4 mg IV.", "risk", "high"),  # parenteral controlled
+        ("Cystitis. Plan: discharged on nitrofurantoin.", "risk", "moderate"),
+        ("Abdominal pain, unclear etiology, improved.", "problems", "moderate"),
+    ],
+)
+def test_decisions_and_problems_told_in_emergency_and_referral_words(
+    plan: str, name: str, label: str
+) -> None:
+    assert element(plan, name)[0] == label

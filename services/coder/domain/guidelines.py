@@ -62,6 +62,7 @@ from .guidelines_specificity import Refined, Tabular, refine
 from .guidelines_statement import (
     drop_integral_counseling,
     drop_integral_symptoms,
+    drop_title_held_by_another,
     drop_unspecified_beside_specific,
     drop_words_within_longer_name,
     focus_on_diagnostic_statement,
@@ -101,6 +102,18 @@ _NOT_LONG_TERM = re.compile(
     re.IGNORECASE,
 )
 _CLAUSE_END = re.compile(r"(?<!\d)\.(?!\d)|[,;\n]")
+# an instruction against a condition, the risk of it
+_INSTRUCTION_AFTER = re.compile(
+    r"(?:[ \t]+and[ \t]+\w+)?[ \t-]*(?:precautions?|prophylaxis|prevention|risks?|warning signs)\b",
+    re.IGNORECASE,
+)
+_RISK_BEFORE = re.compile(r"\b(?:risks?|prevention) (?:of|for)[ \t]+$", re.IGNORECASE)
+_SCREENING = ("Z11", "Z12", "Z13")
+_NOT_DONE_YET = re.compile(
+    r"\b(?:order|ordered|due|schedule|scheduled|referred|referral|recommended|will)\b",
+    re.IGNORECASE,
+)
+_RULED_OUT = re.compile(r"\bruled out\b|\bexcluded\b|\bnot confirmed\b", re.IGNORECASE)
 # a condition asked about and denied: "Former smoker? No", "Home O2: none"
 _ANSWERED_NO = re.compile(
     r"[ \t]*[?:][ \t]*(?:-[ \t]*)?(?:no|none|denies|denied|never|negative)\b", re.IGNORECASE
@@ -226,6 +239,31 @@ def findings_from_mentions(
                 # prevents is no condition of the patient (Z23 is the encounter's)
                 dropped.append(Dropped(code, "GL-VACCINE-NAME"))
                 continue
+            if code[:1] != "Z" and (
+                _INSTRUCTION_AFTER.match(text, mention.evidence.end)
+                or _RISK_BEFORE.search(
+                    text, max(0, (mention.evidence.start or 0) - 30), mention.evidence.start or 0
+                )
+            ):
+                # "fever precautions", "DVT prophylaxis", "stroke and bleeding risk", "risk
+                # of falls": what the instruction guards against is no condition
+                dropped.append(Dropped(code, "GL-GUARDED-AGAINST"))
+                continue
+            if code.startswith(_SCREENING) and _NOT_DONE_YET.search(
+                _clause(text, mention.evidence.start or 0, mention.evidence.end)
+            ):
+                # a screening only ordered or due is not this encounter's purpose
+                dropped.append(Dropped(code, "GL-SCREENING-ORDERED"))
+                continue
+            if assertion == "possible" and _RULED_OUT.search(
+                text,
+                mention.evidence.end,
+                _line_end(text, mention.evidence.end),
+            ):
+                # "pneumonia was suspected ... pneumonia ruled out" (II.H: uncertain at
+                # discharge only)
+                dropped.append(Dropped(code, "GL-RULED-OUT"))
+                continue
             if code.startswith("Z79") and _NOT_LONG_TERM.search(
                 _clause(text, mention.evidence.start or 0, mention.evidence.end)
             ):
@@ -316,6 +354,11 @@ def findings_from_mentions(
     return findings, dropped
 
 
+def _line_end(text: str, end: int) -> int:
+    found = text.find("\n", end)
+    return len(text) if found < 0 else found
+
+
 def _clause(text: str, start: int, end: int) -> str:
     before = [m.end() for m in _CLAUSE_END.finditer(text, max(0, start - 120), start)]
     after = _CLAUSE_END.search(text, end)
@@ -339,7 +382,9 @@ def apply_rules(
     (module docstring)."""
     combined = focus_on_diagnostic_statement(combine(findings, tables.combinations, code_set))
     combined = drop_words_within_longer_name(combined, code_set, tables.tabular.code_first)
-    combined = drop_unspecified_beside_specific(combined, code_set)
+    combined = drop_title_held_by_another(
+        drop_unspecified_beside_specific(combined, code_set), code_set
+    )
     combined = settle_excludes1_from_words(combined, code_set)
     combined = drop_integral_counseling(drop_integral_symptoms(combined, tables.integral))
     return sequence(combined, code_set, tables)

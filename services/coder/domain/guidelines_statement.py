@@ -168,6 +168,21 @@ def _words(text: str) -> frozenset[str]:
     return frozenset(_WORD.findall(text.lower()))
 
 
+def drop_title_held_by_another(findings: Sequence[Finding], code_set: CodeSet) -> list[Finding]:
+    """I.B.8-9: of two codes of one category the words gave, one whose title the other's
+    holds ("chronic diastolic heart failure" I50.32 within "acute on chronic diastolic
+    heart failure" I50.33) is part of that condition, not another."""
+    words = [f for f in findings if f.method != "provided"]
+    titles = {f.code: _title_words(f.code, code_set) for f in words}
+    drop = {
+        a.code
+        for a in words
+        for b in words
+        if a.code != b.code and a.code[:3] == b.code[:3] and titles[a.code] < titles[b.code]
+    }
+    return [f for f in findings if f.code not in drop or f.method == "provided"]
+
+
 def settle_excludes1_from_words(findings: Sequence[Finding], code_set: CodeSet) -> list[Finding]:
     """Two codes the words gave that an Excludes1 note keeps apart (I.A.12.a) are not both
     the documentation's meaning. Where a guideline says which one stands, the other goes:

@@ -229,3 +229,32 @@ def test_a_plural_acronym_from_the_tabular_is_not_coded() -> None:
     text = "ECG: occasional PACs.\n"
     found = [replace(mention("PACs", "F15.10", text=text, confidence=0.45), rule="tabular")]
     assert codes(coded(found, text=text)) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "code"),
+    [
+        ("Guidance: fever precautions after vaccines.\n", "fever", "R50.9"),
+        ("Start apixaban after discussing stroke and bleeding risk.\n", "stroke", "I63.9"),
+        ("Enoxaparin for DVT prophylaxis.\n", "DVT", "I82.409"),
+        ("Counseled on the risk of falls at home.\n", "falls", "W19.XXXA"),
+        ("Screening mammogram is due; order placed.\n", "Screening mammogram", "Z12.31"),
+    ],
+)
+def test_what_an_instruction_guards_against_is_not_coded(text: str, phrase: str, code: str) -> None:
+    assert codes(coded([mention(phrase, code, text=text)], text=text)) == []
+
+
+def test_an_uncertain_inpatient_diagnosis_ruled_out_later_on_its_line() -> None:
+    text = "3. Pneumonia was suspected on admission; pneumonia ruled out, antibiotics stopped.\n"
+    found = [mention("Pneumonia", "J18.9", "possible", text=text)]
+    assert codes(coded(found, text=text, encounter_type="inpatient")) == []
+
+
+def test_a_code_whose_title_another_of_its_category_holds_is_part_of_it() -> None:
+    text = "Assessment: acute on chronic diastolic heart failure (HFpEF).\n"
+    found = [
+        mention("acute on chronic diastolic heart failure", "I50.33", text=text),
+        mention("HFpEF", "I50.32", text=text),
+    ]
+    assert codes(coded(found, text=text)) == ["I50.33"]

@@ -171,7 +171,25 @@ def build_terms(
         terms.append(term)
         names.setdefault(frozenset(ws), set()).add(term.code[:3])
     learned_terms = [t for t in learned_terms if not _hides_a_name(t, names)]
-    return [*terms, *learned_terms]
+    return [*terms, *_unambiguous(learned_terms)]
+
+
+def _unambiguous(learned: list[Term]) -> list[Term]:
+    """The learned associations less those whose words go as surely with codes of two
+    categories of one chapter (a context word, not a name: "peritoneal irritation" K65.9,
+    R10.9 and R50.9 at 0.8 each), which the guideline rules would only propose."""
+    best: dict[tuple[frozenset[str], str], tuple[float, set[str]]] = {}
+    for term in learned:
+        key = (frozenset(phrase_words(term.phrase) or ()), term.code[:1])
+        top, cats = best.get(key, (-1.0, set()))
+        if term.confidence > top:
+            best[key] = (term.confidence, {term.code[:3]})
+        elif term.confidence == top:
+            cats.add(term.code[:3])
+    ambiguous = {key for key, (_, cats) in best.items() if len(cats) > 1}
+    return [
+        t for t in learned if (frozenset(phrase_words(t.phrase) or ()), t.code[:1]) not in ambiguous
+    ]
 
 
 def _hides_a_name(term: Term, names: dict[frozenset[str], set[str]]) -> bool:

@@ -124,3 +124,26 @@ def test_a_learned_association_never_hides_another_condition_s_name(tmp_path: Pa
     index = TermIndex.build(build_terms(xml, synonyms, learned))
     assert index.lookup("fever and hypertension") == ()
     assert [(e.code, e.rule) for e in index.lookup("fever up")] == [("R50.9", "learned")]
+
+
+def test_a_learned_phrase_as_sure_of_two_categories_of_one_chapter_is_left_out(
+    tmp_path: Path,
+) -> None:
+    xml = tmp_path / "tabular.xml"
+    xml.write_text(TABULAR)
+    synonyms = tmp_path / "syn.tsv"
+    synonyms.write_text("phrase\tcode\tcase\n")
+    learned = tmp_path / "learned.tsv"
+    learned.write_text(
+        "phrase\tcode\tdocs\tboth\tprecision\n"
+        "peritoneal irritation\tR50.9\t4\t4\t0.800\n"  # tied with R69, one chapter: out
+        "peritoneal irritation\tR69\t4\t4\t0.800\n"
+        "blood pressure cuff\tR50.9\t4\t4\t0.800\n"  # tied across chapters: facets, kept
+        "blood pressure cuff\tI10\t4\t4\t0.800\n"
+        "night sweats\tR50.9\t9\t8\t0.800\n"  # one best code: kept with its runner-up
+        "night sweats\tR69\t9\t6\t0.600\n"
+    )
+    index = TermIndex.build(build_terms(xml, synonyms, learned))
+    assert index.lookup("peritoneal irritation") == ()
+    assert {e.code for e in index.lookup("blood pressure cuff")} == {"R50.9", "I10"}
+    assert [e.code for e in index.lookup("night sweats")] == ["R50.9", "R69"]

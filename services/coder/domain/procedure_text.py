@@ -104,7 +104,7 @@ _RESULTS_TITLE = re.compile(
 )
 _DONE = re.compile(
     r"\b(?:given|administered|performed|done|obtained|drawn|placed|completed|repaired|"
-    r"applied|removed|injected|collected|run|read)\b",
+    r"applied|removed|injected|collected|run|read|spent|provided|counsel(?:l)?ed|today)\b",
     re.I,
 )
 # medication use at home, not a dose given here

@@ -18,6 +18,7 @@ from .administration import (
     vaccine_administration,
 )
 from .demographics import age_on
+from .em_notes import annual_wellness_visit
 from .em_tables import EM_DESCRIPTIONS
 from .encounter import DocumentedProcedure, Encounter, ReviewedProcedure
 from .lexicon import Lexicon, LexiconEntry
@@ -172,6 +173,7 @@ EXTENDED = {
     ),
 }
 NERVE_BLOCKS = frozenset({"64450", "64405"})
+WELLNESS_ELEMENTS = frozenset({"96160", "96127"})
 EXCISIONS = frozenset({"excision_benign", "excision_malignant"})
 _EXCISED = re.compile(
     r"excised\s+(?:diameter|size)\s*(?:of|was|is|:)?\s*\d+(?:\.\d+)?\s*(?:cm|mm)\b", re.I
@@ -322,6 +324,11 @@ def _notes(work: _Work, encounter: Encounter) -> None:
     summaries = {
         f"notes[{i}]" for i, note in enumerate(encounter.notes) if note.kind == "discharge_summary"
     }
+    # 42 CFR 410.15: the health risk assessment and the review of depression risk are
+    # elements of the annual wellness visit, not services of their own beside it
+    wellness = encounter.encounter_type == "preventive" and (
+        annual_wellness_visit(encounter.notes) is not None
+    )
     for hit in performed_in_notes(encounter.notes, lexicon):
         if hit.evidence.source in summaries:
             continue
@@ -346,6 +353,8 @@ def _notes(work: _Work, encounter: Encounter) -> None:
         if entry is not None and entry.family == "delivery" and not mother:
             continue  # a newborn's note tells how the baby was born: the mother's procedure
         if entry is not None and other_sense(entry, hit.sentence):
+            continue
+        if entry is not None and wellness and entry.code in WELLNESS_ELEMENTS:
             continue
         if entry is not None and entry.family == "delivery":
             package = global_obstetric(entry.code, [note.text for note in encounter.notes])

@@ -719,3 +719,22 @@ def test_services_told_with_their_product_s_name_or_a_participle(
     text: str, expected: list[str]
 ) -> None:
     assert sorted(c for c, _ in codes(with_note(text))) == expected
+
+
+def test_counselling_the_plan_says_was_spent_today_is_billed() -> None:
+    note = (
+        "Plan: fluids.\nTobacco cessation counseling: 7 minutes spent today discussing a quit date."
+    )
+    assert codes(with_note(note)) == [("99406", 1)]
+    assert codes(with_note("Plan: tobacco cessation counseling at the next visit.")) == []
+
+
+def test_an_annual_wellness_visit_s_elements_are_not_lines_of_their_own() -> None:
+    note = (
+        "Subsequent annual wellness visit. Health risk assessment reviewed (completed in the "
+        "portal). PHQ-2 score 0."
+    )
+    awv = with_note(note, encounter_type="preventive", place_of_service="11")
+    assert [c for c, _ in codes(awv)] == ["G0439"]
+    office = with_note("Health risk assessment administered: score 3. PHQ-2 score 0.")
+    assert sorted(c for c, _ in codes(office)) == ["96127", "96160"]

@@ -104,7 +104,8 @@ _NOT_LONG_TERM = re.compile(
 _CLAUSE_END = re.compile(r"(?<!\d)\.(?!\d)|[,;\n]")
 # an instruction against a condition, the risk of it
 _INSTRUCTION_AFTER = re.compile(
-    r"(?:[ \t]+and[ \t]+\w+)?[ \t-]*(?:precautions?|prophylaxis|prevention|risks?|warning signs)\b",
+    r"(?:[ \t]+and[ \t]+\w+)?[ \t-]*"
+    r"(?:precautions?|prophylaxis|prevention|risks?|warning signs|diet)\b",
     re.IGNORECASE,
 )
 _RISK_BEFORE = re.compile(r"\b(?:risks?|prevention) (?:of|for)[ \t]+$", re.IGNORECASE)
@@ -246,7 +247,8 @@ def findings_from_mentions(
                 )
             ):
                 # "fever precautions", "DVT prophylaxis", "stroke and bleeding risk", "risk
-                # of falls": what the instruction guards against is no condition
+                # of falls", "low-sodium diet": what the instruction guards against (or
+                # the diet is named after) is no condition
                 dropped.append(Dropped(code, "GL-GUARDED-AGAINST"))
                 continue
             if code.startswith(_SCREENING) and _NOT_DONE_YET.search(

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from .encounter import Encounter
 from .guidelines import REVIEW_THRESHOLD, GuidelineTables, apply_rules, findings_from_mentions
 from .guidelines_bmi import bmi_code
+from .guidelines_burns import burn_extent
 from .guidelines_encounter import (
     delivery_outcome,
     newborn_record,
@@ -82,7 +83,7 @@ def code_words(
         kept_supplied.append(replace(specific, rank=given.rank, position=given.position))
     ordered = routine_exam(encounter, apply_rules([*kept_supplied, *found], code_set, tables))
     ordered = pregnancy_weeks(encounter, ordered, code_set, tables.refine)
-    ordered = bmi_code(encounter, ordered, code_set)
+    ordered = burn_extent(encounter, bmi_code(encounter, ordered, code_set), code_set)
     ordered = newborn_record(encounter, delivery_outcome(encounter, ordered))
     final = {f.code for f in ordered}
     for given in kept_supplied:

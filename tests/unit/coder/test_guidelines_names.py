@@ -258,3 +258,22 @@ def test_a_code_whose_title_another_of_its_category_holds_is_part_of_it() -> Non
         mention("HFpEF", "I50.32", text=text),
     ]
     assert codes(coded(found, text=text)) == ["I50.33"]
+
+
+def test_a_diet_named_after_a_condition_is_no_condition() -> None:
+    text = "Plan: amlodipine, low-sodium diet.\n"
+    assert codes(coded([mention("low-sodium", "E87.1", text=text)], text=text)) == []
+
+
+@pytest.mark.parametrize(
+    ("extent", "code"),
+    [("burns of less than 10% of body surface area", "T31.0"), ("about 14% TBSA", "T31.10")],
+)
+def test_the_extent_of_burns_beside_the_burn_by_site(extent: str, code: str) -> None:
+    """I.C.19.d.6: T31 with the site codes; T30 (unspecified region) not beside them."""
+    text = f"Diagnosis: second-degree burn of the right forearm; burn care; {extent}.\n"
+    found = [
+        mention("second-degree burn of the right forearm", "T22.211A", text=text),
+        mention("burn", "T30.0", text=text, occurrence=1),
+    ]
+    assert codes(coded(found, text=text)) == ["T22.211A", code]

@@ -147,3 +147,18 @@ def test_a_learned_phrase_as_sure_of_two_categories_of_one_chapter_is_left_out(
     assert index.lookup("peritoneal irritation") == ()
     assert {e.code for e in index.lookup("blood pressure cuff")} == {"R50.9", "I10"}
     assert [e.code for e in index.lookup("night sweats")] == ["R50.9", "R69"]
+
+
+def test_case_report_words_for_stones_heart_rate_and_alcohol() -> None:
+    index = read_prebuilt(data_path(PREBUILT))
+    assert index is not None
+    for phrase, code in (
+        ("renal lithiasis", "N20.0"),
+        ("lithiasis of the kidney", "N20.0"),
+        ("vesical lithiasis", "N21.0"),
+        ("tachycardic", "R00.0"),
+        ("choluria", "R82.2"),
+        ("chronic enolism", "F10.20"),
+        ("ischemic cardiopathy", "I25.9"),
+    ):
+        assert code in {e.code for e in index.lookup(phrase)}, phrase

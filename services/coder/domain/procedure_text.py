@@ -41,6 +41,15 @@ PAST_SECTIONS = frozenset(
     }
 )
 PLAN_SECTIONS = frozenset({"plan", "assessment_and_plan"})
+# where a test's name is part of a diagnosis ("rheumatoid arthritis with rheumatoid factor")
+# unless the words say it was done
+DIAGNOSIS_SECTIONS = frozenset(
+    {"assessment", "diagnoses", "discharge_diagnoses", "admission_diagnoses"}
+)
+_PARENTHESES = re.compile(r"\([^()]*\)")
+_CITED_VALUE = re.compile(r"^\s*[:=]?\s*[<>]?\d")
+# an earlier value in parentheses after today's: "A1c today 9.4% (6 months ago 7.8%)"
+_EARLIER_VALUE = re.compile(r"(\d[\d.,]*\s*(?:%|[A-Za-z/]+)?\s*)(\([^()]*\))")
 _WORDS = r"(?:[\w'-]+\W+){0,6}?"
 _NOT_DONE_BEFORE = re.compile(
     r"\b(?:will|would|plan(?:s|ned|ning)?(?:\s+to|\s+for)?|schedul(?:e|ed|ing)|to\s+be|"
@@ -79,6 +88,7 @@ _NOT_DONE_AFTER = re.compile(
     r"\(?\d{1,2}/\d{1,2}(?:/\d{2,4})?\b|(?:labs?|reports?|results?|images?|films?)\s+reviewed|"
     r"(?:from|by)\s+(?:the\s+|her\s+|his\s+)?(?:pcp|outside|referring|another|other|prior|"
     r"\w+\s+lab\b|\w+\s+laboratory)|\d+\s+(?:days?|weeks?|months?)\s+(?:after|from|post)\b|"
+    r"review\b|"
     r"(?:is\s+|was\s+|has\s+been\s+)?(?:rising|trending|climbing|doubling)\b|"
     # a result awaited, a service had elsewhere: "urine culture pending", "(done at urgent
     # care yesterday)", "given this season at the pharmacy"
@@ -99,7 +109,7 @@ _HERE = re.compile(
 _RESULTS_TITLE = re.compile(
     r"\b(?:outside|reviewed|review\s+of|records|prior|previous|recent|from\s+\d{1,2}/\d{1,2}|"
     r"last\s+\w+|results?|history|workup|work-up|screening\s+schedule|orders?|ordered|pending|"
-    r"referrals?|to\s+(?:check|do|obtain|draw|order|schedule)|outstanding|due)\b",
+    r"referrals?|to\s+(?:check|do|obtain|draw|order|schedule)|outstanding)\b",
     re.I,
 )
 _DONE = re.compile(
@@ -277,12 +287,17 @@ def performed(before: str, after: str, section: str | None, sentence: str) -> bo
     """Done at this encounter: nothing planned, declined or deferred about it in its
     sentence, and, in a plan, words that say it was done."""
     title, _, before = before.rpartition(":")  # a title ("Plan:") is not a plan to do it
-    if title and _RESULTS_TITLE.search(title):
-        return False
+    if title and _RESULTS_TITLE.search(_PARENTHESES.sub(" ", title)):
+        return False  # "Outside labs:"; a title's own aside ("due (last at age 12):") is not it
+    after = _EARLIER_VALUE.sub(lambda m: m.group(1) + " " * len(m.group(2)), after)
     if _NOT_DONE_BEFORE.search(before[-80:]) or _NOT_DONE_AFTER.search(after[:60]):
         return False
     if _SHOWED.search(after[:40]) and not _HERE.search(sentence):
         return False
+    if before.count("(") > before.count(")") and _CITED_VALUE.match(after):
+        return False  # a value cited in passing: "(ABI 0.7 right, vascular following)"
+    if section in DIAGNOSIS_SECTIONS:
+        return _DONE.search(sentence) is not None
     return section not in PLAN_SECTIONS or _DONE.search(sentence) is not None
 
 

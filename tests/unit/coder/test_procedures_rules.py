@@ -738,3 +738,22 @@ def test_an_annual_wellness_visit_s_elements_are_not_lines_of_their_own() -> Non
     assert [c for c, _ in codes(awv)] == ["G0439"]
     office = with_note("Health risk assessment administered: score 3. PHQ-2 score 0.")
     assert sorted(c for c, _ in codes(office)) == ["96127", "96160"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a test named in a diagnosis, a value cited in passing, a review of results
+        ("Assessment:\n1. Rheumatoid arthritis with rheumatoid factor, moderately active.", []),
+        ("Diabetes with peripheral angiopathy (ABI 0.7 right, vascular surgery following).", []),
+        ("Here for PSA review and his leuprolide plan.", []),
+        # today's value with an earlier one beside it; a title's own aside
+        ("POC A1c today 9.4% (6 months ago 7.8%).", ["83036"]),
+        (
+            "- Tdap booster due (last tetanus at age 12): Tdap given IM left deltoid today.",
+            ["90471", "90715"],
+        ),
+    ],
+)
+def test_tests_named_in_passing_and_tests_done_today(text: str, expected: list[str]) -> None:
+    assert sorted(c for c, _ in codes(with_note(text))) == expected

@@ -24,6 +24,7 @@ from .guidelines_encounter import (
     routine_exam,
 )
 from .guidelines_findings import Finding
+from .guidelines_scores import nihss_score
 from .icd10cm import CodeSet
 from .results import Edit, ReviewReason
 from .text.mentions import Mention
@@ -84,6 +85,7 @@ def code_words(
     ordered = routine_exam(encounter, apply_rules([*kept_supplied, *found], code_set, tables))
     ordered = pregnancy_weeks(encounter, ordered, code_set, tables.refine)
     ordered = burn_extent(encounter, bmi_code(encounter, ordered, code_set), code_set)
+    ordered = nihss_score(encounter, ordered, code_set)
     ordered = newborn_record(encounter, delivery_outcome(encounter, ordered))
     final = {f.code for f in ordered}
     for given in kept_supplied:

@@ -3,7 +3,8 @@ gestation.
 
 ICD-10-CM Official Guidelines I.C.21.c.13 (routine and administrative examinations): a
 preventive visit is first-listed with its Z00 code by age, newborn (under 8 days, 8 to 28
-days, Z00.110/Z00.111), child (Z00.12-) or adult (Z00.0-); "with abnormal findings" when
+days, Z00.110/Z00.111), child (Z00.12-) or adult (Z00.0-), or Z01.41- when it is the
+annual gynecological (well-woman) examination; "with abnormal findings" when
 the examination found a condition that is coded beside it (the abnormal finding is coded
 as an additional code), "without" otherwise. A condition already known is no finding of
 the examination, but the guideline does not tell them apart: any condition of the
@@ -24,7 +25,11 @@ from .icd10cm import CodeSet
 from .results import Evidence
 
 ROUTINE_EXAM_CONFIDENCE = 0.9
-_EXAM_PREFIXES = ("Z00.0", "Z00.1")
+_EXAM_PREFIXES = ("Z00.0", "Z00.1", "Z01.41")
+# a preventive visit that is the annual gynecological examination (Z01.41-, I.C.21.c.13)
+_GYNECOLOGICAL = re.compile(
+    r"\bwell[- ]woman\b|\bgyn(?:a?ecolog(?:ic|ical))? (?:exam|examination)\b", re.IGNORECASE
+)
 
 
 def routine_exam(encounter: Encounter, findings: Sequence[Finding]) -> list[Finding]:
@@ -33,10 +38,13 @@ def routine_exam(encounter: Encounter, findings: Sequence[Finding]) -> list[Find
     if encounter.encounter_type != "preventive":
         return list(findings)
     days = (encounter.date_of_service - encounter.patient.birth_date).days
-    others = [f for f in findings if not f.code.startswith(_EXAM_PREFIXES)]
+    # the counseling and guidance of a preventive visit are part of it (no Z71 beside it)
+    others = [f for f in findings if not f.code.startswith((*_EXAM_PREFIXES, "Z71"))]
     abnormal = any(f.rank == 0 and f.code[:1] not in {"Z"} for f in others)
     years = _years(encounter.patient.birth_date, encounter.date_of_service)
     code = _exam_code(days, years, abnormal)
+    if years >= 12 and any(_GYNECOLOGICAL.search(note.text) for note in encounter.notes):
+        code = "Z01.411" if abnormal else "Z01.419"
     found = next((f for f in findings if f.code.startswith(_EXAM_PREFIXES)), None)
     if found is not None:
         exam = found if found.code == code else found.becoming(code, "GL-ROUTINE-EXAM")

@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 
 from .factories import patient
-from .test_guidelines import coded, codes, mention
+from .test_guidelines import coded, codes, mention, noted
 
 TEXT = (
     "Assessment: acute blood loss anemia, anemia; osteoarthritis, right knee, with "
@@ -277,3 +277,28 @@ def test_the_extent_of_burns_beside_the_burn_by_site(extent: str, code: str) -> 
         mention("burn", "T30.0", text=text, occurrence=1),
     ]
     assert codes(coded(found, text=text)) == ["T22.211A", code]
+
+
+@pytest.mark.parametrize(("with_finding", "expected"), [(False, "Z01.419"), (True, "Z01.411")])
+def test_a_well_woman_visit_is_the_gynecological_examination(
+    with_finding: bool, expected: str
+) -> None:
+    """I.C.21.c.13: Z01.41- for the annual gynecological exam; its counseling is part of it."""
+    text = "35 y/o here for annual well-woman exam. Assessment: vaginitis. Counseling given.\n"
+    found = [mention("Counseling", "Z71.9", text=text)]
+    if with_finding:
+        found.append(mention("vaginitis", "N76.0", text=text, section="assessment"))
+    visit = noted(
+        text=text, encounter_type="preventive", patient=patient(birth_date=date(1991, 2, 3))
+    )
+    result = coded(found, visit)
+    assert codes(result) == [expected, *(["N76.0"] if with_finding else [])]
+
+
+def test_the_nihss_score_beside_an_acute_ischemic_stroke() -> None:
+    """I.C.18.i: R29.7- with I63, the first score documented."""
+    text = "NIHSS on arrival 8, NIHSS 3 at 24 h.\nAssessment: acute ischemic stroke.\n"
+    stroke = mention("acute ischemic stroke", "I63.9", text=text, section="assessment")
+    assert codes(coded([stroke], text=text)) == ["I63.9", "R29.708"]
+    other = mention("NIHSS", "R51.9", text=text)
+    assert codes(coded([other], text=text)) == ["R51.9"]

@@ -33,7 +33,9 @@ _MEASURES: dict[str, re.Pattern[str]] = {
     "min": re.compile(_NUM + r"\s*-?\s*(?:minutes?|mins?)\b", re.I),
     "views": re.compile(_NUM + r"\s*-?\s*views?\b", re.I),
     "lesions": re.compile(
-        _NUM + r"\s+(?:\w+\s+)?(?:lesions?|warts?|keratos[ie]s|aks|calluse?s|corns|tags)\b", re.I
+        _NUM + r"\s+(?:\w+\s+){0,3}?(?:lesions?|warts?|keratos[ie]s|aks|calluse?s|corns|tags|"
+        r"papules)\b|\b(?:lesions?|warts?|keratos[ie]s|aks|papules)\s*x\s*" + _NUM + r"\b",
+        re.I,
     ),
     "nails": re.compile(_NUM + r"\s+(?:\w+\s+)?(?:nails?|toenails?)\b", re.I),
     "muscles": re.compile(_NUM + r"\s+(?:\w+\s+)?muscles?\b", re.I),
@@ -84,7 +86,7 @@ def measures(text: str, only: Iterable[str] | None = None) -> dict[str, float]:
         hit = pattern.search(text)
         if hit is None:
             continue
-        value = number(hit.group(1))
+        value = number(hit.group(1) if hit.group(1) is not None else hit.group(2))
         if name == "cm" and hit.group(2).lower().startswith("m"):
             value /= 10
         found[name] = value

@@ -79,6 +79,7 @@ _SENT_OUT = re.compile(
     r"quest|labcorp)\b)|\bsend[- ]out\b",
     re.I,
 )
+_ACTINIC = re.compile(r"\bactinic\s+keratos[ie]s\b|\baks?\b", re.I)
 _NEB_PRODUCT = re.compile(r"\bduo-?neb\b|\bxopenex\b|\bpulmicort\s+respules?\b", re.I)
 _CULTURE_RESULT = re.compile(
     r"\b(?:negative|positive|grew|growing|no\s+growth|sensitive|resistant|susceptible|"
@@ -372,6 +373,9 @@ def _notes(work: _Work, encounter: Encounter) -> None:
             if draw is None and not facility and _DRAWN.search(hit.sentence):
                 draw = hit
             continue
+        if entry.family == "destruction_benign" and _ACTINIC.search(hit.before + hit.sentence):
+            # "Actinic keratoses: 4 papules. Destroyed with liquid nitrogen": the AKs' destruction
+            entry = next(iter(lexicon.family("destruction_ak")), entry)
         if entry.code == "95115" and _SEVERAL_ALLERGENS.search(hit.text):
             entry = lexicon.get("95117") or entry
         drug = entry.family in DRUG_FAMILIES

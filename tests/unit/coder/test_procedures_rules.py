@@ -757,3 +757,18 @@ def test_an_annual_wellness_visit_s_elements_are_not_lines_of_their_own() -> Non
 )
 def test_tests_named_in_passing_and_tests_done_today(text: str, expected: list[str]) -> None:
     assert sorted(c for c, _ in codes(with_note(text))) == expected
+
+
+def test_liquid_nitrogen_after_actinic_keratoses_is_their_destruction_counted() -> None:
+    note = (
+        "Actinic keratoses: 4 gritty erythematous scaly papules (right temple x2, nose x1, left "
+        "cheek x1). Destroyed with liquid nitrogen cryotherapy, 2 cycles each."
+    )
+    assert codes(with_note(note)) == [("17000", 1), ("17003", 3)]
+    assert codes(with_note("Cryotherapy of actinic keratoses x3 on the scalp.")) == [
+        ("17000", 1),
+        ("17003", 2),
+    ]
+    assert [c for c, _ in codes(with_note("Wart on the finger treated with liquid nitrogen."))] == [
+        "17110"
+    ]

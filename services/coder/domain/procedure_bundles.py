@@ -83,6 +83,8 @@ OTHER_SENSE: dict[str, re.Pattern[str]] = {
 }
 
 
+# a pulse oximetry reading among the vital signs is part of the visit (CMS bundles 94760)
+OTHER_SENSE["94760"] = re.compile(r"\b\d{2,3}\s*%|\bvitals?\b|\bvital\s+signs\b", re.I)
 OTHER_SENSE["84443"] = re.compile(
     r"\b(?:tsh\s+receptor|receptor\s+antibod\w*|trab|tsi|thyroid[- ]stimulating\s+immunoglobulin)",
     re.I,

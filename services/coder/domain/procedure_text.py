@@ -57,7 +57,7 @@ _NOT_DONE_BEFORE = re.compile(
     r"next\s+visit|return\s+for|needs?|due\s+for|declin(?:ed|es|ing)|refus(?:ed|es|ing)|"
     r"defer(?:red|ring)?|offered|discussed|unable\s+to|could\s+not|did\s+not|not|no\s+need\s+for|"
     r"follow(?:\s+|-)?up|recheck|get|obtain|check|f/u|had|has\s+had|last|prior|previous|recent|"
-    r"outside|since|referral\s+(?:placed|sent|made|given|written)\s+(?:to|for)|"
+    r"outside|since|referral\s+(?:placed|sent|made|given|written)\s+(?:to|for)|brought|brings|"
     r"(?:partner|husband|wife|spouse)(?:'s)?|(?:mother|father|sister|brother)'s|"
     r"(?:diagnosed|confirmed|dated|documented|shown|measured|seen|found)\s+(?:on|by|at)|"
     r"weeks?(?:\s+\d+\s+days?)?\s+by)\W+" + _WORDS + r"$",
@@ -69,6 +69,8 @@ _MONTHS = (
 )
 _NOT_DONE_AFTER = re.compile(
     r"^\W*(?:\w+\W+){0,3}?(?:was|were|is|to\s+be|will\s+be)?\s*(?:declined|refused|deferred|"
+    r"declines|refuses|defers|declining|refusing|at\s+home\b|"
+    r"(?:logs?|readings|diary|download)\s+(?:reviewed|brought)|"
     r"postponed|cancel(?:l)?ed|not\s+(?:done|performed|given|obtained)|held|scheduled|"
     r"planned|recommended|ordered\s+as\s+(?:an\s+)?outpatient|next\s+(?:week|visit|month)|"
     r"tomorrow|as\s+(?:an\s+)?outpatient|not\s+(?:needed|indicated|required|necessary)|"

@@ -461,6 +461,11 @@ def test_units_stay_within_what_a_claim_line_holds() -> None:
         "Chest X-ray (done at urgent care yesterday): no infiltrate.",
         "Influenza vaccine: given this season at the pharmacy.",
         "Referral placed for echocardiogram.",
+        "Pulse oximetry 98% on room air.",
+        "Fingerstick glucose log reviewed.",
+        "Nebulizer at home as needed.",
+        "Flu vaccine: patient declines.",
+        "Patient brought her glucometer.",
     ],
 )
 def test_results_from_elsewhere_and_other_people_s_procedures_are_not_billed(text: str) -> None:

@@ -162,3 +162,10 @@ def test_case_report_words_for_stones_heart_rate_and_alcohol() -> None:
         ("ischemic cardiopathy", "I25.9"),
     ):
         assert code in {e.code for e in index.lookup(phrase)}, phrase
+
+
+def test_hrs_is_hepatorenal_syndrome_only_in_capitals() -> None:
+    index = read_prebuilt(data_path(PREBUILT))
+    assert index is not None
+    assert [e.code for e in index.lookup("HRS")] == ["K76.7"]
+    assert index.lookup("hrs") == ()  # "every 8 hrs": hours

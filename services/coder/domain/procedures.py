@@ -79,6 +79,11 @@ _SENT_OUT = re.compile(
     r"quest|labcorp)\b)|\bsend[- ]out\b",
     re.I,
 )
+_BY_STAFF = re.compile(
+    r"\bby\s+(?:the\s+)?(?:nursing|nurses?|rn|staff|tech|technician|ortho\s+tech|"
+    r"respiratory\s+therap(?:y|ist)|rt|phlebotomy|iv\s+team)\b",
+    re.I,
+)
 _ACTINIC = re.compile(r"\bactinic\s+keratos[ie]s\b|\baks?\b", re.I)
 _NEB_PRODUCT = re.compile(r"\bduo-?neb\b|\bxopenex\b|\bpulmicort\s+respules?\b", re.I)
 _CULTURE_RESULT = re.compile(
@@ -345,6 +350,8 @@ def _notes(work: _Work, encounter: Encounter) -> None:
             entry = _flu_product(hit, lexicon) or entry
         if entry is not None and entry.code in EXTENDED:
             entry = _extended(entry, hit, lexicon)
+        if entry is not None and facility and _BY_STAFF.search(hit.sentence):
+            continue  # the hospital's staff did it: the facility's service
         if entry is not None and facility:
             entry = _professional(entry, lexicon, hit)
         if entry is not None and remote and entry.code not in REMOTE:

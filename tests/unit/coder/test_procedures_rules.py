@@ -777,3 +777,16 @@ def test_liquid_nitrogen_after_actinic_keratoses_is_their_destruction_counted() 
     assert [c for c, _ in codes(with_note("Wart on the finger treated with liquid nitrogen."))] == [
         "17110"
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Splint applied by nursing: posterior short leg splint.", []),
+        ("Posterior splint applied by me to the right ankle.", ["29515"]),
+        ("Central line placed by me in the right IJ under ultrasound guidance.", ["36556"]),
+    ],
+)
+def test_in_a_hospital_what_its_staff_did_is_the_facility_s(text: str, expected: list[str]) -> None:
+    ed = {"encounter_type": "emergency", "place_of_service": "23", "mdm_level": "moderate"}
+    assert sorted(c for c, _ in codes(with_note(text, **ed))) == expected

@@ -383,7 +383,9 @@ def apply_rules(
     """Combination codes, the diagnostic statement, integral symptoms, then sequencing
     (module docstring)."""
     combined = focus_on_diagnostic_statement(combine(findings, tables.combinations, code_set))
-    combined = drop_words_within_longer_name(combined, code_set, tables.tabular.code_first)
+    combined = drop_words_within_longer_name(
+        combined, code_set, tables.tabular.code_first, named=findings
+    )
     combined = drop_title_held_by_another(
         drop_unspecified_beside_specific(combined, code_set), code_set
     )

@@ -97,6 +97,7 @@ def drop_words_within_longer_name(
     findings: Sequence[Finding],
     code_set: CodeSet | None = None,
     code_first: Callable[[str], tuple[tuple[str, str], ...]] | None = None,
+    named: Sequence[Finding] | None = None,
 ) -> list[Finding]:
     """I.B.3 and one condition per name: words that are part of a longer name the
     documentation gives for a condition ("anemia" beside "acute blood loss anemia",
@@ -109,24 +110,46 @@ def drop_words_within_longer_name(
     history code of another kind. Words overlapping a specific code's words of the same
     chapter ("Primary osteoarthritis" M19.91 and "osteoarthritis, right knee" M17.11) are
     its unspecified reading. Supplied codes are compared elsewhere (guidelines_coding.py)."""
-    named = [(f, _words(f.evidence.text)) for f in findings if f.method != "provided"]
+    # `named`: every finding the words gave before codes were combined and merged, so that
+    # a code also written on its own ("essential hypertension" beside "hypertensive
+    # urgency") stays
+    written = [(f, _words(f.evidence.text)) for f in (named or findings) if f.method != "provided"]
+    present = {f.code for f in findings}
     drop: set[int] = set()
-    for i, (short, short_words) in enumerate(named):
-        if not short_words:
+    for i, finding in enumerate(findings):
+        if finding.method == "provided":
             continue
-        for longer, longer_words in named:
-            if longer.code == short.code:
-                continue
-            if short_words < longer_words and _explains(longer.code, short.code, code_first):
-                drop.add(i)
-                break
-            if code_set is not None and _overlaps_specific(short, longer, code_set):
-                drop.add(i)
-                break
-    if not drop:
-        return list(findings)
-    gone = {id(named[i][0]) for i in drop}
-    return [f for f in findings if id(f) not in gone]
+        places = [
+            w for w in written if w[0].code == finding.code and w[0].rank == finding.rank
+        ] or [(finding, _words(finding.evidence.text))]
+        if all(_within_longer(place, written, present, code_first) for place in places):
+            drop.add(i)
+            continue
+        if code_set is not None and any(
+            _overlaps_specific(finding, other, code_set)
+            for other in findings
+            if other is not finding
+        ):
+            drop.add(i)
+    return [f for i, f in enumerate(findings) if i not in drop]
+
+
+def _within_longer(
+    place: tuple[Finding, frozenset[str]],
+    written: list[tuple[Finding, frozenset[str]]],
+    present: set[str],
+    code_first: Callable[[str], tuple[tuple[str, str], ...]] | None,
+) -> bool:
+    short, short_words = place
+    if not short_words:
+        return False
+    return any(
+        longer.code != short.code
+        and longer.code in present
+        and short_words < longer_words
+        and _explains(longer.code, short.code, code_first)
+        for longer, longer_words in written
+    )
 
 
 def _explains(

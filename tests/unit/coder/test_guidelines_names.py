@@ -302,3 +302,13 @@ def test_the_nihss_score_beside_an_acute_ischemic_stroke() -> None:
     assert codes(coded([stroke], text=text)) == ["I63.9", "R29.708"]
     other = mention("NIHSS", "R51.9", text=text)
     assert codes(coded([other], text=text)) == ["R51.9"]
+
+
+def test_a_code_also_written_on_its_own_stays_beside_the_longer_name() -> None:
+    text = "Diagnosis: hypertensive urgency in a patient with essential hypertension.\n"
+    found = [
+        mention("hypertensive", "I10", text=text, section="diagnoses"),
+        mention("hypertensive urgency", "I16.0", text=text, section="diagnoses"),
+        mention("essential hypertension", "I10", text=text, section="diagnoses"),
+    ]
+    assert sorted(codes(coded(found, text=text))) == ["I10", "I16.0"]

@@ -23,7 +23,7 @@ _TIME = re.compile(
     r"time\b(?:\s+spent)?[^.\n\d]{0,60}?"
     r"|\bi\s+(?:have\s+)?(?:personally\s+)?spent\s+(?:a\s+total\s+of\s+|approximately\s+|"
     r"about\s+|at\s+least\s+)?"
-    r"|\bspent\s+a\s+total\s+of\s+"
+    r"|\bspent\s+a\s+total\s+of\s+|\bspent\s+(?:approximately\s+|about\s+|at\s+least\s+)?"
     r"|\bdischarge\s+(?:day\s+)?management(?:\s+time)?\s*[:=\-]?\s*)"
     + _MORE
     + r"(?P<minutes>\d{1,3})\s*"
@@ -35,19 +35,27 @@ _SPENT_AFTER = re.compile(
     + _MORE
     + r"(?P<minutes>\d{1,3})\s*"
     + _MIN
-    + r"\s+(?:of\s+(?:total\s+)?time\s+)?(?:was|were)\s+spent\b",
+    + r"\s+(?:of\s+(?:total\s+)?time\s+)?(?:(?:was|were)\s+)?spent\b"
+    # "45 min total time today", "60 minutes total"
+    + r"|\b"
+    + _MORE.replace("(?P<more>", "(?P<more2>")
+    + r"(?P<total>\d{1,3})\s*"
+    + _MIN
+    + r"\s+(?:of\s+)?total\s+(?:time\b|today\b|on\s+(?:this|the|today)\b|"
+    r"for\s+(?:this|the|today)\b)",
     re.IGNORECASE,
 )
 # Minutes that are not the visit's total time: separately reported services, durations.
 _NOT_EM_TIME = re.compile(
     r"critical\s+care|procedure|prolonged|therapy|infusion|sedation|anesthesia|tourniquet|"
-    r"onset|\bago\b|prior\s+to|lasting|every|duration|arrival|within|after|observed",
+    r"onset|\bago\b|prior\s+to|lasting|every|duration|arrival|within|after|observed|before",
     re.IGNORECASE,
 )
 _EXCLUDING = re.compile(r"excluding|not\s+counting|exclusive\s+of|apart\s+from|separate\s+from",
                         re.IGNORECASE)  # fmt: skip
 _CRITICAL = re.compile(
     r"\bcritical\s+care\s+time\b[^.\n\d]{0,40}?(?P<minutes>\d{1,3})\s*" + _MIN
+    + r"|\bcritical\s+care\s*[:=\-]\s*(?:of\s+)?(?P<titled>\d{1,3})\s*" + _MIN
     + r"|\b(?P<after>\d{1,3})\s*" + _MIN + r"\s+of\s+critical\s+care\b",
     re.IGNORECASE,
 )  # fmt: skip
@@ -109,7 +117,9 @@ def documented_minutes(
         for pattern, match in _time_statements(text):
             if not _visit_time(text, match):
                 continue
-            minutes = int(match.group("minutes")) + (1 if match.group("more") else 0)
+            value = match.group("minutes") or match.group("total")
+            more = match.group("more") or (pattern is _SPENT_AFTER and match.group("more2"))
+            minutes = int(value) + (1 if more else 0)
             em = pattern is _TIME and match.group("em") is not None
             if best is None or (em, minutes) > (best_em, best.value):  # type: ignore[operator]
                 best, best_em = Stated(minutes, _span(f"notes[{index}]", text, match)), em
@@ -163,7 +173,7 @@ def critical_care_minutes(notes: Sequence[ClinicalNote]) -> Stated | None:
         if "critical" not in note.text.lower():
             continue
         for match in _CRITICAL.finditer(note.text):
-            minutes = int(match.group("minutes") or match.group("after"))
+            minutes = int(match.group("minutes") or match.group("after") or match.group("titled"))
             if best is None or minutes > best.value:  # type: ignore[operator]
                 best = Stated(minutes, _span(f"notes[{index}]", note.text, match))
     return best

@@ -533,3 +533,29 @@ def test_a_problem_set_apart_in_a_preventive_note_is_its_own_e_m_with_25() -> No
     ]
     alone = code_em(with_notes(WELL_CHILD + EAR, **child), ())
     assert [line.code for line in alone.lines] == ["99393"]
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("45 min total time today.", "99215"),
+        ("Spent 42 minutes on this visit, including record review.", "99215"),
+        ("Symptoms for 45 minutes total before arrival.", None),
+    ],
+)
+def test_visit_time_in_more_words(text: str, code: str | None) -> None:
+    result = select_em(with_notes(text, diagnoses=[]))
+    if code is None:
+        assert not (isinstance(result, EmChoice) and result.basis == "time")
+    else:
+        assert isinstance(result, EmChoice) and (result.code, result.basis) == (code, "time")
+
+
+def test_critical_care_and_discharge_time_in_more_words() -> None:
+    ed = {"encounter_type": "emergency", "place_of_service": "23"}
+    assert chosen(with_notes("CRITICAL CARE: 45 min.", kind="emergency", **ed)).code == "99291"
+    summary = with_notes(
+        "Discharged to rehab. Greater than 30 minutes spent on discharge.",
+        kind="discharge_summary", encounter_type="inpatient", place_of_service="21",
+    )  # fmt: skip
+    assert chosen(summary).code == "99239"

@@ -60,6 +60,7 @@ from .guidelines_drugs import StatusTerms
 from .guidelines_findings import Dropped, Finding
 from .guidelines_specificity import Refined, Tabular, refine
 from .guidelines_statement import (
+    diabetes_of_the_documented_type,
     drop_integral_counseling,
     drop_integral_symptoms,
     drop_title_held_by_another,
@@ -382,9 +383,10 @@ def apply_rules(
 ) -> list[Finding]:
     """Combination codes, the diagnostic statement, integral symptoms, then sequencing
     (module docstring)."""
-    combined = focus_on_diagnostic_statement(combine(findings, tables.combinations, code_set))
+    typed = diabetes_of_the_documented_type(findings, code_set)
+    combined = focus_on_diagnostic_statement(combine(typed, tables.combinations, code_set))
     combined = drop_words_within_longer_name(
-        combined, code_set, tables.tabular.code_first, named=findings
+        combined, code_set, tables.tabular.code_first, named=typed
     )
     combined = drop_title_held_by_another(
         drop_unspecified_beside_specific(combined, code_set), code_set

@@ -21,6 +21,7 @@ from .icd10cm import CodeSet
 from .text.mentions import Mention
 
 _WORD = re.compile(r"[a-z0-9]+")
+_TYPE_2 = re.compile(r"\b(?:type\s*(?:2|ii)|t2|dm\s*2|t2dm|niddm)\b", re.IGNORECASE)
 KEEP_STATUS_ANYWHERE = True
 # several codes equally likely for the same words: proposed, not billed
 AMBIGUOUS_CONFIDENCE = 0.45
@@ -204,6 +205,26 @@ def drop_title_held_by_another(findings: Sequence[Finding], code_set: CodeSet) -
         if a.code != b.code and a.code[:3] == b.code[:3] and titles[a.code] < titles[b.code]
     }
     return [f for f in findings if f.code not in drop or f.method == "provided"]
+
+
+def diabetes_of_the_documented_type(
+    findings: Sequence[Finding], code_set: CodeSet
+) -> list[Finding]:
+    """I.C.4.a.2: type 2 (E11) is the default only when the type is not documented. Where
+    the words say type 1 (E10), a diabetes code whose own words name no type ("DKA",
+    "diabetic") is the type 1 code of the same complication."""
+    if not any(f.code.startswith("E10") and f.method != "provided" for f in findings):
+        return list(findings)
+    if any(f.code.startswith("E11") and _TYPE_2.search(f.evidence.text) for f in findings):
+        return list(findings)  # both types written: the coder's question
+    result = []
+    for finding in findings:
+        if finding.code.startswith("E11") and finding.method != "provided":
+            type_1 = "E10" + finding.code[3:]
+            if code_set.lookup(type_1).billable:
+                finding = finding.becoming(type_1, "GL-DM-TYPE-DOCUMENTED")
+        result.append(finding)
+    return result
 
 
 def settle_excludes1_from_words(findings: Sequence[Finding], code_set: CodeSet) -> list[Finding]:

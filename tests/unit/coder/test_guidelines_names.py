@@ -312,3 +312,15 @@ def test_a_code_also_written_on_its_own_stays_beside_the_longer_name() -> None:
         mention("essential hypertension", "I10", text=text, section="diagnoses"),
     ]
     assert sorted(codes(coded(found, text=text))) == ["I10", "I16.0"]
+
+
+def test_diabetes_words_without_a_type_take_the_documented_type() -> None:
+    """I.C.4.a.2: E11 is the default only when the type is not documented."""
+    text = "Principal diagnosis: diabetic ketoacidosis in type 1 diabetes. DKA resolved.\n"
+    found = [
+        mention("diabetic ketoacidosis in type 1 diabetes", "E10.10", text=text),
+        mention("DKA", "E11.10", text=text),
+    ]
+    result = coded(found, text=text)
+    assert codes(result) == ["E10.10"]
+    assert not result.reasons

@@ -256,9 +256,11 @@ class Lexicon:
                     or any(word_key(words[i + j]) != key[j] for j in range(1, size))
                 ):
                     continue
+                first_word, last_word = at[i], at[i + size - 1]
+                if size > 1 and _listed(parts, first_word, last_word, index):
+                    continue  # "DTaP, IPV" is a list of two, not the DTaP-IPV product
                 if offsets is None:
                     offsets = list(accumulate(map(len, parts), initial=0))
-                first_word, last_word = at[i], at[i + size - 1]
                 hits.append(
                     KeywordHit(entries, offsets[2 * first_word + 1], offsets[2 * last_word + 2])
                 )
@@ -273,6 +275,16 @@ class Lexicon:
             for entry in hit.entries:
                 first.setdefault(entry.code, KeywordMatch(entry, hit.start, hit.end))
         return sorted(first.values(), key=lambda m: self._order[m.entry.code])
+
+
+def _listed(parts: list[str], first: int, last: int, index: dict[str, object]) -> bool:
+    """A comma or semicolon inside a keyword's words that opens another keyword: the words
+    are items of a list ("DTaP, IPV"), not one name ("rotavirus vaccine, pentavalent")."""
+    for word in range(first + 1, last + 1):
+        gap = parts[2 * word]
+        if ("," in gap or ";" in gap) and parts[2 * word + 1] in index:
+            return True
+    return False
 
 
 def parse_dose(amount: str, unit: str) -> Dose | None:

@@ -790,3 +790,15 @@ def test_liquid_nitrogen_after_actinic_keratoses_is_their_destruction_counted() 
 def test_in_a_hospital_what_its_staff_did_is_the_facility_s(text: str, expected: list[str]) -> None:
     ed = {"encounter_type": "emergency", "place_of_service": "23", "mdm_level": "moderate"}
     assert sorted(c for c, _ in codes(with_note(text, **ed))) == expected
+
+
+def test_a_list_of_vaccines_is_not_the_combination_its_names_spell() -> None:
+    listed = with_note("Vaccines administered: MMR, DTaP, IPV (left and right thighs).")
+    assert sorted(c for c, _ in codes(listed) if not c.startswith("904")) == [
+        "90700",
+        "90707",
+        "90713",
+    ]
+    assert [c for c, _ in codes(with_note("DTaP-IPV given today."))] == ["90696", "90471"]
+    named = with_note("Rotavirus vaccine, pentavalent, 3-dose schedule (RotaTeq), oral.")
+    assert [c for c, _ in codes(named)][0] == "90680"

@@ -63,6 +63,7 @@ from .guidelines_statement import (
     diabetes_of_the_documented_type,
     drop_integral_counseling,
     drop_integral_symptoms,
+    drop_neoplasm_of_unspecified_site,
     drop_title_held_by_another,
     drop_unspecified_beside_specific,
     drop_words_within_longer_name,
@@ -391,6 +392,7 @@ def apply_rules(
     combined = drop_title_held_by_another(
         drop_unspecified_beside_specific(combined, code_set), code_set
     )
+    combined = drop_neoplasm_of_unspecified_site(combined)
     combined = settle_excludes1_from_words(combined, code_set)
     combined = drop_integral_counseling(drop_integral_symptoms(combined, tables.integral))
     return sequence(combined, code_set, tables)

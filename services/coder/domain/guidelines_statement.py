@@ -192,6 +192,28 @@ def _words(text: str) -> frozenset[str]:
     return frozenset(_WORD.findall(text.lower()))
 
 
+# a neoplasm of unspecified site and the range of the same behaviour whose site is known
+_SITE_UNSPECIFIED_NEOPLASMS = {
+    "C80.1": ("C0", "C1", "C2", "C3", "C4", "C5", "C6", "C7"),
+    "D36.9": ("D1", "D2", "D30", "D31", "D32", "D33", "D34", "D35", "D36.0", "D36.1", "D36.7"),
+    "D48.9": ("D37", "D38", "D39", "D40", "D41", "D42", "D43", "D44", "D47", "D48.0", "D48.6"),
+    "D49.9": ("D49.0", "D49.1", "D49.2", "D49.3", "D49.4", "D49.5", "D49.6", "D49.7", "D49.8"),
+}
+
+
+def drop_neoplasm_of_unspecified_site(findings: Sequence[Finding]) -> list[Finding]:
+    """I.B.3 and I.C.2: "malignant neoplasm" C80.1 or "benign neoplasm" D36.9 beside a
+    neoplasm of the same behaviour whose site the words give is that neoplasm, not
+    another of unknown site."""
+    codes = {f.code for f in findings}
+    drop = {
+        vague
+        for vague, sited in _SITE_UNSPECIFIED_NEOPLASMS.items()
+        if vague in codes and any(c != vague and c.startswith(sited) for c in codes)
+    }
+    return [f for f in findings if f.code not in drop or f.method == "provided"]
+
+
 def drop_title_held_by_another(findings: Sequence[Finding], code_set: CodeSet) -> list[Finding]:
     """I.B.8-9: of two codes of one category the words gave, one whose title the other's
     holds ("chronic diastolic heart failure" I50.32 within "acute on chronic diastolic

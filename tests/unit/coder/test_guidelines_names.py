@@ -324,3 +324,14 @@ def test_diabetes_words_without_a_type_take_the_documented_type() -> None:
     result = coded(found, text=text)
     assert codes(result) == ["E10.10"]
     assert not result.reasons
+
+
+def test_a_neoplasm_of_unspecified_site_beside_one_whose_site_is_given() -> None:
+    text = "Colonoscopy: tubular adenoma of the sigmoid colon; benign neoplasm, removed.\n"
+    found = [
+        mention("tubular adenoma of the sigmoid colon", "D12.5", text=text),
+        mention("benign neoplasm", "D36.9", text=text),
+    ]
+    assert codes(coded(found, text=text)) == ["D12.5"]
+    alone = [mention("benign neoplasm", "D36.9", text=text)]
+    assert codes(coded(alone, text=text)) == ["D36.9"]

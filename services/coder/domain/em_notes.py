@@ -87,7 +87,11 @@ _ADMINISTERED = re.compile(
     r"administered|infusion|given\s+(?:im|iv|sc|subq|intramuscularly|subcutaneously))\b",
     re.IGNORECASE,
 )
-_NURSE_VISIT = re.compile(r"\b(?:nurse|nursing|rn)(?:[\s-]+only)?\s+visit\b", re.IGNORECASE)
+_NURSE_VISIT = re.compile(
+    r"\b(?:nurse|nursing|rn|lpn)(?:[\s-]+only)?\s+visit\b|\bvisit\s+with\s+the\s+nurse\b|"
+    r"\b(?:blood\s+pressure|bp)\s+(?:check|recheck)\s+(?:visit|with\s+(?:the\s+)?(?:nurse|rn|lpn|ma))\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True, slots=True)

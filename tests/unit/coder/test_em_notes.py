@@ -559,3 +559,15 @@ def test_critical_care_and_discharge_time_in_more_words() -> None:
         kind="discharge_summary", encounter_type="inpatient", place_of_service="21",
     )  # fmt: skip
     assert chosen(summary).code == "99239"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Blood pressure check visit. BP 134/82 on amlodipine, continue. Signed: L. Ortiz, LPN.",
+        "BP recheck with the nurse: 128/80. No changes.",
+    ],
+)
+def test_a_blood_pressure_check_by_the_nurse_is_99211(text: str) -> None:
+    coding = code_em(with_notes(text, kind="other"), ())
+    assert [line.code for line in coding.lines] == ["99211"]

@@ -225,6 +225,24 @@ def test_unspecified_pain_is_not_coded_beside_a_diagnosis() -> None:
     assert codes(coded([mention("pain", "R52", text=text)], text=text)) == ["R52"]
 
 
+def test_unspecified_pain_stays_beside_a_diagnosis_that_is_not_painful_itself() -> None:
+    """I.B.5 drops only what the condition routinely brings: diabetes and hypertension do
+    not explain a patient's pain, a fracture does."""
+    text = "Type 2 diabetes and hypertension, stable. Complains of pain.\n"
+    found = [
+        mention("Type 2 diabetes", "E11.9", text=text),
+        mention("hypertension", "I10", text=text),
+        mention("pain", "R52", text=text),
+    ]
+    assert sorted(codes(coded(found, text=text))) == ["E11.9", "I10", "R52"]
+    text = "Closed fracture of the left radius; pain controlled.\n"
+    found = [
+        mention("fracture of the left radius", "S52.92XA", text=text),
+        mention("pain", "R52", text=text),
+    ]
+    assert codes(coded(found, text=text)) == ["S52.92XA"]
+
+
 def test_a_plural_acronym_from_the_tabular_is_not_coded() -> None:
     text = "ECG: occasional PACs.\n"
     found = [replace(mention("PACs", "F15.10", text=text, confidence=0.45), rule="tabular")]

@@ -350,7 +350,7 @@ def _notes(work: _Work, encounter: Encounter) -> None:
             entry = _flu_product(hit, lexicon) or entry
         if entry is not None and entry.code in EXTENDED:
             entry = _extended(entry, hit, lexicon)
-        if entry is not None and facility and _BY_STAFF.search(hit.sentence):
+        if entry is not None and facility and _by_staff(hit):
             continue  # the hospital's staff did it: the facility's service
         if entry is not None and facility:
             entry = _professional(entry, lexicon, hit)
@@ -437,6 +437,13 @@ def _notes(work: _Work, encounter: Encounter) -> None:
     collected = ordered | {f.entry.code for f in work.found}
     if draw is not None and venipuncture is not None and not collected & SPECIMEN_CODES:
         work.found.append(Found(venipuncture, draw.evidence, "inferred", "PROC-DRAWN", 0.7))
+
+
+def _by_staff(hit: NoteHit) -> bool:
+    """The words next to the service say the hospital's staff did it ("splint applied by
+    nursing"), not words elsewhere in its sentence ("prepped and draped by nursing")."""
+    head = hit.sentence[: hit.hit.start - hit.start]
+    return _BY_STAFF.search(head[-30:] + " " + hit.after[:50]) is not None
 
 
 def _titled(work: _Work, encounter: Encounter, facility: bool, remote: bool) -> None:

@@ -802,3 +802,12 @@ def test_a_list_of_vaccines_is_not_the_combination_its_names_spell() -> None:
     assert [c for c, _ in codes(with_note("DTaP-IPV given today."))] == ["90696", "90471"]
     named = with_note("Rotavirus vaccine, pentavalent, 3-dose schedule (RotaTeq), oral.")
     assert [c for c, _ in codes(named)][0] == "90680"
+
+
+def test_staff_words_elsewhere_in_the_sentence_leave_the_practitioner_s_service() -> None:
+    ed = {"encounter_type": "emergency", "place_of_service": "23", "mdm_level": "moderate"}
+    note = (
+        "The left forearm was prepped and draped by nursing in the usual sterile fashion, and "
+        "laceration repair 3 cm simple was done by me."
+    )
+    assert [c for c, _ in codes(with_note(note, **ed))] == ["12002"]

@@ -47,6 +47,7 @@ DIAGNOSIS_SECTIONS = frozenset(
     {"assessment", "diagnoses", "discharge_diagnoses", "admission_diagnoses"}
 )
 _PARENTHESES = re.compile(r"\([^()]*\)")
+_ORDER_TITLE = re.compile(r"\b(?:orders?|ordered)\b", re.I)
 _CITED_VALUE = re.compile(r"^\s*[:=]?\s*[<>]?\d")
 # an earlier value in parentheses after today's: "A1c today 9.4% (6 months ago 7.8%)"
 _EARLIER_VALUE = re.compile(r"(\d[\d.,]*\s*(?:%|[A-Za-z/]+)?\s*)(\([^()]*\))")
@@ -110,7 +111,7 @@ _HERE = re.compile(
 # a list of results brought to the visit: "Outside labs from 4/28 reviewed: creatinine ..."
 _RESULTS_TITLE = re.compile(
     r"\b(?:outside|reviewed|review\s+of|records|prior|previous|recent|from\s+\d{1,2}/\d{1,2}|"
-    r"last\s+\w+|results?|history|workup|work-up|screening\s+schedule|orders?|ordered|pending|"
+    r"last\s+\w+|results?|history|workup|work-up|screening\s+schedule|pending|"
     r"referrals?|to\s+(?:check|do|obtain|draw|order|schedule)|outstanding)\b",
     re.I,
 )
@@ -291,6 +292,8 @@ def performed(before: str, after: str, section: str | None, sentence: str) -> bo
     title, _, before = before.rpartition(":")  # a title ("Plan:") is not a plan to do it
     if title and _RESULTS_TITLE.search(_PARENTHESES.sub(" ", title)):
         return False  # "Outside labs:"; a title's own aside ("due (last at age 12):") is not it
+    if title and _ORDER_TITLE.search(title) and not _DONE.search(sentence):
+        return False  # "Orders: CBC, CMP" (a standing order's "Tdap given" is done)
     after = _EARLIER_VALUE.sub(lambda m: m.group(1) + " " * len(m.group(2)), after)
     if _NOT_DONE_BEFORE.search(before[-80:]) or _NOT_DONE_AFTER.search(after[:60]):
         return False

@@ -811,3 +811,8 @@ def test_staff_words_elsewhere_in_the_sentence_leave_the_practitioner_s_service(
         "laceration repair 3 cm simple was done by me."
     )
     assert [c for c, _ in codes(with_note(note, **ed))] == ["12002"]
+
+
+def test_a_standing_order_s_service_given_is_billed() -> None:
+    note = "Per standing order: Tdap 0.5 mL IM given in the left deltoid."
+    assert [c for c, _ in codes(with_note(note))] == ["90715", "90471"]

@@ -121,6 +121,12 @@ _RULED_OUT = re.compile(r"\bruled out\b|\bexcluded\b|\bnot confirmed\b", re.IGNO
 _ANSWERED_NO = re.compile(
     r"[ \t]*[?:][ \t]*(?:-[ \t]*)?(?:no|none|denies|denied|never|negative)\b", re.IGNORECASE
 )
+# "RA" after an oxygen saturation is room air ("SpO2 91% RA", "sat 95% on RA")
+_ROOM_AIR = frozenset({"ra"})
+_SATURATION_BEFORE = re.compile(
+    r"(?:%|\b(?:spo2|sp02|o2\s*sats?|sats?|saturation|saturating|pulse\s*ox))[ \t]*(?:on[ \t]+)?$",
+    re.IGNORECASE,
+)
 # the disease a vaccine is named after
 _VACCINE_AFTER = re.compile(
     r"[ \t-]*(?:vaccines?|vaccinations?|immunizations?|shots?|boosters?)\b", re.IGNORECASE
@@ -278,6 +284,13 @@ def findings_from_mentions(
             if _ANSWERED_NO.match(text, mention.evidence.end):
                 # "Former smoker? No - never smoked", "Home O2: none": asked and denied
                 dropped.append(Dropped(code, "GL-ANSWERED-NO"))
+                continue
+            if mention.evidence.text.lower() in _ROOM_AIR and _SATURATION_BEFORE.search(
+                text, max(0, (mention.evidence.start or 0) - 24), mention.evidence.start or 0
+            ):
+                # "SpO2 91% RA", "sats 95% on RA": the air the saturation was read on, not
+                # rheumatoid arthritis
+                dropped.append(Dropped(code, "GL-ROOM-AIR"))
                 continue
             if assertion in ("family", "history") and text[mention.evidence.end :][:1] == "?":
                 # "FH: mother with diabetes? - borderline": a relative's or a past

@@ -129,6 +129,18 @@ def test_a_condition_asked_about_and_denied_is_not_coded() -> None:
     assert codes(coded(found, text=text)) == ["I10"]
 
 
+@pytest.mark.parametrize(
+    "vitals", ["Vitals: SpO2 91% RA, HR 88.", "Sats 95% on RA.", "O2 sat RA 97%."]
+)
+def test_ra_after_a_saturation_is_room_air(vitals: str) -> None:
+    text = f"{vitals}\nRA on methotrexate, stable.\n"
+    first = mention("RA", "M06.9", text=text)  # the first "RA": the vitals'
+    later = text.index("RA", text.index("\n"))
+    second = replace(first, evidence=replace(first.evidence, start=later, end=later + 2))
+    assert codes(coded([first], text=text)) == []
+    assert codes(coded([second], text=text)) == ["M06.9"]
+
+
 def test_a_relative_who_came_with_the_patient_makes_no_family_history() -> None:
     text = (
         "Seen with son and daughter for Alzheimer's disease.\n"

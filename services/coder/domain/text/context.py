@@ -44,7 +44,10 @@ _add(
     "no evidence of|no signs of|no sign of|no symptoms of|no history of|never|never had|"
     "did not have|does not have|did not show|did not reveal|no findings of|rules out|"
     "ruled out for|neither|nor|non-contributory for|resolution of|excluding|"
-    "with no|absent|lack of|no known|nkda|w/o|negative|unremarkable for",
+    "with no|absent|lack of|no known|nkda|w/o|negative|unremarkable for|"
+    # "diagnosis of" ends a scope ("diagnosed with"): these say no diagnosis was made
+    "no diagnosis of|without diagnosis of|without a diagnosis of|no prior diagnosis of|"
+    "no previous diagnosis of|never diagnosed with|not diagnosed with|no known diagnosis of",
 )
 _add(
     "negated",

@@ -23,6 +23,9 @@ def asserted(text: str, words: str) -> str:
         "Pulmonary embolism ruled out.",
         "He remains free of seizures.",
         "There is no evidence of metastases.",
+        "Elevated readings without diagnosis of hypertension.",
+        "No prior diagnosis of diabetes.",
+        "She was never diagnosed with asthma.",
     ],
 )
 def test_negation(text: str) -> None:
@@ -36,6 +39,9 @@ def test_negation(text: str) -> None:
             "Pulmonary embolism",
             "seizures",
             "metastases",
+            "hypertension",
+            "diabetes",
+            "asthma",
         )
         if w in text
     )

@@ -121,6 +121,8 @@ _RULED_OUT = re.compile(r"\bruled out\b|\bexcluded\b|\bnot confirmed\b", re.IGNO
 _ANSWERED_NO = re.compile(
     r"[ \t]*[?:][ \t]*(?:-[ \t]*)?(?:no|none|denies|denied|never|negative)\b", re.IGNORECASE
 )
+# the mental and behavioural disorders due to psychoactive substance use (F10-F19)
+_SUBSTANCE_CATEGORIES = frozenset(f"F1{d}" for d in range(10))
 # "RA" after an oxygen saturation is room air ("SpO2 91% RA", "sat 95% on RA")
 _ROOM_AIR = frozenset({"ra"})
 _SATURATION_BEFORE = re.compile(
@@ -235,6 +237,16 @@ def findings_from_mentions(
             # note (primary care provider, per rectum, the stool test): the curated
             # synonyms say which acronyms name a condition
             dropped.append(Dropped(code, "GL-TABULAR-ACRONYM"))
+            continue
+        if (
+            mention.rule == TABULAR_RULE
+            and mention.confidence < TABULAR_OWN_TITLE
+            and code[:3] in _SUBSTANCE_CATEGORIES
+            and mention.evidence.text.isalpha()
+        ):
+            # a substance named alone ("caffeine", "cannabis", "cocaine": an inclusion term of
+            # its category) is no use, abuse or dependence: the words must say the disorder
+            dropped.append(Dropped(code, "GL-SUBSTANCE-NAME"))
             continue
         text = texts.get(mention.evidence.source)
         if text is not None and mention.evidence.end is not None:

@@ -116,6 +116,18 @@ def test_a_bare_acronym_from_the_tabular_is_not_coded() -> None:
     assert codes(coded(found, text=text)) == ["J44.9"]
 
 
+def test_a_substance_named_alone_is_no_substance_use_disorder() -> None:
+    """The tabular lists "caffeine" and "marijuana" as inclusion terms of F15 and F12: the
+    word alone ("two cups of coffee, caffeine") says no use disorder."""
+    text = "Limit caffeine. Marijuana on weekends. Cannabis use disorder, mild.\n"
+    found = [
+        replace(mention("caffeine", "F15.90", text=text, confidence=0.45), rule="tabular"),
+        replace(mention("Marijuana", "F12.90", text=text, confidence=0.45), rule="tabular"),
+        replace(mention("Cannabis use disorder, mild", "F12.10", text=text), rule="synonym"),
+    ]
+    assert codes(coded(found, text=text)) == ["F12.10"]
+
+
 # --- asked and denied, a relative who is there, a questioned history ---------------------
 
 

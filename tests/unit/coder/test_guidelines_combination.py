@@ -78,6 +78,22 @@ def test_use_additional_code_adds_the_unspecified_one_at_a_lower_confidence() ->
     assert all("GL-USE-ADDITIONAL" in d.rule for d in added.values())
 
 
+def test_alzheimers_disease_adds_its_dementia_code() -> None:
+    """The Alphabetic Index: Disease, Alzheimer's G30.9 [F02.80]: the manifestation code
+    follows the disease; a dementia the words name is kept instead of the default."""
+    text = "Assessment: Alzheimer's disease, late onset. Dementia with agitation.\n"
+    alone = coded([mention("Alzheimer's disease, late onset", "G30.1", text=text)], text=text)
+    assert codes(alone) == ["G30.1", "F02.80"]
+    named = coded(
+        [
+            mention("Alzheimer's disease, late onset", "G30.1", text=text),
+            mention("Dementia with agitation", "F02.811", text=text),
+        ],
+        text=text,
+    )
+    assert codes(named) == ["G30.1", "F02.811"]
+
+
 def test_integral_symptoms_are_not_coded_beside_their_diagnosis() -> None:
     result = coded([m("cough", "R05.9"), m("pneumonia", "J18.9"), m("chest pain", "R07.9")])
     assert codes(result) == ["J18.9", "R07.9"] or codes(result) == ["R07.9", "J18.9"]

@@ -164,7 +164,9 @@ def test_a_relative_who_came_with_the_patient_makes_no_family_history() -> None:
         mention("common warts", "B07.8", "family", text=text),
         mention("diabetes", "E11.9", "family", text=text),
     ]
-    assert sorted(codes(coded(found, text=text))) == ["B07.8", "G30.9", "Z83.3"]
+    # the mother's diabetes is family history; the patient's Alzheimer's disease brings its
+    # dementia code (G30.9 [F02.80])
+    assert sorted(codes(coded(found, text=text))) == ["B07.8", "F02.80", "G30.9", "Z83.3"]
 
 
 def test_a_relatives_condition_on_the_allergy_line_or_questioned() -> None:

@@ -41,6 +41,8 @@ _QUALIFIERS = {
 }
 _INNER_CONFIDENCE = 0.7
 _QUALIFIER_REACH = 4  # words either side of a match
+_ENCOUNTER = frozenset({"initial", "subsequent", "sequela"})
+_ENCOUNTER_REACH = 16  # words after a match where its sentence may say the encounter
 
 
 def find_mentions(sources: Iterable[TextSource], index: TermIndex) -> list[Mention]:
@@ -213,6 +215,17 @@ def _qualifiers(qualifiers: list[str | None], lower: list[str], i: int, j: int) 
                 continue
             break
         found.add(q)
+    if not found & _ENCOUNTER:
+        # "initial encounter", "subsequent encounter", "sequela" name the 7th character of
+        # the whole diagnostic statement: read them to the end of the sentence
+        end = min(len(qualifiers), j + 1 + _ENCOUNTER_REACH)
+        for k in range(hi, end):
+            q = qualifiers[k]
+            if q == _BREAK_MARK:
+                break
+            if q == "sequela" or (q in _ENCOUNTER and lower[k + 1 : k + 2] == ["encounter"]):
+                found.add(q)
+                break
     if not found:
         return _NONE
     trimester = "trimester:1" in found or "trimester:2" in found or "trimester:3" in found

@@ -170,3 +170,20 @@ def test_a_sure_term_inside_a_longer_match_of_another_category_is_kept() -> None
 def test_an_organ_adjective_is_the_organ() -> None:
     assert codes("simple renal cysts") == ["N28.1"]
     assert [e.code for e in INDEX.lookup("renal cyst")] == ["N28.1"]
+
+
+def test_the_encounter_is_read_to_the_end_of_the_statement() -> None:
+    """ "initial encounter" names the 7th character of the whole statement, however far
+    after the condition it comes in its sentence; not past the sentence, and "initial"
+    alone that far is not the encounter."""
+    index = TermIndex.build([Term("Nursemaid's elbow", "S53.033", "tabular", 0.55)])
+
+    def attributes(text: str) -> frozenset[str]:
+        (found,) = find_mentions([TextSource("notes[0]", "progress", text)], index)
+        return found.attributes
+
+    said = "Nursemaid's elbow (subluxation of the right radial head), initial encounter."
+    assert {"right", "initial"} <= attributes(said)
+    assert "initial" not in attributes("Nursemaid's elbow, right. Initial encounter.")
+    far = "Nursemaid's elbow of the right arm after her initial fall at the park."
+    assert "initial" not in attributes(far)

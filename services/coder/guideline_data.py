@@ -16,6 +16,7 @@ from .domain.guidelines_combination import (
     AdditionalCode,
     CombinationTables,
     DiabetesComplication,
+    PairCode,
 )
 from .domain.guidelines_drugs import StatusTerms, build_status_terms
 from .domain.guidelines_status import StatusTables
@@ -66,6 +67,7 @@ def load_status() -> StatusTables:
 def load_combinations() -> CombinationTables:
     diabetes: list[DiabetesComplication] = []
     additional: list[AdditionalCode] = []
+    pairs: list[PairCode] = []
     for kind, prefix, value, extra in _rows(COMBINATION_FILE, 4):
         if kind == "diabetes":
             if extra not in {"keep", "drop"}:
@@ -73,9 +75,13 @@ def load_combinations() -> CombinationTables:
             diabetes.append(DiabetesComplication(prefix, value, extra == "keep"))
         elif kind == "additional":
             additional.append(AdditionalCode(prefix, value, extra))
+        elif kind == "pair":
+            pairs.append(PairCode(prefix, value, extra))
         else:
             raise GuidelineDataError(f"{COMBINATION_FILE}: unknown kind {kind!r}")
-    return CombinationTables(diabetes=tuple(diabetes), additional=tuple(additional))
+    return CombinationTables(
+        diabetes=tuple(diabetes), additional=tuple(additional), pairs=tuple(pairs)
+    )
 
 
 def load_integral() -> dict[str, tuple[str, ...]]:

@@ -12,6 +12,8 @@ I.C.4.a, I.C.9.a).
   failure and the CKD stage stay as additional codes (I.C.9.a.1-3); an I51.4-I51.9 code is
   absorbed by I11/I13 (the Excludes1 note at I51).
 - Insulin (I.C.4.a.3): Z79.4 is not reported with type 1 diabetes.
+- Pairs (I.B.9): two conditions one code names together (calculus of the gallbladder and
+  chronic cholecystitis: K80.10) are that code.
 - "Use additional code" (I.A.12 conventions, I.B.9): a combination that needs a second
   code (I12.9 needs the N18 stage) gets the unspecified one when none was documented, at a
   lower confidence.
@@ -59,9 +61,20 @@ class AdditionalCode:
 
 
 @dataclass(frozen=True, slots=True)
+class PairCode:
+    """Two conditions one code names together (I.B.9): a code starting with `first` and
+    one starting with `second` are reported as `combined`, the two left out."""
+
+    first: str
+    second: str
+    combined: str
+
+
+@dataclass(frozen=True, slots=True)
 class CombinationTables:
     diabetes: tuple[DiabetesComplication, ...]
     additional: tuple[AdditionalCode, ...]
+    pairs: tuple[PairCode, ...] = ()
     _by_prefix: dict[str, DiabetesComplication] = field(default_factory=dict, compare=False)
 
     def __post_init__(self) -> None:
@@ -83,7 +96,30 @@ def combine(
     result = _diabetes(list(findings), tables, code_set)
     result = _insulin_in_type_1(result)
     result = _hypertension(result, code_set)
+    result = _pairs(result, tables, code_set)
     return _additional(result, tables, code_set)
+
+
+def _pairs(findings: list[Finding], tables: CombinationTables, code_set: CodeSet) -> list[Finding]:
+    """Two conditions a combination code names (cholelithiasis and chronic cholecystitis:
+    K80.10) are that code, placed where the first-placed of them sat."""
+    for row in tables.pairs:
+        firsts = [f for f in findings if f.code.startswith(row.first)]
+        seconds = [f for f in findings if f.code.startswith(row.second)]
+        if not firsts or not seconds or not code_set.lookup(row.combined).billable:
+            continue
+        a, b = min(firsts, key=_place), min(seconds, key=_place)
+        rule = f"GL-COMBINATION({a.code},{b.code})"
+        combined = _placed(a.becoming(row.combined, rule, min(a.confidence, b.confidence)), (a, b))
+        parts = {id(a), id(b)}
+        result: list[Finding] = []
+        for finding in findings:
+            if id(finding) == id(a):
+                result.append(combined)
+            elif id(finding) not in parts:
+                result.append(finding)
+        findings = result
+    return findings
 
 
 def _diabetes(

@@ -78,6 +78,33 @@ def test_use_additional_code_adds_the_unspecified_one_at_a_lower_confidence() ->
     assert all("GL-USE-ADDITIONAL" in d.rule for d in added.values())
 
 
+@pytest.mark.parametrize(
+    ("cholecystitis", "code", "combined"),
+    [
+        ("chronic cholecystitis", "K81.1", "K80.10"),
+        ("acute cholecystitis", "K81.0", "K80.00"),
+        ("cholecystitis", "K81.9", "K80.10"),
+    ],
+)
+def test_gallstones_with_cholecystitis_are_one_combination_code(
+    cholecystitis: str, code: str, combined: str
+) -> None:
+    """I.B.9 and the Alphabetic Index (Calculus, gallbladder, with cholecystitis): the two
+    conditions are one code, and neither stays beside it."""
+    text = f"Assessment: symptomatic cholelithiasis with {cholecystitis}. Hypertension.\n"
+    found = [
+        mention("cholelithiasis", "K80.20", text=text),
+        mention(cholecystitis, code, text=text),
+        mention("Hypertension", "I10", text=text),
+    ]
+    assert codes(coded(found, text=text)) == [combined, "I10"]
+    alone = [
+        mention("cholelithiasis", "K80.20", text=text),
+        mention("Hypertension", "I10", text=text),
+    ]
+    assert codes(coded(alone, text=text)) == ["K80.20", "I10"]
+
+
 def test_alzheimers_disease_adds_its_dementia_code() -> None:
     """The Alphabetic Index: Disease, Alzheimer's G30.9 [F02.80]: the manifestation code
     follows the disease; a dementia the words name is kept instead of the default."""

@@ -171,7 +171,26 @@ def build_terms(
         terms.append(term)
         names.setdefault(frozenset(ws), set()).add(term.code[:3])
     learned_terms = [t for t in learned_terms if not _hides_a_name(t, names)]
+    learned_terms = _below_the_curated(learned_terms, terms)
     return [*terms, *_unambiguous(learned_terms)]
+
+
+def _below_the_curated(learned: list[Term], terms: list[Term]) -> list[Term]:
+    """The learned associations less those that give a curated synonym's own phrase another
+    code of the synonym's category: the synonym says what the phrase names ("nausea" is
+    R11.0, though annotated notes saying it were coded R11.10 for the vomiting beside it)."""
+    curated: dict[frozenset[str], set[str]] = {}
+    for term in terms:
+        if term.rule == "synonym":
+            key = frozenset(phrase_words(term.phrase, term.case_sensitive) or ())
+            curated.setdefault(key, set()).add(term.code)
+    kept = []
+    for term in learned:
+        codes = curated.get(frozenset(phrase_words(term.phrase) or ()))
+        if codes and term.code not in codes and any(c[:3] == term.code[:3] for c in codes):
+            continue
+        kept.append(term)
+    return kept
 
 
 def _unambiguous(learned: list[Term]) -> list[Term]:

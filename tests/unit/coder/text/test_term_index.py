@@ -169,3 +169,22 @@ def test_hrs_is_hepatorenal_syndrome_only_in_capitals() -> None:
     assert index is not None
     assert [e.code for e in index.lookup("HRS")] == ["K76.7"]
     assert index.lookup("hrs") == ()  # "every 8 hrs": hours
+
+
+def test_a_curated_synonym_says_what_its_phrase_names_in_its_category(tmp_path: Path) -> None:
+    """Annotated notes that say "nausea" were often coded R11.10 (the vomiting beside it):
+    the synonym's R11.0 stands, the learned R11.10 for that phrase goes; a learned code
+    for another phrase stays."""
+    xml = tmp_path / "tabular.xml"
+    xml.write_text(TABULAR)
+    synonyms = tmp_path / "syn.tsv"
+    synonyms.write_text("phrase\tcode\tcase\nnausea\tR11.0\t\n")
+    learned = tmp_path / "learned.tsv"
+    learned.write_text(
+        "phrase\tcode\tdocs\tboth\tprecision\n"
+        "nausea\tR11.10\t6\t5\t0.833\n"  # the synonym's category, another code: left out
+        "nausea vomiting\tR11.2\t6\t5\t0.833\n"  # another phrase: kept
+    )
+    index = TermIndex.build(build_terms(xml, synonyms, learned))
+    assert [e.code for e in index.lookup("nausea")] == ["R11.0"]
+    assert [e.code for e in index.lookup("nausea vomiting")] == ["R11.2"]

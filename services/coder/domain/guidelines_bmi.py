@@ -26,7 +26,8 @@ _VALUE = re.compile(
     r"\bBMI\b(?:\s*(?:of|is|was|=|:))?\s*(\d{2}(?:\.\d+)?)\b(?!\s*(?:st|nd|rd|th|%))"
 )
 _PERCENTILE = re.compile(
-    r"\bBMI\b(?:[^\n.;]|\.\d){0,40}?\b(\d{1,2})(?:st|nd|rd|th)?\s*(?:percentile|%ile)", re.IGNORECASE
+    r"\bBMI\b(?:[^\n.;]|\.\d){0,40}?\b(\d{1,2})(?:st|nd|rd|th)?\s*(?:percentile|%ile)",
+    re.IGNORECASE,
 )
 
 
@@ -49,15 +50,7 @@ def bmi_code(encounter: Encounter, findings: Sequence[Finding], code_set: CodeSe
         return list(findings)
     return [
         *findings,
-        Finding(
-            code=code,
-            evidence=evidence,
-            confidence=BMI_CONFIDENCE,
-            rule="GL-BMI",
-            method="inferred",
-            rank=1,
-            position=(1 << 30, 2),
-        ),
+        Finding.added(code, evidence, BMI_CONFIDENCE, "GL-BMI", 2),
     ]
 
 

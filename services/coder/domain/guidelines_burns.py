@@ -53,14 +53,12 @@ def burn_extent(
             return result
         start, end = match.span()
         result.append(
-            Finding(
-                code=code,
-                evidence=Evidence(f"notes[{i}]", note.text[start:end], start, end),
-                confidence=EXTENT_CONFIDENCE,
-                rule="GL-BURN-EXTENT",
-                method="inferred",
-                rank=1,
-                position=(1 << 30, 3),
+            Finding.added(
+                code,
+                Evidence(f"notes[{i}]", note.text[start:end], start, end),
+                EXTENT_CONFIDENCE,
+                "GL-BURN-EXTENT",
+                3,
             )
         )
         break

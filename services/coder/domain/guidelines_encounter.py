@@ -110,17 +110,7 @@ def pregnancy_weeks(
         result.append(finding)
     code = "Z3A.01" if weeks < 8 else "Z3A.49" if weeks > 42 else f"Z3A.{weeks:02d}"
     if code_set.lookup(code).billable:
-        result.append(
-            Finding(
-                code=code,
-                evidence=evidence,
-                confidence=WEEKS_CONFIDENCE,
-                rule="GL-WEEKS-OF-GESTATION",
-                method="inferred",
-                rank=1,
-                position=(1 << 30, 0),
-            )
-        )
+        result.append(Finding.added(code, evidence, WEEKS_CONFIDENCE, "GL-WEEKS-OF-GESTATION", 0))
     return result
 
 
@@ -164,17 +154,8 @@ def delivery_outcome(encounter: Encounter, findings: Sequence[Finding]) -> list[
             continue
         start, end = match.span()
         code = "Z37.2" if _TWINS.search(note.text) else "Z37.0"
-        result.append(
-            Finding(
-                code=code,
-                evidence=Evidence(f"notes[{i}]", note.text[start:end], start, end),
-                confidence=WEEKS_CONFIDENCE,
-                rule="GL-DELIVERY-OUTCOME",
-                method="inferred",
-                rank=1,
-                position=(1 << 30, 1),
-            )
-        )
+        evidence = Evidence(f"notes[{i}]", note.text[start:end], start, end)
+        result.append(Finding.added(code, evidence, WEEKS_CONFIDENCE, "GL-DELIVERY-OUTCOME", 1))
         break
     return result
 

@@ -6,6 +6,8 @@ from dataclasses import dataclass, replace
 
 from .results import CodingMethod, Evidence
 
+AFTER_THE_DOCUMENTATION = 1 << 30  # a position no documented finding reaches
+
 
 @dataclass(frozen=True, slots=True)
 class Finding:
@@ -20,6 +22,15 @@ class Finding:
     method: CodingMethod
     rank: int = 1
     position: tuple[int, int] = (0, 0)
+
+    @classmethod
+    def added(
+        cls, code: str, evidence: Evidence, confidence: float, rule: str, slot: int
+    ) -> Finding:
+        """A code a rule adds from what the notes state around the conditions (the weeks
+        of gestation, a BMI, a burn's extent...): inferred, placed after every documented
+        finding, `slot` ordering such codes among themselves."""
+        return cls(code, evidence, confidence, rule, "inferred", 1, (AFTER_THE_DOCUMENTATION, slot))
 
     def becoming(self, code: str, rule: str, confidence: float | None = None) -> Finding:
         """This finding as another code, the rule that made it appended to its rule."""

@@ -41,14 +41,12 @@ def nihss_score(
         start, end = match.span()
         return [
             *findings,
-            Finding(
-                code=code,
-                evidence=Evidence(f"notes[{i}]", note.text[start:end], start, end),
-                confidence=SCORE_CONFIDENCE,
-                rule="GL-NIHSS",
-                method="inferred",
-                rank=1,
-                position=(1 << 30, 4),
+            Finding.added(
+                code,
+                Evidence(f"notes[{i}]", note.text[start:end], start, end),
+                SCORE_CONFIDENCE,
+                "GL-NIHSS",
+                4,
             ),
         ]
     return list(findings)

@@ -8,7 +8,8 @@ every phrase of one to MAX_WORDS words (the matcher's keys: word order, plurals 
 stopwords do not matter), never across a comma or bracket, that a case asserts (present
 or possible: the engine's context rules drop negated, hypothetical and family mentions),
 it counts the cases that contain it (`docs`) and, for each code the annotators gave the
-case, the cases that contain both (`both`). A row is kept when the code is related to the phrase (the phrase shares a word
+case, the cases that contain both (`both`). A row is kept when the code is related to the
+phrase (the phrase shares a word
 with the tabular terms or synonyms of the code's category, or the index already maps the
 phrase into that category) and `both` >= 2, or, unrelated, when `both` >= 3 and the
 precision is at least UNRELATED_PRECISION. `precision` is both / (docs + 1), smoothed
@@ -54,7 +55,7 @@ GENERIC = frozenset(_GENERIC.split())
 def windows(text: str) -> dict[tuple[str, ...], str]:
     """Every asserted phrase key of the text, with its surface form."""
     toks = spans(text)
-    ctx = Context(text, toks)
+    ctx = Context(text)
     keys = [None if t[3] else normal(t[0]) for t in toks]
     out: dict[tuple[str, ...], str] = {}
     n = len(toks)

@@ -12,7 +12,7 @@ not a condition of this encounter). Pseudo-triggers ("no change", "gram negative
 apply, negated wins, then family, hypothetical, possible, history. A mention in the
 Family History section is family.
 
-`Context(text)` is built once per text (one tokenisation, shared with the matcher);
+`Context(text)` is built once per text (`analysis.context` shares the matcher's reading);
 `assertion(start, end)` reads one span.
 """
 
@@ -146,9 +146,7 @@ class Context:
 
     __slots__ = ("_analysis", "_scopes", "_masks", "_section_at")
 
-    def __init__(self, text: str, tokens: list[tuple[str, int, int, bool]] | None = None) -> None:
-        # `tokens` is accepted for the callers that pass spans(text); the analysis reads
-        # the text the same way
+    def __init__(self, text: str) -> None:
         self._setup(Analysis(text))
 
     @classmethod

@@ -111,14 +111,7 @@ def _pairs(findings: list[Finding], tables: CombinationTables, code_set: CodeSet
         a, b = min(firsts, key=_place), min(seconds, key=_place)
         rule = f"GL-COMBINATION({a.code},{b.code})"
         combined = _placed(a.becoming(row.combined, rule, min(a.confidence, b.confidence)), (a, b))
-        parts = {id(a), id(b)}
-        result: list[Finding] = []
-        for finding in findings:
-            if id(finding) == id(a):
-                result.append(combined)
-            elif id(finding) not in parts:
-                result.append(finding)
-        findings = result
+        findings = [combined if f is a else f for f in findings if f is not b]
     return findings
 
 

@@ -111,9 +111,12 @@ _INSTRUCTION_AFTER = re.compile(
     re.IGNORECASE,
 )
 _RISK_BEFORE = re.compile(r"\b(?:risks?|prevention) (?:of|for)[ \t]+$", re.IGNORECASE)
-_SCREENING = ("Z11", "Z12", "Z13")
+# what an encounter is for (I.C.21.c.5 screening, c.13 examinations, c.7 aftercare): coded
+# when this encounter is for it, not when its sentence says it is ordered, due or to come
+_SCREENING = ("Z01", "Z11", "Z12", "Z13", "Z48")
 _NOT_DONE_YET = re.compile(
-    r"\b(?:order|ordered|due|schedule|scheduled|referred|referral|recommended|will)\b",
+    r"\b(?:order|ordered|due|schedule|scheduled|referred|referral|recommended|will|"
+    r"eligible|candidate|next|baseline|in \d+ (?:days?|weeks?|months?|years?))\b",
     re.IGNORECASE,
 )
 _RULED_OUT = re.compile(r"\bruled out\b|\bexcluded\b|\bnot confirmed\b", re.IGNORECASE)
@@ -138,6 +141,8 @@ _VACCINE_BEFORE = re.compile(
     r"[ \t]+$",
     re.IGNORECASE,
 )
+# the condition a screening looks for ("lung cancer screening", "HIV screen"): not found
+_SCREENED_FOR_AFTER = re.compile(r"[ \t-]*(?:screening|screen)\b", re.IGNORECASE)
 # a relative's own condition outside the family history: a relative with, having or dead
 # of it, or the words "family history"; a relative who came with the patient is none
 _RELATIVE_HAS = re.compile(
@@ -260,6 +265,11 @@ def findings_from_mentions(
                 # prevents is no condition of the patient (Z23 is the encounter's)
                 dropped.append(Dropped(code, "GL-VACCINE-NAME"))
                 continue
+            if code[:1] != "Z" and _SCREENED_FOR_AFTER.match(text, mention.evidence.end):
+                # I.C.21.c.5: a screening is testing for a disease in a person without its
+                # signs; the disease it is named after is not the patient's
+                dropped.append(Dropped(code, "GL-SCREENED-FOR"))
+                continue
             if code[:1] != "Z" and (
                 _INSTRUCTION_AFTER.match(text, mention.evidence.end)
                 or _RISK_BEFORE.search(
@@ -272,9 +282,11 @@ def findings_from_mentions(
                 dropped.append(Dropped(code, "GL-GUARDED-AGAINST"))
                 continue
             if code.startswith(_SCREENING) and _NOT_DONE_YET.search(
-                _clause(text, mention.evidence.start or 0, mention.evidence.end)
+                sentence_at(text, mention.evidence.start or 0, mention.evidence.end)
             ):
-                # a screening only ordered or due is not this encounter's purpose
+                # a screening, examination or aftercare only ordered, due or to come (its
+                # sentence says so: "TB screening annually, due next month", "suture
+                # removal in 10 days") is not this encounter's purpose
                 dropped.append(Dropped(code, "GL-SCREENING-ORDERED"))
                 continue
             if assertion == "possible" and _RULED_OUT.search(

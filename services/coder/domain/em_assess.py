@@ -67,8 +67,9 @@ class EmAssessment:
     mdm: MdmFinding | None = None
 
 
-def assess_em(encounter: Encounter) -> EmAssessment:
-    """Choose the E/M level from the structured fields and the notes (see module doc).
+def assess_em(encounter: Encounter, reported: frozenset[str] = frozenset()) -> EmAssessment:
+    """Choose the E/M level from the structured fields and the notes (see module doc);
+    `reported`: the tests billed on their own lines, not counted in a derived MDM.
 
     Only notes in which a provider documents an E/M service count (EM_NOTE_KINDS): the
     decision to perform a procedure is part of the procedure (CMS NCCI Policy Manual
@@ -118,7 +119,7 @@ def assess_em(encounter: Encounter) -> EmAssessment:
     finding = None
     if mdm is None:
         sources = _sources(encounter)
-        finding = score_mdm(sources) if sources else None
+        finding = score_mdm(sources, reported) if sources else None
     return _choose(encounter, family, minutes, mdm, finding)
 
 
@@ -307,7 +308,7 @@ _SEPARATE_PROBLEM = re.compile(
 )
 
 
-def problem_visit(encounter: Encounter) -> EmChoice | None:
+def problem_visit(encounter: Encounter, reported: frozenset[str] = frozenset()) -> EmChoice | None:
     """A problem-oriented office E/M beside a preventive visit (AMA CPT Preventive
     Medicine Services: a significant problem that needs the key components of a
     problem-oriented E/M is reported with its office code and modifier 25). The note has
@@ -330,7 +331,7 @@ def problem_visit(encounter: Encounter) -> EmChoice | None:
             opened = Evidence(f"notes[{i}]", found.group(), found.start(), found.end())
     if not sources or opened is None:
         return None
-    finding = score_mdm(sources)
+    finding = score_mdm(sources, reported)
     if finding is None or not finding.confident or finding.level == "straightforward":
         return None
     family = em_family("office", encounter.patient_status)

@@ -20,6 +20,7 @@ from .em_tables import (
 )
 from .encounter import Encounter
 from .evaluation import documented_em
+from .mdm import reported_tests
 from .outcome import em_line
 from .procedures import medicare_primary
 from .results import Edit, EmChoice, Evidence, ReviewReason, ServiceLine
@@ -45,7 +46,7 @@ def code_em(encounter: Encounter, procedures: Sequence[ServiceLine]) -> EmCoding
         em = _by_time_when_prolonged(selected)
         line, edits = em_line(encounter, em, procedures, method="inferred")
         return _with_prolonged(em, line, edits, (), medicare_primary(encounter))
-    assessed = assess_em(encounter)
+    assessed = assess_em(encounter, reported_tests(p.code for p in procedures))
     if _only_the_procedure(encounter, assessed.choice, procedures):
         return EmCoding(None, (), (), (_included(procedures),))
     if assessed.choice is not None and any(p.code == assessed.choice.code for p in procedures):
@@ -73,7 +74,7 @@ def _problem_line(
     encounter: Encounter, procedures: Sequence[ServiceLine]
 ) -> tuple[ServiceLine, list[Edit]] | None:
     """The problem-oriented E/M of a preventive visit, with modifier 25 (em_assess.py)."""
-    problem = problem_visit(encounter)
+    problem = problem_visit(encounter, reported_tests(p.code for p in procedures))
     if problem is None:
         return None
     line, edits = em_line(encounter, problem, procedures, method="inferred")

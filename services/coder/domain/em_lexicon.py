@@ -210,7 +210,9 @@ _add(
         "thyroid nodule|lymphadenopathy|suspicious lesion",
         "weight loss": "unexplained weight loss|weight loss",
         "unclear cause": "unclear etiology|unknown etiology|uncertain etiology|unclear cause|"
-        "cause unclear|etiology unclear|cause not yet known|undifferentiated",
+        "cause unclear|etiology unclear|cause not yet known|undifferentiated|"
+        "cause not yet determined|cause not determined|cause undetermined|"
+        "etiology undetermined|etiology not yet determined|cause to be determined",
         "bleeding": "hematuria|rectal bleeding|hematochezia|melena|hemoptysis",
         "syncope": "syncope|near syncope|presyncope",
         "chest pain": "chest pain|atypical chest pain",
@@ -327,7 +329,9 @@ _add(
         "ultrasound": "ultrasound|sonogram|doppler|duplex",
         "echo": "echocardiogram|echo|tte|tee",
         "ecg": "ecg|ekg|electrocardiogram|12 lead",
-        "monitoring": "holter|event monitor|telemetry strip",
+        "monitoring": "holter|event monitor|telemetry strip|ambulatory ecg monitor|"
+        "ambulatory ekg monitor|ambulatory ecg|ambulatory cardiac monitor|zio patch|"
+        "cardiac event monitor|loop recorder",
         "stress test": "stress test|nuclear stress test|treadmill test",
         "pulmonary function": "pft|pfts|pulmonary function tests|spirometry",
         "eeg": "eeg",
@@ -414,7 +418,11 @@ _add(
         "admission evaluation|admitted to the icu|admitted to the cardiac icu|"
         "admitted to the micu|admitted to the hospital|admitted to medicine|"
         "admitted to the hospitalist|admitted to observation|admitted to telemetry|"
-        "admit to telemetry|will be admitted|to be admitted|admission to the hospital",
+        "admit to telemetry|will be admitted|to be admitted|admission to the hospital|"
+        # admission weighed against going home (AMA: options considered count)
+        "observation versus|observation vs|admission versus|admission vs|versus admission|"
+        "vs admission|versus observation|vs observation|considered admission|"
+        "considered observation|discussed admission|discussed observation",
     },
 )
 _add(

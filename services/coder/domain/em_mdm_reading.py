@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .em_lexicon import CUES, OTC_DRUGS, PRESCRIPTION_DRUGS, PRESCRIPTION_SUFFIXES, Cue
 from .em_text import Section, has_assessment, sections, trie_pattern
@@ -37,6 +37,7 @@ class Found:
     interpretation: list[Evidence]
     discussion: list[Evidence]
     risk: dict[int, list[tuple[str, Evidence]]]  # level -> [(reason, evidence)]
+    mentions: list[tuple[str, Evidence]] = field(default_factory=list)  # every test named
 
 
 def read(source: str, text: str, whole: bool, found: Found) -> None:
@@ -238,6 +239,7 @@ def _chronic_state(
 def _data_cue(cue: Cue, span: Evidence, found: Found) -> None:
     if cue.kind == "test":
         found.tests.setdefault(cue.key, span)
+        found.mentions.append((cue.key, span))
     elif cue.kind == "external_notes":
         found.external.setdefault(cue.key, span)
     elif cue.kind == "historian":

@@ -10,7 +10,7 @@ reviewer sees exactly why.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from .em_mdm_reading import Found, read
@@ -24,6 +24,45 @@ ELEMENT_LEVELS = {
     "risk": ("minimal", "low", "moderate", "high"),
 }
 MAX_SPANS = 6
+# the tests whose professional interpretation a code of the practitioner's includes, by
+# the data key (em_lexicon.py) that names them
+REPORTED_TESTS = {
+    "ecg": ("93000", "93010", "93040"),
+    "chest x ray": ("71045", "71046", "71047"),
+    "ct head": ("70450",),
+    "ct chest": ("71250", "71260", "71275"),
+    "ct abdomen": ("74176", "74177", "74178"),
+    "ct": ("70486", "72125", "72131"),
+    "mri": ("70551", "70553", "72141", "72148"),
+    "echo": ("93306",),
+    "monitoring": ("93224",),
+    "stress test": ("93015",),
+    "pulmonary function": ("94010", "94060"),
+    "eeg": ("95816",),
+    "mammogram": ("77065", "77066", "77067"),
+    "bone density": ("77080",),
+}
+_REPORTED_BY_CODE = {code: key for key, codes in REPORTED_TESTS.items() for code in codes}
+# a reading told within this many characters of a separately reported test is that test's
+_READING_REACH = 80
+
+
+def reported_tests(codes: Iterable[str]) -> frozenset[str]:
+    """The data keys of the tests the practitioner reports on their own service lines
+    (an ECG with its interpretation, an X-ray read, spirometry): AMA CPT 2021 E/M
+    guidelines, the ordering and the performance or interpretation of a test are not
+    counted in the MDM when its professional interpretation is reported separately.
+    Radiographs, ultrasound and other imaging are matched by their code range."""
+    keys = set()
+    for code in codes:
+        key = _REPORTED_BY_CODE.get(code)
+        if key is None and code.isdigit() and "72020" <= code <= "74022":
+            key = "x ray"
+        if key is None and code.isdigit() and ("76000" <= code <= "76999" or code[:3] == "939"):
+            key = "ultrasound"
+        if key is not None:
+            keys.add(key)
+    return frozenset(keys)
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,7 +129,9 @@ class MdmFinding:
         )
 
 
-def score_mdm(sources: Sequence[tuple[str, str, bool]]) -> MdmFinding | None:
+def score_mdm(
+    sources: Sequence[tuple[str, str, bool]], reported: frozenset[str] = frozenset()
+) -> MdmFinding | None:
     """Score the MDM elements over (source, text, whole_text_is_assessment) sources.
 
     None when no element has any evidence (nothing to propose). Problems count only where
@@ -99,10 +140,13 @@ def score_mdm(sources: Sequence[tuple[str, str, bool]]) -> MdmFinding | None:
     counts when ordered or reviewed (not when negated or only considered); a management
     decision counts even when the option is declined or only considered (AMA: "options
     considered but not selected"), but not as history or a conditional instruction.
+    The tests in `reported` (reported_tests) and their readings are not counted.
     """
     found = Found({}, {}, {}, [], [], [], {})
     for source, text, whole in sources:
         read(source, text, whole, found)
+    if reported:
+        _without_reported(found, reported)
     problems, data, risk = _problems(found), _data(found), _risk(found)
     if not (problems.evidence or data.evidence or risk.evidence):
         return None
@@ -162,6 +206,25 @@ def _problems(found: Found) -> ElementLevel:
     if minor:
         return ElementLevel("problems", 0, "1 self-limited or minor problem", minor)
     return ElementLevel("problems", 0, "no problem found addressed")
+
+
+def _without_reported(found: Found, reported: frozenset[str]) -> None:
+    """Drop the separately reported tests and the readings told next to them ("ECG, my
+    interpretation: sinus rhythm"): the reading is the test's own service line."""
+    for key in reported:
+        found.tests.pop(key, None)
+    named = [e for key, e in found.mentions if key in reported]
+    found.interpretation[:] = [
+        reading
+        for reading in found.interpretation
+        if not any(
+            e.source == reading.source
+            and e.start is not None
+            and reading.start is not None
+            and abs(e.start - reading.start) <= _READING_REACH
+            for e in named
+        )
+    ]
 
 
 def _unique(hits: list[tuple[str, Evidence]]) -> tuple[Evidence, ...]:

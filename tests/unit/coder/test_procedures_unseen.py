@@ -1,0 +1,67 @@
+"""Procedure and E/M rules written for documentation the dev cases had not shown: tests the
+practitioner reports on their own lines, wider time statements, lesion and abscess counts,
+joint sizes, doses written before the drug, vaccines counselled on, and the like."""
+
+from __future__ import annotations
+
+from services.coder.domain import ClinicalNote, Coded, ServiceLine
+from services.coder.domain.mdm import reported_tests, score_mdm
+
+from .factories import encounter, outcome_of
+
+
+def lines_of(outcome: object) -> list[ServiceLine]:
+    if isinstance(outcome, Coded):
+        return list(outcome.service_lines)
+    return list(outcome.proposed_service_lines)  # type: ignore[attr-defined]
+
+
+def coded(text: str, kind: str = "progress", **overrides: object) -> list[str]:
+    notes = (ClinicalNote("n1", kind, text),)
+    return [line.code for line in lines_of(outcome_of(encounter(notes=notes, **overrides)))]
+
+
+# --- MDM: a test reported on its own line is not data for the E/M ----------------------------
+
+_PALPITATIONS = (
+    "Palpitations for 2 months.\n"
+    "ECG performed today, my interpretation: sinus rhythm, normal intervals.\n"
+    "Assessment: palpitations.\n"
+    "Plan: echocardiogram ordered."
+)
+
+
+def test_a_test_the_practitioner_reports_with_its_reading_is_not_counted_in_the_data() -> None:
+    counted = score_mdm([("notes[0]", _PALPITATIONS, False)])
+    reported = score_mdm([("notes[0]", _PALPITATIONS, False)], reported_tests(["93000"]))
+    assert counted is not None and reported is not None
+    assert counted.data.label == "moderate"  # ECG + echo, and the reading of the ECG
+    assert reported.data.label == "minimal"  # the echo alone
+    assert "ecg" not in reported.data.reason and "interpretation" not in reported.data.reason
+
+
+def test_imaging_and_spirometry_codes_name_their_tests() -> None:
+    assert reported_tests(["73630", "71046", "94010", "99213", "81002"]) == {
+        "x ray",
+        "chest x ray",
+        "pulmonary function",
+    }
+
+
+def test_an_option_of_observation_weighed_against_going_home_is_a_hospitalization_decision() -> (
+    None
+):
+    plan = "Assessment: chest pain.\nPlan: discussed observation versus outpatient stress test."
+    finding = score_mdm([("notes[0]", plan, False)])
+    assert finding is not None and finding.risk.label == "high"
+
+
+def test_a_problem_whose_cause_is_not_yet_determined_is_undiagnosed() -> None:
+    finding = score_mdm([("notes[0]", "Assessment: dizziness, cause not yet determined.", False)])
+    assert finding is not None and finding.problems.label == "moderate"
+
+
+def test_an_ambulatory_ecg_monitor_is_its_own_test_not_the_ecg() -> None:
+    text = "Plan: 14-day ambulatory ECG monitor ordered."
+    finding = score_mdm([("notes[0]", text, False)], reported_tests(["93000"]))
+    assert finding is not None and "monitoring" in finding.data.reason

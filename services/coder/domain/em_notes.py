@@ -19,7 +19,10 @@ from .results import Evidence
 _MIN = r"(?:minutes|minute|mins|min)\b"
 _MORE = r"(?P<more>over|more\s+than|greater\s+than|in\s+excess\s+of|>)?\s*"
 _TIME = re.compile(
-    r"(?:\b(?:total\s+)?(?:visit\s+|encounter\s+|(?P<em>e/?m)\s+|face[\s-]*to[\s-]*face\s+)?"
+    # "Total time spent on the date of the visit, including record review, examination,
+    # counseling and documentation: 80 minutes": what the total holds may come between
+    r"(?:\btotal\s+time\b(?:\s+spent)?[^.\n\d]{61,120}?"
+    r"|\b(?:total\s+)?(?:visit\s+|encounter\s+|(?P<em>e/?m)\s+|face[\s-]*to[\s-]*face\s+)?"
     r"time\b(?:\s+spent)?[^.\n\d]{0,60}?"
     r"|\bi\s+(?:have\s+)?(?:personally\s+)?spent\s+(?:a\s+total\s+of\s+|approximately\s+|"
     r"about\s+|at\s+least\s+)?"
@@ -135,7 +138,7 @@ def _time_statements(text: str) -> list[tuple[re.Pattern[str], re.Match[str]]]:
     window before and after the number, not over the whole note."""
     found: dict[tuple[int, int], tuple[re.Pattern[str], re.Match[str]]] = {}
     for number in _SOME_MINUTES.finditer(text):
-        start, end = max(0, number.start() - 100), min(len(text), number.end() + 40)
+        start, end = max(0, number.start() - 150), min(len(text), number.end() + 40)
         for pattern in (_TIME, _SPENT_AFTER):
             for match in pattern.finditer(text, start, end):
                 found.setdefault(match.span(), (pattern, match))

@@ -5,6 +5,7 @@ joint sizes, doses written before the drug, vaccines counselled on, and the like
 from __future__ import annotations
 
 from services.coder.domain import ClinicalNote, Coded, ServiceLine
+from services.coder.domain.em_notes import documented_minutes
 from services.coder.domain.mdm import reported_tests, score_mdm
 
 from .factories import encounter, outcome_of
@@ -65,3 +66,20 @@ def test_an_ambulatory_ecg_monitor_is_its_own_test_not_the_ecg() -> None:
     text = "Plan: 14-day ambulatory ECG monitor ordered."
     finding = score_mdm([("notes[0]", text, False)], reported_tests(["93000"]))
     assert finding is not None and "monitoring" in finding.data.reason
+
+
+# --- E/M time: what the total holds written between "total time" and its minutes -----------
+
+
+def test_a_total_time_that_lists_what_it_holds_before_its_minutes_is_read() -> None:
+    text = (
+        "Total time spent on the date of the visit, including record review, examination, "
+        "counseling and documentation: 80 minutes."
+    )
+    stated = documented_minutes((ClinicalNote("n1", "progress", text),))
+    assert stated is not None and stated.value == 80
+
+
+def test_a_long_sentence_that_only_mentions_time_is_no_total() -> None:
+    text = "Time of onset uncertain, the family was not sure when the weakness began, 30 minutes."
+    assert documented_minutes((ClinicalNote("n1", "progress", text),)) is None

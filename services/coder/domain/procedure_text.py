@@ -176,7 +176,9 @@ _LABELLED_LENGTH = re.compile(
 # handed over by staff is not counselling)
 _COUNSEL = re.compile(
     r"\b(?:counsel(?:l?ed|l?ing)?|discussed\s+(?:the\s+)?(?:risks|benefits)|"
-    r"(?:i|provider|physician)\s+discussed\s+(?:each|the|all|every)\s+vaccines?)\b",
+    r"(?:i|provider|physician)\s+discussed\s+(?:each|the|all|every)\s+vaccines?|"
+    r"(?:risks|benefits)\s+and\s+(?:risks|benefits)\s+of\s+(?:each|the|all|every|both|these)?"
+    r"\s*(?:vaccines?|immunizations?)\s+(?:were\s+|was\s+)?discussed)\b",
     re.I,
 )
 

@@ -325,7 +325,7 @@ def _notes(work: _Work, encounter: Encounter) -> None:
     draw: NoteHit | None = None
     wounds: dict[tuple[str, str], int] = {}
     sentences: dict[tuple[str, str, str], tuple[int, NoteHit]] = {}
-    vaccines: set[tuple[str, str]] = set()
+    vaccines: dict[tuple[str, str], list[int]] = {}  # (source, sentence) -> where each ends
     # a discharge summary tells the stay's course: its procedures were billed on their days
     summaries = {
         f"notes[{i}]" for i, note in enumerate(encounter.notes) if note.kind == "discharge_summary"
@@ -404,10 +404,10 @@ def _notes(work: _Work, encounter: Encounter) -> None:
             admin_hits.append(_from_note(entry, hit))
             continue
         product = (hit.evidence.source, hit.sentence)
-        if entry.family in VACCINE_FAMILIES and hit.parenthetical and product in vaccines:
+        if entry.family in VACCINE_FAMILIES and _names_parts(hit, vaccines.get(product, ())):
             continue  # "Pediarix (DTaP-HepB-IPV)": the parts of the product named
         if entry.family in VACCINE_FAMILIES:
-            vaccines.add(product)
+            vaccines.setdefault(product, []).append(hit.hit.end)
         found = _from_note(entry, hit)
         if key in {f.entry.family or f.entry.code for f in work.found}:
             found.modifiers.append("repeat")
@@ -437,6 +437,17 @@ def _notes(work: _Work, encounter: Encounter) -> None:
     collected = ordered | {f.entry.code for f in work.found}
     if draw is not None and venipuncture is not None and not collected & SPECIMEN_CODES:
         work.found.append(Found(venipuncture, draw.evidence, "inferred", "PROC-DRAWN", 0.7))
+
+
+def _names_parts(hit: NoteHit, ends: Sequence[int]) -> bool:
+    """A vaccine in the parentheses right after another vaccine's name spells out that
+    product ("Pediarix (DTaP-HepB-IPV)"); one in parentheses after words that are no
+    vaccine's name is the product of those words ("Hep A (Havrix pediatric)")."""
+    if not hit.parenthetical:
+        return False
+    head = hit.sentence[: hit.hit.start - hit.start]
+    opened = hit.start + head.rfind("(")
+    return any(0 <= opened - end <= 2 for end in ends)
 
 
 def _by_staff(hit: NoteHit) -> bool:

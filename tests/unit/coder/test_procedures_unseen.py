@@ -4,11 +4,13 @@ joint sizes, doses written before the drug, vaccines counselled on, and the like
 
 from __future__ import annotations
 
+from datetime import date
+
 from services.coder.domain import ClinicalNote, Coded, ServiceLine
 from services.coder.domain.em_notes import documented_minutes
 from services.coder.domain.mdm import reported_tests, score_mdm
 
-from .factories import encounter, outcome_of
+from .factories import encounter, outcome_of, patient
 
 
 def lines_of(outcome: object) -> list[ServiceLine]:
@@ -83,3 +85,24 @@ def test_a_total_time_that_lists_what_it_holds_before_its_minutes_is_read() -> N
 def test_a_long_sentence_that_only_mentions_time_is_no_total() -> None:
     text = "Time of onset uncertain, the family was not sure when the weakness began, 30 minutes."
     assert documented_minutes((ClinicalNote("n1", "progress", text),)) is None
+
+
+# --- vaccines ---------------------------------------------------------------------------------
+
+_TODDLER = dict(encounter_type="preventive", patient=patient(birth_date=date(2025, 7, 1)))
+
+
+def test_vaccines_each_named_with_its_product_in_parentheses_are_each_billed() -> None:
+    text = (
+        "Risks and benefits of each vaccine discussed with parents by me. MMR (M-M-R II) 0.5 mL "
+        "subcut right thigh, varicella (Varivax) 0.5 mL subcut left thigh, Hep A (Havrix "
+        "pediatric) 0.5 mL IM left thigh."
+    )
+    got = coded(text, **_TODDLER)
+    assert {"90707", "90716", "90633", "90460", "90461"} <= set(got)
+    assert "90471" not in got
+
+
+def test_a_product_spelled_out_in_parentheses_is_one_vaccine() -> None:
+    got = coded("Kinrix (DTaP-IPV) 0.5 mL IM given today.", **_TODDLER)
+    assert got.count("90696") == 1 and "90700" not in got and "90713" not in got

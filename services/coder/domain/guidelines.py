@@ -168,6 +168,12 @@ REASON_SOURCE_KINDS = frozenset({"diagnosis", "assessment_plan"})
 _INPATIENT_NOTE_KINDS = frozenset({"discharge_summary"})
 _MANIFESTATION_WORDS = "in diseases classified elsewhere"
 _REFINED_LIMIT = 1 << 16
+# a diagnostic statement's title within a line, after other words
+_INLINE_STATEMENT = re.compile(
+    r"(?<=[^\s])[.;:\-][ \t]+(?:final[ \t]+|discharge[ \t]+|clinical[ \t]+)?"
+    r"(?:diagnos[ie]s|impressions?|assessment)[ \t]*:",
+    re.IGNORECASE,
+)
 
 
 class GuidelineTabular(Tabular, Protocol):
@@ -379,7 +385,17 @@ def findings_from_mentions(
         if mention.rule == LEARNED_RULE and mention.confidence < LEARNED_MIN_CONFIDENCE:
             dropped.append(Dropped(code, "GL-WEAK-ASSOCIATION"))
             continue
-        in_reason = mention.section in REASON_SECTIONS or kind in REASON_SOURCE_KINDS
+        in_reason = (
+            mention.section in REASON_SECTIONS
+            or kind in REASON_SOURCE_KINDS
+            # a learned association is a word seen beside a code, no name the statement gives
+            or (
+                mention.rule != LEARNED_RULE
+                and _after_inline_statement(
+                    texts.get(mention.evidence.source), mention.evidence.start
+                )
+            )
+        )
         rank = 0 if in_reason else 1
         findings.append(
             Finding(
@@ -393,6 +409,15 @@ def findings_from_mentions(
             )
         )
     return findings, dropped
+
+
+def _after_inline_statement(text: str | None, start: int | None) -> bool:
+    """The words follow a diagnostic statement's title written within a line ("MDM: low.
+    Diagnoses: ...", "Dermatopathology - ... Final diagnosis: ..."): the statement the
+    section titles at a line's start would mark (IV.D)."""
+    if text is None or start is None:
+        return False
+    return _INLINE_STATEMENT.search(text, text.rfind("\n", 0, start) + 1, start) is not None
 
 
 def _line_end(text: str, end: int) -> int:

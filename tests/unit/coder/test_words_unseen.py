@@ -1,0 +1,59 @@
+"""Words of notes the engine had not seen, read end to end from a note's text: curated
+synonyms and status terms a coder would state (the ICD-10-CM Alphabetic Index and Tabular
+List, FY2026), and a diagnostic statement titled within a line (IV.D)."""
+
+from __future__ import annotations
+
+import pytest
+
+from services.coder.domain import ClinicalNote, Coded, NeedsReview
+
+from .factories import encounter, outcome_of, patient
+
+
+def dx_codes(text: str, **overrides: object) -> list[str]:
+    visit = encounter(
+        diagnoses=[],
+        notes=(ClinicalNote(note_id="n1", kind="progress", text=text),),
+        **overrides,
+    )
+    outcome = outcome_of(visit)
+    found = outcome.diagnoses if isinstance(outcome, Coded) else outcome.proposed_diagnoses
+    assert isinstance(outcome, Coded | NeedsReview)
+    return sorted(d.code for d in found)
+
+
+@pytest.mark.parametrize(
+    ("assessment", "expected"),
+    [
+        # Index: Pregnancy, supervision of, elderly mother, primigravida O09.51-
+        ("Elderly primigravida, third trimester, 30 weeks gestation.", "O09.513"),
+        # Index: Diabetes, with, polyneuropathy E11.42 (peripheral neuropathy: Polyneuropathy)
+        ("Type 2 diabetes with diabetic peripheral neuropathy.", "E11.42"),
+        ("Peripheral polyneuropathy, idiopathic.", "G62.9"),
+        ("Actinic keratoses of the scalp, treated with cryotherapy.", "L57.0"),
+        ("Seborrheic keratoses of the back.", "L82.1"),
+    ],
+)
+def test_a_coders_words_name_their_code(assessment: str, expected: str) -> None:
+    assert expected in dx_codes(f"Assessment: {assessment}\n", patient=patient(sex="F"))
+
+
+def test_an_insulin_pump_is_its_presence_not_long_term_insulin_in_type_1() -> None:
+    text = "Assessment: type 1 diabetes mellitus, on an insulin pump.\n"
+    assert dx_codes(text) == ["E10.9", "Z96.41"]
+
+
+def test_end_stage_renal_disease_on_hemodialysis_is_dialysis_dependence() -> None:
+    text = "Assessment: end stage renal disease, on in-center hemodialysis three times a week.\n"
+    assert "Z99.2" in dx_codes(text)
+
+
+def test_a_diagnostic_statement_titled_within_a_line_is_the_statement() -> None:
+    """The diagnoses follow 'Diagnoses:' after other words on the line: a symptom of the
+    exam outside them is not coded (IV.D), the diagnoses are."""
+    text = (
+        "Exam: swelling of the right ankle. MDM: low. Diagnoses: sprain of the right ankle, "
+        "initial encounter.\n"
+    )
+    assert dx_codes(text) == ["S93.401A"]

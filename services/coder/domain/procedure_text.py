@@ -20,7 +20,7 @@ from functools import cached_property
 from .administration import INFUSION, INHALED, INJECTION, PUSH
 from .encounter import ClinicalNote, Laterality
 from .lexicon import KeywordHit, Lexicon, words_of
-from .procedure_units import lengths_cm, measures
+from .procedure_units import documented_dose, lengths_cm, measures
 from .results import Evidence
 from .text.context import TRIGGERS, Context
 from .wound_repair import repair_class, site_in
@@ -138,7 +138,14 @@ _ROUTE_WORDS: tuple[tuple[str, str | None], ...] = (
     ),
 )
 _ROUTES = tuple((re.compile(rf"\b(?:{words})\b", re.I), route) for words, route in _ROUTE_WORDS)
-_LIST_ITEM = re.compile(r",(?!\d{3}\b)|;|\band\b|\bthen\b|\bplus\b", re.I)
+# a dose right before a drug's name; not the volume of a carrier ("200 mg in 100 mL normal
+# saline": the saline dilutes the drug, CMS bills no fluid for it)
+_DOSE_BEFORE = re.compile(
+    r"(?<![\d.,])(?<!\bin )(?<!\binto )(?<!\bwith )(?<!\bdiluted )"
+    r"(\d+(?:[.,]\d+)?\s*(?:mg|mcg|g|gm|grams?|units?|iu|ml|cc)\b)\s*(?:of\s+)?$",
+    re.I,
+)
+_LIST_ITEM = re.compile(r",(?!\d{3}\b)|;|\+|\band\b|\bthen\b|\bplus\b", re.I)
 _SIDE = re.compile(r"\b(left|right|bilateral|both)\b", re.I)
 _SENTENCE = re.compile(r"\.(?!\d)|[;!?\n]")
 _LAST_BREAK = re.compile(r"(?s:.*)(?:\.(?!\d)|[;!?\n])")
@@ -342,9 +349,17 @@ def counselled(notes: tuple[ClinicalNote, ...]) -> bool:
     return False
 
 
-def dose_text(hit: NoteHit) -> str:
-    """The words right after a drug, up to the next list separator: where its dose is."""
-    return _LIST_ITEM.split(hit.after, maxsplit=1)[0][:40]
+def dose_text(hit: NoteHit, unit: str | None = None) -> str:
+    """The words right after a drug, up to the next list separator: where its dose is;
+    when they hold no dose (in the base `unit` the drug is billed by, when given), a dose
+    written right before the drug ("injected 40 mg triamcinolone", "80 mg of
+    methylprednisolone")."""
+    after = _LIST_ITEM.split(hit.after, maxsplit=1)[0][:40]
+    dose = documented_dose(after)
+    if dose is not None and (unit is None or dose.unit == unit):
+        return after
+    before = _DOSE_BEFORE.search(hit.sentence, 0, hit.hit.start - hit.start)
+    return before.group(1) if before is not None else after
 
 
 def wound_length(hit: NoteHit) -> float | None:

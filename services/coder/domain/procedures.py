@@ -21,6 +21,8 @@ from .demographics import age_on
 from .em_notes import annual_wellness_visit
 from .em_tables import EM_DESCRIPTIONS
 from .encounter import DocumentedProcedure, Encounter, ReviewedProcedure
+from .joint_injection import SIZED as JOINT_SIZED
+from .joint_injection import sized_joint
 from .lexicon import Lexicon, LexiconEntry
 from .modifiers import laterality_modifier, repeat_modifier
 from .ncci import BilledLine, NcciEdits, check_mue, check_ptp
@@ -344,6 +346,9 @@ def _notes(work: _Work, encounter: Encounter) -> None:
                 _note_repair(work, hit, cls, wounds)
             continue
         entry = _note_entry(hit, lexicon)
+        if entry is not None and entry.code in JOINT_SIZED:
+            at = hit.hit.start - hit.start
+            entry = lexicon.get(sized_joint(entry.code, hit.sentence, at)) or entry
         if hit.hit.entries[0].family in EXCISIONS:
             entry = _excision(hit.hit.entries[0], hit, encounter, lexicon) or entry
         if entry is not None and entry.code == "90686":
@@ -690,7 +695,8 @@ def _note_drug(work: _Work, entry: LexiconEntry, hit: NoteHit, given: list[Given
     found = _from_note(entry, hit)
     if entry.units == "per_dose":
         checked = ProcedureCoding()
-        ok = _dose_units(found, dose_text(hit), 1, checked)
+        unit = entry.dose.unit if entry.dose is not None else None
+        ok = _dose_units(found, dose_text(hit, unit), 1, checked)
         work.result.edits.extend(checked.edits)
         for reason in checked.reasons:
             if reason.rule == "PROC-DOSE":  # unless the dose is written where it is told again

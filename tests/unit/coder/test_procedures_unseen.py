@@ -106,3 +106,32 @@ def test_vaccines_each_named_with_its_product_in_parentheses_are_each_billed() -
 def test_a_product_spelled_out_in_parentheses_is_one_vaccine() -> None:
     got = coded("Kinrix (DTaP-IPV) 0.5 mL IM given today.", **_TODDLER)
     assert got.count("90696") == 1 and "90700" not in got and "90713" not in got
+
+
+# --- joint injections by the joint's size, doses written before the drug ---------------------
+
+
+def test_a_joint_injection_is_sized_by_the_joint_its_words_name() -> None:
+    text = (
+        "Procedure 1: left subacromial bursa injection, 40 mg triamcinolone + 3 mL 1% lidocaine.\n"
+        "Procedure 2: right radiocarpal (wrist) joint injection, 40 mg triamcinolone + 1 mL 1% "
+        "lidocaine.\nConsent, time-out, sterile prep for each. No complications."
+    )
+    got = coded(text, "procedure")
+    assert "20610" in got and "20605" in got and "J3301" in got
+
+
+def test_a_major_joint_aspirated_under_ultrasound_is_the_guided_code() -> None:
+    text = "Procedure: right knee arthrocentesis under ultrasound guidance; 45 mL aspirated."
+    assert "20611" in coded(text, "procedure")
+
+
+def test_a_dose_written_before_the_drug_gives_its_units_but_not_a_carrier_s_volume() -> None:
+    shot = outcome_of(
+        encounter(notes=(ClinicalNote("n1", "procedure", "Injected 40 mg triamcinolone IM."),))
+    )
+    assert [(line.code, line.units) for line in lines_of(shot) if line.code == "J3301"] == [
+        ("J3301", 4)
+    ]
+    infusion = "Iron sucrose 200 mg in 100 mL normal saline infused IV over 35 minutes."
+    assert "J7030" not in coded(infusion, "procedure")

@@ -1,0 +1,37 @@
+"""Joint injections and aspirations, sized by the joint the words name (CPT 20600-20611)."""
+
+from __future__ import annotations
+
+import re
+
+SMALL, INTERMEDIATE, MAJOR, MAJOR_GUIDED = "20600", "20605", "20610", "20611"
+SIZED = frozenset({SMALL, INTERMEDIATE, MAJOR})
+# CPT 20600-20611 descriptors and their examples: small (fingers, toes), intermediate
+# (temporomandibular, acromioclavicular, wrist, elbow, ankle, olecranon bursa), major
+# (shoulder, hip, knee, subacromial bursa)
+_SIZES = {
+    "finger": SMALL, "toe": SMALL, "thumb": SMALL, "mcp": SMALL, "pip": SMALL, "dip": SMALL,
+    "mtp": SMALL, "metacarpophalangeal": SMALL, "metatarsophalangeal": SMALL,
+    "interphalangeal": SMALL, "wrist": INTERMEDIATE, "radiocarpal": INTERMEDIATE,
+    "elbow": INTERMEDIATE, "ankle": INTERMEDIATE, "tibiotalar": INTERMEDIATE,
+    "acromioclavicular": INTERMEDIATE, "ac joint": INTERMEDIATE, "olecranon": INTERMEDIATE,
+    "temporomandibular": INTERMEDIATE, "tmj": INTERMEDIATE, "knee": MAJOR, "shoulder": MAJOR,
+    "hip": MAJOR, "subacromial": MAJOR, "glenohumeral": MAJOR, "trochanteric": MAJOR,
+}  # fmt: skip
+_JOINT = re.compile(r"\b(" + "|".join(sorted(_SIZES, key=len, reverse=True)) + r")s?\b", re.I)
+_GUIDED = re.compile(r"(?<!no )(?<!without )ultrasound[- ]guid|under\s+(?:real-time\s+)?ultrasound",
+                     re.I)  # fmt: skip
+
+
+def sized_joint(code: str, sentence: str, at: int) -> str:
+    """The joint code for the joint named nearest the service's words in their sentence
+    (`at`: where the words start in it); a major joint with ultrasound guidance is 20611
+    (CPT: with permanent recording and reporting). No joint named keeps `code`."""
+    if code not in SIZED:
+        return code
+    joints = [(abs(m.start() - at), m.start() > at, m) for m in _JOINT.finditer(sentence)]
+    if joints:
+        code = _SIZES[min(joints, key=lambda j: (j[0], j[1]))[2].group(1).lower()]
+    if code == MAJOR and _GUIDED.search(sentence):
+        return MAJOR_GUIDED
+    return code

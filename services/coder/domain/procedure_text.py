@@ -79,7 +79,9 @@ _NOT_DONE_AFTER = re.compile(
     r"(?:done\s+|performed\s+|was\s+)?(?:in|on|from|since)\s+(?:"
     + _MONTHS
     + r"|\d{4}|\d{1,2}/\d{1,2})|"
-    r"\d+\s+(?:days?|weeks?|months?|years?)\s+ago|last\s+(?:week|month|year|visit|fall|spring|"
+    r"(?:\d+|an?|one)\s+(?:days?|weeks?|months?|years?)\s+ago|"
+    r"last\s+(?:treated|done|given|performed|injected|seen)\b|"
+    r"last\s+(?:week|month|year|visit|fall|spring|"
     r"summer|winter)|(?:is|was)\s+complete|up\s+to\s+date|up-to-date|utd|at\s+the\s+hospital|"
     r"by\s+(?:the\s+)?(?:gi|cardiology|radiology|dermatology|orthopedics|ent|urology|"
     r"anesthesia|anesthesiology|anesthesiologist|crna|pulmonology|ems|paramedics|"

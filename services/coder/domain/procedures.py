@@ -194,6 +194,12 @@ _MALIGNANT = re.compile(
     re.I,
 )
 _REPEAT = ("repeat", "repeated", "second", "again", "serial")
+# CPT 10061: the incision and drainage of more than one abscess ("both abscesses")
+_MULTIPLE_ABSCESSES = re.compile(
+    r"\b(?:both|two|three|four|several|multiple|[2-9])\s+(?:\w+\s+){0,2}?abscess(?:es)?\b|"
+    r"(?<!recurrent )(?<!prior )(?<!previous )\babscesses\b|\beach\s+abscess\b",
+    re.I,
+)
 
 
 @dataclass
@@ -346,6 +352,8 @@ def _notes(work: _Work, encounter: Encounter) -> None:
                 _note_repair(work, hit, cls, wounds)
             continue
         entry = _note_entry(hit, lexicon)
+        if entry is not None and entry.code == "10060" and _MULTIPLE_ABSCESSES.search(hit.sentence):
+            entry = lexicon.get("10061") or entry
         if entry is not None and entry.code in JOINT_SIZED:
             at = hit.hit.start - hit.start
             entry = lexicon.get(sized_joint(entry.code, hit.sentence, at)) or entry
@@ -398,7 +406,8 @@ def _notes(work: _Work, encounter: Encounter) -> None:
                 _flu_named(work, entry)
                 continue
         if key in seen and not _repeated(hit):
-            _more_specific(work, entry, hit, sentences)
+            if not _another_lesion(work, entry, hit, sentences):
+                _more_specific(work, entry, hit, sentences)
             continue
         if drug:
             if _note_drug(work, entry, hit, given):
@@ -590,6 +599,50 @@ def _more_specific(
     longer = hit.evidence.end - hit.evidence.start > first.evidence.end - first.evidence.start  # type: ignore[operator]
     if longer and work.found[index].entry.code != entry.code:
         work.found[index] = _from_note(entry, hit)
+
+
+# a lesion other than the first: "Lesion B: 4 mm punch biopsy", "#2", "second lesion"
+_OTHER_LESION = re.compile(
+    r"\b(?:lesion|site|specimen)\s+(?:#\s*)?(?:[b-h]|[2-9]|two|three|four)\b|"
+    r"\b(?:second|third|fourth|another|additional)\s+(?:\w+\s+){0,2}?(?:lesion|site|biops)|"
+    r"^\s*(?:\(?[b-h]\)|#\s*[2-9]|[2-9][.)])\s",
+    re.I,
+)
+
+
+def _another_lesion(
+    work: _Work,
+    entry: LexiconEntry,
+    hit: NoteHit,
+    sentences: dict[tuple[str, str, str], tuple[int, NoteHit]],
+) -> bool:
+    """The service told again, in its own sentence, for a lesion its words name as another
+    ("Lesion B: 4 mm punch biopsy"): one more unit of the family's add-on for each further
+    lesion (CPT 11103, 11105, 11107, 17003)."""
+    if not entry.family or (hit.evidence.source, hit.sentence, entry.family) in sentences:
+        return False
+    if not (_OTHER_LESION.search(hit.line) or _OTHER_LESION.search(hit.sentence)):
+        return False
+    primary = next((f for f in work.found if f.entry.family == entry.family), None)
+    if primary is None:
+        return False
+    addon = next(
+        (
+            e
+            for e in work.lexicon.family(entry.family)
+            if e.addon_to == primary.entry.code and e.units == "added_each"
+        ),
+        None,
+    )
+    if addon is None:
+        return False
+    line = next((f for f in work.found if f.entry.code == addon.code), None)
+    if line is None:
+        work.found.append(_from_note(addon, hit))
+    else:
+        line.units += 1
+    sentences[(hit.evidence.source, hit.sentence, entry.family)] = (len(work.found) - 1, hit)
+    return True
 
 
 def _counted_addon(work: _Work, entry: LexiconEntry, hit: NoteHit) -> None:

@@ -135,3 +135,36 @@ def test_a_dose_written_before_the_drug_gives_its_units_but_not_a_carrier_s_volu
     ]
     infusion = "Iron sucrose 200 mg in 100 mL normal saline infused IV over 35 minutes."
     assert "J7030" not in coded(infusion, "procedure")
+
+
+# --- counts: abscesses, lesions, services told of the past ------------------------------------
+
+
+def test_the_incision_and_drainage_of_two_abscesses_is_the_multiple_code() -> None:
+    text = (
+        "Two separate fluctuant abscesses of the buttocks. Procedure: incision and drainage of "
+        "both abscesses, packed with iodoform gauze."
+    )
+    got = coded(text, "procedure")
+    assert "10061" in got and "10060" not in got
+    single = coded("Procedure: incision and drainage of the abscess, packed.", "procedure")
+    assert "10060" in single and "10061" not in single
+
+
+def test_a_biopsy_told_again_for_another_lesion_is_the_add_on() -> None:
+    text = (
+        "Lesion A: 4 mm punch biopsy, closed with one suture.\n"
+        "Lesion B: 4 mm punch biopsy, closed with one suture."
+    )
+    got = coded(text, "procedure")
+    assert got.count("11104") == 1 and got.count("11105") == 1
+
+
+def test_a_service_the_history_says_was_last_done_a_year_ago_is_not_today_s() -> None:
+    text = (
+        "Known actinic keratoses, last treated a year ago.\n"
+        "Procedure: cryotherapy with liquid nitrogen to all 5 actinic keratoses."
+    )
+    got = outcome_of(encounter(notes=(ClinicalNote("n1", "procedure", text),)))
+    lines = [(line.code, line.units) for line in lines_of(got) if line.code[:2] == "17"]
+    assert lines == [("17000", 1), ("17003", 4)]

@@ -108,10 +108,21 @@ def _pairs(findings: list[Finding], tables: CombinationTables, code_set: CodeSet
         seconds = [f for f in findings if f.code.startswith(row.second)]
         if not firsts or not seconds or not code_set.lookup(row.combined).billable:
             continue
-        a, b = min(firsts, key=_place), min(seconds, key=_place)
-        rule = f"GL-COMBINATION({a.code},{b.code})"
-        combined = _placed(a.becoming(row.combined, rule, min(a.confidence, b.confidence)), (a, b))
-        findings = [combined if f is a else f for f in findings if f is not b]
+        b = min(seconds, key=_place)
+        # every mention of the first is the combination, and no mention of the second stays
+        combined = {
+            id(a): _placed(
+                a.becoming(
+                    row.combined,
+                    f"GL-COMBINATION({a.code},{b.code})",
+                    min(a.confidence, b.confidence),
+                ),
+                (a, b),
+            )
+            for a in firsts
+        }
+        second_ids = {id(f) for f in seconds}
+        findings = [combined.get(id(f), f) for f in findings if id(f) not in second_ids]
     return findings
 
 

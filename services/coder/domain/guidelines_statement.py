@@ -170,7 +170,13 @@ def _explains(
 def _paired(
     code: str, other: str, code_first: Callable[[str], tuple[tuple[str, str], ...]]
 ) -> bool:
-    return any(low <= other and other[: len(high)] <= high for low, high in code_first(code))
+    # a note's example code stands for its category ("code first underlying infection,
+    # such as sepsis A41.9" holds sepsis due to E. coli A41.51)
+    category = other[:3]
+    return any(
+        (low <= other and other[: len(high)] <= high) or low[:3] <= category <= high[:3]
+        for low, high in code_first(code)
+    )
 
 
 def _overlaps_specific(short: Finding, longer: Finding, code_set: CodeSet) -> bool:
@@ -253,8 +259,9 @@ def settle_excludes1_from_words(findings: Sequence[Finding], code_set: CodeSet) 
     """Two codes the words gave that an Excludes1 note keeps apart (I.A.12.a) are not both
     the documentation's meaning. Where a guideline says which one stands, the other goes:
     in pregnancy the chapter 15 code (I.C.15.a.1: conditions in pregnancy are coded to
-    chapter 15 first), else the specific code over an unspecified one (I.B.3). A pair no
-    rule settles, or one with a supplied code, stays for the review (diagnoses.py)."""
+    chapter 15 first), ESRD over a stage of CKD (I.C.14.a.1), else the specific code over
+    an unspecified one (I.B.3). A pair no rule settles, or one with a supplied code, stays
+    for the review (diagnoses.py)."""
     words = [f for f in findings if f.method != "provided"]
     if len(words) < 2:
         return list(findings)
@@ -273,6 +280,9 @@ def settle_excludes1_from_words(findings: Sequence[Finding], code_set: CodeSet) 
 
 
 def _excluded_loser(first: str, second: str, code_set: CodeSet) -> str | None:
+    if first[:3] == second[:3] == "N18" and _ESRD in (first, second):
+        # I.C.14.a.1: a stage of CKD documented with ESRD is coded N18.6 only
+        return second if first == _ESRD else first
     pregnancy = [code for code in (first, second) if code[:1] == "O"]
     if len(pregnancy) == 1:
         return second if pregnancy[0] == first else first
@@ -287,6 +297,9 @@ def _excluded_loser(first: str, second: str, code_set: CodeSet) -> str | None:
     if one < other:
         return first
     return None
+
+
+_ESRD = "N18.6"
 
 
 def _title_words(code: str, code_set: CodeSet) -> frozenset[str]:

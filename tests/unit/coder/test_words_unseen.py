@@ -57,3 +57,27 @@ def test_a_diagnostic_statement_titled_within_a_line_is_the_statement() -> None:
         "initial encounter.\n"
     )
     assert dx_codes(text) == ["S93.401A"]
+
+
+def test_sepsis_with_its_organism_is_the_organisms_sepsis_code() -> None:
+    """Index: Sepsis, Escherichia coli A41.51; severe sepsis (R65.20) codes its infection
+    first, which every mention of the sepsis becomes; "E. coli" is one name, its period no
+    sentence's end."""
+    text = (
+        "Discharge diagnoses:\n"
+        "1. Severe sepsis due to E. coli, with acute metabolic encephalopathy.\n"
+        "2. Urinary tract infection due to E. coli (source of sepsis).\n"
+    )
+    assert dx_codes(text, encounter_type="inpatient", place_of_service="21") == [
+        "A41.51",
+        "G93.41",
+        "N39.0",
+        "R65.20",
+    ]
+
+
+def test_a_stage_of_ckd_documented_with_esrd_is_esrd_only() -> None:
+    """I.C.14.a.1: both a stage of CKD and ESRD documented: N18.6 only."""
+    text = "Assessment: end stage renal disease (CKD stage 5), on hemodialysis.\n"
+    found = dx_codes(text)
+    assert "N18.6" in found and "N18.5" not in found

@@ -18,7 +18,12 @@ import re
 from dataclasses import dataclass
 from itertools import accumulate
 
-_TOKEN = re.compile(r"[hsrcw]/[opxa](?![^\W_])|\d+[.,]\d+|[^\W_]+(?:['\u2019]s)?|[.;:!?]+|\n")
+# a lone capital's period before a lower-case word is a genus's abbreviation ("E. coli",
+# "H. pylori", "C. diff"), not a sentence's end
+_TOKEN = re.compile(
+    r"[hsrcw]/[opxa](?![^\W_])|\d+[.,]\d+|[^\W_]+(?:['\u2019]s)?"
+    r"|(?:(?<!\b[A-Z])|(?!\. [a-z]))\.[.;:!?]*|[;:!?][.;:!?]*|\n"
+)
 _BREAKS = frozenset(".;:!?\n")
 BREAK_CHARS = _BREAKS  # a token that starts with one of these is a sentence break
 # the same tokens by splitting: separator, token, separator, ... (analysis.py)

@@ -148,6 +148,12 @@ _DOSE_BEFORE = re.compile(
     re.I,
 )
 _LIST_ITEM = re.compile(r",(?!\d{3}\b)|;|\+|\band\b|\bthen\b|\bplus\b", re.I)
+# "from 10:10 to 11:25", "10:10-11:25", "started 14:05, stopped 15:10"
+_CLOCK_RANGE = re.compile(
+    r"\b([01]?\d|2[0-3]):([0-5]\d)\s*(?:to|until|through|-|–|,?\s*(?:stopped|ended|"
+    r"completed|finished)(?:\s+at)?)\s*([01]?\d|2[0-3]):([0-5]\d)\b",
+    re.I,
+)
 _SIDE = re.compile(r"\b(left|right|bilateral|both)\b", re.I)
 _SENTENCE = re.compile(r"\.(?!\d)|[;!?\n]")
 _LAST_BREAK = re.compile(r"(?s:.*)(?:\.(?!\d)|[;!?\n])")
@@ -405,11 +411,20 @@ def is_repair(hit: NoteHit) -> str | None:
 
 
 def infusion_minutes(hit: NoteHit) -> int | None:
+    """An infusion's minutes: written as minutes or hours, else from its start and stop
+    times ("infused from 10:10 to 11:25": CPT counts an infusion by its start and stop)."""
     value = measures(hit.sentence).get("min")
     hours = re.search(r"over\s+(\d+(?:\.\d+)?)\s*hours?", hit.sentence, re.I)
     if hours:
         return int(float(hours.group(1)) * 60)
-    return int(value) if value is not None else None
+    if value is not None:
+        return int(value)
+    clock = _CLOCK_RANGE.search(hit.sentence)
+    if clock is None:
+        return None
+    start_h, start_m, stop_h, stop_m = (int(g) for g in clock.groups())
+    minutes = (stop_h * 60 + stop_m) - (start_h * 60 + start_m)
+    return minutes if 0 < minutes <= 24 * 60 else None
 
 
 def _line(text: str, at: int) -> str:

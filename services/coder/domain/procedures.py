@@ -768,7 +768,9 @@ def _note_drug(work: _Work, entry: LexiconEntry, hit: NoteHit, given: list[Given
         if procedure is not None and all(f.entry.code != code for f in work.found):
             work.found.append(_from_note(procedure, hit))
             return True
-    minutes = infusion_minutes(hit) if route == INFUSION else None
+    # a fluid runs as an infusion whatever route word comes first ("NS 1 L IV infused")
+    infused = route == INFUSION or entry.family == "fluid"
+    minutes = infusion_minutes(hit) if infused else None
     given.append(Given(route if entry.family != "fluid" else INFUSION, hit.evidence,
                        minutes, hydration=entry.family == "fluid",
                        hormonal=entry.code in HORMONAL_ANTINEOPLASTICS))  # fmt: skip

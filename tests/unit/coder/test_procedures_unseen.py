@@ -168,3 +168,23 @@ def test_a_service_the_history_says_was_last_done_a_year_ago_is_not_today_s() ->
     got = outcome_of(encounter(notes=(ClinicalNote("n1", "procedure", text),)))
     lines = [(line.code, line.units) for line in lines_of(got) if line.code[:2] == "17"]
     assert lines == [("17000", 1), ("17003", 4)]
+
+
+# --- infusions timed by their start and stop ----------------------------------------------------
+
+
+def test_hydration_timed_by_its_start_and_stop_after_a_push_is_the_secondary_hydration() -> None:
+    text = (
+        "Peripheral IV placed. Ondansetron 4 mg IV push at 10:12. Normal saline 1,000 mL IV "
+        "infused from 10:10 to 11:25."
+    )
+    got = outcome_of(encounter(notes=(ClinicalNote("n1", "procedure", text),)))
+    lines = {line.code: line.units for line in lines_of(got)}
+    assert lines.get("96374") == 1 and lines.get("96361") == 1 and "96360" not in lines
+    assert lines.get("J2405") == 4 and lines.get("J7030") == 1
+
+
+def test_clock_times_that_are_no_range_give_no_minutes() -> None:
+    text = "Normal saline 1,000 mL IV infused, started at 10:10. Rechecked at 11:25."
+    got = outcome_of(encounter(notes=(ClinicalNote("n1", "procedure", text),)))
+    assert not {"96360", "96361"} & {line.code for line in lines_of(got)}

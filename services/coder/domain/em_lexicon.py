@@ -49,7 +49,9 @@ _add(
         "breast cancer screening|cervical cancer screening|prostate cancer screening|"
         "skin cancer screening|cancer risk|history of present illness|"
         "history of the present illness|past medical history|past surgical history|"
-        "medical history|interval history"
+        "medical history|interval history|"
+        # an exam finding, not a prescription refilled
+        "cap refill|capillary refill|capillary refill time|cap refill time"
     },
 )
 

@@ -188,3 +188,16 @@ def test_clock_times_that_are_no_range_give_no_minutes() -> None:
     text = "Normal saline 1,000 mL IV infused, started at 10:10. Rechecked at 11:25."
     got = outcome_of(encounter(notes=(ClinicalNote("n1", "procedure", text),)))
     assert not {"96360", "96361"} & {line.code for line in lines_of(got)}
+
+
+def test_capillary_refill_is_an_exam_finding_not_a_prescription_refilled() -> None:
+    text = "Exam: swelling of the right foot, cap refill normal.\nA/P: contusion; ice, rest."
+    finding = score_mdm([("notes[0]", text, False)])
+    assert finding is not None and finding.risk.label != "moderate"
+
+
+def test_an_x_ray_named_before_its_site_is_the_site_s_x_ray_with_its_views() -> None:
+    text = "X-ray right foot, 3 views, taken in our office and read by me: no fracture."
+    assert "73630" in coded(text)
+    assert "73620" in coded("X-ray of the left foot, 2 views, done in the office: normal.")
+    assert "73630" not in coded("X-ray of the right foot ordered at the imaging center.")

@@ -94,12 +94,18 @@ def _only_the_procedure(
     §D) and no level is given; or the visit is a nurse's 99211 beside an injection or
     vaccine administration, into which CMS NCCI bundles it."""
     if choice is not None and choice.code == NURSE_VISIT:
-        return bool(procedures)
+        # NCCI pairs 99211 with the injections and procedures, not with laboratory tests
+        return any(not _laboratory(p.code) for p in procedures)
     if encounter.encounter_type == "preventive":
         return False
     if encounter.total_time_minutes is not None or encounter.mdm_level is not None:
         return False
     return not any(note.kind in EM_NOTE_KINDS for note in encounter.notes)
+
+
+def _laboratory(code: str) -> bool:
+    """A clinical laboratory test (CPT 80047-89398) or the specimen's collection."""
+    return (code.isdigit() and code[0] == "8") or code in ("36415", "36416")
 
 
 def _included(procedures: Sequence[ServiceLine]) -> Edit:

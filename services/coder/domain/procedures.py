@@ -442,6 +442,7 @@ def _notes(work: _Work, encounter: Encounter) -> None:
                 Edit(rule="ADMIN-DRUG", detail="administration coded from the drugs given")
             )
     _titled(work, encounter, facility, remote)
+    _capillary_of_tests(work, encounter)
     if not remote:
         _incised_and_drained(work, encounter)
     _vaccine_admin(work, encounter)
@@ -462,6 +463,43 @@ def _names_parts(hit: NoteHit, ends: Sequence[int]) -> bool:
     head = hit.sentence[: hit.hit.start - hit.start]
     opened = hit.start + head.rfind("(")
     return any(0 <= opened - end <= 2 for end in ends)
+
+
+_BREAK = re.compile(r"\.(?!\d)|[;!?\n]")
+
+
+def _capillary_of_tests(work: _Work, encounter: Encounter) -> None:
+    """A finger or heel stick written with a test done here ("POC HbA1c (fingerstick)") is
+    the specimen of that test, not a collection billed on its own: CMS bundles 36416
+    (status B) into the service it serves. A capillary specimen for a test sent out keeps
+    its line (the collection is then the practice's only service)."""
+    tests = [f for f in work.found if f.entry.code[:1] == "8" and f.evidence.start is not None]
+    if not tests:
+        return
+    keep = []
+    for found in work.found:
+        if (
+            found.entry.code == "36416"
+            and found.rule == "PROC-NOTE"
+            and any(_same_sentence(encounter, found.evidence, test.evidence) for test in tests)
+        ):
+            work.result.edits.append(
+                Edit(rule="PROC-INCLUDED", detail="36416 is the specimen of a test done here")
+            )
+            continue
+        keep.append(found)
+    work.found[:] = keep
+
+
+def _same_sentence(encounter: Encounter, one: Evidence, other: Evidence) -> bool:
+    if one.source != other.source or one.start is None or other.start is None:
+        return False
+    match = re.fullmatch(r"notes\[(\d+)\]", one.source)
+    if match is None:
+        return False
+    text = encounter.notes[int(match.group(1))].text
+    low, high = sorted((one.start, other.start))
+    return _BREAK.search(text, low, high) is None
 
 
 def _by_staff(hit: NoteHit) -> bool:

@@ -201,3 +201,22 @@ def test_an_x_ray_named_before_its_site_is_the_site_s_x_ray_with_its_views() -> 
     assert "73630" in coded(text)
     assert "73620" in coded("X-ray of the left foot, 2 views, done in the office: normal.")
     assert "73630" not in coded("X-ray of the right foot ordered at the imaging center.")
+
+
+# --- point-of-care tests: their fingerstick, a nurse visit beside them --------------------------
+
+
+def test_the_fingerstick_of_a_point_of_care_test_is_not_billed_on_its_own() -> None:
+    got = coded("POC HbA1c (fingerstick, in-office analyzer): 7.1 %.")
+    assert "83036" in got and "36416" not in got
+    sent = coded("Heel stick for the newborn screen; specimen sent to the state laboratory.")
+    assert "36416" in sent
+
+
+def test_a_nurse_visit_beside_a_laboratory_test_is_billed_but_not_beside_an_injection() -> None:
+    visit = "Anticoagulation nurse visit (RN, per protocol). POC INR (fingerstick): 2.4. In range."
+    got = coded(visit, "other", mdm_level=None)
+    assert "99211" in got and "85610" in got
+    shot = "Nurse visit. Ceftriaxone 1 g IM given in the right gluteus."
+    got = coded(shot, "other", mdm_level=None)
+    assert "99211" not in got and "96372" in got

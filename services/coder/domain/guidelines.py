@@ -60,6 +60,7 @@ from .guidelines_drugs import StatusTerms
 from .guidelines_findings import Dropped, Finding
 from .guidelines_specificity import Refined, Tabular, refine
 from .guidelines_statement import (
+    IMMUNIZED_HERE,
     diabetes_of_the_documented_type,
     drop_integral_counseling,
     drop_integral_symptoms,
@@ -141,6 +142,33 @@ _VACCINE_BEFORE = re.compile(
     r"[ \t]+$",
     re.IGNORECASE,
 )
+# a vaccine-preventable disease named for the patient's immunization, not as an illness:
+# "last tetanus 2015", "tetanus status unknown", "influenza up to date"
+_VACCINE_PREVENTABLE = (
+    *("A35", "A36", "A37", "A39", "A80", "B01", "B02", "B05", "B06", "B15", "B16", "B26"),
+    *("J09", "J10", "J11", "U07"),
+)
+_IMMUNIZATION_BEFORE = re.compile(
+    r"\b(?:last|latest|prior|previous|recent|next|due for|needs?)[ \t]+$", re.IGNORECASE
+)
+_IMMUNIZATION_AFTER = re.compile(
+    r"[ \t]*(?:[:(-][ \t]*)?(?:status|up[ \t-]to[ \t-]date|utd|unknown|current|immune|immunity"
+    r"|titers?|boosters?|series|dose)\b",
+    re.IGNORECASE,
+)
+# I.C.21.c.2: Z23 is the encounter's when a vaccine is given at it, not when the note tells
+# of vaccines given before or elsewhere, or none due
+_VACCINE_NOT_HERE = re.compile(
+    r"\b(?:ago|last (?:week|month|year|visit)|previously|prior|earlier|none (?:are |is )?due"
+    r"|not due|health department|pharmacy|elsewhere|declined|deferred|refused)\b",
+    re.IGNORECASE,
+)
+_VACCINES_CURRENT = re.compile(r"\b(?:up[ \t-]to[ \t-]date|utd|current)\b", re.IGNORECASE)
+_VACCINE_GIVEN = re.compile(
+    r"\b(?:given|administered|received|injected|today|immunized|vaccinated)\b", re.IGNORECASE
+)
+_IMMUNIZATION_RULE = "status-term:immunization"
+_VACCINE_PURPOSE = re.compile(r"\b(?:encounter|here|visit|presents?|came|comes) for\b", re.I)
 # the condition a screening looks for ("lung cancer screening", "HIV screen"): not found
 _SCREENED_FOR_AFTER = re.compile(r"[ \t-]*(?:screening|screen)\b", re.IGNORECASE)
 # a relative's own condition outside the family history: a relative with, having or dead
@@ -271,6 +299,31 @@ def findings_from_mentions(
                 # prevents is no condition of the patient (Z23 is the encounter's)
                 dropped.append(Dropped(code, "GL-VACCINE-NAME"))
                 continue
+            if code.startswith(_VACCINE_PREVENTABLE) and (
+                _IMMUNIZATION_AFTER.match(text, mention.evidence.end)
+                or _IMMUNIZATION_BEFORE.search(
+                    text, max(0, (mention.evidence.start or 0) - 20), mention.evidence.start or 0
+                )
+            ):
+                # "last tetanus unknown", "tetanus up to date": the immunization history
+                dropped.append(Dropped(code, "GL-VACCINE-NAME"))
+                continue
+            if code == "Z23":
+                sentence = sentence_at(text, mention.evidence.start or 0, mention.evidence.end)
+                given = _VACCINE_GIVEN.search(sentence)
+                if (
+                    _VACCINE_NOT_HERE.search(sentence)
+                    or (not given and _VACCINES_CURRENT.search(sentence))
+                    or not (
+                        given
+                        or _VACCINE_PURPOSE.search(sentence)
+                        or mention.section in REASON_SECTIONS
+                    )
+                ):
+                    # "Immunizations: up to date", "vaccines given at the health department
+                    # last month": no vaccine given at this encounter
+                    dropped.append(Dropped(code, "GL-NOT-IMMUNIZED-HERE"))
+                    continue
             if code[:1] != "Z" and _SCREENED_FOR_AFTER.match(text, mention.evidence.end):
                 # I.C.21.c.5: a screening is testing for a disease in a person without its
                 # signs; the disease it is named after is not the patient's
@@ -385,6 +438,8 @@ def findings_from_mentions(
         if mention.rule == LEARNED_RULE and mention.confidence < LEARNED_MIN_CONFIDENCE:
             dropped.append(Dropped(code, "GL-WEAK-ASSOCIATION"))
             continue
+        if code == "Z23" and outpatient and rule == _IMMUNIZATION_RULE:
+            rule += IMMUNIZED_HERE
         in_reason = (
             mention.section in REASON_SECTIONS
             or kind in REASON_SOURCE_KINDS

@@ -91,7 +91,8 @@ _LIST_LINES = 12
 _GIVEN = frozenset(
     ["given", "administered", "received", "vaccinated", "injected", "today", "immunized"]
 )
-_TOKEN = re.compile(r"[^\W_]+|[\n.;!?]")
+# a decimal number is one word ("Tdap 0.5 mL IM given"), its point no sentence's end
+_TOKEN = re.compile(r"\d+[.,]\d+|[^\W_]+|[\n.;!?]")
 _TOKEN_SPLIT = re.compile(f"({_TOKEN.pattern})")
 _BREAKS = frozenset({"\n", ".", ";", "!", "?"})
 

@@ -329,11 +329,19 @@ def focus_on_diagnostic_statement(findings: Sequence[Finding]) -> list[Finding]:
     of its words."""
     if not any(f.rank == 0 and not f.rule.startswith(_SUPPLIED_RULE) for f in findings):
         return list(findings)
-    return [f for f in findings if f.rank == 0 or f.method == "provided" or _kept_anywhere(f.code)]
+    return [f for f in findings if f.rank == 0 or f.method == "provided" or _kept_anywhere(f)]
 
 
-def _kept_anywhere(code: str) -> bool:
-    return KEEP_STATUS_ANYWHERE and (is_status_code(code) or code == "I25.2")
+def _kept_anywhere(finding: Finding) -> bool:
+    # a vaccine an outpatient visit gave is its immunization (Z23, I.C.21.c.2) wherever the
+    # note records the administration (guidelines.py marks it)
+    code = finding.code
+    return KEEP_STATUS_ANYWHERE and (
+        is_status_code(code) or code == "I25.2" or finding.rule.endswith(IMMUNIZED_HERE)
+    )
+
+
+IMMUNIZED_HERE = "+GL-IMMUNIZED-HERE"
 
 
 def drop_integral_counseling(findings: Sequence[Finding]) -> list[Finding]:

@@ -81,3 +81,35 @@ def test_a_stage_of_ckd_documented_with_esrd_is_esrd_only() -> None:
     text = "Assessment: end stage renal disease (CKD stage 5), on hemodialysis.\n"
     found = dx_codes(text)
     assert "N18.6" in found and "N18.5" not in found
+
+
+@pytest.mark.parametrize(
+    "history",
+    ["Last tetanus unknown, more than 10 years.", "Tetanus up to date.", "Due for tetanus."],
+)
+def test_a_vaccine_preventable_disease_named_for_the_immunization_history(history: str) -> None:
+    text = f"HPI: laceration of the left forearm. {history}\n"
+    assert "A35" not in dx_codes(text)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Immunizations: up to date.",
+        "4-year vaccines were given at the health department last month - none due today.",
+    ],
+)
+def test_no_immunization_encounter_without_a_vaccine_given_at_it(sentence: str) -> None:
+    """I.C.21.c.2: Z23 is for a vaccine given at this encounter."""
+    text = f"Well child visit.\n{sentence}\nAssessment: routine child health examination.\n"
+    assert "Z23" not in dx_codes(text)
+
+
+def test_a_vaccine_given_at_an_outpatient_visit_stays_beside_the_statement() -> None:
+    text = (
+        "Procedure: simple repair of a 2.5 cm laceration of the left forearm.\n"
+        "Tdap 0.5 mL IM given by nursing.\n"
+        "Diagnoses: laceration without foreign body of the left forearm, initial encounter.\n"
+    )
+    found = dx_codes(text, encounter_type="emergency", place_of_service="23")
+    assert "Z23" in found

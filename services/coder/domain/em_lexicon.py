@@ -147,6 +147,20 @@ _add(
         "tinea corporis|ringworm|hiccups",
     },
 )
+# a joint's or limb's pain as the tabular writes it ("pain in left knee", "pain of the right
+# shoulder") and as clinicians do ("left hip pain")
+_LIMB_PAIN = "|".join(
+    form
+    for site in ("knee", "shoulder", "hip", "ankle", "wrist", "elbow", "foot", "hand", "heel")
+    for side in ("", "left ", "right ", "bilateral ")
+    for form in (
+        f"{side}{site} pain",
+        f"pain of {side}{site}",
+        f"pain of the {side}{site}",
+        f"pain in {side}{site}",
+        f"pain in the {side}{site}",
+    )
+)
 _add(
     "problems",
     "acute_uncomplicated",
@@ -167,7 +181,8 @@ _add(
         "pain": "low back pain|back pain|neck pain|headache|tension headache|"
         "tension type headache|"
         "musculoskeletal pain|chest wall pain|costochondritis|tendinitis|tendonitis|"
-        "bursitis|plantar fasciitis|knee pain|shoulder pain|abdominal pain|dental pain",
+        "bursitis|plantar fasciitis|knee pain|shoulder pain|abdominal pain|dental pain|"
+        "joint pain|arthralgia|" + _LIMB_PAIN,
         "gi minor": "constipation|diarrhea|nausea|vomiting|hemorrhoids|dyspepsia",
         "vertigo": "vertigo|bppv|dizziness",
         "viral": "influenza|covid|covid 19|viral syndrome|viral illness|cough",
@@ -538,6 +553,7 @@ _add(
     {
         "prescription drug management": "prescription drug management|prescribed|"
         "prescribe|new prescription|prescription for|rx for|e prescribed|sent to pharmacy|"
+        "rx sent|rx given|rx written|rx provided|escribed|rx sent to pharmacy|"
         "refill|refilled|refills|prescription|prescriptions|discharged on|discharge on|"
         "sent home with|sent home on",
     },

@@ -220,3 +220,11 @@ def test_a_nurse_visit_beside_a_laboratory_test_is_billed_but_not_beside_an_inje
     shot = "Nurse visit. Ceftriaxone 1 g IM given in the right gluteus."
     got = coded(shot, "other", mdm_level=None)
     assert "99211" not in got and "96372" in got
+
+
+def test_a_limb_s_pain_as_the_tabular_writes_it_is_a_problem_and_rx_sent_a_prescription() -> None:
+    finding = score_mdm(
+        [("notes[0]", "Assessment/Plan: pain of left knee - naproxen 500 mg (Rx sent).", False)]
+    )
+    assert finding is not None
+    assert finding.problems.label == "low" and finding.risk.label == "moderate"

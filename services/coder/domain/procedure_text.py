@@ -386,6 +386,25 @@ def wound_length(hit: NoteHit) -> float | None:
     return sum(found) if found else None
 
 
+_WOUND_ITEM = re.compile(r"\b(?:lacerat\w*|wound|cut|gash)\b", re.I)
+
+
+def enumerated_wounds(text: str) -> list[tuple[str, float]]:
+    """The wounds a note lists one by one, each with its site and length ("(1) left hand,
+    2.0 cm laceration; (2) chin, 1.0 cm laceration"): (site, cm) for each list item or
+    sentence naming one wound with one site and one length, each wound once."""
+    found: list[tuple[str, float]] = []
+    for part in _SENTENCE.split(text):
+        if not _WOUND_ITEM.search(part):
+            continue
+        lengths = lengths_cm(part)
+        site = site_in(part)
+        if len(lengths) != 1 or site is None or (site, lengths[0]) in found:
+            continue
+        found.append((site, lengths[0]))
+    return found
+
+
 def wound_site(hit: NoteHit) -> str | None:
     """The wound's site: the hit's own words, its line, else the last wound described,
     else the last body site named before it (the lesion an excision's closure repairs)."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from .administration import (
@@ -32,6 +32,7 @@ from .procedure_text import (
     NoteHit,
     counselled,
     dose_text,
+    enumerated_wounds,
     infusion_minutes,
     is_repair,
     laterality_in,
@@ -53,7 +54,7 @@ from .procedure_units import (
 )
 from .reference import ReferenceData
 from .results import Edit, Evidence, ReviewReason, ServiceLine
-from .wound_repair import REPAIR_CLASSES, repair_class, site_in, sum_repairs
+from .wound_repair import REPAIR_CLASSES, group_of, repair_class, site_in, sum_repairs
 
 # A keyword hit is good evidence but not the provider's own code, so it ranks below 1.
 MATCH_CONFIDENCE = 0.8
@@ -239,6 +240,8 @@ def code_procedures(encounter: Encounter, data: ReferenceData) -> ProcedureCodin
         _order(work, f"procedures[{i}]", procedure)
     if encounter.notes:
         _notes(work, encounter)
+    if len(work.repairs) == 1 and encounter.notes:
+        _listed_wounds(work, encounter)
     if work.repairs:
         lines, reasons, edits = sum_repairs(work.repairs, work.lexicon)
         work.found.extend(lines)
@@ -576,6 +579,28 @@ def _drawn(entry: LexiconEntry, hit: NoteHit) -> bool:
         entry.code[:1] == "8"
         and entry.code[:3] != "810"
         and _DRAWN.search(hit.sentence) is not None
+    )
+
+
+def _listed_wounds(work: _Work, encounter: Encounter) -> None:
+    """One repair told for wounds the note lists one by one at sites of different anatomic
+    groups ("All simple closures" after "(1) left hand 2.0 cm ...; (3) chin 1.0 cm"): each
+    listed wound is a repair of that class, so that the lengths add up by group (CPT
+    Repair guidelines), not into the first wound's group."""
+    found, cls, _ = work.repairs[0]
+    source = found.evidence.source
+    index = int(source[len("notes[") : -1]) if source.startswith("notes[") else None
+    if index is None:
+        return
+    wounds = enumerated_wounds(encounter.notes[index].text)
+    groups = {group_of(work.lexicon, cls, site) for site, _ in wounds}
+    if len(groups) < 2:
+        return
+    work.repairs[:] = [
+        (replace(found, site=site, modifiers=[]), cls, length) for site, length in wounds
+    ]
+    work.result.edits.append(
+        Edit(rule="REPAIR-LISTED", detail=f"{len(wounds)} listed wounds repaired as one class")
     )
 
 

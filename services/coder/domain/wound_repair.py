@@ -99,7 +99,7 @@ def sum_repairs(
     edits: list[Edit] = []
     lines: list[Found] = []
     for found, family, length in repairs:
-        group = _group_of(lexicon, family, found.site)
+        group = group_of(lexicon, family, found.site)
         groups.setdefault((family, group), []).append((found, length))
     for family, group in sorted(groups, key=lambda k: REPAIR_CLASSES.index(k[0])):
         wounds = groups[(family, group)]
@@ -126,7 +126,7 @@ def sum_repairs(
     return lines, reasons, edits
 
 
-def _group_of(lexicon: Lexicon, family: str, site: str | None) -> str:
+def group_of(lexicon: Lexicon, family: str, site: str | None) -> str:
     """The anatomic group (the first code of the family covering the site)."""
     for entry in lexicon.family(family):
         if site is not None and site in entry.sites:

@@ -228,3 +228,26 @@ def test_a_limb_s_pain_as_the_tabular_writes_it_is_a_problem_and_rx_sent_a_presc
     )
     assert finding is not None
     assert finding.problems.label == "low" and finding.risk.label == "moderate"
+
+
+# --- wounds listed one by one, repaired as one class -------------------------------------------
+
+
+def test_wounds_listed_at_sites_of_two_groups_and_closed_as_one_class_add_up_by_group() -> None:
+    text = (
+        "Wounds: (1) left hand, dorsum, 2.0 cm linear laceration; (2) left forearm, 1.5 cm "
+        "laceration; (3) chin, 1.0 cm laceration.\n"
+        "Procedure: hand and forearm closed with 4-0 nylon simple interrupted sutures; chin "
+        "closed with 6-0 nylon. All simple closures."
+    )
+    got = coded(text, "procedure")
+    assert "12002" in got and "12011" in got and "12001" not in got
+
+
+def test_wounds_listed_in_one_group_are_summed_as_before() -> None:
+    text = (
+        "Wounds: (1) left hand 2.0 cm laceration; (2) left forearm 1.5 cm laceration.\n"
+        "Procedure: both closed with simple interrupted sutures."
+    )
+    got = coded(text, "procedure")
+    assert got.count("12002") == 1 and "12011" not in got

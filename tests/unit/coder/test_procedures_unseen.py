@@ -251,3 +251,10 @@ def test_wounds_listed_in_one_group_are_summed_as_before() -> None:
     )
     got = coded(text, "procedure")
     assert got.count("12002") == 1 and "12011" not in got
+
+
+def test_a_service_the_patient_requests_is_not_one_given_until_the_note_says_so() -> None:
+    got = coded("52 y/o woman requesting shingles and pneumonia vaccines. No fever today.")
+    assert not {"90732", "90750", "90471"} & set(got)
+    given = coded("Requesting a flu shot. Influenza vaccine 0.5 mL IM given in the left deltoid.")
+    assert "90471" in given

@@ -169,6 +169,17 @@ _VACCINE_GIVEN = re.compile(
 )
 _IMMUNIZATION_RULE = "status-term:immunization"
 _VACCINE_PURPOSE = re.compile(r"\b(?:encounter|here|visit|presents?|came|comes) for\b", re.I)
+# what the patient was exposed to, or another person's condition ("roommate tested positive
+# for COVID-19"): not the patient's (an exposure is Z20-Z77 when the note says so)
+_EXPOSED_BEFORE = re.compile(
+    r"(?:\b(?:exposure|exposed|exposures)[ \t]+(?:to|with)"
+    r"|\b(?:contact|contacts)[ \t]+with"
+    r"|\b(?:roommate|housemate|coworker|co-worker|classmate|partner|spouse|husband|wife"
+    r"|boyfriend|girlfriend|friend|teacher|child's|someone|contacts?)s?\b[^.;\n]{0,30}?"
+    r"\b(?:tested positive for|positive for|diagnosed with|sick with|down with))"
+    r"[ \t]+(?:[\w-]+[ \t]+){0,2}$",
+    re.IGNORECASE,
+)
 # the condition a screening looks for ("lung cancer screening", "HIV screen"): not found
 _SCREENED_FOR_AFTER = re.compile(r"[ \t-]*(?:screening|screen)\b", re.IGNORECASE)
 # a relative's own condition outside the family history: a relative with, having or dead
@@ -324,6 +335,13 @@ def findings_from_mentions(
                     # last month": no vaccine given at this encounter
                     dropped.append(Dropped(code, "GL-NOT-IMMUNIZED-HERE"))
                     continue
+            if code[:1] != "Z" and _EXPOSED_BEFORE.search(
+                text, max(0, (mention.evidence.start or 0) - 80), mention.evidence.start or 0
+            ):
+                # "exposure to COVID-19", "her roommate tested positive for COVID-19": an
+                # exposure, not the patient's disease (I.C.21.c.1: Z20 contact or exposure)
+                dropped.append(Dropped(code, "GL-EXPOSURE"))
+                continue
             if code[:1] != "Z" and _SCREENED_FOR_AFTER.match(text, mention.evidence.end):
                 # I.C.21.c.5: a screening is testing for a disease in a person without its
                 # signs; the disease it is named after is not the patient's

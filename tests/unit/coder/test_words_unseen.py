@@ -113,3 +113,12 @@ def test_a_vaccine_given_at_an_outpatient_visit_stays_beside_the_statement() -> 
     )
     found = dx_codes(text, encounter_type="emergency", place_of_service="23")
     assert "Z23" in found
+
+
+def test_an_exposure_or_another_persons_disease_is_not_the_patients() -> None:
+    """I.C.21.c.1: contact with and exposure to a communicable disease is Z20."""
+    text = (
+        "Her roommate tested positive for COVID-19 two days ago. No fever, no cough.\n"
+        "Assessment: exposure to COVID-19, asymptomatic, antigen negative.\n"
+    )
+    assert dx_codes(text, encounter_type="telehealth", place_of_service="10") == ["Z20.822"]

@@ -130,6 +130,52 @@ _DURATION_WORDS = (
 )
 _DURATION = frozenset(_DURATION_WORDS.split())
 _PRIORITY: tuple[Assertion, ...] = ("negated", "family", "hypothetical", "possible", "history")
+# alternatives ("migraine vs tension-type") are the words beside the trigger, up to a comma
+# ("headache and dizziness, likely migraine vs tension-type": the dizziness is certain)
+_WITHIN_COMMAS = frozenset({("vs",), ("versus",)})
+# a test said negative is the test's result: its scope is the test's own words, back to a
+# comma ("exposure to COVID-19, asymptomatic, antigen negative": the exposure stands)
+_TEST_WORDS = frozenset(
+    [
+        "test",
+        "tests",
+        "testing",
+        "antigen",
+        "pcr",
+        "naat",
+        "culture",
+        "cultures",
+        "swab",
+        "swabs",
+        "screen",
+        "panel",
+        "assay",
+        "titer",
+        "titers",
+        "serology",
+        "result",
+        "results",
+        "level",
+        "levels",
+        "smear",
+        "stain",
+        "ua",
+        "urinalysis",
+        "ray",
+        "xray",
+        "ct",
+        "mri",
+        "scan",
+        "imaging",
+        "ultrasound",
+        "biopsy",
+        "ecg",
+        "ekg",
+    ]
+)
+_TEST_RESULTS = frozenset(
+    {("negative",), ("is", "negative"), ("was", "negative"), ("were", "negative")}
+)
 
 
 _BIT = {category: 1 << k for k, category in enumerate(_PRIORITY)}
@@ -234,16 +280,40 @@ def _scopes(analysis: Analysis) -> list[tuple[int, int, str]]:
         if cat == "history" and i > 0 and lower[i - 1] in _DURATION:
             continue  # "a two-week history of fever": how long it has lasted, not the past
         near = _FAMILY_WORDS if cat == "family" else None
+        phrase = tuple(lower[i:j])
+        commas = phrase in _WITHIN_COMMAS
         if "f" in direction:
             k = bisect_right(stops, j - 1)
             limit = stops[k] if k < len(stops) else n
             last = min(limit, j + (near or _FORWARD_WORDS))
+            if commas:
+                last = _comma_after(analysis, j, last)
             if last > j:
                 scopes.append((j, last - 1, cat))
         if "b" in direction:
             k = bisect_right(stops, i - 1) - 1
             first = stops[k] + 1 if k >= 0 else 0
             first = max(first, i - (near or _BACKWARD_WORDS))
+            if commas or (phrase in _TEST_RESULTS and i > 0 and lower[i - 1] in _TEST_WORDS):
+                first = _comma_before(analysis, first, i)
             if first < i:
                 scopes.append((first, i - 1, cat))
     return scopes
+
+
+def _comma_before(analysis: Analysis, first: int, i: int) -> int:
+    """The first token of first..i-1 after the last comma before token i."""
+    text, starts, ends = analysis.text, analysis.starts, analysis.ends
+    for k in range(i - 1, first, -1):
+        if "," in text[ends[k - 1] : starts[k]]:
+            return k
+    return first
+
+
+def _comma_after(analysis: Analysis, j: int, last: int) -> int:
+    """The end (exclusive) of tokens j..last-1 before the first comma after token j-1."""
+    text, starts, ends = analysis.text, analysis.starts, analysis.ends
+    for k in range(j, last):
+        if "," in text[ends[k - 1] : starts[k]]:
+            return k
+    return last

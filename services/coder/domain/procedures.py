@@ -82,6 +82,13 @@ _SENT_OUT = re.compile(
     r"quest|labcorp)\b)|\bsend[- ]out\b",
     re.I,
 )
+# the practice ran the test itself: its own laboratory, a point-of-care analyzer
+_RUN_HERE = re.compile(
+    r"\b(?:in[- ]house|in[- ]office|office\s+lab(?:oratory)?|our\s+lab(?:oratory)?|"
+    r"clinic\s+lab(?:oratory)?|run\s+(?:here|in|on|today)|resulted|point[- ]of[- ]care|poc|"
+    r"analy[sz]er|bedside|i-?stat)\b",
+    re.I,
+)
 _BY_STAFF = re.compile(
     r"\bby\s+(?:the\s+)?(?:nursing|nurses?|rn|staff|tech|technician|ortho\s+tech|"
     r"respiratory\s+therap(?:y|ist)|rt|phlebotomy|iv\s+team)\b",
@@ -391,8 +398,12 @@ def _notes(work: _Work, encounter: Encounter) -> None:
             continue  # the E/M line is the E/M rules' (services/coder/domain/em_coding.py)
         if entry.code[:3] in ("870", "871") and _CULTURE_RESULT.search(hit.sentence):
             continue  # a culture's result takes days: one told at the visit was taken before
-        if entry.code[:1] == "8" and _SENT_OUT.search(hit.sentence):
-            # a test the sentence sends to an outside laboratory: only the draw is ours
+        if entry.code[:1] == "8" and (
+            _SENT_OUT.search(hit.sentence)
+            or (_DRAWN.search(hit.sentence) and not _RUN_HERE.search(hit.sentence))
+        ):
+            # a test the sentence sends to an outside laboratory, or says was drawn without
+            # saying it was run here (a practice's own lab, point of care): only the draw
             if draw is None and not facility and _DRAWN.search(hit.sentence):
                 draw = hit
             continue

@@ -258,3 +258,13 @@ def test_a_service_the_patient_requests_is_not_one_given_until_the_note_says_so(
     assert not {"90732", "90750", "90471"} & set(got)
     given = coded("Requesting a flu shot. Influenza vaccine 0.5 mL IM given in the left deltoid.")
     assert "90471" in given
+
+
+# --- laboratory tests drawn here: run here or sent to a laboratory -----------------------------
+
+
+def test_a_test_drawn_here_without_words_that_it_was_run_here_is_only_the_draw() -> None:
+    got = coded("Labs drawn in the office today (CBC, CMP) for methotrexate monitoring.")
+    assert "36415" in got and not {"85025", "80053"} & set(got)
+    ran = coded("Labs drawn in the office today (in-house lab): CBC with differential normal.")
+    assert "85025" in ran and "36415" in ran

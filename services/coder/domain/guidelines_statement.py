@@ -204,14 +204,32 @@ _SITE_UNSPECIFIED_NEOPLASMS = {
     "D36.9": ("D1", "D2", "D30", "D31", "D32", "D33", "D34", "D35", "D36.0", "D36.1", "D36.7"),
     "D48.9": ("D37", "D38", "D39", "D40", "D41", "D42", "D43", "D44", "D47", "D48.0", "D48.6"),
     "D49.9": ("D49.0", "D49.1", "D49.2", "D49.3", "D49.4", "D49.5", "D49.6", "D49.7", "D49.8"),
+    # a personal history of cancer (I.C.2.d) of unspecified site or organ of a system
+    "Z85.9": ("Z85.0", "Z85.1", "Z85.2", "Z85.3", "Z85.4", "Z85.5", "Z85.6", "Z85.7", "Z85.8"),
+    "Z85.00": ("Z85.01", "Z85.02", "Z85.03", "Z85.04", "Z85.05", "Z85.06", "Z85.07", "Z85.09"),
+    "Z85.20": ("Z85.21", "Z85.22", "Z85.23", "Z85.29"),
+    "Z85.40": ("Z85.41", "Z85.42", "Z85.43", "Z85.44", "Z85.45", "Z85.46", "Z85.47", "Z85.48"),
+    "Z85.50": ("Z85.51", "Z85.52", "Z85.53", "Z85.54", "Z85.59"),
 }
+
+
+_FOLLOW_UP, _FOLLOW_UP_CANCER = "Z09", "Z08"
 
 
 def drop_neoplasm_of_unspecified_site(findings: Sequence[Finding]) -> list[Finding]:
     """I.B.3 and I.C.2: "malignant neoplasm" C80.1 or "benign neoplasm" D36.9 beside a
     neoplasm of the same behaviour whose site the words give is that neoplasm, not
-    another of unknown site."""
+    another of unknown site; so is a personal history of cancer of unspecified site
+    (Z85.9, Z85.00) beside one whose site is given. I.C.21.c.8: a follow-up examination
+    (Z09) after completed treatment of a cancer the note records as history (Z85) is
+    Z08."""
     codes = {f.code for f in findings}
+    if _FOLLOW_UP in codes and any(c.startswith("Z85") for c in codes):
+        findings = [
+            f.becoming(_FOLLOW_UP_CANCER, "GL-FOLLOW-UP-CANCER") if f.code == _FOLLOW_UP else f
+            for f in findings
+        ]
+        codes = {f.code for f in findings}
     drop = {
         vague
         for vague, sited in _SITE_UNSPECIFIED_NEOPLASMS.items()

@@ -122,3 +122,13 @@ def test_an_exposure_or_another_persons_disease_is_not_the_patients() -> None:
         "Assessment: exposure to COVID-19, asymptomatic, antigen negative.\n"
     )
     assert dx_codes(text, encounter_type="telehealth", place_of_service="10") == ["Z20.822"]
+
+
+def test_follow_up_after_completed_cancer_treatment_is_z08_with_the_history() -> None:
+    """I.C.21.c.8 and I.C.2.d: the cancer treated and gone is history (Z85), the visit
+    Z08; a history of cancer of unspecified site beside the sited one is that one."""
+    text = (
+        "Assessment: follow-up examination after completed treatment for colon cancer; "
+        "personal history of malignant neoplasm of the colon, no evidence of recurrence.\n"
+    )
+    assert dx_codes(text) == ["Z08", "Z85.038"]

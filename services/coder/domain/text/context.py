@@ -80,7 +80,10 @@ _add(
     "history",
     FORWARD,
     "history of|h/o|hx of|hx|s/p|status post|previous|previously|prior|past history of|"
-    "personal history of|past medical history of|pmh of|pmh|former|remote|in remission",
+    "personal history of|past medical history of|pmh of|pmh|former|remote|in remission|"
+    # a treatment finished: the condition it treated is past (I.C.2.d, I.C.21.c.8)
+    "completed treatment for|after completed treatment for|after treatment for|"
+    "completed therapy for|after completed therapy for|survivor of",
 )
 _add(
     "history",

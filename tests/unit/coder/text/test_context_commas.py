@@ -35,3 +35,8 @@ def test_alternatives_end_at_a_comma() -> None:
 )
 def test_a_test_said_negative_covers_its_own_words(text: str, words: str, expected: str) -> None:
     assert asserted(text, words) == expected
+
+
+def test_a_condition_whose_treatment_was_completed_is_history() -> None:
+    text = "Follow-up examination after completed treatment for colon cancer."
+    assert asserted(text, "colon cancer") == "history"

@@ -289,7 +289,12 @@ def test_negated_planned_declined_and_past_procedures_are_not_billed(text: str) 
         ("Rapid strep test positive.", [("87880", 1)]),
         ("Plan: flu vaccine given today.", [("90686", 1), ("90471", 1)]),
         ("Influenza vaccine, high-dose, given IM.", [("90662", 1), ("90471", 1)]),
-        ("Fasting lipid panel drawn in the office today.", [("80061", 1), ("36415", 1)]),
+        # drawn here and run by the practice's own lab; drawn alone, only the draw is ours
+        (
+            "Fasting lipid panel drawn and run in the office lab today.",
+            [("80061", 1), ("36415", 1)],
+        ),
+        ("Fasting lipid panel drawn in the office today.", [("36415", 1)]),
         ("Meds: lisinopril.\n\nPOC hemoglobin A1c done in clinic today: 7.1%.", [("83036", 1)]),
     ],
 )

@@ -72,7 +72,13 @@ from .guidelines_statement import (
     one_code_per_span,
     settle_excludes1_from_words,
 )
-from .guidelines_status import StatusTables, family_code, history_code, is_status_code
+from .guidelines_status import (
+    StatusTables,
+    drop_history_of_a_current_condition,
+    family_code,
+    history_code,
+    is_status_code,
+)
 from .icd10cm import CodeSet
 from .text.mentions import Mention
 
@@ -530,6 +536,7 @@ def apply_rules(
     combined = drop_neoplasm_of_unspecified_site(combined)
     combined = settle_excludes1_from_words(combined, code_set)
     combined = drop_integral_counseling(drop_integral_symptoms(combined, tables.integral))
+    combined = drop_history_of_a_current_condition(combined, tables.status)
     return sequence(combined, code_set, tables)
 
 

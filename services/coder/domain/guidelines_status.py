@@ -15,8 +15,10 @@ Alphabetic Index entries "History, personal" and "History, family".
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+
+from .guidelines_findings import Finding
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,3 +71,27 @@ def family_code(code: str, tables: StatusTables) -> str | None:
     if code[:1] == "Z" and code[1:3] in {"80", "81", "82", "83", "84"}:
         return code
     return longest_prefix(code, tables.family)
+
+
+def drop_history_of_a_current_condition(
+    findings: Sequence[Finding], tables: StatusTables
+) -> list[Finding]:
+    """I.C.21.c.4: a personal history code is for a condition that no longer exists; beside
+    the same condition coded as current ("last UTI 3 years ago" with today's cystitis) the
+    history is not reported."""
+    current = {f.code for f in findings if not _mapped_history(f) and f.code[:1] != "Z"}
+    histories = {longest_prefix(code, tables.history) for code in current} - {None}
+    if not histories:
+        return list(findings)
+    return [
+        f
+        for f in findings
+        if not (_mapped_history(f) and f.code in histories) or f.method == "provided"
+    ]
+
+
+def _mapped_history(finding: Finding) -> bool:
+    return f"+{_HISTORY_RULE}" in finding.rule and f"{_HISTORY_RULE}-" not in finding.rule
+
+
+_HISTORY_RULE = "GL-HISTORY"

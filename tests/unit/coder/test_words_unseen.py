@@ -132,3 +132,14 @@ def test_follow_up_after_completed_cancer_treatment_is_z08_with_the_history() ->
         "personal history of malignant neoplasm of the colon, no evidence of recurrence.\n"
     )
     assert dx_codes(text) == ["Z08", "Z85.038"]
+
+
+def test_no_history_code_beside_the_same_condition_now() -> None:
+    """I.C.21.c.4: history codes are for conditions that no longer exist."""
+    text = (
+        "HPI: burning with urination for 1 day. Last UTI 3 years ago.\n"
+        "Assessment: acute cystitis without hematuria.\n"
+    )
+    assert dx_codes(text) == ["N30.00"]
+    past = "HPI: knee pain. Last UTI 3 years ago.\nAssessment: osteoarthritis, right knee.\n"
+    assert "Z87.440" in dx_codes(past)

@@ -91,6 +91,14 @@ OTHER_SENSE["84443"] = re.compile(
 )
 
 
+# "1 ppd", "smokes 1/2 ppd", "ppd cigarettes": packs per day, not a tuberculin skin test
+OTHER_SENSE["86580"] = re.compile(
+    r"(?:\b\d+(?:\.\d+)?|\b\d/\d|\bone|\btwo|\bhalf|\bhalf\s+a)\s*-?\s*ppd\b|"
+    r"\bppd\s+(?:smoker|cigarettes?|tobacco|x\s*\d)|\bsmok\w*\b[^.;\n]{0,30}\bppd\b",
+    re.I,
+)
+
+
 def other_sense(entry: LexiconEntry, sentence: str) -> bool:
     pattern = OTHER_SENSE.get(entry.code)
     return pattern is not None and pattern.search(sentence) is not None

@@ -99,10 +99,15 @@ _NOT_DONE_AFTER = re.compile(
     # a result awaited, a service had elsewhere: "urine culture pending", "(done at urgent
     # care yesterday)", "given this season at the pharmacy"
     r"(?:is\s+|are\s+|still\s+)?pending\b|yesterday\b|last\s+night\b|"
+    r"(?:placed|applied|done|performed|given|obtained)\s+(?:there|elsewhere)\b|"
     r"at\s+(?:the\s+|an?\s+|her\s+|his\s+)?(?:urgent\s+care|pharmacy|outside|other|another|er\b|"
     r"ed\b|emergency\s+(?:room|department)|hospital|work\b|school\b|health\s+department|cvs|"
     r"walgreens))",
     re.I,
+)
+_RESULTS_ASIDE = re.compile(r"\([^()]*\b(?:reviewed|outside|from)\b[^()]*\)", re.I)
+_IN_PLACE = re.compile(
+    r"^\W{0,3}(?:is\s+|was\s+|remains\s+|still\s+)?(?:intact|in\s+good\s+position)\b", re.I
 )
 # an earlier study's finding: "pelvic ultrasound showed no fibroids" (unless done here)
 _SHOWED = re.compile(r"^\W*(?:\w+\W+){0,2}?(?:showed|revealed|demonstrated)\b", re.I)
@@ -308,13 +313,19 @@ def performed(before: str, after: str, section: str | None, sentence: str) -> bo
     """Done at this encounter: nothing planned, declined or deferred about it in its
     sentence, and, in a plan, words that say it was done."""
     title, _, before = before.rpartition(":")  # a title ("Plan:") is not a plan to do it
-    if title and _RESULTS_TITLE.search(_PARENTHESES.sub(" ", title)):
-        return False  # "Outside labs:"; a title's own aside ("due (last at age 12):") is not it
+    if title and (
+        _RESULTS_TITLE.search(_PARENTHESES.sub(" ", title)) or _RESULTS_ASIDE.search(title)
+    ):
+        # "Outside labs:", "Labs (dialysis unit, reviewed):"; an aside that only dates a
+        # due service ("due (last at age 12):") is no list of results
+        return False
     if title and _ORDER_TITLE.search(title) and not _DONE.search(sentence):
         return False  # "Orders: CBC, CMP" (a standing order's "Tdap given" is done)
     after = _EARLIER_VALUE.sub(lambda m: m.group(1) + " " * len(m.group(2)), after)
     if _NOT_DONE_BEFORE.search(before[-80:]) or _NOT_DONE_AFTER.search(after[:60]):
         return False
+    if _IN_PLACE.match(after):
+        return False  # "short arm cast intact": a device already on, checked at the visit
     if _SHOWED.search(after[:40]) and not _HERE.search(sentence):
         return False
     if before.count("(") > before.count(")") and _CITED_VALUE.match(after):

@@ -268,3 +268,20 @@ def test_a_test_drawn_here_without_words_that_it_was_run_here_is_only_the_draw()
     assert "36415" in got and not {"85025", "80053"} & set(got)
     ran = coded("Labs drawn in the office today (in-house lab): CBC with differential normal.")
     assert "85025" in ran and "36415" in ran
+
+
+def test_packs_per_day_are_no_tuberculin_skin_test() -> None:
+    assert "86580" not in coded("Still smoking about 1 ppd cigarettes; contemplating quitting.")
+    assert "86580" in coded("PPD placed on the left forearm today; read in 48-72 hours.")
+
+
+def test_results_a_title_s_aside_calls_reviewed_and_devices_already_on_are_not_today_s() -> None:
+    labs = "Labs (dialysis unit, reviewed): Hgb 9.6, ferritin 410, PTH 640."
+    assert "82728" not in coded(labs)
+    elsewhere = (
+        "Fracture managed at an outside urgent care with closed reduction and a sugar-tong "
+        "splint placed there. Exam: short arm cast intact, fingers warm."
+    )
+    got = coded(elsewhere)
+    assert not {"29125", "29075", "25605"} & set(got)
+    assert "29125" in coded("Procedure: short arm splint applied by me; neurovascularly intact.")

@@ -275,7 +275,9 @@ def specific_from_sentence(
         return code
     said = sentence_words(sentence)
     own = leaves.title_of(entry.description).words
-    seventh = code[-1] if len(code) == 8 else None
+    # the 7th character of an encounter (A, D, S...) is kept; a "0" says the stage or the
+    # fetus is not given (H40.1130 "stage unspecified"), which the sentence may give
+    seventh = code[-1] if len(code) == 8 and code[-1] != "0" else None
     best: tuple[tuple[int, int, int], str] | None = None  # the first of equals wins
     # the same condition said more precisely keeps at least half the words of its
     # unspecified title ("vomiting" is not "nausea"; "depressive disorder, single

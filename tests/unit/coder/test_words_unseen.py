@@ -143,3 +143,14 @@ def test_no_history_code_beside_the_same_condition_now() -> None:
     assert dx_codes(text) == ["N30.00"]
     past = "HPI: knee pain. Last UTI 3 years ago.\nAssessment: osteoarthritis, right knee.\n"
     assert "Z87.440" in dx_codes(past)
+
+
+def test_the_stage_a_7th_character_gives_is_read_from_the_sentence() -> None:
+    """I.B.2: glaucoma's 7th character is its stage; 'moderate stage' is 2, not 0."""
+    text = "Assessment: primary open-angle glaucoma, bilateral, moderate stage.\n"
+    assert dx_codes(text) == ["H40.1132"]
+
+
+def test_a_lung_cancer_by_its_lobe_and_its_metastases() -> None:
+    text = "Assessment: adenocarcinoma of the right upper lobe of the lung, metastatic to bone.\n"
+    assert dx_codes(text) == ["C34.11", "C79.51"]

@@ -18,7 +18,8 @@ _SIZES = {
     "temporomandibular": INTERMEDIATE, "tmj": INTERMEDIATE, "knee": MAJOR, "shoulder": MAJOR,
     "hip": MAJOR, "subacromial": MAJOR, "glenohumeral": MAJOR, "trochanteric": MAJOR,
 }  # fmt: skip
-_JOINT = re.compile(r"\b(" + "|".join(sorted(_SIZES, key=len, reverse=True)) + r")s?\b", re.I)
+_JOINT_WORDS = "|".join(sorted(_SIZES, key=len, reverse=True))
+_JOINT = re.compile(rf"\b({_JOINT_WORDS})s?\b", re.I)
 _GUIDED = re.compile(r"(?<!no )(?<!without )ultrasound[- ]guid|under\s+(?:real-time\s+)?ultrasound",
                      re.I)  # fmt: skip
 
@@ -35,3 +36,17 @@ def sized_joint(code: str, sentence: str, at: int) -> str:
     if code == MAJOR and _GUIDED.search(sentence):
         return MAJOR_GUIDED
     return code
+
+
+# "Aspirated 30 mL of straw-colored fluid from the right knee": an aspiration told with
+# the joint after it
+ASPIRATED = re.compile(
+    r"\baspirat(?:ed|ing|ion)\b[^.;\n]{0,60}?\b(?:from|of)\s+(?:the\s+)?"
+    rf"(?:left\s+|right\s+|bilateral\s+)?(?P<joint>{_JOINT_WORDS})s?\b",
+    re.I,
+)
+
+
+def aspirated_joint(joint: str) -> str:
+    """The joint code for a joint word ASPIRATED found."""
+    return _SIZES[joint.lower()]

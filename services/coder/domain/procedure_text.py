@@ -149,7 +149,7 @@ _ROUTES = tuple((re.compile(rf"\b(?:{words})\b", re.I), route) for words, route 
 # a dose right before a drug's name; not the volume of a carrier ("200 mg in 100 mL normal
 # saline": the saline dilutes the drug, CMS bills no fluid for it)
 _DOSE_BEFORE = re.compile(
-    r"(?<![\d.,])(?<!\bin )(?<!\binto )(?<!\bwith )(?<!\bdiluted )"
+    r"(?<![\d.,])(?<!\bin )(?<!\binto )(?<!\bdiluted )"
     r"(\d+(?:[.,]\d+)?\s*(?:mg|mcg|g|gm|grams?|units?|iu|ml|cc)\b)\s*(?:of\s+)?$",
     re.I,
 )

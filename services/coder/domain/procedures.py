@@ -21,8 +21,8 @@ from .demographics import age_on
 from .em_notes import annual_wellness_visit
 from .em_tables import EM_DESCRIPTIONS
 from .encounter import DocumentedProcedure, Encounter, ReviewedProcedure
+from .joint_injection import ASPIRATED, aspirated_joint, sized_joint
 from .joint_injection import SIZED as JOINT_SIZED
-from .joint_injection import sized_joint
 from .lexicon import Lexicon, LexiconEntry
 from .modifiers import laterality_modifier, repeat_modifier
 from .ncci import BilledLine, NcciEdits, check_mue, check_ptp
@@ -204,7 +204,8 @@ _MALIGNANT = re.compile(
 _REPEAT = ("repeat", "repeated", "second", "again", "serial")
 # CPT 10061: the incision and drainage of more than one abscess ("both abscesses")
 _MULTIPLE_ABSCESSES = re.compile(
-    r"\b(?:both|two|three|four|several|multiple|[2-9])\s+(?:\w+\s+){0,2}?abscess(?:es)?\b|"
+    r"\b(?:both|two|three|four|several|multiple|[2-9](?![\d.]*\s*(?:cm|mm|x)\b))\s+"
+    r"(?:\w+\s+){0,2}?abscess(?:es)?\b|"
     r"(?<!recurrent )(?<!prior )(?<!previous )\babscesses\b|\beach\s+abscess\b",
     re.I,
 )
@@ -459,6 +460,7 @@ def _notes(work: _Work, encounter: Encounter) -> None:
     _capillary_of_tests(work, encounter)
     if not remote:
         _incised_and_drained(work, encounter)
+        _aspirated(work, encounter)
     _vaccine_admin(work, encounter)
     billed = {f.entry.code for f in work.found}
     result.reasons.extend(r for code, r in work.no_dose.items() if code not in billed)
@@ -580,6 +582,39 @@ def _incised_and_drained(work: _Work, encounter: Encounter) -> None:
                 Found(
                     entry, evidence, "matched", "PROC-NOTE", NOTE_CONFIDENCE, author=note.author
                 )  # fmt: skip
+            )
+            return
+
+
+def _aspirated(work: _Work, encounter: Encounter) -> None:
+    """A joint told as aspirated with the joint after the words ("aspirated 30 mL of
+    fluid from the right knee") is its arthrocentesis (CPT 20600-20611 by the joint's
+    size), when no joint injection or aspiration was found by its name."""
+    if any(f.entry.code in JOINT_SIZED or f.entry.code == "20611" for f in work.found):
+        return
+    for i, note in enumerate(encounter.notes):
+        for told in ASPIRATED.finditer(note.text):
+            start = note.text.rfind(".", 0, told.start()) + 1
+            before = note.text[start : told.start()]
+            if not performed(before, note.text[told.end() : told.end() + 60], None, told.group()):
+                continue
+            line_end = note.text.find("\n", told.end())
+            sentence = note.text[start : line_end if line_end >= 0 else len(note.text)]
+            code = sized_joint(aspirated_joint(told.group("joint")), sentence, 0)
+            entry = work.lexicon.get(code)
+            if entry is None:
+                return
+            evidence = Evidence(f"notes[{i}]", told.group(), told.start(), told.end())
+            work.found.append(
+                Found(
+                    entry,
+                    evidence,
+                    "matched",
+                    "PROC-NOTE",
+                    NOTE_CONFIDENCE,
+                    laterality=laterality_in(told.group()),
+                    author=note.author,
+                )
             )
             return
 

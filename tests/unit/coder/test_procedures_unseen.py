@@ -285,3 +285,16 @@ def test_results_a_title_s_aside_calls_reviewed_and_devices_already_on_are_not_t
     got = coded(elsewhere)
     assert not {"29125", "29075", "25605"} & set(got)
     assert "29125" in coded("Procedure: short arm splint applied by me; neurovascularly intact.")
+
+
+# --- the same services in other words -----------------------------------------------------------
+
+
+def test_abbreviations_and_word_orders_of_common_office_procedures() -> None:
+    assert "10060" in coded("Incision & drainage of 2 cm abscess of the left thigh performed.")
+    assert "10060" in coded("I and D of a right forearm abscess done under local.")
+    assert "81002" in coded("UA dip in clinic: negative.")
+    assert "17110" in coded("LN2 applied to 3 warts on the right hand.")
+    assert "20610" in coded("Aspirated 30 mL of straw-colored fluid from the right knee.")
+    assert "20605" in coded("Aspiration of the left elbow olecranon bursa: 10 mL aspirated.")
+    assert "20610" not in coded("Will consider aspiration of the knee if the swelling persists.")

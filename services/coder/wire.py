@@ -10,7 +10,6 @@ coding.review-requested payload.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from functools import lru_cache
 
 from schemas import coding as w
@@ -87,52 +86,69 @@ def _note(note: WireNote) -> ClinicalNote:
     )
 
 
-def printed_demographics(data: EncounterClosedData) -> Iterator[PrintedField]:
+def printed_demographics(data: EncounterClosedData) -> list[PrintedField]:
     """The text a claim, a statement or an email prints: the patient's and the subscriber's
     details (X12 837P loops 2010BA/2010CA, the statement, the email's To: header), the
     payers', providers' and facility's names and addresses."""
     p = data.patient
-    yield PrintedField("patient.patient_id", "the patient's id", p.patient_id)
-    yield PrintedField("patient.account_number", "the patient's account number", p.account_number)
-    yield PrintedField("patient.first_name", "the patient's first name", p.first_name)
-    yield PrintedField("patient.last_name", "the patient's last name", p.last_name)
-    yield PrintedField("patient.address.line1", "the patient's address", p.address.line1)
+    printed = [
+        PrintedField("patient.patient_id", "the patient's id", p.patient_id),
+        PrintedField("patient.account_number", "the patient's account number", p.account_number),
+        PrintedField("patient.first_name", "the patient's first name", p.first_name),
+        PrintedField("patient.last_name", "the patient's last name", p.last_name),
+        PrintedField("patient.address.line1", "the patient's address", p.address.line1),
+    ]
     if p.address.line2 is not None:
-        yield PrintedField("patient.address.line2", "the patient's address", p.address.line2)
-    yield PrintedField("patient.address.city", "the patient's city", p.address.city)
+        printed.append(
+            PrintedField("patient.address.line2", "the patient's address", p.address.line2)
+        )
+    printed.append(PrintedField("patient.address.city", "the patient's city", p.address.city))
     if p.email is not None:
-        yield PrintedField("patient.email", "the patient's email address", p.email)
+        printed.append(PrintedField("patient.email", "the patient's email address", p.email))
     if p.phone is not None:
-        yield PrintedField("patient.phone", "the patient's phone number", p.phone)
+        printed.append(PrintedField("patient.phone", "the patient's phone number", p.phone))
     for i, coverage in enumerate(data.coverages):
-        n = i + 1
-        yield PrintedField(
-            f"coverages[{i}].member_id", f"the member id of coverage {n}", coverage.member_id
-        )
+        member, group, payer = _coverage_fields(i)
+        printed.append(PrintedField(*member, coverage.member_id))
         if coverage.group_number is not None:
-            yield PrintedField(
-                f"coverages[{i}].group_number",
-                f"the group number of coverage {n}",
-                coverage.group_number,
-            )
-        yield PrintedField(
-            f"coverages[{i}].payer_name", f"the payer name of coverage {n}", coverage.payer_name
-        )
+            printed.append(PrintedField(*group, coverage.group_number))
+        printed.append(PrintedField(*payer, coverage.payer_name))
     # the claim's other parties (loops 2010AA, 2310B, 2310C) are printed beside the patient
-    for role, party in (
-        ("rendering_provider", data.rendering_provider),
-        ("billing_provider", data.billing_provider),
-        ("facility", data.facility),
+    for fields, party in zip(
+        _PARTY_FIELDS, (data.rendering_provider, data.billing_provider, data.facility), strict=True
     ):
-        who = role.replace("_", " ")
-        yield PrintedField(f"{role}.name", f"the {who}'s name", party.name)
+        name, line1, line2, city = fields
+        printed.append(PrintedField(*name, party.name))
         if party.address is not None:
-            yield PrintedField(f"{role}.address.line1", f"the {who}'s address", party.address.line1)
+            printed.append(PrintedField(*line1, party.address.line1))
             if party.address.line2 is not None:
-                yield PrintedField(
-                    f"{role}.address.line2", f"the {who}'s address", party.address.line2
-                )
-            yield PrintedField(f"{role}.address.city", f"the {who}'s city", party.address.city)
+                printed.append(PrintedField(*line2, party.address.line2))
+            printed.append(PrintedField(*city, party.address.city))
+    return printed
+
+
+@lru_cache(maxsize=16)
+def _coverage_fields(i: int) -> tuple[tuple[str, str], ...]:
+    """The (path, label) of coverage i's member id, group number and payer name."""
+    n = i + 1
+    return (
+        (f"coverages[{i}].member_id", f"the member id of coverage {n}"),
+        (f"coverages[{i}].group_number", f"the group number of coverage {n}"),
+        (f"coverages[{i}].payer_name", f"the payer name of coverage {n}"),
+    )
+
+
+def _party_fields(role: str) -> tuple[tuple[str, str], ...]:
+    who = role.replace("_", " ")
+    return (
+        (f"{role}.name", f"the {who}'s name"),
+        (f"{role}.address.line1", f"the {who}'s address"),
+        (f"{role}.address.line2", f"the {who}'s address"),
+        (f"{role}.address.city", f"the {who}'s city"),
+    )
+
+
+_PARTY_FIELDS = tuple(map(_party_fields, ("rendering_provider", "billing_provider", "facility")))
 
 
 def review_decision(data: w.CodingReviewCompletedData) -> ReviewDecision:

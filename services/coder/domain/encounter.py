@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 if TYPE_CHECKING:
     from .text.analysis import Analysis
@@ -75,13 +75,13 @@ class Patient:
     sex: Sex
 
 
-@dataclass(frozen=True, slots=True)
-class PrintedField:
+class PrintedField(NamedTuple):
     """A piece of demographics that ends up printed on a claim, a statement or an email.
 
     `path` locates it in the encounter ("patient.last_name"); `label` says in plain words
     what it is ("the patient's last name"), so that a review reason can name the field
-    without quoting its value (which is patient data)."""
+    without quoting its value (which is patient data). A plain tuple: an encounter carries
+    twenty of them, made for every encounter and read only when one is not printable."""
 
     path: str
     label: str

@@ -335,6 +335,12 @@ def performed(before: str, after: str, section: str | None, sentence: str) -> bo
     return section not in PLAN_SECTIONS or _DONE.search(sentence) is not None
 
 
+def done_here(sentence: str) -> bool:
+    """The sentence says its service was done at the visit (today, in the office, point of
+    care, performed, done, obtained)."""
+    return _HERE.search(sentence) is not None
+
+
 def laterality_in(text: str) -> Laterality | None:
     sides = {m.group(1).lower() for m in _SIDE.finditer(text)}
     if "bilateral" in sides or "both" in sides or {"left", "right"} <= sides:

@@ -31,6 +31,7 @@ from .procedure_text import (
     NOTE_CONFIDENCE,
     NoteHit,
     counselled,
+    done_here,
     dose_text,
     enumerated_wounds,
     infusion_minutes,
@@ -81,6 +82,13 @@ _SENT_OUT = re.compile(
     r"\bsent\s+(?:out|to\s+(?:the\s+|an?\s+)?(?:outside|reference|commercial|state|hospital|"
     r"quest|labcorp)\b)|\bsend[- ]out\b",
     re.I,
+)
+# tests read at the visit by their nature (CLIA-waived rapid and dipstick tests, a
+# fingerstick glucose): their result in the note is the office's test; any other
+# laboratory test needs words that it was done or run here
+READ_AT_THE_VISIT = frozenset(
+    {"81000", "81002", "81003", "81025", "82270", "82272", "82962", "86308", "87804"}
+    | {"87807", "87811", "87426", "87428", "87880", "87210", "87502", "86580", "86318"}
 )
 # the practice ran the test itself: its own laboratory, a point-of-care analyzer
 _RUN_HERE = re.compile(
@@ -397,6 +405,12 @@ def _notes(work: _Work, encounter: Encounter) -> None:
             or entry.code in EM_DESCRIPTIONS
         ):
             continue  # the E/M line is the E/M rules' (services/coder/domain/em_coding.py)
+        if (
+            entry.code[:1] == "8"
+            and entry.code not in READ_AT_THE_VISIT
+            and not _said_done_here(hit.line + " " + hit.sentence)
+        ):
+            continue  # "A1c 9.2 (up from 7.8)": a laboratory's result brought to the visit
         if entry.code[:3] in ("870", "871") and _CULTURE_RESULT.search(hit.sentence):
             continue  # a culture's result takes days: one told at the visit was taken before
         if entry.code[:1] == "8" and (
@@ -482,6 +496,11 @@ def _names_parts(hit: NoteHit, ends: Sequence[int]) -> bool:
 
 
 _BREAK = re.compile(r"\.(?!\d)|[;!?\n]")
+
+
+def _said_done_here(text: str) -> bool:
+    """Words that a laboratory test was done, drawn or run at the visit."""
+    return done_here(text) or bool(_RUN_HERE.search(text) or _DRAWN.search(text))
 
 
 def _capillary_of_tests(work: _Work, encounter: Encounter) -> None:

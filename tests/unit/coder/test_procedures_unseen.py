@@ -298,3 +298,9 @@ def test_abbreviations_and_word_orders_of_common_office_procedures() -> None:
     assert "20610" in coded("Aspirated 30 mL of straw-colored fluid from the right knee.")
     assert "20605" in coded("Aspiration of the left elbow olecranon bursa: 10 mL aspirated.")
     assert "20610" not in coded("Will consider aspiration of the knee if the swelling persists.")
+
+
+def test_a_laboratory_result_cited_without_words_it_was_done_here_is_not_billed() -> None:
+    assert "83036" not in coded("DM2 follow-up. A1c 9.2 (up from 7.8). Poorly controlled.")
+    assert "83036" in coded("POC A1c in clinic today: 9.2.")
+    assert "87880" in coded("Rapid strep test positive.")  # a rapid test is read at the visit

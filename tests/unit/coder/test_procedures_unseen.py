@@ -304,3 +304,15 @@ def test_a_laboratory_result_cited_without_words_it_was_done_here_is_not_billed(
     assert "83036" not in coded("DM2 follow-up. A1c 9.2 (up from 7.8). Poorly controlled.")
     assert "83036" in coded("POC A1c in clinic today: 9.2.")
     assert "87880" in coded("Rapid strep test positive.")  # a rapid test is read at the visit
+
+
+def test_office_procedures_told_as_what_was_done_to_the_part() -> None:
+    assert "11730" in coded(
+        "Digital block with 2% lidocaine, then the nail was removed completely."
+    )
+    assert "11740" in coded("Subungual hematoma of the right thumb drained by trephination.")
+    assert "69200" in coded("Foreign body removed from the right ear canal with forceps.")
+    assert "46083" in coded("Hemorrhoid thrombectomy: external thrombosed hemorrhoid incised.")
+    assert "58300" in coded("IUD (Mirena) inserted without difficulty.")
+    assert "11982" in coded("Nexplanon removed from the left arm.")
+    assert "11730" not in coded("Nail removal was discussed but deferred.")

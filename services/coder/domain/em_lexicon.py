@@ -225,7 +225,9 @@ _add(
     {
         "mass": "mass|lump|breast mass|breast lump|nodule|pulmonary nodule|lung nodule|"
         "thyroid nodule|lymphadenopathy|suspicious lesion",
-        "weight loss": "unexplained weight loss|weight loss",
+        # a loss the words call unexplained ("Lifestyle: weight loss" is advice)
+        "weight loss": "unexplained weight loss|unintentional weight loss|"
+        "unintended weight loss|involuntary weight loss",
         "unclear cause": "unclear etiology|unknown etiology|uncertain etiology|unclear cause|"
         "cause unclear|etiology unclear|cause not yet known|undifferentiated|"
         "cause not yet determined|cause not determined|cause undetermined|"

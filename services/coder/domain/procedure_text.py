@@ -80,7 +80,7 @@ _NOT_DONE_AFTER = re.compile(
     r"(?:done\s+|performed\s+|was\s+)?(?:in|on|from|since)\s+(?:"
     + _MONTHS
     + r"|\d{4}|\d{1,2}/\d{1,2})|"
-    r"(?:\d+|an?|one)\s+(?:days?|weeks?|months?|years?)\s+ago|"
+    r"(?:\d+|an?|one)\s+(?:days?|weeks?|wks?|months?|mos?|years?|yrs?)\s+ago|"
     r"last\s+(?:treated|done|given|performed|injected|seen)\b|"
     r"last\s+(?:week|month|year|visit|fall|spring|"
     r"summer|winter)|(?:is|was)\s+complete|up\s+to\s+date|up-to-date|utd|at\s+the\s+hospital|"

@@ -316,3 +316,10 @@ def test_office_procedures_told_as_what_was_done_to_the_part() -> None:
     assert "58300" in coded("IUD (Mirena) inserted without difficulty.")
     assert "11982" in coded("Nexplanon removed from the left arm.")
     assert "11730" not in coded("Nail removal was discussed but deferred.")
+
+
+def test_weight_loss_advised_is_no_undiagnosed_problem_and_yrs_ago_is_the_past() -> None:
+    advice = "Assessment: GERD, healing - continue PPI. Lifestyle: weight loss, avoid late meals."
+    finding = score_mdm([("notes[0]", advice, False)])
+    assert finding is not None and finding.problems.label == "low"
+    assert "99406" not in coded("S: feels well. Quit smoking 20 yrs ago.")

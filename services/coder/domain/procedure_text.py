@@ -141,7 +141,7 @@ _ROUTE_WORDS: tuple[tuple[str, str | None], ...] = (
     (r"infusion|infused|drip|over\s+\d+\s*(?:min|minutes|hours?)", INFUSION),
     (r"iv\s*push|ivp|slow\s+push|push|iv|intravenous(?:ly)?", PUSH),
     (
-        r"im|intramuscular(?:ly)?|sc|subq|sq|subcut(?:aneous(?:ly)?)?|injection|injected|shot",
+        r"im|intramuscular(?:ly)?|sc|subq|sq|subcut(?:aneous(?:ly)?)?|injections?|injected|shots?",
         INJECTION,
     ),
 )

@@ -23,7 +23,7 @@ from .em_tables import EM_DESCRIPTIONS
 from .encounter import DocumentedProcedure, Encounter, ReviewedProcedure
 from .joint_injection import ASPIRATED, aspirated_joint, sized_joint
 from .joint_injection import SIZED as JOINT_SIZED
-from .lexicon import Lexicon, LexiconEntry
+from .lexicon import Dose, Lexicon, LexiconEntry
 from .modifiers import laterality_modifier, repeat_modifier
 from .ncci import BilledLine, NcciEdits, check_mue, check_ptp
 from .procedure_bundles import global_obstetric, included_in, other_sense
@@ -886,6 +886,7 @@ def _note_drug(work: _Work, entry: LexiconEntry, hit: NoteHit, given: list[Given
                 work.result.reasons.append(reason)
         if not ok:
             return False
+        _each_side(found, hit, dose_text(hit, unit))
     work.found.append(found)
     joint = _JOINT.search(hit.sentence) if route == "injection" else None
     if joint is not None:
@@ -903,6 +904,34 @@ def _note_drug(work: _Work, entry: LexiconEntry, hit: NoteHit, given: list[Given
                        minutes, hydration=entry.family == "fluid",
                        hormonal=entry.code in HORMONAL_ANTINEOPLASTICS))  # fmt: skip
     return True
+
+
+_EACH = re.compile(r"\beach\b|\bper\s+(?:side|knee|joint|shoulder|hip)\b", re.I)
+
+
+_TOTAL_DOSE = re.compile(
+    r"(\d+(?:[.,]\d+)?\s*(?:mg|mcg|g|units?|ml)\b)\s+total\b|"
+    r"\btotal\s+(?:dose\s+)?(?:of\s+)?(\d+(?:[.,]\d+)?\s*(?:mg|mcg|g|units?|ml)\b)",
+    re.I,
+)
+
+
+def _each_side(found: Found, hit: NoteHit, text: str) -> None:
+    """A dose given at more than one site is billed by the total given (CMS: units of the
+    amount administered): the total its sentence states ("into each knee (80 mg total)"),
+    else twice a dose given on each side of a bilateral service ("40 mg into each knee")."""
+    dose = documented_dose(text)
+    if dose is None:
+        return
+    stated = _TOTAL_DOSE.search(hit.sentence)
+    total = documented_dose(stated.group(1) or stated.group(2)) if stated else None
+    if total is None or total.unit != dose.unit or total.amount <= dose.amount:
+        if hit.laterality != "bilateral" or not _EACH.search(hit.sentence):
+            return
+        total = Dose(dose.amount * 2, dose.unit)
+    units = dose_units(found.entry, total)
+    if units is not None:
+        found.units = units
 
 
 def _dose_units(found: Found, text: str, quantity: int, result: ProcedureCoding) -> bool:

@@ -323,3 +323,14 @@ def test_weight_loss_advised_is_no_undiagnosed_problem_and_yrs_ago_is_the_past()
     finding = score_mdm([("notes[0]", advice, False)])
     assert finding is not None and finding.problems.label == "low"
     assert "99406" not in coded("S: feels well. Quit smoking 20 yrs ago.")
+
+
+def test_a_drug_given_at_each_of_two_sites_is_billed_by_the_total() -> None:
+    def units(text: str) -> int:
+        notes = (ClinicalNote("n1", "procedure", text),)
+        got = lines_of(outcome_of(encounter(notes=notes)))
+        return next(line.units for line in got if line.code == "J3301")
+
+    assert units("Bilateral knee injections with 40 mg triamcinolone each knee.") == 8
+    assert units("40 mg triamcinolone injected into each knee joint (80 mg total).") == 8
+    assert units("Right knee injection with 40 mg triamcinolone.") == 4

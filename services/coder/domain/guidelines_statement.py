@@ -382,15 +382,16 @@ def drop_integral_symptoms(
     kept = []
     for finding in findings:
         diagnoses = _integral_to(finding.code, integral)
-        if diagnoses and any(c.startswith(diagnoses) for c in codes if c[:1] != "R"):
+        if diagnoses and any(
+            c.startswith(diagnoses) for c in codes if c[:1] != "R" and c != finding.code
+        ):
             continue
         kept.append(finding)
     return kept
 
 
 def _integral_to(code: str, integral: Mapping[str, tuple[str, ...]]) -> tuple[str, ...]:
-    if code[:1] != "R":
-        return ()
+    # the table's symptoms: chapter 18 codes, and a sign coded elsewhere (L53.9 erythema)
     for end in range(len(code), 2, -1):
         found = integral.get(code[:end].rstrip("."))
         if found:

@@ -154,3 +154,32 @@ def test_the_stage_a_7th_character_gives_is_read_from_the_sentence() -> None:
 def test_a_lung_cancer_by_its_lobe_and_its_metastases() -> None:
     text = "Assessment: adenocarcinoma of the right upper lobe of the lung, metastatic to bone.\n"
     assert dx_codes(text) == ["C34.11", "C79.51"]
+
+
+def test_cystitis_in_pregnancy_is_the_chapter_15_code_by_trimester() -> None:
+    """I.C.15.a.1 and a.3: O23.1- in pregnancy, the trimester from the weeks."""
+    text = "Impression: acute cystitis in pregnancy, first trimester. 10 weeks gestation.\n"
+    assert dx_codes(text, encounter_type="emergency", place_of_service="23") == [
+        "O23.11",
+        "Z3A.10",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Diagnoses: syncope due to orthostatic hypotension from dehydration.", ["E86.0", "I95.1"]),
+        ("Assessment: abscess of the buttock with erythema and a tender lump.", ["L02.31"]),
+    ],
+)
+def test_signs_integral_to_the_diagnosis_are_not_coded(text: str, expected: list[str]) -> None:
+    """I.B.5: syncope in orthostatic hypotension, the erythema and lump of an abscess."""
+    assert dx_codes(text + "\n") == expected
+
+
+def test_system_acronyms_are_no_conditions() -> None:
+    text = (
+        "Records reviewed in the HIE. Images saved to PACS.\n"
+        "Assessment: effusion of the right knee.\n"
+    )
+    assert dx_codes(text) == ["M25.461"]

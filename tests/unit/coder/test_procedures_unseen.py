@@ -334,3 +334,7 @@ def test_a_drug_given_at_each_of_two_sites_is_billed_by_the_total() -> None:
     assert units("Bilateral knee injections with 40 mg triamcinolone each knee.") == 8
     assert units("40 mg triamcinolone injected into each knee joint (80 mg total).") == 8
     assert units("Right knee injection with 40 mg triamcinolone.") == 4
+
+
+def test_a_lac_repaired_is_a_simple_repair() -> None:
+    assert "12001" in coded("1.5 cm simple lac of the left index finger, repaired with 3 sutures.")

@@ -123,7 +123,8 @@ _RISK_BEFORE = re.compile(r"\b(?:risks?|prevention) (?:of|for)[ \t]+$", re.IGNOR
 _SCREENING = ("Z01", "Z11", "Z12", "Z13", "Z48")
 _NOT_DONE_YET = re.compile(
     r"\b(?:order|ordered|due|schedule|scheduled|referred|referral|recommended|will|"
-    r"eligible|candidate|next|baseline|in \d+ (?:days?|weeks?|months?|years?))\b",
+    r"eligible|candidate|next|baseline|(?:in )?\d+(?:-\d+)? (?:days?|weeks?|months?|years?)"
+    r"(?! ago))\b",
     re.IGNORECASE,
 )
 _RULED_OUT = re.compile(r"\bruled out\b|\bexcluded\b|\bnot confirmed\b", re.IGNORECASE)
@@ -152,7 +153,13 @@ _VACCINE_BEFORE = re.compile(
 # "last tetanus 2015", "tetanus status unknown", "influenza up to date"
 _VACCINE_PREVENTABLE = (
     *("A35", "A36", "A37", "A39", "A80", "B01", "B02", "B05", "B06", "B15", "B16", "B26"),
-    *("J09", "J10", "J11", "U07"),
+    *("B18.0", "B18.1", "B19.1", "B97.7", "J09", "J10", "J11", "U07"),
+    "K75.9",  # "hepatitis" of "hepatitis A #1" on a vaccine line
+)
+# a line about vaccines ("Vaccines due today: MMR, varicella, and hepatitis A #1",
+# "requesting shingles and pneumonia vaccines", "Immunizations: never had HPV")
+_VACCINE_LINE = re.compile(
+    r"\b(?:vaccin\w*|immuni[sz]\w*|boosters?|doses?)\b|#[ \t]?\d", re.IGNORECASE
 )
 _IMMUNIZATION_BEFORE = re.compile(
     r"\b(?:last|latest|prior|previous|recent|next|due for|needs?)[ \t]+$", re.IGNORECASE
@@ -317,7 +324,8 @@ def findings_from_mentions(
                 dropped.append(Dropped(code, "GL-VACCINE-NAME"))
                 continue
             if code.startswith(_VACCINE_PREVENTABLE) and (
-                _IMMUNIZATION_AFTER.match(text, mention.evidence.end)
+                _VACCINE_LINE.search(_line_of(text, mention.evidence.start or 0))
+                or _IMMUNIZATION_AFTER.match(text, mention.evidence.end)
                 or _IMMUNIZATION_BEFORE.search(
                     text, max(0, (mention.evidence.start or 0) - 20), mention.evidence.start or 0
                 )
@@ -497,6 +505,10 @@ def _after_inline_statement(text: str | None, start: int | None) -> bool:
     if text is None or start is None:
         return False
     return _INLINE_STATEMENT.search(text, text.rfind("\n", 0, start) + 1, start) is not None
+
+
+def _line_of(text: str, start: int) -> str:
+    return text[text.rfind("\n", 0, start) + 1 : _line_end(text, start)]
 
 
 def _line_end(text: str, end: int) -> int:

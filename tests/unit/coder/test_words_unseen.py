@@ -183,3 +183,24 @@ def test_system_acronyms_are_no_conditions() -> None:
         "Assessment: effusion of the right knee.\n"
     )
     assert dx_codes(text) == ["M25.461"]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Vaccines due today: MMR, varicella, and hepatitis A #1 given.",
+        "Requesting shingles and pneumonia vaccines.",
+        "Immunizations: never had HPV; MenB not given.",
+    ],
+)
+def test_the_diseases_a_vaccine_line_names_are_not_the_patients(line: str) -> None:
+    found = dx_codes(f"{line}\nAssessment: routine child health examination.\n")
+    assert not [c for c in found if c[:1] in "BJK"]
+
+
+def test_suture_removal_planned_in_days_is_not_this_encounters_aftercare() -> None:
+    text = (
+        "Assessment: laceration without foreign body of the chin, initial encounter.\n"
+        "Plan: wound care, suture removal: face 5 days.\n"
+    )
+    assert "Z48.02" not in dx_codes(text)

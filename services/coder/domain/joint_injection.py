@@ -50,3 +50,29 @@ ASPIRATED = re.compile(
 def aspirated_joint(joint: str) -> str:
     """The joint code for a joint word ASPIRATED found."""
     return _SIZES[joint.lower()]
+
+
+# the words that name one joint (or its bursa) in other terms
+_SAME_JOINT = {
+    "radiocarpal": "wrist", "tibiotalar": "ankle", "glenohumeral": "shoulder",
+    "subacromial": "shoulder", "olecranon": "elbow", "temporomandibular": "tmj",
+    "trochanteric": "hip",
+}  # fmt: skip
+_SIDED_JOINT = re.compile(rf"\b(?:(left|right)\s+)?({_JOINT_WORDS})s?\b", re.I)
+
+
+def several_joints(sentence: str) -> list[tuple[str, str | None]]:
+    """The joints of one sentence that names two or more different joints ("right knee and
+    left shoulder injections"): (code by the joint's size, side) for each, once; empty when
+    it names one joint (on one side or both)."""
+    named: dict[tuple[str, str | None], str] = {}
+    for match in _SIDED_JOINT.finditer(sentence):
+        side = match.group(1).lower() if match.group(1) else None
+        word = match.group(2).lower()
+        joint = _SAME_JOINT.get(word, word)
+        if side is None and any(j == joint for j, _ in named):
+            continue  # "right radiocarpal (wrist)": the joint named again
+        named.setdefault((joint, side), _SIZES[word])
+    if len({joint for joint, _ in named}) < 2:
+        return []
+    return [(code, side) for (_, side), code in named.items()]

@@ -21,7 +21,7 @@ from .demographics import age_on
 from .em_notes import annual_wellness_visit
 from .em_tables import EM_DESCRIPTIONS
 from .encounter import DocumentedProcedure, Encounter, ReviewedProcedure
-from .joint_injection import ASPIRATED, aspirated_joint, sized_joint
+from .joint_injection import ASPIRATED, aspirated_joint, several_joints, sized_joint
 from .joint_injection import SIZED as JOINT_SIZED
 from .lexicon import Dose, Lexicon, LexiconEntry
 from .modifiers import laterality_modifier, repeat_modifier
@@ -374,6 +374,8 @@ def _notes(work: _Work, encounter: Encounter) -> None:
         if entry is not None and entry.code == "10060" and _MULTIPLE_ABSCESSES.search(hit.sentence):
             entry = lexicon.get("10061") or entry
         if entry is not None and entry.code in JOINT_SIZED:
+            if _several_joints(work, hit, seen):
+                continue
             at = hit.hit.start - hit.start
             entry = lexicon.get(sized_joint(entry.code, hit.sentence, at)) or entry
         if hit.hit.entries[0].family in EXCISIONS:
@@ -603,6 +605,23 @@ def _incised_and_drained(work: _Work, encounter: Encounter) -> None:
                 )  # fmt: skip
             )
             return
+
+
+def _several_joints(work: _Work, hit: NoteHit, seen: set[str]) -> bool:
+    """One sentence injecting or aspirating two different joints is one service per joint,
+    each with its own side ("right knee and left shoulder injections": 20610-RT and
+    20610-LT, not one bilateral 20610-50)."""
+    joints = several_joints(hit.sentence)
+    entries = [(work.lexicon.get(code), side) for code, side in joints]
+    if not joints or any(entry is None for entry, _ in entries):
+        return False
+    for entry, side in entries:
+        assert entry is not None
+        found = _from_note(entry, hit)
+        found.laterality = side  # type: ignore[assignment]
+        work.found.append(found)
+        seen.add(entry.code)
+    return True
 
 
 def _aspirated(work: _Work, encounter: Encounter) -> None:

@@ -338,3 +338,12 @@ def test_a_drug_given_at_each_of_two_sites_is_billed_by_the_total() -> None:
 
 def test_a_lac_repaired_is_a_simple_repair() -> None:
     assert "12001" in coded("1.5 cm simple lac of the left index finger, repaired with 3 sutures.")
+
+
+def test_two_joints_injected_in_one_sentence_are_a_line_each_with_its_side() -> None:
+    text = "Right knee and left shoulder injections, each with 40 mg Kenalog."
+    got = lines_of(outcome_of(encounter(notes=(ClinicalNote("n1", "procedure", text),))))
+    joints = sorted((line.code, line.modifiers) for line in got if line.code == "20610")
+    assert joints == [("20610", ("LT",)), ("20610", ("RT",))]
+    one = coded("Right radiocarpal (wrist) joint injection with 40 mg triamcinolone.", "procedure")
+    assert one.count("20605") == 1

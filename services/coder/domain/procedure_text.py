@@ -56,7 +56,8 @@ _NOT_DONE_BEFORE = re.compile(
     r"\b(?:will|would|plan(?:s|ned|ning)?(?:\s+to|\s+for)?|schedul(?:e|ed|ing)|to\s+be|"
     r"recommend(?:s|ed)?|consider(?:ing)?|refer(?:red|ral)?\s+(?:to|for)|order(?:ed)?\s+as\s+outpatient|"
     r"next\s+visit|return\s+for|needs?|due\s+for|declin(?:ed|es|ing)|refus(?:ed|es|ing)|"
-    r"defer(?:red|ring)?|offered|discussed|request(?:s|ed|ing)?|asking\s+(?:for|about)|"
+    r"defer(?:red|ring)?|offered|discussed|counsel(?:l)?ed\s+(?:on|about|regarding)|"
+    r"request(?:s|ed|ing)?|asking\s+(?:for|about)|"
     r"asks\s+(?:for|about)|wants|would\s+like|interested\s+in|unable\s+to|could\s+not|did\s+not|not|no\s+need\s+for|"
     r"follow(?:\s+|-)?up|recheck|get|obtain|check|f/u|had|has\s+had|last|prior|previous|recent|"
     r"outside|since|referral\s+(?:placed|sent|made|given|written)\s+(?:to|for)|brought|brings|"
@@ -72,6 +73,7 @@ _MONTHS = (
 _NOT_DONE_AFTER = re.compile(
     r"^\W*(?:\w+\W+){0,3}?(?:was|were|is|to\s+be|will\s+be)?\s*(?:declined|refused|deferred|"
     r"declines|refuses|defers|declining|refusing|at\s+home\b|"
+    r"offered(?!\s+and\s+(?:given|administered|accepted|received))\b|"
     r"(?:logs?|readings|diary|download)\s+(?:reviewed|brought)|"
     r"postponed|cancel(?:l)?ed|not\s+(?:done|performed|given|obtained)|held|scheduled|"
     r"planned|recommended|ordered\s+as\s+(?:an\s+)?outpatient|next\s+(?:week|visit|month)|"
@@ -237,7 +239,11 @@ class NoteHit:
 
     @cached_property
     def route(self) -> str | None:
-        return route_in(self.after) or route_in(self.sentence)
+        # the route written after the drug is its own ("ondansetron 4 mg ODT"), even an
+        # oral one; the sentence's is read only when none is
+        if any(pattern.search(self.after) for pattern, _ in _ROUTES):
+            return route_in(self.after)
+        return route_in(self.sentence)
 
     @cached_property
     def parenthetical(self) -> bool:

@@ -347,3 +347,12 @@ def test_two_joints_injected_in_one_sentence_are_a_line_each_with_its_side() -> 
     assert joints == [("20610", ("LT",)), ("20610", ("RT",))]
     one = coded("Right radiocarpal (wrist) joint injection with 40 mg triamcinolone.", "procedure")
     assert one.count("20605") == 1
+
+
+def test_vaccines_offered_or_counselled_on_are_not_given_and_an_oral_drug_has_no_j_code() -> None:
+    assert "90686" not in coded("Flu vaccine offered; parents declined.")
+    assert "90686" in coded("Flu vaccine offered and given IM today.")
+    got = coded("Counseled on MenB and flu vaccines; Bexsero #2 given IM.")
+    assert "90620" in got and not {"90621", "90686"} & set(got)
+    drugs = coded("Ketorolac 60 mg IM and ondansetron 4 mg ODT given in clinic.")
+    assert "J1885" in drugs and "J2405" not in drugs

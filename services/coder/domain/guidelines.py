@@ -70,6 +70,7 @@ from .guidelines_statement import (
     drop_words_within_longer_name,
     focus_on_diagnostic_statement,
     one_code_per_span,
+    organism_as_the_agent,
     settle_excludes1_from_words,
 )
 from .guidelines_status import (
@@ -191,6 +192,13 @@ _EXPOSED_BEFORE = re.compile(
     r"|boyfriend|girlfriend|friend|teacher|child's|someone|contacts?)s?\b[^.;\n]{0,30}?"
     r"\b(?:tested positive for|positive for|diagnosed with|sick with|down with))"
     r"[ \t]+(?:[\w-]+[ \t]+){0,2}$",
+    re.IGNORECASE,
+)
+# weight loss the plan recommends is a goal, not the symptom (R63.4 abnormal weight loss)
+_WEIGHT_LOSS = "R63.4"
+_RECOMMENDED_BEFORE = re.compile(
+    r"\b(?:lifestyle|encourag\w*|recommend\w*|advis\w*|counsel\w*|goals?|continue|"
+    r"discussed|program|plan)\b[^.;\n]{0,40}$",
     re.IGNORECASE,
 )
 # the condition a screening looks for ("lung cancer screening", "HIV screen"): not found
@@ -355,6 +363,15 @@ def findings_from_mentions(
                 # "exposure to COVID-19", "her roommate tested positive for COVID-19": an
                 # exposure, not the patient's disease (I.C.21.c.1: Z20 contact or exposure)
                 dropped.append(Dropped(code, "GL-EXPOSURE"))
+                continue
+            if code == _WEIGHT_LOSS and (
+                mention.section == "plan"
+                or _RECOMMENDED_BEFORE.search(
+                    text, max(0, (mention.evidence.start or 0) - 60), mention.evidence.start or 0
+                )
+            ):
+                # "Plan: quad strengthening, weight loss", "Lifestyle: weight loss": advice
+                dropped.append(Dropped(code, "GL-RECOMMENDED"))
                 continue
             if code[:1] != "Z" and _SCREENED_FOR_AFTER.match(text, mention.evidence.end):
                 # I.C.21.c.5: a screening is testing for a disease in a person without its
@@ -545,7 +562,7 @@ def apply_rules(
     combined = drop_title_held_by_another(
         drop_unspecified_beside_specific(combined, code_set), code_set
     )
-    combined = drop_neoplasm_of_unspecified_site(combined)
+    combined = organism_as_the_agent(drop_neoplasm_of_unspecified_site(combined))
     combined = settle_excludes1_from_words(combined, code_set)
     combined = drop_integral_counseling(drop_integral_symptoms(combined, tables.integral))
     combined = drop_history_of_a_current_condition(combined, tables.status)

@@ -90,9 +90,10 @@ def pregnancy_weeks(
 ) -> list[Finding]:
     """Weeks of gestation on the maternal record (Z3A: the chapter 15 note "use additional
     code from category Z3A to identify the weeks of gestation"), and the trimester they
-    give a pregnancy code that has one (I.C.15.a.3). Read only when a chapter 15 code is
-    coded: the first "at N weeks" / "N weeks gestation" of the notes is the current age."""
-    if not any(f.code[:1] == "O" for f in findings) or any(
+    give a pregnancy code that has one (I.C.15.a.3). Read only when a chapter 15 code or
+    the supervision of a normal pregnancy (Z34) is coded: the first "at N weeks" / "N weeks
+    gestation" of the notes is the current age."""
+    if not any(_of_pregnancy(f.code) for f in findings) or any(
         f.code.startswith("Z3A") for f in findings
     ):
         return list(findings)
@@ -103,7 +104,7 @@ def pregnancy_weeks(
     asked = frozenset({f"weeks:{weeks}"})
     result = []
     for finding in findings:
-        if finding.code[:1] == "O":
+        if _of_pregnancy(finding.code):
             refined = refine(finding.code, asked, code_set)
             if refined.code != finding.code:
                 finding = finding.becoming(refined.code, "GL-TRIMESTER-FROM-WEEKS")
@@ -112,6 +113,12 @@ def pregnancy_weeks(
     if code_set.lookup(code).billable:
         result.append(Finding.added(code, evidence, WEEKS_CONFIDENCE, "GL-WEEKS-OF-GESTATION", 0))
     return result
+
+
+def _of_pregnancy(code: str) -> bool:
+    # a chapter 15 code, or the supervision of a normal pregnancy (Z34), which has its
+    # trimester too and is the maternal record the weeks belong on
+    return code[:1] == "O" or code.startswith("Z34")
 
 
 def _first_weeks(encounter: Encounter) -> tuple[int, Evidence] | None:

@@ -397,3 +397,34 @@ def _integral_to(code: str, integral: Mapping[str, tuple[str, ...]]) -> tuple[st
         if found:
             return found
     return ()
+
+
+# I.C.1 and A49's Excludes1: an organism beside an infection whose site is coded is the
+# agent of that infection (B95-B96), not a bacterial infection of unspecified site (A49)
+_AGENT_OF_SITED_INFECTION = {
+    "A49.01": "B95.61",
+    "A49.02": "B95.62",
+    "A49.1": "B95.5",
+    "A49.2": "B96.3",
+}
+_SITED_INFECTIONS = (
+    *("H66", "J01", "J02", "J03", "J13", "J14", "J15", "J18", "J20", "J85", "J86", "K35"),
+    *("K57", "K61", "K65", "L00", "L01", "L02", "L03", "L04", "L08", "M00", "M46.2", "M86"),
+    *("N10", "N30", "N34", "N39.0", "N41", "N45", "N70", "N71", "N73", "T81.4"),
+)
+
+
+def organism_as_the_agent(findings: Sequence[Finding]) -> list[Finding]:
+    """A49.01/A49.02 (MSSA/MRSA infection), A49.1 (streptococcal) or A49.2 (H.
+    influenzae) of unspecified site beside a coded infection of a site (cellulitis, UTI,
+    pneumonia) is that infection's agent: B95.61, B95.62, B95.5, B96.3."""
+    if not any(f.code in _AGENT_OF_SITED_INFECTION for f in findings):
+        return list(findings)
+    if not any(f.code.startswith(_SITED_INFECTIONS) for f in findings):
+        return list(findings)
+    return [
+        f.becoming(_AGENT_OF_SITED_INFECTION[f.code], "GL-AGENT-OF-INFECTION")
+        if f.code in _AGENT_OF_SITED_INFECTION and f.method != "provided"
+        else f
+        for f in findings
+    ]

@@ -204,3 +204,29 @@ def test_suture_removal_planned_in_days_is_not_this_encounters_aftercare() -> No
         "Plan: wound care, suture removal: face 5 days.\n"
     )
     assert "Z48.02" not in dx_codes(text)
+
+
+def test_a_first_normal_pregnancy_by_trimester_with_its_weeks() -> None:
+    text = "G1P0 at 8 weeks 2 days by LMP.\nAssessment: supervision of normal first pregnancy.\n"
+    assert dx_codes(text) == ["Z34.01", "Z3A.08"]
+
+
+def test_an_organism_beside_a_sited_infection_is_its_agent() -> None:
+    """I.C.1, A49's Excludes1: MRSA with cellulitis is B95.62, not A49.02."""
+    text = "Discharge diagnoses: cellulitis of the left lower leg due to MRSA infection.\n"
+    found = dx_codes(text, encounter_type="inpatient", place_of_service="21")
+    assert "B95.62" in found and "A49.02" not in found
+
+
+@pytest.mark.parametrize(
+    "plan",
+    ["Plan: quad strengthening, weight loss, return in 3 months.", "Lifestyle: weight loss."],
+)
+def test_weight_loss_the_plan_advises_is_no_symptom(plan: str) -> None:
+    text = f"Assessment: primary osteoarthritis of the right knee.\n{plan}\n"
+    assert "R63.4" not in dx_codes(text)
+
+
+def test_a_vaccine_the_patient_declined() -> None:
+    text = "Assessment: essential hypertension. Influenza vaccine declined.\n"
+    assert dx_codes(text) == ["I10", "Z28.21"]

@@ -74,6 +74,8 @@ _NOT_DONE_AFTER = re.compile(
     r"^\W*(?:\w+\W+){0,3}?(?:was|were|is|to\s+be|will\s+be)?\s*(?:declined|refused|deferred|"
     r"declines|refuses|defers|declining|refusing|at\s+home\b|"
     r"offered(?!\s+and\s+(?:given|administered|accepted|received))\b|"
+    r"attempted\b[^.;]{0,30}?\b(?:but|unable|unsuccessful|could\s+not|failed)\b|"
+    r"opted\s+(?:for\s+no|against|not)\b|chose\s+not\b|"
     r"(?:logs?|readings|diary|download)\s+(?:reviewed|brought)|"
     r"postponed|cancel(?:l)?ed|not\s+(?:done|performed|given|obtained)|held|scheduled|"
     r"planned|recommended|ordered\s+as\s+(?:an\s+)?outpatient|next\s+(?:week|visit|month)|"

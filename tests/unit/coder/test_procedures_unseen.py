@@ -356,3 +356,9 @@ def test_vaccines_offered_or_counselled_on_are_not_given_and_an_oral_drug_has_no
     assert "90620" in got and not {"90621", "90686"} & set(got)
     drugs = coded("Ketorolac 60 mg IM and ondansetron 4 mg ODT given in clinic.")
     assert "J1885" in drugs and "J2405" not in drugs
+
+
+def test_a_service_attempted_without_success_or_opted_against_is_not_billed() -> None:
+    assert "94010" not in coded("Spirometry attempted but the patient could not perform it.")
+    got = coded("Laceration repair: patient opted for no repair.", "procedure")
+    assert not [code for code in got if code.startswith("120")]

@@ -33,6 +33,12 @@ _TIME = re.compile(
     + _MIN,
     re.IGNORECASE,
 )
+# "Total time: 1 hour", "total time spent 1.5 hours"
+_TOTAL_HOURS = re.compile(
+    r"\btotal\s+(?:visit\s+|encounter\s+)?time\b(?:\s+spent)?[^.\n\d]{0,60}?"
+    r"(?P<h>\d+(?:\.\d+)?)\s*(?:hours?|hrs?)\b",
+    re.IGNORECASE,
+)
 _SPENT_AFTER = re.compile(
     r"\b"
     + _MORE
@@ -119,7 +125,14 @@ def documented_minutes(
     best_em = False
     for index, note in enumerate(notes):
         text = note.text
-        if (kinds is not None and note.kind not in kinds) or not _mentions_minutes(text):
+        if kinds is not None and note.kind not in kinds:
+            continue
+        hours = _TOTAL_HOURS.search(text) if "hour" in text or "hr" in text else None
+        if hours is not None and (best is None or best.value < 60 * float(hours.group("h"))):  # type: ignore[operator]
+            best = Stated(
+                round(60 * float(hours.group("h"))), _span(f"notes[{index}]", text, hours)
+            )
+        if not _mentions_minutes(text):
             continue
         for pattern, match in _time_statements(text):
             if not _visit_time(text, match):

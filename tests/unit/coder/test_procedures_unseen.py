@@ -362,3 +362,9 @@ def test_a_service_attempted_without_success_or_opted_against_is_not_billed() ->
     assert "94010" not in coded("Spirometry attempted but the patient could not perform it.")
     got = coded("Laceration repair: patient opted for no repair.", "procedure")
     assert not [code for code in got if code.startswith("120")]
+
+
+def test_a_total_time_in_hours_is_read_in_minutes() -> None:
+    stated = documented_minutes((ClinicalNote("n1", "progress", "Total time: 1.5 hours."),))
+    assert stated is not None and stated.value == 90
+    assert documented_minutes((ClinicalNote("n1", "progress", "Symptoms for 1 hour."),)) is None

@@ -99,6 +99,12 @@ OTHER_SENSE["86580"] = re.compile(
 )
 
 
+# silver nitrate in the nose controls a nosebleed (30901), not granulation tissue
+OTHER_SENSE["17250"] = re.compile(
+    r"\b(?:epistaxis|nosebleed|nasal|nose|septum|septal|naris)\b", re.I
+)
+
+
 def other_sense(entry: LexiconEntry, sentence: str) -> bool:
     pattern = OTHER_SENSE.get(entry.code)
     return pattern is not None and pattern.search(sentence) is not None

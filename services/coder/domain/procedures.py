@@ -477,6 +477,7 @@ def _notes(work: _Work, encounter: Encounter) -> None:
     if not remote:
         _incised_and_drained(work, encounter)
         _aspirated(work, encounter)
+        _reduced(work, encounter)
     _vaccine_admin(work, encounter)
     billed = {f.entry.code for f in work.found}
     result.reasons.extend(r for code, r in work.no_dose.items() if code not in billed)
@@ -622,6 +623,61 @@ def _several_joints(work: _Work, hit: NoteHit, seen: set[str]) -> bool:
         work.found.append(found)
         seen.add(entry.code)
     return True
+
+
+# a dislocation or subluxation reduced, by the joint its sentence names (CPT closed
+# treatment with manipulation)
+_REDUCED_JOINTS = (
+    (re.compile(r"\bradial\s+head\b|\bnursemaid", re.I), "24640"),
+    (re.compile(r"\bthumb\b|\bfirst\s+(?:cmc|carpometacarpal)\b", re.I), "26641"),
+    (re.compile(r"\b(?:finger|pip|dip|interphalangeal|index|middle|ring|little)\b", re.I), "26770"),
+    (re.compile(r"\bshoulder\b|\bglenohumeral\b", re.I), "23650"),
+)
+_REDUCTION = re.compile(r"\b(?:reduc(?:ed|tion)|relocat(?:ed|ion))\b", re.I)
+_DISLOCATION = re.compile(r"\b(?:dislocat\w*|sublux\w*|nursemaid\w*|pulled\s+elbow)", re.I)
+
+
+def _reduced(work: _Work, encounter: Encounter) -> None:
+    """A dislocation or subluxation the note says was reduced, in words the keywords do
+    not hold ("reduction of radial head subluxation (nursemaid's elbow)", "Shoulder
+    dislocation ... closed reduction performed by me"): the closed treatment with
+    manipulation of its joint, when none was found by its name."""
+    codes = {code for _, code in _REDUCED_JOINTS}
+    if any(f.entry.code in codes for f in work.found):
+        return
+    for i, note in enumerate(encounter.notes):
+        for told in _REDUCTION.finditer(note.text):
+            start, end, _ = _sentence_bounds(note.text, told.start())
+            sentence = note.text[start:end]
+            context = note.text[max(0, start - 200) : end]
+            if not _DISLOCATION.search(context):
+                continue
+            before, after = note.text[start : told.start()], note.text[told.end() : end]
+            if not performed(before, after, None, sentence):
+                continue
+            code = next((c for pattern, c in _REDUCED_JOINTS if pattern.search(context)), None)
+            entry = work.lexicon.get(code) if code else None
+            if entry is None:
+                continue
+            evidence = Evidence(f"notes[{i}]", told.group(), told.start(), told.end())
+            work.found.append(
+                Found(
+                    entry,
+                    evidence,
+                    "matched",
+                    "PROC-NOTE",
+                    NOTE_CONFIDENCE,
+                    laterality=laterality_in(sentence) or laterality_in(context),
+                    author=note.author,
+                )
+            )
+            return
+
+
+def _sentence_bounds(text: str, at: int) -> tuple[int, int, int]:
+    start = max(text.rfind(".", 0, at), text.rfind("\n", 0, at), text.rfind(";", 0, at)) + 1
+    stops = [i for i in (text.find(".", at), text.find("\n", at)) if i >= 0]
+    return start, min(stops) if stops else len(text), 0
 
 
 def _aspirated(work: _Work, encounter: Encounter) -> None:

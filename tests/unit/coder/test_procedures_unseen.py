@@ -368,3 +368,23 @@ def test_a_total_time_in_hours_is_read_in_minutes() -> None:
     stated = documented_minutes((ClinicalNote("n1", "progress", "Total time: 1.5 hours."),))
     assert stated is not None and stated.value == 90
     assert documented_minutes((ClinicalNote("n1", "progress", "Symptoms for 1 hour."),)) is None
+
+
+def test_a_dislocation_reduced_in_other_words_is_its_closed_treatment() -> None:
+    ed = dict(encounter_type="emergency", place_of_service="23")
+    assert "24640" in coded(
+        "Nursemaid's elbow, right. Reduced by me with supination-flexion.", "emergency", **ed
+    )
+    assert "26770" in coded(
+        "Finger dislocation (PIP, right index) reduced by me under digital block.",
+        "emergency",
+        **ed,
+    )
+    assert "23650" not in coded(
+        "Shoulder dislocation on X-ray. Orthopedics to reduce in the OR.", "emergency", **ed
+    )
+
+
+def test_silver_nitrate_in_the_nose_controls_a_nosebleed() -> None:
+    got = coded("Epistaxis. Silver nitrate cautery of the left anterior septum by me.")
+    assert "30901" in got and "17250" not in got

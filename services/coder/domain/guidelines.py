@@ -157,10 +157,13 @@ _VACCINE_PREVENTABLE = (
     *("B18.0", "B18.1", "B19.1", "B97.7", "J09", "J10", "J11", "U07"),
     "K75.9",  # "hepatitis" of "hepatitis A #1" on a vaccine line
 )
-# a line about vaccines ("Vaccines due today: MMR, varicella, and hepatitis A #1",
+# a sentence about vaccines or their administration ("Vaccines due today: MMR, varicella,
+# and hepatitis A #1", "varicella (Varivax) 0.5 mL subcut",
 # "requesting shingles and pneumonia vaccines", "Immunizations: never had HPV")
 _VACCINE_LINE = re.compile(
-    r"\b(?:vaccin\w*|immuni[sz]\w*|boosters?|doses?)\b|#[ \t]?\d", re.IGNORECASE
+    r"\b(?:vaccin\w*|immuni[sz]\w*|boosters?|doses?|subcut\w*|subq|im|intramuscular)\b"
+    r"|#[ \t]?\d",
+    re.IGNORECASE,
 )
 _IMMUNIZATION_BEFORE = re.compile(
     r"\b(?:last|latest|prior|previous|recent|next|due for|needs?)[ \t]+$", re.IGNORECASE
@@ -332,7 +335,9 @@ def findings_from_mentions(
                 dropped.append(Dropped(code, "GL-VACCINE-NAME"))
                 continue
             if code.startswith(_VACCINE_PREVENTABLE) and (
-                _VACCINE_LINE.search(_line_of(text, mention.evidence.start or 0))
+                _VACCINE_LINE.search(
+                    sentence_at(text, mention.evidence.start or 0, mention.evidence.end)
+                )
                 or _IMMUNIZATION_AFTER.match(text, mention.evidence.end)
                 or _IMMUNIZATION_BEFORE.search(
                     text, max(0, (mention.evidence.start or 0) - 20), mention.evidence.start or 0
@@ -522,10 +527,6 @@ def _after_inline_statement(text: str | None, start: int | None) -> bool:
     if text is None or start is None:
         return False
     return _INLINE_STATEMENT.search(text, text.rfind("\n", 0, start) + 1, start) is not None
-
-
-def _line_of(text: str, start: int) -> str:
-    return text[text.rfind("\n", 0, start) + 1 : _line_end(text, start)]
 
 
 def _line_end(text: str, end: int) -> int:

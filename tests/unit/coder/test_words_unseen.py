@@ -193,7 +193,7 @@ def test_system_acronyms_are_no_conditions() -> None:
         "Immunizations: never had HPV; MenB not given.",
     ],
 )
-def test_the_diseases_a_vaccine_line_names_are_not_the_patients(line: str) -> None:
+def test_the_diseases_a_vaccine_sentence_names_are_not_the_patients(line: str) -> None:
     found = dx_codes(f"{line}\nAssessment: routine child health examination.\n")
     assert not [c for c in found if c[:1] in "BJK"]
 
@@ -230,3 +230,11 @@ def test_weight_loss_the_plan_advises_is_no_symptom(plan: str) -> None:
 def test_a_vaccine_the_patient_declined() -> None:
     text = "Assessment: essential hypertension. Influenza vaccine declined.\n"
     assert dx_codes(text) == ["I10", "Z28.21"]
+
+
+def test_a_vaccine_named_after_its_disease_in_the_administration_line() -> None:
+    text = (
+        "MMR 0.5 mL subcut right thigh, varicella (Varivax) 0.5 mL subcut left thigh.\n"
+        "Assessment: otitis media of the right ear.\n"
+    )
+    assert [c for c in dx_codes(text) if c[:1] == "B"] == []

@@ -280,7 +280,10 @@ _add(
         "exacerbation": "exacerbation|exacerbated|worsening|worse|worsened|uncontrolled|"
         "poorly controlled|not controlled|not well controlled|suboptimally controlled|"
         "inadequately controlled|not at goal|above goal|flare|flaring|progression|"
-        "progressing|progressive|side effects|side effect|adverse effect|elevated",
+        "progressing|progressive|side effects|side effect|adverse effect|elevated|"
+        # AMA: a patient not at the treatment goal is not stable
+        "improving|partially controlled|partly controlled|not yet at goal|not at target|"
+        "above target|still symptomatic",
     },
 )
 _add(

@@ -388,3 +388,9 @@ def test_a_dislocation_reduced_in_other_words_is_its_closed_treatment() -> None:
 def test_silver_nitrate_in_the_nose_controls_a_nosebleed() -> None:
     got = coded("Epistaxis. Silver nitrate cautery of the left anterior septum by me.")
     assert "30901" in got and "17250" not in got
+
+
+def test_a_chronic_illness_improving_but_not_at_goal_is_not_stable() -> None:
+    text = "Assessment: psoriasis vulgaris, improving on topical therapy.\nPlan: continue."
+    finding = score_mdm([("notes[0]", text, False)])
+    assert finding is not None and finding.problems.label == "moderate"

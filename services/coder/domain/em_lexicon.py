@@ -84,6 +84,29 @@ _add(
     "chronic",
     {
         "hypertension": "hypertension|htn|essential hypertension|high blood pressure",
+        # conditions followed for months or years, each its own key
+        "acne": "acne|acne vulgaris",
+        "rosacea": "rosacea",
+        "prediabetes": "prediabetes|pre diabetes|impaired fasting glucose",
+        "overactive bladder": "overactive bladder|urge incontinence|stress incontinence",
+        "erectile dysfunction": "erectile dysfunction",
+        "hypogonadism": "hypogonadism|testicular hypofunction|low testosterone",
+        "menopause": "menopausal symptoms|menopause symptoms|vasomotor symptoms|hot flashes",
+        "endometriosis": "endometriosis",
+        "pcos": "pcos|polycystic ovary syndrome|polycystic ovarian syndrome",
+        "restless legs": "restless legs|restless legs syndrome|restless leg syndrome",
+        "tinnitus": "tinnitus",
+        "hearing loss": "hearing loss|sensorineural hearing loss",
+        "carpal tunnel": "carpal tunnel syndrome|carpal tunnel",
+        "trigger finger": "trigger finger|trigger thumb",
+        "venous": "varicose veins|venous insufficiency|chronic venous insufficiency|lymphedema",
+        "sarcoidosis": "sarcoidosis",
+        "valve disease": "aortic stenosis|mitral regurgitation|aortic regurgitation|"
+        "mitral stenosis|valvular heart disease",
+        "celiac": "celiac disease|celiac sprue",
+        "diverticular": "diverticulosis|diverticular disease",
+        "kidney stones": "kidney stones|nephrolithiasis|recurrent kidney stones",
+        "tremor": "essential tremor",
         "diabetes": "diabetes|diabetes mellitus|dm|dm2|t2dm|t1dm|type 2 diabetes|"
         "type 1 diabetes|type ii diabetes|iddm|niddm|diabetic",
         "hyperlipidemia": "hyperlipidemia|hld|dyslipidemia|hypercholesterolemia|"

@@ -394,3 +394,9 @@ def test_a_chronic_illness_improving_but_not_at_goal_is_not_stable() -> None:
     text = "Assessment: psoriasis vulgaris, improving on topical therapy.\nPlan: continue."
     finding = score_mdm([("notes[0]", text, False)])
     assert finding is not None and finding.problems.label == "moderate"
+
+
+def test_common_chronic_conditions_are_problems_addressed() -> None:
+    for condition in ("prediabetes", "carpal tunnel syndrome", "aortic stenosis", "rosacea"):
+        finding = score_mdm([("notes[0]", f"Assessment and plan:\n{condition}, stable.\n", False)])
+        assert finding is not None and finding.problems.label == "low", condition

@@ -212,7 +212,23 @@ _add(
         "genital": "vaginitis|bacterial vaginosis|yeast infection|candidiasis",
         "eye minor": "corneal abrasion|stye|hordeolum",
         "epistaxis": "epistaxis|nosebleed",
-        "burn": "first degree burn|superficial burn",
+        "burn": "first degree burn|superficial burn|burn of|second degree burn|"
+        "partial thickness burn",
+        "skin minor": "ingrown toenail|ingrown nail|tinea pedis|tinea corporis|tinea cruris|"
+        "tinea capitis|tinea|onychomycosis|scabies|head lice|pediculosis|molluscum|"
+        "molluscum contagiosum|herpes zoster|shingles|cold sore|herpes labialis|"
+        "pilonidal cyst|sebaceous cyst|epidermal cyst|epidermoid cyst|lipoma|corn|callus|"
+        "skin lesion|mole|nevus|wart|warts|verruca|actinic keratosis|seborrheic keratosis",
+        "mucosal": "oral thrush|thrush|oral candidiasis|aphthous ulcer|canker sore",
+        "sti": "bv|chlamydia|gonorrhea|sexually transmitted infection|sti|trichomoniasis|"
+        "epididymitis|prostatitis|urethritis",
+        "foot": "bunion|hallux valgus|hammer toe|hammertoe|metatarsalgia",
+        "anorectal": "hemorrhoid|anal fissure|perianal abscess",
+        "bite": "dog bite|cat bite|animal bite|human bite|bite wound",
+        "eye ear": "ear pain|otalgia|eye pain|red eye|foreign body in the eye|"
+        "foreign body of the eye|corneal foreign body",
+        "symptom": "dysuria|fever|fatigue|shortness of breath|dyspnea|palpitations|"
+        "weight gain|heartburn|lymph node|swollen lymph node|enlarged lymph node",
     },
 )
 _add(

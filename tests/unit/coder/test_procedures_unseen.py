@@ -400,3 +400,9 @@ def test_common_chronic_conditions_are_problems_addressed() -> None:
     for condition in ("prediabetes", "carpal tunnel syndrome", "aortic stenosis", "rosacea"):
         finding = score_mdm([("notes[0]", f"Assessment and plan:\n{condition}, stable.\n", False)])
         assert finding is not None and finding.problems.label == "low", condition
+
+
+def test_common_acute_problems_and_symptoms_are_problems_addressed() -> None:
+    for condition in ("ingrown toenail", "herpes zoster", "dog bite", "dysuria", "bunion"):
+        finding = score_mdm([("notes[0]", f"Assessment and plan:\n{condition}.\n", False)])
+        assert finding is not None and finding.problems.label == "low", condition

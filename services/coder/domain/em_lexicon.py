@@ -620,6 +620,7 @@ _add(
 PRESCRIPTION_DRUGS = frozenset(
     _phrases(
         "lisinopril|losartan|amlodipine|metoprolol|atorvastatin|simvastatin|rosuvastatin|"
+        "norethindrone|zolpidem|eszopiclone|donepezil|memantine|ergocalciferol|"
         "pravastatin|metformin|glipizide|glyburide|glimepiride|insulin|glargine|lantus|"
         "humalog|novolog|lispro|aspart|detemir|sitagliptin|empagliflozin|dapagliflozin|"
         "semaglutide|ozempic|liraglutide|dulaglutide|tirzepatide|levothyroxine|synthroid|"

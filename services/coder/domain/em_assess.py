@@ -303,7 +303,10 @@ _SEPARATE_PROBLEM = re.compile(
     r"problem[- ]oriented|(?:problem|issue|complaint)s?\s+addressed\s+(?:today|separately)|"
     r"in\s+addition\s+to\s+the\s+(?:preventive|well|wellness|annual|physical)\b|"
     r"also\s+(?:evaluated|addressed|seen|treated)\s+(?:for|today)|"
-    r"acute\s+(?:problem|complaint|concern|visit)\s*:)",
+    r"acute\s+(?:problem|complaint|concern|visit|issue)s?\s*:|"
+    r"(?:additional|other)\s+(?:problem|issue|complaint|concern)s?\s+(?:today|addressed|"
+    r"discussed|evaluated)|(?:also|additionally)\s+(?:brought\s+up|c/o|complains\s+of|"
+    r"reports)|in\s+addition,?\s+(?:she|he|the\s+patient|patient)\s+(?:reports|complains))",
     re.IGNORECASE,
 )
 

@@ -406,3 +406,14 @@ def test_common_acute_problems_and_symptoms_are_problems_addressed() -> None:
     for condition in ("ingrown toenail", "herpes zoster", "dog bite", "dysuria", "bunion"):
         finding = score_mdm([("notes[0]", f"Assessment and plan:\n{condition}.\n", False)])
         assert finding is not None and finding.problems.label == "low", condition
+
+
+def test_a_preventive_visit_s_other_problems_addressed_today_are_a_problem_visit() -> None:
+    text = (
+        "Annual physical. Exam normal.\nOther problems addressed today: left shoulder pain x 2 "
+        "weeks. Assessment: shoulder impingement. Plan: meloxicam 15 mg daily (Rx sent)."
+    )
+    got = coded(text, encounter_type="preventive", mdm_level=None)
+    assert "99213" in got
+    plain = "Annual physical. Exam normal. Also discussed diet and exercise."
+    assert "99213" not in coded(plain, encounter_type="preventive", mdm_level=None)

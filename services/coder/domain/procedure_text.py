@@ -150,6 +150,8 @@ _ROUTE_WORDS: tuple[tuple[str, str | None], ...] = (
     ),
 )
 _ROUTES = tuple((re.compile(rf"\b(?:{words})\b", re.I), route) for words, route in _ROUTE_WORDS)
+_PUSH_WORDS = re.compile(r"\b(?:iv\s*push|ivp|slow\s+push|push)\b", re.I)
+_INFUSION_WORDS = re.compile(rf"\b(?:{_ROUTE_WORDS[2][0]})\b", re.I)
 # a dose right before a drug's name; not the volume of a carrier ("200 mg in 100 mL normal
 # saline": the saline dilutes the drug, CMS bills no fluid for it)
 _DOSE_BEFORE = re.compile(
@@ -361,12 +363,18 @@ def laterality_in(text: str) -> Laterality | None:
 
 
 def route_in(text: str) -> str | None:
-    """The route written nearest after a drug (None for oral, topical or none written)."""
+    """The route written nearest after a drug (None for oral, topical or none written);
+    a bare "IV" before the words of an infusion ("IV over 30 minutes", "IV infusion") is
+    that infusion, not a push."""
     best: tuple[int, str | None] | None = None
     for pattern, route in _ROUTES:
         hit = pattern.search(text)
         if hit is not None and (best is None or hit.start() < best[0]):
             best = (hit.start(), route)
+    if best is not None and best[1] == PUSH and not _PUSH_WORDS.search(text):
+        clause = _LIST_ITEM.split(text, maxsplit=1)[0]
+        if _INFUSION_WORDS.search(clause):
+            return INFUSION
     return best[1] if best else None
 
 

@@ -417,3 +417,11 @@ def test_a_preventive_visit_s_other_problems_addressed_today_are_a_problem_visit
     assert "99213" in got
     plain = "Annual physical. Exam normal. Also discussed diet and exercise."
     assert "99213" not in coded(plain, encounter_type="preventive", mdm_level=None)
+
+
+def test_a_drug_given_iv_over_more_than_15_minutes_is_an_infusion_not_a_push() -> None:
+    got = coded("Ceftriaxone 1 g in 100 mL NS IV over 30 minutes.", "procedure")
+    assert "96365" in got and "96374" not in got
+    longer = coded("Infliximab 400 mg IV infusion from 09:00 to 11:15.", "procedure")
+    assert "96365" in longer and "96366" in longer
+    assert "96374" in coded("Methylprednisolone 125 mg IV push given.", "procedure")

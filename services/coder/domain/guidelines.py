@@ -289,6 +289,7 @@ def findings_from_mentions(
     mentions, dropped = one_code_per_span(mentions)
     outpatient = encounter.encounter_type in OUTPATIENT
     texts = _source_texts(encounter)
+    statements: dict[tuple[int, int], int] = {}  # (text, line start) -> where its statement is
     for order, mention in enumerate(mentions):
         kind = source_kinds.get(mention.evidence.source, "")
         code = mention.code
@@ -362,9 +363,7 @@ def findings_from_mentions(
                     # last month": no vaccine given at this encounter
                     dropped.append(Dropped(code, "GL-NOT-IMMUNIZED-HERE"))
                     continue
-            if code[:1] != "Z" and _EXPOSED_BEFORE.search(
-                text, max(0, (mention.evidence.start or 0) - 80), mention.evidence.start or 0
-            ):
+            if code[:1] != "Z" and _exposed_before(text, mention.evidence.start or 0):
                 # "exposure to COVID-19", "her roommate tested positive for COVID-19": an
                 # exposure, not the patient's disease (I.C.21.c.1: Z20 contact or exposure)
                 dropped.append(Dropped(code, "GL-EXPOSURE"))
@@ -501,7 +500,7 @@ def findings_from_mentions(
             or (
                 mention.rule != LEARNED_RULE
                 and _after_inline_statement(
-                    texts.get(mention.evidence.source), mention.evidence.start
+                    texts.get(mention.evidence.source), mention.evidence.start, statements
                 )
             )
         )
@@ -520,13 +519,33 @@ def findings_from_mentions(
     return findings, dropped
 
 
-def _after_inline_statement(text: str | None, start: int | None) -> bool:
+def _after_inline_statement(
+    text: str | None, start: int | None, seen: dict[tuple[int, int], int]
+) -> bool:
     """The words follow a diagnostic statement's title written within a line ("MDM: low.
     Diagnoses: ...", "Dermatopathology - ... Final diagnosis: ..."): the statement the
-    section titles at a line's start would mark (IV.D)."""
+    section titles at a line's start would mark (IV.D). `seen` keeps each line's first
+    title (or none), looked for once."""
     if text is None or start is None:
         return False
-    return _INLINE_STATEMENT.search(text, text.rfind("\n", 0, start) + 1, start) is not None
+    line = text.rfind("\n", 0, start) + 1
+    key = (id(text), line)
+    title = seen.get(key)
+    if title is None:
+        found = _INLINE_STATEMENT.search(text, line, _line_end(text, line))
+        title = seen[key] = found.end() if found is not None else len(text) + 1
+    return title <= start
+
+
+_EXPOSURE_CUES = ("expos", "contact", "positive", "diagnosed", "sick", "down with")
+
+
+def _exposed_before(text: str, start: int) -> bool:
+    window = text[max(0, start - 80) : start]
+    lowered = window.lower()
+    if not any(cue in lowered for cue in _EXPOSURE_CUES):
+        return False
+    return _EXPOSED_BEFORE.search(window) is not None
 
 
 def _line_end(text: str, end: int) -> int:

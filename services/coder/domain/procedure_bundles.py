@@ -99,6 +99,8 @@ OTHER_SENSE["86580"] = re.compile(
 )
 
 
+# "point of care hemoglobin A1c" is the A1c (83036), not a hemoglobin level
+OTHER_SENSE["85018"] = re.compile(r"\b(?:hemoglobin|hgb)\s*a1c\b", re.I)
 # silver nitrate in the nose controls a nosebleed (30901), not granulation tissue
 OTHER_SENSE["17250"] = re.compile(
     r"\b(?:epistaxis|nosebleed|nasal|nose|septum|septal|naris)\b", re.I

@@ -94,7 +94,7 @@ READ_AT_THE_VISIT = frozenset(
 _RUN_HERE = re.compile(
     r"\b(?:in[- ]house|in[- ]office|office\s+lab(?:oratory)?|our\s+lab(?:oratory)?|"
     r"clinic\s+lab(?:oratory)?|run\s+(?:here|in|on|today)|resulted|point[- ]of[- ]care|poc|"
-    r"analy[sz]er|bedside|i-?stat)\b",
+    r"analy[sz]er|bedside|i-?stat|finger\s*stick|heel\s*stick)\b",
     re.I,
 )
 _BY_STAFF = re.compile(

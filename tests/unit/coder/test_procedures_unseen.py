@@ -425,3 +425,10 @@ def test_a_drug_given_iv_over_more_than_15_minutes_is_an_infusion_not_a_push() -
     longer = coded("Infliximab 400 mg IV infusion from 09:00 to 11:15.", "procedure")
     assert "96365" in longer and "96366" in longer
     assert "96374" in coded("Methylprednisolone 125 mg IV push given.", "procedure")
+
+
+def test_a_fingerstick_hemoglobin_is_the_hemoglobin_and_a_point_of_care_a1c_the_a1c() -> None:
+    got = coded("Hemoglobin by fingerstick 11.2.")
+    assert "85018" in got and "36416" not in got
+    a1c = coded("Point of care hemoglobin A1c 7.2 today.")
+    assert "83036" in a1c and "85018" not in a1c

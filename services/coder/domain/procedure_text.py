@@ -76,6 +76,8 @@ _NOT_DONE_AFTER = re.compile(
     r"offered(?!\s+and\s+(?:given|administered|accepted|received))\b|"
     r"attempted\b[^.;]{0,30}?\b(?:but|unable|unsuccessful|could\s+not|failed)\b|"
     r"opted\s+(?:for\s+no|against|not)\b|chose\s+not\b|"
+    r"will\s+(?:obtain|order|get|do|check|schedule|consider|arrange|send|refer)\b|"
+    r"if\s+(?:not\s+improv\w*|no\s+improvement|worse|worsening|persists?|persistent)\b|"
     r"(?:logs?|readings|diary|download)\s+(?:reviewed|brought)|"
     r"postponed|cancel(?:l)?ed|not\s+(?:done|performed|given|obtained)|held|scheduled|"
     r"planned|recommended|ordered\s+as\s+(?:an\s+)?outpatient|next\s+(?:week|visit|month)|"

@@ -413,6 +413,8 @@ def _notes(work: _Work, encounter: Encounter) -> None:
             and not _said_done_here(hit.line + " " + hit.sentence)
         ):
             continue  # "A1c 9.2 (up from 7.8)": a laboratory's result brought to the visit
+        if entry.code[:1] == "7" and not _imaged_here(hit.line + " " + hit.sentence):
+            continue  # "Chest X-ray: no infiltrate": a study's finding, not one taken here
         if entry.code[:3] in ("870", "871") and _CULTURE_RESULT.search(hit.sentence):
             continue  # a culture's result takes days: one told at the visit was taken before
         if entry.code[:1] == "8" and (
@@ -499,6 +501,15 @@ def _names_parts(hit: NoteHit, ends: Sequence[int]) -> bool:
 
 
 _BREAK = re.compile(r"\.(?!\d)|[;!?\n]")
+
+
+_TAKEN = re.compile(r"\b(?:taken|interpreted|read)\b", re.I)
+
+
+def _imaged_here(text: str) -> bool:
+    """Words that an imaging study was taken or read at the visit (in the office, today,
+    obtained, my read); a finding cited alone may be another site's study."""
+    return done_here(text) or bool(_TAKEN.search(text) or _READ_BY_ME.search(text))
 
 
 def _said_done_here(text: str) -> bool:

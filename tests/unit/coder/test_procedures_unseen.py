@@ -432,3 +432,9 @@ def test_a_fingerstick_hemoglobin_is_the_hemoglobin_and_a_point_of_care_a1c_the_
     assert "85018" in got and "36416" not in got
     a1c = coded("Point of care hemoglobin A1c 7.2 today.")
     assert "83036" in a1c and "85018" not in a1c
+
+
+def test_an_imaging_finding_cited_without_words_it_was_taken_here_is_not_billed() -> None:
+    assert "71046" not in coded("Chest X-ray: no infiltrate.")
+    assert "73610" not in coded("X-ray of the left ankle: will obtain if not improving.")
+    assert "73610" in coded("Right ankle radiographs, 3 views, taken in the office: no fracture.")

@@ -238,3 +238,22 @@ def test_a_vaccine_named_after_its_disease_in_the_administration_line() -> None:
         "Assessment: otitis media of the right ear.\n"
     )
     assert [c for c in dx_codes(text) if c[:1] == "B"] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Assessment: acute appendicitis with localized peritonitis; fever.", ["K35.30"]),
+        (
+            "Assessment: hyperemesis gravidarum with metabolic disturbance, dehydration.",
+            ["O21.1"],
+        ),
+        ("Assessment: dyspnea on exertion, cause not yet determined.", ["R06.09"]),
+    ],
+)
+def test_more_signs_integral_and_dyspnea_on_exertion(text: str, expected: list[str]) -> None:
+    """I.B.5: a fever of appendicitis, the dehydration O21.1 names; dyspnea on exertion is
+    a form of dyspnea the tabular does not name (R06.09), not shortness of breath."""
+    assert [c for c in dx_codes(text + "\n", patient=patient(sex="F")) if c[:3] != "Z3A"] == (
+        expected
+    )

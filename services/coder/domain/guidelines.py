@@ -62,6 +62,7 @@ from .guidelines_specificity import Refined, Tabular, refine
 from .guidelines_statement import (
     IMMUNIZED_HERE,
     diabetes_of_the_documented_type,
+    drop_infection_named_in_pregnancy,
     drop_integral_counseling,
     drop_integral_symptoms,
     drop_neoplasm_of_unspecified_site,
@@ -120,7 +121,16 @@ _INSTRUCTION_AFTER = re.compile(
     r"(?:precautions?|prophylaxis|prevention|risks?|warning signs|diet)\b",
     re.IGNORECASE,
 )
-_RISK_BEFORE = re.compile(r"\b(?:risks?|prevention) (?:of|for)[ \t]+$", re.IGNORECASE)
+_RISK_BEFORE = re.compile(
+    r"\b(?:(?:risks?|prevention) (?:of|for)|avoid|avoiding|to avoid)[ \t]+$", re.IGNORECASE
+)
+# a device or transplant a sentence says is still to come is no status (Z95-Z97, Z94)
+_DEVICE_STATUS = ("Z94", "Z95", "Z96", "Z97")
+_NOT_YET_PLACED = re.compile(
+    r"\b(?:scheduled|planned|plan for|candidate for|awaiting|pending|will undergo|"
+    r"before (?:elective|planned|scheduled))\b",
+    re.IGNORECASE,
+)
 # what an encounter is for (I.C.21.c.5 screening, c.13 examinations, c.7 aftercare): coded
 # when this encounter is for it, not when its sentence says it is ordered, due or to come
 _SCREENING = ("Z01", "Z11", "Z12", "Z13", "Z48")
@@ -395,6 +405,12 @@ def findings_from_mentions(
                 # the diet is named after) is no condition
                 dropped.append(Dropped(code, "GL-GUARDED-AGAINST"))
                 continue
+            if code.startswith(_DEVICE_STATUS) and _NOT_YET_PLACED.search(
+                sentence_at(text, mention.evidence.start or 0, mention.evidence.end)
+            ):
+                # "before elective right total hip arthroplasty scheduled 9/15": no hip yet
+                dropped.append(Dropped(code, "GL-NOT-YET-PLACED"))
+                continue
             if code.startswith(_SCREENING) and _NOT_DONE_YET.search(
                 sentence_at(text, mention.evidence.start or 0, mention.evidence.end)
             ):
@@ -422,6 +438,11 @@ def findings_from_mentions(
             if _ANSWERED_NO.match(text, mention.evidence.end):
                 # "Former smoker? No - never smoked", "Home O2: none": asked and denied
                 dropped.append(Dropped(code, "GL-ANSWERED-NO"))
+                continue
+            if mention.evidence.text == "PACS":
+                # the picture archiving system ("images saved to PACS"), not premature
+                # atrial contractions (written "PACs")
+                dropped.append(Dropped(code, "GL-SYSTEM-ACRONYM"))
                 continue
             if mention.evidence.text.lower() in _ROOM_AIR and _SATURATION_BEFORE.search(
                 text, max(0, (mention.evidence.start or 0) - 24), mention.evidence.start or 0
@@ -585,6 +606,7 @@ def apply_rules(
         drop_unspecified_beside_specific(combined, code_set), code_set
     )
     combined = organism_as_the_agent(drop_neoplasm_of_unspecified_site(combined))
+    combined = drop_infection_named_in_pregnancy(combined)
     combined = settle_excludes1_from_words(combined, code_set)
     combined = drop_integral_counseling(drop_integral_symptoms(combined, tables.integral))
     combined = drop_history_of_a_current_condition(combined, tables.status)

@@ -428,3 +428,27 @@ def organism_as_the_agent(findings: Sequence[Finding]) -> list[Finding]:
         else f
         for f in findings
     ]
+
+
+# I.C.15.a.1: a genitourinary infection in pregnancy is coded to chapter 15, whose code
+# names it; the chapter 14 code of the same infection is not added
+_NAMED_BY_PREGNANCY_CODE = {
+    "O23.0": ("N10",),
+    "O23.1": ("N30",),
+    "O23.2": ("N34",),
+    "O23.4": ("N39.0",),
+    "O23.9": ("N39.0",),
+}
+
+
+def drop_infection_named_in_pregnancy(findings: Sequence[Finding]) -> list[Finding]:
+    """Acute cystitis in pregnancy is O23.1-, not O23.1- and N30.00 (I.C.15.a.1)."""
+    named = tuple(
+        prefix
+        for code, prefixes in _NAMED_BY_PREGNANCY_CODE.items()
+        if any(f.code.startswith(code) for f in findings)
+        for prefix in prefixes
+    )
+    if not named:
+        return list(findings)
+    return [f for f in findings if not f.code.startswith(named) or f.method == "provided"]

@@ -257,3 +257,26 @@ def test_more_signs_integral_and_dyspnea_on_exertion(text: str, expected: list[s
     assert [c for c in dx_codes(text + "\n", patient=patient(sex="F")) if c[:3] != "Z3A"] == (
         expected
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "absent"),
+    [
+        ("Assessment: essential hypertension - continue amlodipine; avoid hypotension.", "I95.9"),
+        (
+            "Assessment: preoperative examination before elective right total hip "
+            "arthroplasty scheduled next month for primary osteoarthritis of the right hip.",
+            "Z96.641",
+        ),
+        (
+            "Diagnosis: acute cystitis (bladder infection) in pregnancy, second trimester.",
+            "N30.00",
+        ),
+        ("Images saved to PACS.\nAssessment: effusion of the right knee.", "I49.1"),
+    ],
+)
+def test_what_the_words_do_not_give_the_patient(text: str, absent: str) -> None:
+    """What the plan says to avoid; a joint replacement still to come (no Z96 status); a
+    genitourinary infection in pregnancy named by its chapter 15 code (I.C.15.a.1); the
+    imaging archive."""
+    assert absent not in dx_codes(text + "\n", patient=patient(sex="F"))

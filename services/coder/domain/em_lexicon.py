@@ -288,7 +288,8 @@ _add(
         "stroke": "stroke|cva|tia|transient ischemic attack|intracranial hemorrhage|"
         "subarachnoid hemorrhage",
         "embolism": "pulmonary embolism|pulmonary embolus|saddle embolus",
-        "respiratory failure": "respiratory failure|acute respiratory failure|"
+        "respiratory failure": "respiratory failure|acute respiratory failure|bipap|"
+        "nippv|noninvasive ventilation|non invasive ventilation|"
         "hypoxic respiratory failure|respiratory distress",
         "dka": "dka|diabetic ketoacidosis|hyperosmolar hyperglycemic state",
         "bleeding": "gi bleed|gastrointestinal bleed|upper gi bleed|lower gi bleed|"
@@ -480,6 +481,9 @@ _add(
         "admitted to the micu|admitted to the hospital|admitted to medicine|"
         "admitted to the hospitalist|admitted to observation|admitted to telemetry|"
         "admit to telemetry|will be admitted|to be admitted|admission to the hospital|"
+        "admitted to icu|admit to icu|admitted to micu|admitted to ccu|admitted to the ccu|"
+        "admitted to step down|admitted to stepdown|admitted to the floor|admitted to floor|"
+        "admitted to hospital|admitted to the medical floor|admit to the floor|"
         # admission weighed against going home (AMA: options considered count)
         "observation versus|observation vs|admission versus|admission vs|versus admission|"
         "vs admission|versus observation|vs observation|considered admission|"

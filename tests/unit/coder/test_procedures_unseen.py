@@ -438,3 +438,9 @@ def test_an_imaging_finding_cited_without_words_it_was_taken_here_is_not_billed(
     assert "71046" not in coded("Chest X-ray: no infiltrate.")
     assert "73610" not in coded("X-ray of the left ankle: will obtain if not improving.")
     assert "73610" in coded("Right ankle radiographs, 3 views, taken in the office: no fracture.")
+
+
+def test_bipap_is_a_threat_to_bodily_function_and_admitted_to_icu_a_hospitalization() -> None:
+    text = "Assessment: COPD exacerbation, hypoxic; BiPAP started.\nPlan: admitted to ICU."
+    finding = score_mdm([("notes[0]", text, False)])
+    assert finding is not None and finding.level == "high"

@@ -263,6 +263,7 @@ def code_procedures(encounter: Encounter, data: ReferenceData) -> ProcedureCodin
         work.found.extend(lines)
         work.result.reasons.extend(reasons)
         work.result.edits.extend(edits)
+    _one_biopsy_primary(work)
     _timed_units(work)
     if encounter.notes:
         _absorbed(work, data.ncci, encounter)
@@ -515,6 +516,32 @@ def _imaged_here(text: str) -> bool:
 def _said_done_here(text: str) -> bool:
     """Words that a laboratory test was done, drawn or run at the visit."""
     return done_here(text) or bool(_RUN_HERE.search(text) or _DRAWN.search(text))
+
+
+# CPT 11102-11107: incisional > punch > tangential; the primary code and its add-on
+_BIOPSY_ORDER = (("11106", "11107"), ("11104", "11105"), ("11102", "11103"))
+
+
+def _one_biopsy_primary(work: _Work) -> None:
+    """CPT Biopsy guidelines: one primary skin biopsy code per session, the technique
+    highest in the order incisional, punch, tangential; a biopsy by another technique is
+    that technique's each-additional code ("shave biopsy of the nose; punch biopsy of the
+    back" is 11104 + 11103)."""
+    primaries = [p for p, _ in _BIOPSY_ORDER if any(f.entry.code == p for f in work.found)]
+    if len(primaries) < 2:
+        return
+    for primary, addon in _BIOPSY_ORDER:
+        if primary == primaries[0] or primary not in primaries:
+            continue
+        entry = work.lexicon.get(addon)
+        if entry is None:
+            continue
+        for i, found in enumerate(work.found):
+            if found.entry.code == primary:
+                work.found[i] = replace(found, entry=entry)
+        work.result.edits.append(
+            Edit(rule="PROC-BIOPSY", detail=f"{primary} as {addon}: {primaries[0]} is primary")
+        )
 
 
 def _capillary_of_tests(work: _Work, encounter: Encounter) -> None:

@@ -444,3 +444,10 @@ def test_bipap_is_a_threat_to_bodily_function_and_admitted_to_icu_a_hospitalizat
     text = "Assessment: COPD exacerbation, hypoxic; BiPAP started.\nPlan: admitted to ICU."
     finding = score_mdm([("notes[0]", text, False)])
     assert finding is not None and finding.level == "high"
+
+
+def test_biopsies_by_two_techniques_are_one_primary_and_the_other_s_add_on() -> None:
+    got = coded(
+        "Shave biopsy of a lesion on the nose; separately, punch biopsy of a lesion on the back."
+    )
+    assert sorted(c for c in got if c.startswith("111")) == ["11103", "11104"]

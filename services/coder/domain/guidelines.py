@@ -118,7 +118,7 @@ _CLAUSE_END = re.compile(r"(?<!\d)\.(?!\d)|[,;\n]")
 # an instruction against a condition, the risk of it
 _INSTRUCTION_AFTER = re.compile(
     r"(?:[ \t]+and[ \t]+\w+)?[ \t-]*"
-    r"(?:precautions?|prophylaxis|prevention|risks?|warning signs|diet)\b",
+    r"(?:precautions?|prophylaxis|prevention|risks?|warning signs|diet|teaching|education)\b",
     re.IGNORECASE,
 )
 _RISK_BEFORE = re.compile(

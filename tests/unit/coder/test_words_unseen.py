@@ -280,3 +280,22 @@ def test_what_the_words_do_not_give_the_patient(text: str, absent: str) -> None:
     genitourinary infection in pregnancy named by its chapter 15 code (I.C.15.a.1); the
     imaging archive."""
     assert absent not in dx_codes(text + "\n", patient=patient(sex="F"))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Assessment: chronic diastolic heart failure - mild volume overload, no admission.",
+            ["I50.32"],
+        ),
+        ("Assessment: C. difficile enterocolitis, initial episode.", ["A04.72"]),
+        ("Assessment: type 2 diabetes mellitus. Hypoglycemia teaching done.", ["E11.9"]),
+    ],
+)
+def test_overload_of_heart_failure_enterocolitis_and_teaching(
+    text: str, expected: list[str]
+) -> None:
+    """Fluid overload is part of the heart failure (I.B.5); the C. difficile
+    enterocolitis is A04.72; what a teaching is about is no condition."""
+    assert dx_codes(text + "\n") == expected

@@ -788,6 +788,14 @@ def _note_repair(work: _Work, hit: NoteHit, cls: str, wounds: dict[tuple[str, st
     found = _from_note(entry, hit)
     found.site = wound_site(hit)
     key = (hit.evidence.source, hit.line.split(":")[0] if ":" in hit.line else hit.sentence)
+    clause = _own_clause(hit)
+    if clause is not None:  # "simple repair of a 2 cm ... and intermediate repair of a 4 cm"
+        found.site = site_in(clause) or found.site
+        key = (hit.evidence.source, clause)
+        if key not in wounds:
+            wounds[key] = len(work.repairs)
+            work.repairs.append((found, cls, sum(lengths_cm(clause))))
+        return
     if key not in wounds and wounds and not lengths_cm(hit.line + hit.after):
         # no size of its own: the closure of a wound already told ("Closed with sutures")
         key = next((k for k, i in wounds.items() if i == len(work.repairs) - 1), key)
@@ -812,6 +820,32 @@ def _note_repair(work: _Work, hit: NoteHit, cls: str, wounds: dict[tuple[str, st
         work.repairs[wounds[key]] = (found, cls, length)
     else:
         work.repairs[wounds[key]] = (known_found, known, length)
+
+
+_REPAIR_WORD = re.compile(r"\b(?:repair\w*|closed|closure|sutur\w*|stapl\w*)\b", re.I)
+_CLAUSE_BREAK = re.compile(
+    r"\band\b|,\s*(?:and\s+)?(?=(?:a|an|the)?\s*(?:simple|intermediate|layered|complex)\b)", re.I
+)
+
+
+def _own_clause(hit: NoteHit) -> str | None:
+    """The clause of a repair in a sentence telling two repairs, each with its own length
+    ("simple repair of a 2 cm laceration of the hand and intermediate repair of a 4 cm
+    laceration of the thigh"); None when the sentence tells one."""
+    if len(lengths_cm(hit.sentence)) < 2:
+        return None
+    at = hit.hit.start - hit.start
+    starts = [0, *(m.end() for m in _CLAUSE_BREAK.finditer(hit.sentence) if m.end() <= at)]
+    ends = [m.start() for m in _CLAUSE_BREAK.finditer(hit.sentence) if m.start() >= at]
+    clause = hit.sentence[max(starts) : min(ends) if ends else len(hit.sentence)]
+    lengths = lengths_cm(clause)
+    if len(lengths) != 1 or site_in(clause) is None:
+        return None
+    rest = hit.sentence.replace(clause, " ")
+    # the other clause tells a repair of its own, with its own length and site
+    if not (_REPAIR_WORD.search(rest) and lengths_cm(rest) and site_in(rest)):
+        return None
+    return clause
 
 
 def _professional(entry: LexiconEntry, lexicon: Lexicon, hit: NoteHit) -> LexiconEntry | None:

@@ -451,3 +451,14 @@ def test_biopsies_by_two_techniques_are_one_primary_and_the_other_s_add_on() -> 
         "Shave biopsy of a lesion on the nose; separately, punch biopsy of a lesion on the back."
     )
     assert sorted(c for c in got if c.startswith("111")) == ["11103", "11104"]
+
+
+def test_two_repairs_of_different_classes_in_one_sentence_are_each_coded() -> None:
+    text = (
+        "Simple repair of a 2 cm laceration of the right hand and intermediate layered repair "
+        "of a 4 cm laceration of the left thigh."
+    )
+    got = coded(text, "procedure")
+    assert "12032" in got and "12001" in got
+    both = "Lacerations of the hand 2 cm and forearm 1.5 cm, both closed with simple sutures."
+    assert "12002" in coded(both, "procedure")

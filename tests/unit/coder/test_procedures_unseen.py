@@ -460,5 +460,5 @@ def test_two_repairs_of_different_classes_in_one_sentence_are_each_coded() -> No
     )
     got = coded(text, "procedure")
     assert "12032" in got and "12001" in got
-    both = "Lacerations of the hand 2 cm and forearm 1.5 cm, both closed with simple sutures."
+    both = "Hand 2 cm and forearm 1.5 cm lacerations closed with simple interrupted sutures."
     assert "12002" in coded(both, "procedure")

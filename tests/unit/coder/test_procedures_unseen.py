@@ -462,3 +462,7 @@ def test_two_repairs_of_different_classes_in_one_sentence_are_each_coded() -> No
     assert "12032" in got and "12001" in got
     both = "Hand 2 cm and forearm 1.5 cm lacerations closed with simple interrupted sutures."
     assert "12002" in coded(both, "procedure")
+
+
+def test_simple_and_running_sutures_are_a_simple_repair() -> None:
+    assert "12011" in coded("2 cm laceration of the chin closed with simple running sutures.")

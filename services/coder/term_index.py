@@ -160,7 +160,11 @@ def build_terms(
         ws = phrase_words(term.phrase, term.case_sensitive)
         if ws is None:
             continue
-        seen = None if term.case_sensitive else stats.get((tuple(sorted(ws)), term.code))
+        seen = (
+            None
+            if term.case_sensitive or _named_specifically(term, ws)
+            else stats.get((tuple(sorted(ws)), term.code))
+        )
         if seen is not None:
             df, both, precision = seen
             if df >= DROP_SUPPORT and precision < DROP_PRECISION:
@@ -175,6 +179,14 @@ def build_terms(
     return [*terms, *_unambiguous(learned_terms)]
 
 
+def _named_specifically(term: Term, words: list[str] | tuple[str, ...]) -> bool:
+    """A curated synonym of two or more words for a disease or injury (not a symptom, a
+    pregnancy, status or external cause code): what a US note calls the condition,
+    whatever annotated Spanish case reports coded beside it ("ankle sprain", "alcohol
+    withdrawal", "hepatitis B")."""
+    return term.rule == "synonym" and len(set(words)) >= 2 and term.code[:1] not in "ORZVWXY"
+
+
 def _below_the_curated(learned: list[Term], terms: list[Term]) -> list[Term]:
     """The learned associations less those that give a curated synonym's own phrase another
     code of the synonym's category: the synonym says what the phrase names ("nausea" is
@@ -187,7 +199,9 @@ def _below_the_curated(learned: list[Term], terms: list[Term]) -> list[Term]:
     kept = []
     for term in learned:
         codes = curated.get(frozenset(phrase_words(term.phrase) or ()))
-        if codes and term.code not in codes and any(c[:3] == term.code[:3] for c in codes):
+        if codes and any(c[:3] == term.code[:3] for c in codes):
+            # another code of the synonym's category, or the synonym's own code (which the
+            # synonym already names, at its own confidence)
             continue
         kept.append(term)
     return kept

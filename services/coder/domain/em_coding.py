@@ -20,7 +20,7 @@ from .em_tables import (
 )
 from .encounter import Encounter
 from .evaluation import documented_em
-from .mdm import reported_tests
+from .mdm import MINOR_PROCEDURE, reported_tests
 from .outcome import em_line
 from .procedures import medicare_primary
 from .results import Edit, EmChoice, Evidence, ReviewReason, ServiceLine
@@ -46,8 +46,11 @@ def code_em(encounter: Encounter, procedures: Sequence[ServiceLine]) -> EmCoding
         em = _by_time_when_prolonged(selected)
         line, edits = em_line(encounter, em, procedures, method="inferred")
         return _with_prolonged(em, line, edits, (), medicare_primary(encounter))
-    assessed = assess_em(encounter, reported_tests(p.code for p in procedures))
-    if _only_the_procedure(encounter, assessed.choice, procedures):
+    reported = _reported(procedures)
+    assessed = assess_em(encounter, reported)
+    if _only_the_procedure(encounter, assessed.choice, procedures) or _procedure_visit(
+        encounter, assessed.reason, procedures
+    ):
         return EmCoding(None, (), (), (_included(procedures),))
     if assessed.choice is not None and any(p.code == assessed.choice.code for p in procedures):
         return EmCoding(None, (), (), ())  # the procedures found the same service already
@@ -74,7 +77,7 @@ def _problem_line(
     encounter: Encounter, procedures: Sequence[ServiceLine]
 ) -> tuple[ServiceLine, list[Edit]] | None:
     """The problem-oriented E/M of a preventive visit, with modifier 25 (em_assess.py)."""
-    problem = problem_visit(encounter, reported_tests(p.code for p in procedures))
+    problem = problem_visit(encounter, _reported(procedures))
     if problem is None:
         return None
     line, edits = em_line(encounter, problem, procedures, method="inferred")
@@ -101,6 +104,32 @@ def _only_the_procedure(
     if encounter.total_time_minutes is not None or encounter.mdm_level is not None:
         return False
     return not any(note.kind in EM_NOTE_KINDS for note in encounter.notes)
+
+
+def _reported(procedures: Sequence[ServiceLine]) -> frozenset[str]:
+    """What the procedure lines already bill that the derived MDM must not count again."""
+    reported = reported_tests(p.code for p in procedures)
+    if any(p.global_period for p in procedures):
+        reported |= {MINOR_PROCEDURE}
+    return reported
+
+
+def _procedure_visit(
+    encounter: Encounter, reason: ReviewReason | None, procedures: Sequence[ServiceLine]
+) -> bool:
+    """A visit for a minor procedure whose notes support no E/M level of their own (no
+    time or MDM documented, the derived MDM short of two elements once the decision to
+    do the procedure is left out): the visit is the procedure's (CMS NCCI Policy Manual
+    ch. I §D; an E/M beside it needs a significant, separately identifiable service)."""
+    if (
+        reason is None
+        or reason.rule != "EM-UNSUPPORTED"
+        or encounter.encounter_type == "preventive"
+    ):
+        return False
+    if encounter.total_time_minutes is not None or encounter.mdm_level is not None:
+        return False
+    return any(p.global_period for p in procedures)
 
 
 def _laboratory(code: str) -> bool:

@@ -208,9 +208,22 @@ def _problems(found: Found) -> ElementLevel:
     return ElementLevel("problems", 0, "no problem found addressed")
 
 
+MINOR_PROCEDURE = "minor procedure"  # a `reported` key: a minor procedure is billed
+
+
 def _without_reported(found: Found, reported: frozenset[str]) -> None:
     """Drop the separately reported tests and the readings told next to them ("ECG, my
-    interpretation: sinus rhythm"): the reading is the test's own service line."""
+    interpretation: sinus rhythm"): the reading is the test's own service line; and, when
+    a minor procedure is billed, the decision to perform it (CMS NCCI Policy Manual ch. I
+    §D: it is included in the minor procedure)."""
+    if MINOR_PROCEDURE in reported:
+        for level in list(found.risk):
+            found.risk[level] = [
+                (reason, e) for reason, e in found.risk[level]
+                if reason != "decision regarding minor surgery"
+            ]  # fmt: skip
+            if not found.risk[level]:
+                del found.risk[level]
     for key in reported:
         found.tests.pop(key, None)
     named = [e for key, e in found.mentions if key in reported]

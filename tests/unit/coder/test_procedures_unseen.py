@@ -466,3 +466,14 @@ def test_two_repairs_of_different_classes_in_one_sentence_are_each_coded() -> No
 
 def test_simple_and_running_sutures_are_a_simple_repair() -> None:
     assert "12011" in coded("2 cm laceration of the chin closed with simple running sutures.")
+
+
+def test_a_progress_note_for_a_minor_procedure_alone_bills_the_procedure_not_an_e_m() -> None:
+    visit = "Here for wart treatment. Cryotherapy with liquid nitrogen to 3 warts, tolerated well."
+    got = coded(visit, mdm_level=None)
+    assert "17110" in got and not [code for code in got if code.startswith("992")]
+    both = (
+        "Follow-up of diabetes and hypertension; increase metformin to 1000 mg BID; lisinopril, "
+        "continue. Also: wart on the left finger frozen with liquid nitrogen today."
+    )
+    assert "99214" in coded(both, mdm_level=None)

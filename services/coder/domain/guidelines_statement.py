@@ -355,8 +355,17 @@ def _kept_anywhere(finding: Finding) -> bool:
     # note records the administration (guidelines.py marks it)
     code = finding.code
     return KEEP_STATUS_ANYWHERE and (
-        is_status_code(code) or code == "I25.2" or finding.rule.endswith(IMMUNIZED_HERE)
+        is_status_code(code)
+        or code == "I25.2"
+        or code.startswith(_NICOTINE_DEPENDENCE)
+        or finding.rule.endswith(IMMUNIZED_HERE)
     )
+
+
+# nicotine dependence, wherever the note records it: the tabular's "use additional code
+# to identify ... tobacco dependence (F17.-)" under the circulatory, respiratory and
+# neoplasm categories (I25, J44, C34...) asks for it beside the diagnoses
+_NICOTINE_DEPENDENCE = "F17.2"
 
 
 IMMUNIZED_HERE = "+GL-IMMUNIZED-HERE"

@@ -299,3 +299,12 @@ def test_overload_of_heart_failure_enterocolitis_and_teaching(
     """Fluid overload is part of the heart failure (I.B.5); the C. difficile
     enterocolitis is A04.72; what a teaching is about is no condition."""
     assert dx_codes(text + "\n") == expected
+
+
+def test_synonyms_of_daily_notes_and_nicotine_dependence_anywhere() -> None:
+    """'CAP', 'breast ca'; a smoker documented in the social history is coded beside the
+    assessment (the tabular's 'use additional code ... tobacco dependence')."""
+    assert dx_codes("Assessment: CAP, right lower lobe.\n") == ["J18.9"]
+    assert "Z85.3" in dx_codes("Assessment: hx of breast ca s/p mastectomy, no recurrence.\n")
+    text = "Social: smokes 1 ppd.\nAssessment: COPD, stable.\n"
+    assert dx_codes(text) == ["F17.210", "J44.9"]

@@ -121,12 +121,10 @@ def _procedure_visit(
     time or MDM documented, the derived MDM short of two elements once the decision to
     do the procedure is left out): the visit is the procedure's (CMS NCCI Policy Manual
     ch. I §D; an E/M beside it needs a significant, separately identifiable service)."""
-    if (
-        reason is None
-        or reason.rule != "EM-UNSUPPORTED"
-        or encounter.encounter_type == "preventive"
-    ):
+    if reason is None or reason.rule != "EM-UNSUPPORTED":
         return False
+    if encounter.encounter_type not in ("office", "telehealth"):
+        return False  # an emergency visit is an evaluation first: its level goes to review
     if encounter.total_time_minutes is not None or encounter.mdm_level is not None:
         return False
     return any(p.global_period for p in procedures)

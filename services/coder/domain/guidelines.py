@@ -489,7 +489,10 @@ def findings_from_mentions(
             else:
                 confidence = max(confidence, MAPPED_CODE_FLOOR) * HISTORY_CODE_FACTOR
             code, rule = mapped, f"{rule}+{how}"
-        if assertion in ("present", "possible") or rule.endswith("GL-HISTORY-CHRONIC"):
+        # a status written as past ("s/p left TKA") takes its laterality too
+        if assertion in ("present", "possible") or rule.endswith(
+            ("GL-HISTORY-CHRONIC", "GL-STATUS")
+        ):
             refined = tables.refine(code, mention.attributes, code_set)
             if refined.code != code:
                 rule += "+GL-SPECIFICITY"

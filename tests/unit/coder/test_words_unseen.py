@@ -308,3 +308,19 @@ def test_synonyms_of_daily_notes_and_nicotine_dependence_anywhere() -> None:
     assert "Z85.3" in dx_codes("Assessment: hx of breast ca s/p mastectomy, no recurrence.\n")
     text = "Social: smokes 1 ppd.\nAssessment: COPD, stable.\n"
     assert dx_codes(text) == ["F17.210", "J44.9"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Assessment: pneumonia of the left lower lobe due to Streptococcus pneumoniae.", ["J13"]),
+        ("Assessment: bronchiolitis due to RSV.", ["J21.0"]),
+        ("Assessment: cellulitis of right lower extremity.", ["L03.115"]),
+        ("Assessment: status post left total knee replacement.", ["Z96.652"]),
+        ("Assessment: pneumonia. UTI due to E. coli.", ["B96.20", "J18.9", "N39.0"]),
+    ],
+)
+def test_organisms_limbs_and_a_status_side(text: str, expected: list[str]) -> None:
+    """The Index's pneumonia and bronchiolitis by organism (J13, J21.0); a limb called an
+    extremity; the side of a joint replacement written as past."""
+    assert dx_codes(text + "\n") == expected

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from services.coder.domain.guidelines import LEARNED_MIN_CONFIDENCE
 from services.coder.domain.text import TermIndex
 from services.coder.term_index import (
     PREBUILT,
@@ -51,7 +52,7 @@ def test_tabular_synonyms_and_learned_confidences(tmp_path: Path) -> None:
         "fever\tR50.9\t20\t19\t0.905\n"  # calibrates the tabular phrase
         "pyrexia\tR50.9\t2\t1\t0.333\n"  # seen twice: its own confidence still counts
         "illness\tR69\t30\t0\t0.000\n"  # seen often, never coded: left out
-        "febrile syndrome\tR50.9\t5\t4\t0.667\n"  # a learned phrase
+        "febrile syndrome\tR50.9\t10\t10\t0.952\n"  # a learned phrase
         "rare phrase\tR50.9\t1\t1\t0.500\n"  # too few cases
     )
     index = TermIndex.build(build_terms(xml, synonyms, learned))
@@ -118,8 +119,8 @@ def test_a_learned_association_never_hides_another_condition_s_name(tmp_path: Pa
     learned = tmp_path / "learned.tsv"
     learned.write_text(
         "phrase\tcode\tdocs\tboth\tprecision\n"
-        "fever and hypertension\tR50.9\t5\t4\t0.800\n"  # holds I10's name: left out
-        "fever up\tR50.9\t5\t4\t0.800\n"  # holds only its own category's name: kept
+        "fever and hypertension\tR50.9\t20\t19\t0.927\n"  # holds I10's name: left out
+        "fever up\tR50.9\t20\t19\t0.927\n"  # holds only its own category's name: kept
     )
     index = TermIndex.build(build_terms(xml, synonyms, learned))
     assert index.lookup("fever and hypertension") == ()
@@ -136,12 +137,12 @@ def test_a_learned_phrase_as_sure_of_two_categories_of_one_chapter_is_left_out(
     learned = tmp_path / "learned.tsv"
     learned.write_text(
         "phrase\tcode\tdocs\tboth\tprecision\n"
-        "peritoneal irritation\tR50.9\t4\t4\t0.800\n"  # tied with R69, one chapter: out
-        "peritoneal irritation\tR69\t4\t4\t0.800\n"
-        "blood pressure cuff\tR50.9\t4\t4\t0.800\n"  # tied across chapters: facets, kept
-        "blood pressure cuff\tI10\t4\t4\t0.800\n"
-        "night sweats\tR50.9\t9\t8\t0.800\n"  # one best code: kept with its runner-up
-        "night sweats\tR69\t9\t6\t0.600\n"
+        "peritoneal irritation\tR50.9\t10\t10\t0.952\n"  # tied with R69, one chapter: out
+        "peritoneal irritation\tR69\t10\t10\t0.952\n"
+        "blood pressure cuff\tR50.9\t10\t10\t0.952\n"  # tied across chapters: facets, kept
+        "blood pressure cuff\tI10\t10\t10\t0.952\n"
+        "night sweats\tR50.9\t20\t20\t0.976\n"  # one best code: kept with its runner-up
+        "night sweats\tR69\t20\t19\t0.927\n"
     )
     index = TermIndex.build(build_terms(xml, synonyms, learned))
     assert index.lookup("peritoneal irritation") == ()
@@ -182,9 +183,29 @@ def test_a_curated_synonym_says_what_its_phrase_names_in_its_category(tmp_path: 
     learned = tmp_path / "learned.tsv"
     learned.write_text(
         "phrase\tcode\tdocs\tboth\tprecision\n"
-        "nausea\tR11.10\t6\t5\t0.833\n"  # the synonym's category, another code: left out
-        "nausea vomiting\tR11.2\t6\t5\t0.833\n"  # another phrase: kept
+        "nausea\tR11.10\t20\t19\t0.927\n"  # the synonym's category, another code: left out
+        "nausea vomiting\tR11.2\t20\t19\t0.927\n"  # another phrase: kept
     )
     index = TermIndex.build(build_terms(xml, synonyms, learned))
     assert [e.code for e in index.lookup("nausea")] == ["R11.0"]
     assert [e.code for e in index.lookup("nausea vomiting")] == ["R11.2"]
+
+
+def test_a_learned_association_below_the_guideline_rules_cut_is_not_indexed(
+    tmp_path: Path,
+) -> None:
+    """The rules never code it, and as the longer match of its span it would hide the
+    names inside it ("fever" in "painful fever")."""
+    xml = tmp_path / "tabular.xml"
+    xml.write_text(TABULAR)
+    synonyms = tmp_path / "syn.tsv"
+    synonyms.write_text("phrase\tcode\tcase\n")
+    learned = tmp_path / "learned.tsv"
+    learned.write_text(
+        "phrase\tcode\tdocs\tboth\tprecision\n"
+        f"painful fever\tR50.9\t10\t8\t{LEARNED_MIN_CONFIDENCE - 0.01:.3f}\n"
+        f"fever spikes\tR50.9\t10\t9\t{LEARNED_MIN_CONFIDENCE + 0.01:.3f}\n"
+    )
+    index = TermIndex.build(build_terms(xml, synonyms, learned))
+    assert index.lookup("painful fever") == ()
+    assert [e.rule for e in index.lookup("fever spikes")] == ["learned"]

@@ -479,7 +479,11 @@ def findings_from_mentions(
                 continue
             confidence = max(confidence, MAPPED_CODE_FLOOR) * HISTORY_CODE_FACTOR
             code, rule = mapped, rule + "+GL-FAMILY"
-        elif assertion == "history":
+        elif assertion == "history" and _resolved_in_the_stay(mention, outpatient, kind, texts):
+            # II, III: a condition of the stay the discharge diagnoses call resolved
+            # ("acute kidney injury, prerenal, resolved with fluids") was treated in it
+            assertion = "present"
+        if assertion == "history":
             mapped, how = history_code(code, tables.status)
             if mapped is None:
                 dropped.append(Dropped(code, how))
@@ -572,6 +576,28 @@ def _exposed_before(text: str, start: int) -> bool:
     if not any(cue in lowered for cue in _EXPOSURE_CUES):
         return False
     return _EXPOSED_BEFORE.search(window) is not None
+
+
+_RESOLVED = re.compile(r"\b(?:resolved|resolving)\b", re.IGNORECASE)
+_PAST_CUE = re.compile(
+    r"\b(?:history|h/o|hx|prior|previous|previously|past|remote|former|s/p|status post|"
+    r"years? ago|in remission)\b",
+    re.IGNORECASE,
+)
+
+
+def _resolved_in_the_stay(
+    mention: Mention, outpatient: bool, kind: str, texts: Mapping[str, str]
+) -> bool:
+    if outpatient and kind not in _INPATIENT_NOTE_KINDS:
+        return False
+    if mention.section not in REASON_SECTIONS or mention.evidence.start is None:
+        return False
+    text = texts.get(mention.evidence.source)
+    if text is None:
+        return False
+    sentence = sentence_at(text, mention.evidence.start, mention.evidence.end or 0)
+    return bool(_RESOLVED.search(sentence)) and not _PAST_CUE.search(sentence)
 
 
 def _line_end(text: str, end: int) -> int:

@@ -324,3 +324,15 @@ def test_organisms_limbs_and_a_status_side(text: str, expected: list[str]) -> No
     """The Index's pneumonia and bronchiolitis by organism (J13, J21.0); a limb called an
     extremity; the side of a joint replacement written as past."""
     assert dx_codes(text + "\n") == expected
+
+
+def test_a_condition_of_the_stay_its_discharge_diagnoses_call_resolved() -> None:
+    """II, III: the stay treated it; 'resolved' there is no past history."""
+    text = (
+        "Discharge diagnoses:\n1. Acute kidney injury, prerenal, resolved with fluids.\n"
+        "2. Mild dementia.\n"
+    )
+    found = dx_codes(text, encounter_type="inpatient", place_of_service="21")
+    assert found == ["F03.A0", "N17.9"]
+    past = "Discharge diagnoses:\n1. History of acute kidney injury, resolved.\n2. Gout.\n"
+    assert "N17.9" not in dx_codes(past, encounter_type="inpatient", place_of_service="21")

@@ -8,7 +8,7 @@ from typing import get_args
 
 from .encounter import DocumentedDiagnosis, Encounter
 from .excludes1 import excludes1_conflicts
-from .guidelines import GuidelineTables
+from .guidelines import GuidelineTables, learned_floor
 from .guidelines_coding import code_words
 from .guidelines_drugs import status_mentions
 from .guidelines_findings import Finding
@@ -81,7 +81,7 @@ def read_mentions(encounter: Encounter, data: ReferenceData) -> list[Mention]:
     for i, diagnosis in enumerate(encounter.diagnoses):
         if diagnosis.code is None or diagnosis.code_system != "ICD-10-CM":
             sources.append(TextSource(f"diagnoses[{i}]", "diagnosis", diagnosis.text))
-    found = find_mentions(sources, index)
+    found = find_mentions(sources, index, learned_floor)
     terms = data.guidelines.status_terms if data.guidelines is not None else None
     if terms is not None:
         for source in sources:

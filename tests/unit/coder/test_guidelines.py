@@ -16,6 +16,7 @@ from services.coder.domain import ClinicalNote, DocumentedDiagnosis, Encounter
 from services.coder.domain.diagnoses import DiagnosisCoding, code_diagnoses
 from services.coder.domain.guidelines import (
     LEARNED_MIN_CONFIDENCE,
+    LEARNED_MIN_CONFIDENCE_DISCHARGE,
     MIN_CANDIDATE_CONFIDENCE,
     REVIEW_THRESHOLD,
 )
@@ -347,3 +348,19 @@ def test_a_weak_learned_association_is_recorded_not_coded() -> None:
     assert codes(result) == []
     assert "I10: GL-WEAK-ASSOCIATION" in [e.detail for e in result.edits]
     assert codes(coded([sure])) == ["I10"]
+
+
+def test_a_learned_association_stands_on_less_in_the_kind_of_text_it_was_learned_from() -> None:
+    """Mined from case reports of a stay, an association is trusted from
+    LEARNED_MIN_CONFIDENCE_DISCHARGE in a discharge summary, from LEARNED_MIN_CONFIDENCE in
+    any other note."""
+    between = Mention(
+        "I10",
+        mention("cough", "R05.9").evidence,
+        "learned",
+        (LEARNED_MIN_CONFIDENCE + LEARNED_MIN_CONFIDENCE_DISCHARGE) / 2,
+    )
+    assert codes(coded([between], noted(kind="discharge_summary"))) == ["I10"]
+    assert codes(coded([between], noted(kind="progress"))) == []
+    below = replace(between, confidence=LEARNED_MIN_CONFIDENCE_DISCHARGE - 0.01)
+    assert codes(coded([below], noted(kind="discharge_summary"))) == []

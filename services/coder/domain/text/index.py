@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from .tokens import STOPWORDS, normal, tokenize
 
 MAX_WORDS = 8
+LEARNED = "learned"  # the rule of an association mined from annotated notes
 _MASK = (1 << 64) - 1
 # tokens that end a term: a condition named after them is another condition, negated
 BREAK_WORDS = frozenset({"no", "not", "without", "nor", "w/o", "denies", "negative"})

@@ -11,12 +11,12 @@ _INNER_CONFIDENCE or more) inside it that names another category is kept too.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from ..results import Evidence
 from .analysis import Analysis
 from .context import Context
-from .index import _MASK, MAX_WORDS, Entry, TermIndex
+from .index import _MASK, LEARNED, MAX_WORDS, Entry, TermIndex
 from .mentions import Mention, TextSource
 from .tokens import BREAK_CHARS, STOPWORDS, normal
 
@@ -45,24 +45,37 @@ _ENCOUNTER = frozenset({"initial", "subsequent", "sequela"})
 _ENCOUNTER_REACH = 16  # words after a match where its sentence may say the encounter
 
 
-def find_mentions(sources: Iterable[TextSource], index: TermIndex) -> list[Mention]:
-    """Every mention in `sources`, in source order, then text order."""
+def find_mentions(
+    sources: Iterable[TextSource],
+    index: TermIndex,
+    learned_floor: Callable[[str], float] | None = None,
+) -> list[Mention]:
+    """Every mention in `sources`, in source order, then text order. `learned_floor` gives
+    for a source's kind the confidence below which a learned association is no match
+    there (see mentions_in)."""
     out: list[Mention] = []
     for source in sources:
-        out.extend(mentions_in(source, index))
+        floor = learned_floor(source.kind) if learned_floor is not None else 0.0
+        out.extend(mentions_in(source, index, learned_floor=floor))
     return out
 
 
 def mentions_in(
-    source: TextSource, index: TermIndex, context: Context | None = None
+    source: TextSource,
+    index: TermIndex,
+    context: Context | None = None,
+    *,
+    learned_floor: float = 0.0,
 ) -> list[Mention]:
     """The mentions of one source (read through its shared `analysis`). Pass `context`
-    when it is already built for the text."""
+    when it is already built for the text. A learned association (rule LEARNED) less sure
+    than `learned_floor` is no match: it neither becomes a mention nor, as the longer
+    match of its words, hides the names inside it."""
     analysis = source.analysis
     words = analysis.words
     if not words:
         return []
-    matches = _matches(words, index)
+    matches = _matches(words, index, learned_floor)
     if not matches:
         return []
     ctx = context if context is not None else analysis.context
@@ -134,8 +147,11 @@ def _word_info(
     return info  # type: ignore[return-value]
 
 
-def _matches(words: list[str], index: TermIndex) -> list[tuple[int, int, tuple[Entry, ...]]]:
-    """Non-overlapping (first token, last token, entries) matches, in text order."""
+def _matches(
+    words: list[str], index: TermIndex, learned_floor: float = 0.0
+) -> list[tuple[int, int, tuple[Entry, ...]]]:
+    """Non-overlapping (first token, last token, entries) matches, in text order; the
+    learned entries below `learned_floor` left out of each hit (a hit of none left is none)."""
     entries = index.entries
     info = _word_info(words, index)
     n = len(info)
@@ -165,7 +181,13 @@ def _matches(words: list[str], index: TermIndex) -> list[tuple[int, int, tuple[E
             ids.append(v[1])
             hit = entries.get((count, total & _MASK))
             if hit is not None and hit[0] == tuple(sorted(ids)):
-                found.append((count, i, j, hit[1]))
+                sure = hit[1]
+                if learned_floor and any(e.rule == LEARNED for e in sure):
+                    sure = tuple(
+                        e for e in sure if e.rule != LEARNED or e.confidence >= learned_floor
+                    )
+                if sure:
+                    found.append((count, i, j, sure))
             j += 1
     if not found:
         return []

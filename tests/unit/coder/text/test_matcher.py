@@ -167,6 +167,26 @@ def test_a_sure_term_inside_a_longer_match_of_another_category_is_kept() -> None
     assert found("chronic fever") == ["R50.9"]  # the same category once
 
 
+def test_a_learned_association_below_the_floor_is_no_match_and_hides_nothing() -> None:
+    index = TermIndex.build(
+        [
+            Term("mass", "R22.9", "tabular", 0.55),
+            Term("painful mass", "R10.9", "learned", 0.75),
+            Term("chest pain", "R07.9", "tabular", 0.6),
+            Term("chest pain", "I20.9", "learned", 0.8),
+        ]
+    )
+
+    def found(text: str, floor: float) -> list[str]:
+        source = TextSource("n", "progress", text)
+        return sorted(m.code for m in find_mentions([source], index, lambda kind: floor))
+
+    assert found("a painful mass", 0.0) == ["R10.9"]  # the longer match
+    assert found("a painful mass", 0.9) == ["R22.9"]  # the name inside it, not hidden
+    assert found("chest pain", 0.9) == ["R07.9"]  # the key's other entries stay
+    assert found("chest pain", 0.7) == ["I20.9"]  # the best entry, as without a floor
+
+
 def test_an_organ_adjective_is_the_organ() -> None:
     assert codes("simple renal cysts") == ["N28.1"]
     assert [e.code for e in INDEX.lookup("renal cyst")] == ["N28.1"]

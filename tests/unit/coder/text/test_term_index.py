@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from services.coder.domain.guidelines import LEARNED_MIN_CONFIDENCE
+from services.coder.domain.guidelines import LEARNED_MIN_CONFIDENCE_DISCHARGE
 from services.coder.domain.text import TermIndex
 from services.coder.term_index import (
     PREBUILT,
@@ -194,8 +194,9 @@ def test_a_curated_synonym_says_what_its_phrase_names_in_its_category(tmp_path: 
 def test_a_learned_association_below_the_guideline_rules_cut_is_not_indexed(
     tmp_path: Path,
 ) -> None:
-    """The rules never code it, and as the longer match of its span it would hide the
-    names inside it ("fever" in "painful fever")."""
+    """The rules never code it (in no kind of text: the lowest cut is a discharge
+    summary's), and as the longer match of its span it would hide the names inside it
+    ("fever" in "painful fever")."""
     xml = tmp_path / "tabular.xml"
     xml.write_text(TABULAR)
     synonyms = tmp_path / "syn.tsv"
@@ -203,8 +204,8 @@ def test_a_learned_association_below_the_guideline_rules_cut_is_not_indexed(
     learned = tmp_path / "learned.tsv"
     learned.write_text(
         "phrase\tcode\tdocs\tboth\tprecision\n"
-        f"painful fever\tR50.9\t10\t8\t{LEARNED_MIN_CONFIDENCE - 0.01:.3f}\n"
-        f"fever spikes\tR50.9\t10\t9\t{LEARNED_MIN_CONFIDENCE + 0.01:.3f}\n"
+        f"painful fever\tR50.9\t10\t8\t{LEARNED_MIN_CONFIDENCE_DISCHARGE - 0.01:.3f}\n"
+        f"fever spikes\tR50.9\t10\t9\t{LEARNED_MIN_CONFIDENCE_DISCHARGE + 0.01:.3f}\n"
     )
     index = TermIndex.build(build_terms(xml, synonyms, learned))
     assert index.lookup("painful fever") == ()

@@ -20,7 +20,7 @@ from .administration import (
 from .demographics import age_on
 from .em_notes import annual_wellness_visit
 from .em_tables import EM_DESCRIPTIONS
-from .encounter import DocumentedProcedure, Encounter, ReviewedProcedure
+from .encounter import ClinicalNote, DocumentedProcedure, Encounter, Laterality, ReviewedProcedure
 from .joint_injection import ASPIRATED, aspirated_joint, several_joints, sized_joint
 from .joint_injection import SIZED as JOINT_SIZED
 from .lexicon import Dose, Lexicon, LexiconEntry
@@ -637,12 +637,7 @@ def _incised_and_drained(work: _Work, encounter: Encounter) -> None:
             before = note.text[start : told.start()]
             if not performed(before, note.text[told.end() : told.end() + 60], None, told.group()):
                 continue
-            evidence = Evidence(f"notes[{i}]", told.group(), told.start(), told.end())
-            work.found.append(
-                Found(
-                    entry, evidence, "matched", "PROC-NOTE", NOTE_CONFIDENCE, author=note.author
-                )  # fmt: skip
-            )
+            work.found.append(_told(entry, i, note, told))
             return
 
 
@@ -685,7 +680,7 @@ def _reduced(work: _Work, encounter: Encounter) -> None:
         return
     for i, note in enumerate(encounter.notes):
         for told in _REDUCTION.finditer(note.text):
-            start, end, _ = _sentence_bounds(note.text, told.start())
+            start, end = _sentence_bounds(note.text, told.start())
             sentence = note.text[start:end]
             context = note.text[max(0, start - 200) : end]
             if not _DISLOCATION.search(context):
@@ -697,25 +692,28 @@ def _reduced(work: _Work, encounter: Encounter) -> None:
             entry = work.lexicon.get(code) if code else None
             if entry is None:
                 continue
-            evidence = Evidence(f"notes[{i}]", told.group(), told.start(), told.end())
-            work.found.append(
-                Found(
-                    entry,
-                    evidence,
-                    "matched",
-                    "PROC-NOTE",
-                    NOTE_CONFIDENCE,
-                    laterality=laterality_in(sentence) or laterality_in(context),
-                    author=note.author,
-                )
-            )
+            side = laterality_in(sentence) or laterality_in(context)
+            work.found.append(_told(entry, i, note, told, side))
             return
 
 
-def _sentence_bounds(text: str, at: int) -> tuple[int, int, int]:
+def _sentence_bounds(text: str, at: int) -> tuple[int, int]:
     start = max(text.rfind(".", 0, at), text.rfind("\n", 0, at), text.rfind(";", 0, at)) + 1
     stops = [i for i in (text.find(".", at), text.find("\n", at)) if i >= 0]
-    return start, min(stops) if stops else len(text), 0
+    return start, min(stops) if stops else len(text)
+
+
+def _told(
+    entry: LexiconEntry,
+    i: int,
+    note: ClinicalNote,
+    told: re.Match[str],
+    laterality: Laterality | None = None,
+) -> Found:
+    """The service a note tells in words (`told`, a match in notes[i])."""
+    evidence = Evidence(f"notes[{i}]", told.group(), told.start(), told.end())
+    return Found(entry, evidence, "matched", "PROC-NOTE", NOTE_CONFIDENCE,
+                 laterality=laterality, author=note.author)  # fmt: skip
 
 
 def _aspirated(work: _Work, encounter: Encounter) -> None:
@@ -736,18 +734,7 @@ def _aspirated(work: _Work, encounter: Encounter) -> None:
             entry = work.lexicon.get(code)
             if entry is None:
                 return
-            evidence = Evidence(f"notes[{i}]", told.group(), told.start(), told.end())
-            work.found.append(
-                Found(
-                    entry,
-                    evidence,
-                    "matched",
-                    "PROC-NOTE",
-                    NOTE_CONFIDENCE,
-                    laterality=laterality_in(told.group()),
-                    author=note.author,
-                )
-            )
+            work.found.append(_told(entry, i, note, told, laterality_in(told.group())))
             return
 
 

@@ -41,21 +41,27 @@ def test_variants_drop_nonessential_words() -> None:
     )
 
 
-def test_tabular_synonyms_and_learned_confidences(tmp_path: Path) -> None:
+def built(tmp_path: Path, synonyms: str, learned: str) -> TermIndex:
+    """The index `build_terms` makes of TABULAR with these synonym and learned files (their
+    text, header rows included)."""
     xml = tmp_path / "tabular.xml"
     xml.write_text(TABULAR)
-    synonyms = tmp_path / "syn.tsv"
-    synonyms.write_text("# comment\nphrase\tcode\tcase\nHTN\tI10\t\nfebrile\tR50.9\t\n")
-    learned = tmp_path / "learned.tsv"
-    learned.write_text(
+    (tmp_path / "syn.tsv").write_text(synonyms)
+    (tmp_path / "learned.tsv").write_text(learned)
+    return TermIndex.build(build_terms(xml, tmp_path / "syn.tsv", tmp_path / "learned.tsv"))
+
+
+def test_tabular_synonyms_and_learned_confidences(tmp_path: Path) -> None:
+    index = built(
+        tmp_path,
+        "# comment\nphrase\tcode\tcase\nHTN\tI10\t\nfebrile\tR50.9\t\n",
         "phrase\tcode\tdocs\tboth\tprecision\n"
         "fever\tR50.9\t20\t19\t0.905\n"  # calibrates the tabular phrase
         "pyrexia\tR50.9\t2\t1\t0.333\n"  # seen twice: its own confidence still counts
         "illness\tR69\t30\t0\t0.000\n"  # seen often, never coded: left out
         "febrile syndrome\tR50.9\t10\t10\t0.952\n"  # a learned phrase
-        "rare phrase\tR50.9\t1\t1\t0.500\n"  # too few cases
+        "rare phrase\tR50.9\t1\t1\t0.500\n",  # too few cases
     )
-    index = TermIndex.build(build_terms(xml, synonyms, learned))
     # the tabular variant's 0.55 counts as one more annotated document
     assert [(e.code, e.rule, round(e.confidence, 4)) for e in index.lookup("fever")] == [
         ("R50.9", "tabular", round((19 + 0.55) / 21, 4))
@@ -112,17 +118,13 @@ def test_a_named_site_makes_lymphadenopathy_and_edema_localized() -> None:
 
 
 def test_a_learned_association_never_hides_another_condition_s_name(tmp_path: Path) -> None:
-    xml = tmp_path / "tabular.xml"
-    xml.write_text(TABULAR)
-    synonyms = tmp_path / "syn.tsv"
-    synonyms.write_text("phrase\tcode\tcase\nhypertension\tI10\t\n")
-    learned = tmp_path / "learned.tsv"
-    learned.write_text(
+    index = built(
+        tmp_path,
+        "phrase\tcode\tcase\nhypertension\tI10\t\n",
         "phrase\tcode\tdocs\tboth\tprecision\n"
         "fever and hypertension\tR50.9\t20\t19\t0.927\n"  # holds I10's name: left out
-        "fever up\tR50.9\t20\t19\t0.927\n"  # holds only its own category's name: kept
+        "fever up\tR50.9\t20\t19\t0.927\n",  # holds only its own category's name: kept
     )
-    index = TermIndex.build(build_terms(xml, synonyms, learned))
     assert index.lookup("fever and hypertension") == ()
     assert [(e.code, e.rule) for e in index.lookup("fever up")] == [("R50.9", "learned")]
 
@@ -130,21 +132,17 @@ def test_a_learned_association_never_hides_another_condition_s_name(tmp_path: Pa
 def test_a_learned_phrase_as_sure_of_two_categories_of_one_chapter_is_left_out(
     tmp_path: Path,
 ) -> None:
-    xml = tmp_path / "tabular.xml"
-    xml.write_text(TABULAR)
-    synonyms = tmp_path / "syn.tsv"
-    synonyms.write_text("phrase\tcode\tcase\n")
-    learned = tmp_path / "learned.tsv"
-    learned.write_text(
+    index = built(
+        tmp_path,
+        "phrase\tcode\tcase\n",
         "phrase\tcode\tdocs\tboth\tprecision\n"
         "peritoneal irritation\tR50.9\t10\t10\t0.952\n"  # tied with R69, one chapter: out
         "peritoneal irritation\tR69\t10\t10\t0.952\n"
         "blood pressure cuff\tR50.9\t10\t10\t0.952\n"  # tied across chapters: facets, kept
         "blood pressure cuff\tI10\t10\t10\t0.952\n"
         "night sweats\tR50.9\t20\t20\t0.976\n"  # one best code: kept with its runner-up
-        "night sweats\tR69\t20\t19\t0.927\n"
+        "night sweats\tR69\t20\t19\t0.927\n",
     )
-    index = TermIndex.build(build_terms(xml, synonyms, learned))
     assert index.lookup("peritoneal irritation") == ()
     assert {e.code for e in index.lookup("blood pressure cuff")} == {"R50.9", "I10"}
     assert [e.code for e in index.lookup("night sweats")] == ["R50.9", "R69"]
@@ -176,17 +174,13 @@ def test_a_curated_synonym_says_what_its_phrase_names_in_its_category(tmp_path: 
     """Annotated notes that say "nausea" were often coded R11.10 (the vomiting beside it):
     the synonym's R11.0 stands, the learned R11.10 for that phrase goes; a learned code
     for another phrase stays."""
-    xml = tmp_path / "tabular.xml"
-    xml.write_text(TABULAR)
-    synonyms = tmp_path / "syn.tsv"
-    synonyms.write_text("phrase\tcode\tcase\nnausea\tR11.0\t\n")
-    learned = tmp_path / "learned.tsv"
-    learned.write_text(
+    index = built(
+        tmp_path,
+        "phrase\tcode\tcase\nnausea\tR11.0\t\n",
         "phrase\tcode\tdocs\tboth\tprecision\n"
         "nausea\tR11.10\t20\t19\t0.927\n"  # the synonym's category, another code: left out
-        "nausea vomiting\tR11.2\t20\t19\t0.927\n"  # another phrase: kept
+        "nausea vomiting\tR11.2\t20\t19\t0.927\n",  # another phrase: kept
     )
-    index = TermIndex.build(build_terms(xml, synonyms, learned))
     assert [e.code for e in index.lookup("nausea")] == ["R11.0"]
     assert [e.code for e in index.lookup("nausea vomiting")] == ["R11.2"]
 
@@ -197,16 +191,12 @@ def test_a_learned_association_below_the_guideline_rules_cut_is_not_indexed(
     """The rules never code it (in no kind of text: the lowest cut is a discharge
     summary's), and as the longer match of its span it would hide the names inside it
     ("fever" in "painful fever")."""
-    xml = tmp_path / "tabular.xml"
-    xml.write_text(TABULAR)
-    synonyms = tmp_path / "syn.tsv"
-    synonyms.write_text("phrase\tcode\tcase\n")
-    learned = tmp_path / "learned.tsv"
-    learned.write_text(
+    index = built(
+        tmp_path,
+        "phrase\tcode\tcase\n",
         "phrase\tcode\tdocs\tboth\tprecision\n"
         f"painful fever\tR50.9\t10\t8\t{LEARNED_MIN_CONFIDENCE_DISCHARGE - 0.01:.3f}\n"
-        f"fever spikes\tR50.9\t10\t9\t{LEARNED_MIN_CONFIDENCE_DISCHARGE + 0.01:.3f}\n"
+        f"fever spikes\tR50.9\t10\t9\t{LEARNED_MIN_CONFIDENCE_DISCHARGE + 0.01:.3f}\n",
     )
-    index = TermIndex.build(build_terms(xml, synonyms, learned))
     assert index.lookup("painful fever") == ()
     assert [e.rule for e in index.lookup("fever spikes")] == ["learned"]

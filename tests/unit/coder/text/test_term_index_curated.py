@@ -6,28 +6,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from services.coder.domain.text import TermIndex
-from services.coder.term_index import build_terms
-
-from .test_term_index import TABULAR
+from .test_term_index import built
 
 
 def test_a_curated_name_stays_whatever_the_annotators_coded_beside_it(tmp_path: Path) -> None:
-    xml = tmp_path / "tabular.xml"
-    xml.write_text(TABULAR)
-    synonyms = tmp_path / "syn.tsv"
-    synonyms.write_text(
+    index = built(
+        tmp_path,
         "phrase\tcode\tcase\nankle sprain\tS93.409A\t\ncough\tR05.9\t\n"
-        "alcohol withdrawal\tF10.230\t\n"
-    )
-    learned = tmp_path / "learned.tsv"
-    learned.write_text(
+        "alcohol withdrawal\tF10.230\t\n",
         "phrase\tcode\tdocs\tboth\tprecision\n"
         "ankle sprain\tS93.409A\t9\t0\t0.000\n"  # a name: stays at 0.8
         "cough\tR05.9\t16\t0\t0.000\n"  # a one-word symptom: the annotators' count rules
-        "alcohol withdrawal\tF10.230\t9\t7\t0.778\n"  # the synonym's own code: no learned copy
+        "alcohol withdrawal\tF10.230\t9\t7\t0.778\n",  # the synonym's own code: no learned copy
     )
-    index = TermIndex.build(build_terms(xml, synonyms, learned))
     assert [(e.code, e.rule, e.confidence) for e in index.lookup("ankle sprain")] == [
         ("S93.409A", "synonym", 0.8)
     ]

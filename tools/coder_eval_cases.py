@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import itertools
 import json
 import re
 import sys
@@ -511,11 +512,15 @@ def load_written(split: str) -> list[dict[str, Any]]:
 
 def render(split: str) -> str:
     """The .jsonl text of one split, built from its sources (what `build` writes): the
-    described cases, then those written as whole cases."""
+    described cases, numbered with the numbers the whole cases leave free, then those
+    written as whole cases."""
     cases = load_sources(split)
+    written = load_written(split)
+    taken = {int(case["encounter"]["encounter_id"].rsplit("-", 1)[1]) for case in written}
+    free = (n for n in itertools.count(1) if n not in taken)
     lines = [json.dumps(build_case(case, split, n), ensure_ascii=False) for n, case in
-             enumerate(cases, 1)]  # fmt: skip
-    lines += [json.dumps(case, ensure_ascii=False) for case in load_written(split)]
+             zip(free, cases)]  # fmt: skip
+    lines += [json.dumps(case, ensure_ascii=False) for case in written]
     return "".join(line + "\n" for line in lines)
 
 

@@ -202,7 +202,7 @@ def cmd_coder_eval_notes(args: argparse.Namespace) -> int:
     from .coder_eval_notes import evaluate
 
     predictions = Path(args.predictions) if args.predictions else None
-    print(evaluate(Path(args.text_dir), Path(args.gold_tsv), predictions))
+    print(evaluate(Path(args.text_dir), Path(args.gold_tsv), predictions, reading=args.reading))
     return 0
 
 
@@ -340,6 +340,14 @@ def parser() -> argparse.ArgumentParser:
         "--predictions",
         metavar="OUT.tsv",
         help="write the codes assigned as case_id<TAB>code lines, most confident first",
+    )
+    c.add_argument(
+        "--reading",
+        choices=("billing", "mentions"),
+        default="billing",
+        help="what is scored: billing (default) the guideline rules' codes, what the service"
+        " bills; mentions an annotator's reading (CodiEsp): beside them the billable code of"
+        " every condition the text names, negated, past, integral or combined ones included",
     )
     c.set_defaults(fn=cmd_coder_eval_notes)
     return p

@@ -11,6 +11,15 @@ Scores are micro-averaged over every code assigned, before the 12-per-claim cut:
 on exact codes, and F1 on 3-character categories (each category once per case).
 `--predictions` writes `case_id<TAB>code` lines, most confident first within each case.
 
+`--reading` says what is scored. `billing` (the default) is what the service bills: the
+guideline rules' codes. `mentions` is an annotator's reading of a corpus such as CodiEsp,
+whose annotators code every condition a text names: the rules' codes and, beside them, the
+billable code of every mention strong enough to be a candidate (MIN_CANDIDATE_CONFIDENCE, a
+learned association from a discharge summary's floor), whatever the rules made of it:
+negated, hypothetical, past or family, a symptom integral to a diagnosis, a part of a
+combination code or a less specific code beside a specific one. It measures the text
+engine (what the words name), not the billing rules, and is never what the service codes.
+
 Last line: RESULT p=... r=... f1=... cat_f1=... n_docs=...
 """
 
@@ -20,11 +29,17 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .coder_eval import Tally
 from .errors import CommandError
 
+if TYPE_CHECKING:
+    from services.coder.domain.icd10cm import CodeSet
+    from services.coder.domain.text.mentions import Mention
+
 Coder = Callable[[str], list[tuple[str, float]]]
+READINGS = ("billing", "mentions")
 
 
 def plain(code: str) -> str:
@@ -42,10 +57,11 @@ def read_gold(path: Path) -> dict[str, set[str]]:
     return gold
 
 
-def service_coder() -> Coder:
+def service_coder(reading: str = "billing") -> Coder:
     """The service's own engine, loaded once: the text as an inpatient's discharge summary,
     coded by the guideline rules when they are loaded, else the mentions that are present
-    or possible (an inpatient's uncertain diagnosis is coded as established)."""
+    or possible (an inpatient's uncertain diagnosis is coded as established). `reading`
+    "mentions" adds every candidate mention's billable code (module docstring)."""
     from services.coder import reference_data
     from services.coder.domain import diagnoses
     from services.coder.domain.encounter import ClinicalNote, Encounter, Patient
@@ -69,10 +85,32 @@ def service_coder() -> Coder:
             from services.coder.domain.guidelines_coding import code_words
 
             coding = code_words((), mentions, encounter, data.code_set, tables)
-            return [(f.code, f.confidence) for f in coding.findings]
+            found = [(f.code, f.confidence) for f in coding.findings]
+            if reading == "mentions":
+                found.extend(named_codes(mentions, data.code_set))
+            return found
         return [(m.code, m.confidence) for m in mentions if m.assertion in ("present", "possible")]
 
     return code
+
+
+def named_codes(mentions: Iterable[Mention], code_set: CodeSet) -> list[tuple[str, float]]:
+    """The `mentions` reading's codes: each mention's own code where it is billable, the
+    mention strong enough to be a candidate, whatever its assertion."""
+    from services.coder.domain.guidelines import (
+        LEARNED_RULE,
+        MIN_CANDIDATE_CONFIDENCE,
+        learned_floor,
+    )
+
+    floor = learned_floor("discharge_summary")
+    return [
+        (m.code, m.confidence)
+        for m in mentions
+        if m.confidence >= MIN_CANDIDATE_CONFIDENCE
+        and (m.rule != LEARNED_RULE or m.confidence >= floor)
+        and code_set.lookup(m.code).billable
+    ]
 
 
 def ranked(found: Iterable[tuple[str, float]]) -> list[str]:
@@ -87,7 +125,11 @@ def ranked(found: Iterable[tuple[str, float]]) -> list[str]:
 
 
 def evaluate(
-    text_dir: Path, gold_tsv: Path, predictions: Path | None = None, coder: Coder | None = None
+    text_dir: Path,
+    gold_tsv: Path,
+    predictions: Path | None = None,
+    coder: Coder | None = None,
+    reading: str = "billing",
 ) -> str:
     """Code and score every case; returns the RESULT line (the caller prints it)."""
     if not text_dir.is_dir():
@@ -98,7 +140,9 @@ def evaluate(
     if not files:
         raise CommandError(f"no *.txt files in {text_dir}")
     gold = read_gold(gold_tsv)
-    code = coder or service_coder()
+    if reading not in READINGS:
+        raise CommandError(f"no such reading: {reading} (one of {', '.join(READINGS)})")
+    code = coder or service_coder(reading)
     exact, category = Tally(), Tally()  # micro-averaged, as medbill coder eval scores
     lines: list[str] = []
     for path in files:

@@ -80,3 +80,37 @@ def test_gold_codes_with_or_without_dot_in_any_case(tmp_path: Path) -> None:
 
 def test_ranked_keeps_each_code_once_most_confident_first() -> None:
     assert ranked([("A01.1", 0.3), ("B02", 0.9), ("a011", 0.95)]) == ["A011", "B02"]
+
+
+def test_the_mentions_reading_adds_what_the_text_names_beside_the_billed_codes(
+    tmp_path: Path,
+) -> None:
+    """`--reading mentions` (an annotator's reading, CodiEsp's) scores beside the rules'
+    codes every billable code a mention names: the negated pulmonary embolism and the
+    mother's breast cancer, which the default billing reading leaves out."""
+    coded = {}
+    for reading in ("billing", "mentions"):
+        out = tmp_path / f"{reading}.tsv"
+        done = medbill(
+            "coder",
+            "eval-notes",
+            str(FIXTURE / "notes"),
+            str(FIXTURE / "gold.tsv"),
+            "--reading",
+            reading,
+            "--predictions",
+            str(out),
+            timeout=120,
+        )
+        assert done.code == 0, done.err
+        coded[reading] = {tuple(line.split("\t")) for line in out.read_text().splitlines()}
+    assert coded["billing"] < coded["mentions"]
+    assert {("case-1", "I2699"), ("case-2", "C50919")} <= coded["mentions"] - coded["billing"]
+
+
+def test_an_unknown_reading_is_one_clear_line() -> None:
+    done = medbill(
+        "coder", "eval-notes", str(FIXTURE / "notes"), str(FIXTURE / "gold.tsv"), "--reading", "x"
+    )
+    assert done.code != 0
+    assert "--reading" in done.err

@@ -75,8 +75,8 @@ def load_combinations() -> CombinationTables:
             diabetes.append(DiabetesComplication(prefix, value, extra == "keep"))
         elif kind == "additional":
             additional.append(AdditionalCode(prefix, value, extra))
-        elif kind == "pair":
-            pairs.append(PairCode(prefix, value, extra))
+        elif kind in {"pair", "also"}:
+            pairs.append(PairCode(prefix, value, extra, also=kind == "also"))
         else:
             raise GuidelineDataError(f"{COMBINATION_FILE}: unknown kind {kind!r}")
     return CombinationTables(

@@ -13,7 +13,10 @@ I.C.4.a, I.C.9.a).
   absorbed by I11/I13 (the Excludes1 note at I51).
 - Insulin (I.C.4.a.3): Z79.4 is not reported with type 1 diabetes.
 - Pairs (I.B.9): two conditions one code names together (calculus of the gallbladder and
-  chronic cholecystitis: K80.10) are that code.
+  chronic cholecystitis: K80.10) are that code; an organism stays the agent of each
+  condition written with it (pneumococcal sepsis and pneumonia: A40.3 and J13); "code
+  also" pairs keep the second (COPD with pneumonia: J44.0 and J18.9).
+- Kidney disease: "kidney disease" or diabetic nephropathy beside the coded CKD is it.
 - "Use additional code" (I.A.12 conventions, I.B.9): a combination that needs a second
   code (I12.9 needs the N18 stage) gets the unspecified one when none was documented, at a
   lower confidence.
@@ -63,11 +66,15 @@ class AdditionalCode:
 @dataclass(frozen=True, slots=True)
 class PairCode:
     """Two conditions one code names together (I.B.9): a code starting with `first` and
-    one starting with `second` are reported as `combined`, the two left out."""
+    one starting with `second` are reported as `combined`, the two left out. With `also`
+    the second stays beside the combination (its tabular note: "code also to identify the
+    infection", J44.0) and a first that is more than its category's unspecified code stays
+    too (J44.1 with J44.0)."""
 
     first: str
     second: str
     combined: str
+    also: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,18 +104,43 @@ def combine(
     result = _insulin_in_type_1(result)
     result = _hypertension(result, code_set)
     result = _pairs(result, tables, code_set)
-    return _additional(result, tables, code_set)
+    return _additional(_kidney_disease_by_its_stage(result), tables, code_set)
+
+
+def _kidney_disease_by_its_stage(findings: list[Finding]) -> list[Finding]:
+    """The kidney disease a coded chronic kidney disease names: "kidney disease" (N28.9)
+    beside a CKD stage or hypertensive CKD (N18, I12, I13) is that CKD, and diabetic
+    nephropathy (E11.21) beside diabetic CKD (E11.22) is the CKD (Index: Diabetes, with,
+    chronic kidney disease): the unspecified name is not coded again."""
+    codes = {f.code for f in findings}
+    if "N28.9" not in codes and not any(c[:3] in DIABETES and c[3:] == ".21" for c in codes):
+        return findings
+    staged = any(c.startswith("N18") or c[:3] in {"I12", "I13"} for c in codes)
+    return [
+        f
+        for f in findings
+        if not (f.code == "N28.9" and staged)
+        and not (f.code[3:] == ".21" and f"{f.code[:3]}.22" in codes)
+    ]
 
 
 def _pairs(findings: list[Finding], tables: CombinationTables, code_set: CodeSet) -> list[Finding]:
     """Two conditions a combination code names (cholelithiasis and chronic cholecystitis:
     K80.10) are that code, placed where the first-placed of them sat."""
+    # an organism a combination took in stays the agent of the other conditions it is
+    # written with (pneumococcal sepsis and pneumonia: A40.3 and J13)
+    absorbed: list[Finding] = []
     for row in tables.pairs:
         firsts = [f for f in findings if f.code.startswith(row.first)]
-        seconds = [f for f in findings if f.code.startswith(row.second)]
-        if not firsts or not seconds or not code_set.lookup(row.combined).billable:
+        if not firsts or row.also and any(f.code == row.combined for f in findings):
+            continue
+        seconds = [f for f in (*findings, *absorbed) if f.code.startswith(row.second)]
+        if not seconds or not code_set.lookup(row.combined).billable:
             continue
         b = min(seconds, key=_place)
+        if row.also:
+            findings = _also(findings, firsts, b, row)
+            continue
         # every mention of the first is the combination, and no mention of the second stays
         combined = {
             id(a): _placed(
@@ -122,8 +154,23 @@ def _pairs(findings: list[Finding], tables: CombinationTables, code_set: CodeSet
             for a in firsts
         }
         second_ids = {id(f) for f in seconds}
+        absorbed += [f for f in findings if id(f) in second_ids]
         findings = [combined.get(id(f), f) for f in findings if id(f) not in second_ids]
     return findings
+
+
+def _also(findings: list[Finding], firsts: list[Finding], b: Finding, row: PairCode) -> list[Finding]:
+    """The combination beside the second ("code also"): it replaces a first that is its
+    category's unspecified code (J44.9), is added beside a more specific one (J44.1)."""
+    a = min(firsts, key=_place)
+    rule = f"GL-COMBINATION({a.code},{b.code})"
+    combined = _placed(a.becoming(row.combined, rule, min(a.confidence, b.confidence)), (a, b))
+    unspecified = [f for f in firsts if f.code.endswith(".9")]
+    if unspecified:
+        replaced = {id(f) for f in unspecified}
+        result = [f for f in findings if id(f) not in replaced]
+        return _insert_after(result, [combined])
+    return _insert_after(findings, [combined])
 
 
 def _diabetes(

@@ -99,6 +99,7 @@ _PARTS: Mapping[str, tuple[str, ...]] = {
     "pca": ("posterior", "cerebral", "artery"),
 }
 _MAX_LEAVES = 2000
+_MAX_CANDIDATE_CODES = 50_000
 Children = Callable[[str], tuple[str, ...]]  # the tabular's direct children of an item
 
 
@@ -204,6 +205,22 @@ class Leaves:
         # (code set, category) -> word -> the places of the leaves whose titles have it
         self._by_word: dict[tuple[str, str], dict[str, tuple[int, ...]]] = {}
         self._titles: dict[str, Title] = {}
+        # (code set, code) -> more_specific_candidates(code)
+        self._candidates: dict[
+            tuple[str, str], tuple[tuple[Candidate, ...], frozenset[str]] | None
+        ] = {}
+
+    def more_specific(
+        self, code: str, code_set: CodeSet, children: Children
+    ) -> tuple[tuple[Candidate, ...], frozenset[str]] | None:
+        """more_specific_candidates(code), read once per code and code set year (bounded)."""
+        key = (code_set.label, code)
+        if key in self._candidates:
+            return self._candidates[key]
+        found = more_specific_candidates(code, code_set, self, children)
+        if len(self._candidates) < _MAX_CANDIDATE_CODES:
+            self._candidates[key] = found
+        return found
 
     def title_of(self, description: str) -> Title:
         """title(description), read once."""
@@ -270,38 +287,62 @@ def specific_from_sentence(
 ) -> str:
     """The code the sentence supports best for an unspecified `code` (module docstring);
     `code` itself when no code of its category says more that the sentence states."""
-    entry = code_set.lookup(code)
-    if not entry.known or "unspecified" not in entry.description.lower() or code[:1] == "Z":
+    found = leaves.more_specific(code, code_set, children)
+    if found is None:
         return code
+    candidates, added_words = found
     said = sentence_words(sentence)
-    own = leaves.title_of(entry.description).words
-    # the 7th character of an encounter (A, D, S...) is kept; a "0" says the stage or the
-    # fetus is not given (H40.1130 "stage unspecified"), which the sentence may give
-    seventh = code[-1] if len(code) == 8 and code[-1] != "0" else None
+    if said.isdisjoint(added_words):
+        return code  # the sentence states none of the words any candidate adds
     best: tuple[tuple[int, int, int], str] | None = None  # the first of equals wins
-    # the same condition said more precisely keeps at least half the words of its
-    # unspecified title ("vomiting" is not "nausea"; "depressive disorder, single
-    # episode" is not "depression")
-    half = (len(own) + 1) // 2
-    for leaf, leaf_title in leaves.sharing(code[:3], code_set, children, own, half):
-        if leaf == code or (seventh is not None and (len(leaf) != 8 or leaf[-1] != seventh)):
-            continue
-        added = [unit for unit in leaf_title.units if not unit & own]
+    for leaf, added, leaf_title in candidates:
         score = _score(added, leaf_title, said)
         if score is not None and (best is None or score > best[0]):
             best = (score, leaf)
     return best[1] if best is not None else code
 
 
+Candidate = tuple[str, tuple[frozenset[str], ...], Title]  # leaf, the units it adds, title
+
+
+def more_specific_candidates(
+    code: str, code_set: CodeSet, leaves: Leaves, children: Children
+) -> tuple[tuple[Candidate, ...], frozenset[str]] | None:
+    """What specific_from_sentence reads a sentence against for `code`, which depends on
+    the code alone: the billable codes of its category that could replace it, each with
+    the title units it adds (none of them a lone letter), and every word those units hold;
+    None for a code that is not an unspecified one (or a Z code)."""
+    entry = code_set.lookup(code)
+    if not entry.known or "unspecified" not in entry.description.lower() or code[:1] == "Z":
+        return None
+    own = leaves.title_of(entry.description).words
+    # the 7th character of an encounter (A, D, S...) is kept; a "0" says the stage or the
+    # fetus is not given (H40.1130 "stage unspecified"), which the sentence may give
+    seventh = code[-1] if len(code) == 8 and code[-1] != "0" else None
+    # the same condition said more precisely keeps at least half the words of its
+    # unspecified title ("vomiting" is not "nausea"; "depressive disorder, single
+    # episode" is not "depression")
+    half = (len(own) + 1) // 2
+    candidates: list[Candidate] = []
+    for leaf, leaf_title in leaves.sharing(code[:3], code_set, children, own, half):
+        if leaf == code or (seventh is not None and (len(leaf) != 8 or leaf[-1] != seventh)):
+            continue
+        added = tuple(unit for unit in leaf_title.units if not unit & own)
+        if not added or any(_letter(unit) for unit in added):
+            continue  # nothing a sentence could state, or a letter read too loosely
+        candidates.append((leaf, added, leaf_title))
+    words = frozenset(w for _, added, _ in candidates for unit in added for w in unit)
+    return tuple(candidates), words
+
+
 def _score(
-    added: list[frozenset[str]], leaf_title: Title, said: frozenset[str]
+    added: tuple[frozenset[str], ...], leaf_title: Title, said: frozenset[str]
 ) -> tuple[int, int, int] | None:
     # every added word said, a "without ..." one unless its opposite is (the tabular's
-    # default: "laceration" is without foreign body); ranked by the words said
+    # default: "laceration" is without foreign body); ranked by the words said (no added
+    # unit is a lone letter: more_specific_candidates leaves those out)
     stated = 0
     for unit in added:
-        if _letter(unit):
-            return None
         if unit & said:
             stated += 1
         elif not all(w.startswith(_NEG) and w[1:] not in said for w in unit):

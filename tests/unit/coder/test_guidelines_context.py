@@ -8,6 +8,7 @@ import pytest
 from services.coder.domain.guidelines_context import (
     Leaves,
     injury_of_region,
+    more_specific_candidates,
     sentence_at,
     sentence_words,
     specific_from_sentence,
@@ -39,6 +40,25 @@ def test_the_sentence_makes_an_unspecified_code_specific(
     code: str, sentence: str, expected: str
 ) -> None:
     assert specific(code, sentence) == expected
+
+
+def test_the_candidates_of_a_code_are_read_once_and_hold_what_a_sentence_could_add() -> None:
+    leaves = Leaves()
+    found = more_specific_candidates("L03.90", CODE_SET, leaves, TABLES.tabular.children)
+    assert found is not None
+    candidates, words = found
+    assert "L03.116" in {leaf for leaf, _, _ in candidates}
+    assert {"left", "lower", "limb"} <= words  # L03.116: of left lower limb
+    assert all(
+        added and not any(len(w.lstrip("-")) == 1 for u in added for w in u)
+        for _, added, _ in candidates
+    )
+    # a specified code and a Z code have none; the answer is kept per code
+    assert more_specific_candidates("L03.116", CODE_SET, leaves, TABLES.tabular.children) is None
+    assert more_specific_candidates("Z87.39", CODE_SET, leaves, TABLES.tabular.children) is None
+    assert leaves.more_specific(
+        "L03.90", CODE_SET, TABLES.tabular.children
+    ) is leaves.more_specific("L03.90", CODE_SET, TABLES.tabular.children)
 
 
 @pytest.mark.parametrize(

@@ -340,7 +340,7 @@ def _score(
 ) -> tuple[int, int, int] | None:
     # every added word said, a "without ..." one unless its opposite is (the tabular's
     # default: "laceration" is without foreign body); ranked by the words said (no added
-    # unit is a lone letter: more_specific_candidates leaves those out)
+    # unit is a lone letter: the callers leave out a title with one)
     stated = 0
     for unit in added:
         if unit & said:
@@ -393,7 +393,9 @@ def injury_of_region(
             for leaf, leaf_title in leaves.sharing(category, code_set, children, said, 1):
                 if leaf[-1] != code[-1] or len(leaf) != 8:
                     continue
-                score = _score(list(leaf_title.units), leaf_title, said)
+                if any(_letter(unit) for unit in leaf_title.units):
+                    continue  # a lone letter is read in a sentence too loosely (_score)
+                score = _score(leaf_title.units, leaf_title, said)
                 if score is not None and (best is None or score > best[0]):
                     best = (score, leaf)
     return best[1] if best is not None else code

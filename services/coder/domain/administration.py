@@ -29,7 +29,7 @@ HORMONAL_ANTINEOPLASTICS = frozenset({"J9217", "J9202", "J1950", "J9226", "J9155
 # G0008, G0009 and G0010 (MLN Medicare Part B Immunization Billing), not 90471-90474
 _FLU = frozenset({"90630", "90653", "90656", "90658", "90660", "90661", "90662", "90672"})
 _FLU |= frozenset({"90673", "90674", "90682", "90685", "90686", "90687", "90688", "90694"})
-_PNEUMOCOCCAL = frozenset({"90670", "90671", "90677", "90732"})
+_PNEUMOCOCCAL = frozenset({"90670", "90671", "90677", "90684", "90732"})
 _HEPATITIS_B = frozenset({"90739", "90740", "90743", "90744", "90746", "90747"})
 MEDICARE_ADMIN = {code: "G0008" for code in _FLU}
 MEDICARE_ADMIN |= {code: "G0009" for code in _PNEUMOCOCCAL}

@@ -63,7 +63,7 @@ ADMIN_FAMILIES = frozenset({"injection", "iv_push", "iv_infusion", "hydration"})
 VACCINE_ADMIN_FAMILIES = frozenset({"vaccine_admin", "vaccine_admin_counsel", "vaccine_admin_oral"})
 VACCINE_ADMIN_CODES = frozenset({"G0008", "G0009", "G0010", "90480"})
 DRUG_FAMILIES = frozenset({"drug", "drug_inhaled", "fluid"})
-VACCINE_FAMILIES = frozenset({"vaccine", "vaccine_oral"})
+VACCINE_FAMILIES = frozenset({"vaccine", "vaccine_oral", "vaccine_covid"})
 # families that group many services (each code its own), not one service's sizes
 MANY_SERVICES = DRUG_FAMILIES | VACCINE_FAMILIES | {"specimen"}
 # In a hospital (emergency department, observation, inpatient) the facility bills the
@@ -141,8 +141,27 @@ _SCORED = re.compile(
 MAX_UNITS = 999
 GENERIC_FLU = "90686"
 FLU_VACCINES = frozenset(code for code, admin in MEDICARE_ADMIN.items() if admin == "G0008")
+PNEUMOCOCCAL_VACCINES = frozenset(c for c, admin in MEDICARE_ADMIN.items() if admin == "G0009")
+# "here for her pneumonia vaccine": the words of no product, which the product named later
+# in the note replaces
+_GENERIC_PNEUMOCOCCAL = frozenset({"pneumonia vaccine", "pneumococcal vaccine"})
+# From the 2024-2025 season every influenza vaccine sold in the US is trivalent (FDA VRBPAC,
+# March 2024): a four-strain code's product is now its three-strain counterpart
+TRIVALENT_SINCE = date(2024, 7, 1)
+TRIVALENT = {"90686": "90656", "90688": "90658", "90694": "90653", "90682": "90673",
+             "90672": "90660"}  # fmt: skip
+# COVID-19 vaccines by maker and the age band each presentation is labelled for (CPT
+# 91318-91322): (youngest age, code), oldest band first
+COVID_BY_AGE = {
+    "91320": ((12, "91320"), (5, "91319"), (0, "91318")),
+    "91322": ((12, "91322"), (0, "91321")),
+}
+# a drug made in several strengths, each its own code: the one whose strength is the dose
+# given (J1040 for methylprednisolone acetate 80 mg, not J1030 x2)
+STRENGTHS = {"J1030": ("J1020", "J1040"), "J2930": ("J2920",)}
 # the words that make a flu vaccine a particular product (CPT 90653-90694)
 FLU_PRODUCTS = (
+    (re.compile(r"flucelvax|cell[- ]culture|\bcciiv", re.I), "90674"),
     (re.compile(r"high[- ]dose|enhanced antigen|increased antigen", re.I), "90662"),
     (re.compile(r"adjuvant", re.I), "90694"),
     (re.compile(r"recombinant", re.I), "90682"),
@@ -383,6 +402,8 @@ def _notes(work: _Work, encounter: Encounter) -> None:
             entry = _excision(hit.hit.entries[0], hit, encounter, lexicon) or entry
         if entry is not None and entry.code == "90686":
             entry = _flu_product(hit, lexicon) or entry
+        if entry is not None and entry.family in VACCINE_FAMILIES:
+            entry = _vaccine_of_the_day(entry, encounter, lexicon)
         if entry is not None and entry.code in EXTENDED:
             entry = _extended(entry, hit, lexicon)
         if entry is not None and facility and _by_staff(hit):
@@ -439,6 +460,13 @@ def _notes(work: _Work, encounter: Encounter) -> None:
             if key in seen:
                 _flu_named(work, entry)
                 continue
+        if entry.code in PNEUMOCOCCAL_VACCINES:
+            key = "pneumococcal vaccine"  # one a visit: a generic mention, then the product
+            if key in seen:
+                _pneumococcal_named(work, entry, hit)
+                continue
+        if drug and key in seen and _another_joint(work, entry, hit):
+            continue
         if key in seen and not _repeated(hit):
             if not _another_lesion(work, entry, hit, sentences):
                 _more_specific(work, entry, hit, sentences)
@@ -966,15 +994,45 @@ def _excision(
     return chosen[0] if len(chosen) == 1 else None
 
 
+def _vaccine_of_the_day(
+    entry: LexiconEntry, encounter: Encounter, lexicon: Lexicon
+) -> LexiconEntry:
+    """The product a vaccine's words name on the date of service and for the patient's age:
+    a four-strain flu code after the switch to three-strain vaccines, a COVID-19 vaccine by
+    the age band its maker's presentation is labelled for."""
+    code = entry.code
+    if code in TRIVALENT and encounter.date_of_service >= TRIVALENT_SINCE:
+        code = TRIVALENT[code]
+    if code in COVID_BY_AGE:
+        age = age_on(encounter.patient.birth_date, encounter.date_of_service)
+        code = next(c for youngest, c in COVID_BY_AGE[code] if age >= youngest)
+    return lexicon.get(code) or entry
+
+
+def _pneumococcal_named(work: _Work, entry: LexiconEntry, hit: NoteHit) -> None:
+    """A pneumococcal vaccine told first in words of no product ("here for his pneumonia
+    vaccine") and then by its product ("Prevnar 20"): the product is the one given."""
+    if hit.evidence.text.lower() in _GENERIC_PNEUMOCOCCAL:
+        return
+    for i, found in enumerate(work.found):
+        generic = found.evidence.text.lower() in _GENERIC_PNEUMOCOCCAL
+        if found.entry.code in PNEUMOCOCCAL_VACCINES and generic and found.entry != entry:
+            work.found[i] = _from_note(entry, hit)
+
+
 def _flu_named(work: _Work, entry: LexiconEntry) -> None:
     """A flu vaccine told again with its product: the product's code replaces the generic."""
+    generic = {GENERIC_FLU, TRIVALENT[GENERIC_FLU]}
     for i, found in enumerate(work.found):
-        if found.entry.code == GENERIC_FLU and entry.code != GENERIC_FLU:
+        if found.entry.code in generic and entry.code not in generic:
             work.found[i] = Found(entry, found.evidence, found.method, found.rule, found.confidence)
 
 
 def _flu_product(hit: NoteHit, lexicon: Lexicon) -> LexiconEntry | None:
     words = hit.after
+    if hit.parenthetical:  # "Flucelvax (influenza vaccine, ...)": the product before it too
+        head = hit.sentence[: hit.hit.start - hit.start]
+        words = head[max(0, head.rfind("(") - 30) :] + words
     for pattern, code in FLU_PRODUCTS:
         if pattern.search(words):
             return lexicon.get(code)
@@ -1007,11 +1065,12 @@ def _note_drug(work: _Work, entry: LexiconEntry, hit: NoteHit, given: list[Given
         route = INHALED  # a nebulizer solution's own name says how it is given
     if route is None or hit.parenthetical or hit.home_use:
         return False
+    entry = _strength(entry, hit, work.lexicon)
     found = _from_note(entry, hit)
     if entry.units == "per_dose":
         checked = ProcedureCoding()
         unit = entry.dose.unit if entry.dose is not None else None
-        ok = _dose_units(found, dose_text(hit, unit), 1, checked)
+        ok = _dose_units(found, _drug_dose_text(hit, unit), 1, checked)
         work.result.edits.extend(checked.edits)
         for reason in checked.reasons:
             if reason.rule == "PROC-DOSE":  # unless the dose is written where it is told again
@@ -1020,9 +1079,9 @@ def _note_drug(work: _Work, entry: LexiconEntry, hit: NoteHit, given: list[Given
                 work.result.reasons.append(reason)
         if not ok:
             return False
-        _each_side(found, hit, dose_text(hit, unit))
+        _each_side(found, hit, _drug_dose_text(hit, unit))
     work.found.append(found)
-    joint = _JOINT.search(hit.sentence) if route == "injection" else None
+    joint = _joint_of(hit) if route == "injection" else None
     if joint is not None:
         code = JOINT_INJECTIONS[joint.group(1).lower()]
         if code == "20610" and _GUIDED.search(hit.sentence):
@@ -1030,6 +1089,7 @@ def _note_drug(work: _Work, entry: LexiconEntry, hit: NoteHit, given: list[Given
         procedure = work.lexicon.get(code)
         if procedure is not None and all(f.entry.code != code for f in work.found):
             work.found.append(_from_note(procedure, hit))
+            work.found[-1].laterality = _side_of(hit)
             return True
     # a fluid runs as an infusion whatever route word comes first ("NS 1 L IV infused")
     infused = route == INFUSION or entry.family == "fluid"
@@ -1038,6 +1098,90 @@ def _note_drug(work: _Work, entry: LexiconEntry, hit: NoteHit, given: list[Given
                        minutes, hydration=entry.family == "fluid",
                        hormonal=entry.code in HORMONAL_ANTINEOPLASTICS))  # fmt: skip
     return True
+
+
+# a list item titled by its joint ("Right knee: prepped ...; triamcinolone 40 mg injected")
+_TITLED_JOINT = re.compile(
+    r"^\W*(?:(left|right|bilateral)\s+)?" + _JOINT.pattern[2:-2] + r"s?\b[^:\n]{0,30}:", re.I
+)
+
+
+def _joint_of(hit: NoteHit) -> re.Match[str] | None:
+    """The joint a drug was injected into: named in its sentence, else in the title of
+    its line."""
+    joint = _JOINT.search(hit.sentence)
+    if joint is not None:
+        return joint
+    titled = _TITLED_JOINT.match(hit.line)
+    return _JOINT.search(titled.group()) if titled is not None else None
+
+
+def _side_of(hit: NoteHit) -> Laterality | None:
+    titled = _TITLED_JOINT.match(hit.line)
+    return hit.laterality or (laterality_in(titled.group()) if titled is not None else None)
+
+
+def _another_joint(work: _Work, entry: LexiconEntry, hit: NoteHit) -> bool:
+    """The same drug injected again, in a sentence of its own, into another joint or the
+    other side ("Right knee: ... triamcinolone 40 mg injected." then "Left knee: ...
+    triamcinolone 40 mg injected."): its dose adds to the drug's units (CMS: units of the
+    total amount given) and the joint's service is billed for that site too (the same
+    joint on both sides once, bilateral). Told again for the same site, it is the same
+    injection."""
+    if hit.route != INJECTION or hit.laterality == "bilateral":
+        return False
+    joint = _joint_of(hit)
+    drug = next((f for f in work.found if f.entry.code == entry.code), None)
+    if joint is None or drug is None:
+        return False
+    code = JOINT_INJECTIONS[joint.group(1).lower()]
+    if code == "20610" and _GUIDED.search(hit.sentence):
+        code = "20611"
+    earlier = [f for f in work.found if f.entry.code in JOINT_SIZED | {"20611"}]
+    if not earlier or drug.evidence.start == hit.evidence.start:
+        return False  # the first injection was into no joint: a tendon, a nerve, a muscle
+    side = _side_of(hit)
+    same = next((f for f in earlier if f.entry.code == code), None)
+    if same is not None and (side is None or same.laterality in (None, side, "bilateral")):
+        return False
+    dose = documented_dose(_drug_dose_text(hit, entry.dose.unit if entry.dose else None))
+    units = dose_units(entry, dose) if dose is not None else None
+    if units is None:
+        return False
+    drug.units += units
+    if same is not None:
+        same.laterality = "bilateral"
+    else:
+        procedure = work.lexicon.get(code)
+        if procedure is not None:
+            work.found.append(_from_note(procedure, hit))
+            work.found[-1].laterality = side
+    work.result.edits.append(
+        Edit(rule="UNITS-DOSE", detail=f"{entry.code} x{drug.units}: the doses of each site added")
+    )
+    return True
+
+
+def _drug_dose_text(hit: NoteHit, unit: str | None) -> str:
+    """Where a drug's dose is written: in its own words when a strength's keyword holds it
+    ("methylprednisolone acetate 80 mg"), else after or before it (dose_text)."""
+    own = documented_dose(hit.evidence.text)
+    if own is not None and (unit is None or own.unit == unit):
+        return hit.evidence.text
+    return dose_text(hit, unit)
+
+
+def _strength(entry: LexiconEntry, hit: NoteHit, lexicon: Lexicon) -> LexiconEntry:
+    """The code of the drug's strength that is the dose given (HCPCS: a drug with a code per
+    strength is billed by the code of the amount given); else the drug's own code."""
+    if entry.code not in STRENGTHS or entry.dose is None:
+        return entry
+    dose = documented_dose(_drug_dose_text(hit, entry.dose.unit))
+    for code in STRENGTHS[entry.code]:
+        other = lexicon.get(code)
+        if other is not None and dose is not None and other.dose == dose:
+            return other
+    return entry
 
 
 _EACH = re.compile(r"\beach\b|\bper\s+(?:side|knee|joint|shoulder|hip)\b", re.I)
@@ -1105,7 +1249,13 @@ def _dose_units(found: Found, text: str, quantity: int, result: ProcedureCoding)
 
 def _vaccine_admin(work: _Work, encounter: Encounter) -> None:
     codes = {f.entry.code for f in work.found}
-    if codes & VACCINE_ADMIN_CODES or any(
+    covid = [f for f in work.found if f.entry.family == "vaccine_covid"]
+    given = work.lexicon.get("90480")
+    if covid and "90480" not in codes and given is not None:
+        # CPT 90480: each COVID-19 vaccine dose's administration, at any age, any payer
+        work.found.append(Found(given, covid[0].evidence, "inferred", "ADMIN-90480", 0.8,
+                                units=len(covid)))  # fmt: skip
+    if (codes - {"90480"}) & VACCINE_ADMIN_CODES or any(
         f.entry.family in VACCINE_ADMIN_FAMILIES for f in work.found
     ):
         return

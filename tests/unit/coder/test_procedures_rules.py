@@ -287,7 +287,7 @@ def test_negated_planned_declined_and_past_procedures_are_not_billed(text: str) 
     [
         ("12-lead ECG performed in the office today.", [("93000", 1)]),
         ("Rapid strep test positive.", [("87880", 1)]),
-        ("Plan: flu vaccine given today.", [("90686", 1), ("90471", 1)]),
+        ("Plan: flu vaccine given today.", [("90656", 1), ("90471", 1)]),  # three-strain since 2024
         ("Influenza vaccine, high-dose, given IM.", [("90662", 1), ("90471", 1)]),
         # drawn here and run by the practice's own lab; drawn alone, only the draw is ours
         (

@@ -350,10 +350,10 @@ def test_two_joints_injected_in_one_sentence_are_a_line_each_with_its_side() -> 
 
 
 def test_vaccines_offered_or_counselled_on_are_not_given_and_an_oral_drug_has_no_j_code() -> None:
-    assert "90686" not in coded("Flu vaccine offered; parents declined.")
-    assert "90686" in coded("Flu vaccine offered and given IM today.")
+    assert "90656" not in coded("Flu vaccine offered; parents declined.")
+    assert "90656" in coded("Flu vaccine offered and given IM today.")  # three-strain since 2024
     got = coded("Counseled on MenB and flu vaccines; Bexsero #2 given IM.")
-    assert "90620" in got and not {"90621", "90686"} & set(got)
+    assert "90620" in got and not {"90621", "90656", "90686"} & set(got)
     drugs = coded("Ketorolac 60 mg IM and ondansetron 4 mg ODT given in clinic.")
     assert "J1885" in drugs and "J2405" not in drugs
 

@@ -112,7 +112,10 @@ _add(
     "not necessarily|not certain if|gram negative|gram-negative|no significant change|"
     "history of present illness|not cause|not due to|negative pressure|non-small|"
     "no improvement|did not improve|not improve|not respond|did not respond|"
-    "without improvement|without response|without success",
+    "without improvement|without response|without success|"
+    # a marker's status is a result that names the marker, not the condition it is read in
+    "her2 negative|her2 neg|er negative|pr negative|triple negative|receptor negative|"
+    "rh negative|gbs negative|hla b27 negative|ana negative|rf negative",
 )
 _add(
     "terminate",

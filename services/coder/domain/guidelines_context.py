@@ -111,6 +111,7 @@ class Title:
     units: tuple[frozenset[str], ...]
     unspecified: bool
     words: frozenset[str] = frozenset()  # every unit's words (title() fills it in)
+    lettered: bool = False  # a unit is a lone letter (title() fills it in; see _letter)
 
 
 def sentence_at(text: str, start: int, end: int) -> str:
@@ -149,7 +150,8 @@ def title(description: str) -> Title:
             units.append(frozenset({token}))
         join = False
     words = frozenset(w for unit in units for w in unit)
-    return Title(tuple(units), "unspecified" in description.lower(), words)
+    lettered = any(_letter(unit) for unit in units)
+    return Title(tuple(units), "unspecified" in description.lower(), words, lettered)
 
 
 def sentence_words(sentence: str) -> frozenset[str]:
@@ -393,7 +395,7 @@ def injury_of_region(
             for leaf, leaf_title in leaves.sharing(category, code_set, children, said, 1):
                 if leaf[-1] != code[-1] or len(leaf) != 8:
                     continue
-                if any(_letter(unit) for unit in leaf_title.units):
+                if leaf_title.lettered:
                     continue  # a lone letter is read in a sentence too loosely (_score)
                 score = _score(leaf_title.units, leaf_title, said)
                 if score is not None and (best is None or score > best[0]):

@@ -134,6 +134,14 @@ _DONE = re.compile(
     r"applied|removed|injected|collected|run|read|spent|provided|counsel(?:l)?ed|today)\b",
     re.I,
 )
+# a dose charted with its route and the site it went into ("0.5 mL IM right thigh"): an
+# administration record, which no plan or order writes
+_GIVEN_AT_SITE = re.compile(
+    r"\b\d+(?:\.\d+)?\s*(?:ml|mg|mcg)\s+(?:im|sc|subq|subcut|intramuscular(?:ly)?|"
+    r"subcutaneous(?:ly)?)\b[^.;\n]{0,20}?\b(?:deltoid|thigh|vastus\s+lateralis|gluteal|"
+    r"gluteus|buttock|upper\s+arm)\b",
+    re.I,
+)
 # medication use at home, not a dose given here
 _HOME_USE = re.compile(
     r"\b(?:prn|daily|bid|tid|qid|qhs|q\d+(?:-\d+)?h|at\s+home|inhaler|uses|takes|taking|"
@@ -207,7 +215,16 @@ _COUNSEL = re.compile(
     r"\b(?:counsel(?:l?ed|l?ing)?|discussed\s+(?:the\s+)?(?:risks|benefits)|"
     r"(?:i|provider|physician)\s+discussed\s+(?:each|the|all|every)\s+vaccines?|"
     r"(?:risks|benefits)\s+and\s+(?:risks|benefits)\s+of\s+(?:each|the|all|every|both|these)?"
-    r"\s*(?:vaccines?|immunizations?)\s+(?:were\s+|was\s+)?discussed)\b",
+    r"\s*(?:vaccines?|immunizations?)\s+(?:were\s+|was\s+)?discussed|"
+    r"(?:reviewed|explained|discussed|went\s+over)\s+(?:the\s+)?(?:risks\s+and\s+benefits|"
+    r"benefits\s+and\s+risks)\s+of\s+(?:each|the|all|every|both|these)?\s*"
+    r"(?:vaccines?|immunizations?|vaccine\s+components?))\b",
+    re.I,
+)
+# counselling at another visit ("counseling done then", "at her well visit last month")
+_COUNSEL_ELSEWHERE = re.compile(
+    r"\b(?:last|previous|prior)\s+(?:visit|month|week|year)|\bat\s+(?:the|her|his|their)\s+"
+    r"(?:last|previous|prior|well)\s+(?:\w+\s+)?visit\b|\bdone\s+then\b|\bthen\s+by\b",
     re.I,
 )
 
@@ -342,9 +359,10 @@ def performed(before: str, after: str, section: str | None, sentence: str) -> bo
         return False
     if before.count("(") > before.count(")") and _CITED_VALUE.match(after):
         return False  # a value cited in passing: "(ABI 0.7 right, vascular following)"
+    done = _DONE.search(sentence) is not None or _GIVEN_AT_SITE.search(sentence) is not None
     if section in DIAGNOSIS_SECTIONS:
-        return _DONE.search(sentence) is not None
-    return section not in PLAN_SECTIONS or _DONE.search(sentence) is not None
+        return done
+    return section not in PLAN_SECTIONS or done
 
 
 def done_here(sentence: str) -> bool:
@@ -387,8 +405,10 @@ def counselled(notes: tuple[ClinicalNote, ...]) -> bool:
         for hit in _COUNSEL.finditer(note.text):
             if note.text.startswith(":", hit.end()):
                 continue
-            start, _, _ = _sentence(note.text, hit.start())
-            if not _NO_COUNSEL.search(note.text[start : hit.start()]):
+            start, end, _ = _sentence(note.text, hit.start())
+            if _NO_COUNSEL.search(note.text[start : hit.start()]):
+                continue
+            if not _COUNSEL_ELSEWHERE.search(note.text[start:end]):
                 return True
     return False
 

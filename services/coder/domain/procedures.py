@@ -150,11 +150,16 @@ _GENERIC_PNEUMOCOCCAL = frozenset({"pneumonia vaccine", "pneumococcal vaccine"})
 TRIVALENT_SINCE = date(2024, 7, 1)
 TRIVALENT = {"90686": "90656", "90688": "90658", "90694": "90653", "90682": "90673",
              "90672": "90660"}  # fmt: skip
-# COVID-19 vaccines by maker and the age band each presentation is labelled for (CPT
-# 91318-91322): (youngest age, code), oldest band first
-COVID_BY_AGE = {
+# vaccines made in presentations by age band, each its own code: (youngest age, code),
+# oldest band first. COVID-19 by maker (CPT 91318-91322), hepatitis A pediatric/adolescent
+# under 19 (90633) and hepatitis B pediatric/adolescent under 20 (90744)
+BY_AGE = {
     "91320": ((12, "91320"), (5, "91319"), (0, "91318")),
     "91322": ((12, "91322"), (0, "91321")),
+    "90632": ((19, "90632"), (0, "90633")),
+    "90633": ((19, "90632"), (0, "90633")),
+    "90746": ((20, "90746"), (0, "90744")),
+    "90744": ((20, "90746"), (0, "90744")),
 }
 # a drug made in several strengths, each its own code: the one whose strength is the dose
 # given (J1040 for methylprednisolone acetate 80 mg, not J1030 x2)
@@ -209,6 +214,30 @@ EXTENDED = {
         (re.compile(r"snare|polypectomy|polyp(?:s)?\s+removed", re.I), "45385"),
         (re.compile(r"biops", re.I), "45380"),
     ),
+    # CPT 47563: with cholangiography; 49083: with imaging guidance; 94060: before and after
+    # a bronchodilator; 10061: complicated (the descriptor's word)
+    "47562": ((re.compile(r"(?<!no )(?<!without )(?<!not )cholangiogra", re.I), "47563"),),
+    "49082": (
+        (
+            re.compile(
+                r"(?<!no )(?<!without )(?:ultrasound|sonograph\w*|image|imaging|fluoroscop\w*)"
+                r"[- ]guid|under\s+(?:real[- ]time\s+)?(?:ultrasound|fluoroscopy)\b",
+                re.I,
+            ),
+            "49083",
+        ),
+    ),
+    "94010": (
+        (
+            re.compile(
+                r"\b(?:before\s+and\s+after|pre[- ]?\s*and\s+post[- ]?)\s*(?:\w+\s+)?"
+                r"bronchodilator|\bpost[- ]?bronchodilator\b",
+                re.I,
+            ),
+            "94060",
+        ),
+    ),
+    "10060": ((re.compile(r"\bcomplicated\b(?!\s+by)|\bcomplex\s+abscess", re.I), "10061"),),
     "57452": (
         (re.compile(rf"(?=[\s\S]*biops)(?=[\s\S]*{_ECC})", re.I), "57454"),
         (re.compile(r"biops", re.I), "57455"),
@@ -998,14 +1027,14 @@ def _vaccine_of_the_day(
     entry: LexiconEntry, encounter: Encounter, lexicon: Lexicon
 ) -> LexiconEntry:
     """The product a vaccine's words name on the date of service and for the patient's age:
-    a four-strain flu code after the switch to three-strain vaccines, a COVID-19 vaccine by
-    the age band its maker's presentation is labelled for."""
+    a four-strain flu code after the switch to three-strain vaccines, a vaccine made in
+    presentations by age (COVID-19 by maker, hepatitis A and B) by the patient's band."""
     code = entry.code
     if code in TRIVALENT and encounter.date_of_service >= TRIVALENT_SINCE:
         code = TRIVALENT[code]
-    if code in COVID_BY_AGE:
+    if code in BY_AGE:
         age = age_on(encounter.patient.birth_date, encounter.date_of_service)
-        code = next(c for youngest, c in COVID_BY_AGE[code] if age >= youngest)
+        code = next(c for youngest, c in BY_AGE[code] if age >= youngest)
     return lexicon.get(code) or entry
 
 

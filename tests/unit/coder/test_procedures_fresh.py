@@ -142,3 +142,61 @@ def test_methylprednisolone_acetate_80_mg_is_its_80_mg_code_not_two_40s() -> Non
     assert "J1030" in forty
     succinate = coded("Solu-Medrol 40 mg IV push given.", "progress")
     assert "J2920" in succinate and "J2930" not in succinate
+
+
+# --- the words after a service that make it its fuller code --------------------------------
+
+
+def test_the_descriptor_s_added_words_make_the_fuller_code() -> None:
+    chole = "Procedure: laparoscopic cholecystectomy. A cholangiogram was performed: free flow."
+    assert "47563" in coded(chole, "operative") and "47562" not in coded(chole, "operative")
+    plain = "Procedure: laparoscopic cholecystectomy. No cholangiogram was needed."
+    assert "47562" in coded(plain, "operative")
+    tap = "Paracentesis performed; pocket marked under real-time ultrasound, 5 L removed."
+    assert "49083" in coded(tap) and "49082" not in coded(tap)
+    assert "49082" in coded("Paracentesis performed at the bedside, 3 L removed.")
+    spiro = "Spirometry before and after bronchodilator performed in the office today."
+    assert "94060" in coded(spiro, "progress") and "94010" not in coded(spiro, "progress")
+    assert "94010" in coded("Spirometry performed in the office today.", "progress")
+    abscess = "Procedure: incision and drainage, complicated abscess of the upper back."
+    assert "10061" in coded(abscess) and "10060" not in coded(abscess)
+    assert "10060" in coded("Procedure: incision and drainage, uncomplicated abscess of the back.")
+
+
+# --- vaccines: charted as given, by age, and counselled on today -----------------------------
+
+_TODDLER = dict(encounter_type="preventive", patient=patient(birth_date=date(2025, 1, 10)))
+
+
+def test_a_vaccine_charted_with_its_dose_route_and_site_under_an_assessment_was_given() -> None:
+    text = (
+        "Assessment: well child, normal growth and development.\n"
+        "Immunizations: reviewed benefits and risks of each vaccine component with the "
+        "parents, questions answered by me.\n"
+        "- DTaP (Daptacel) #4, 0.5 mL IM right thigh\n"
+        "- Hepatitis A pediatric (Havrix 720) #2, 0.5 mL IM left thigh"
+    )
+    got = coded(text, "progress", date_of_service=date(2026, 7, 14), **_TODDLER)
+    assert {"90700", "90633", "90460", "90461"} <= set(got) and "90471" not in got
+    planned = "Assessment: well child.\nImmunizations: DTaP #5 due at 4 years."
+    assert "90700" not in coded(planned, "progress", **_TODDLER)
+
+
+def test_hepatitis_vaccines_named_without_their_presentation_are_billed_by_age() -> None:
+    child = dict(patient=patient(birth_date=date(2014, 1, 1)))
+    assert "90633" in coded("Hepatitis A vaccine 0.5 mL IM given today.", "other", **child)
+    assert "90632" in coded("Hepatitis A vaccine 1 mL IM given today.", "other")
+    assert "90744" in coded("Hepatitis B vaccine 0.5 mL IM given today.", "other", **child)
+
+
+def test_counselling_at_another_visit_is_not_today_s_vaccine_counselling() -> None:
+    teen = dict(patient=patient(birth_date=date(2011, 3, 1)))
+    text = (
+        "Nurse-only visit for catch-up vaccines; seen for her well visit last month "
+        "(counseling done then by the physician).\n"
+        "HPV 9-valent (Gardasil 9), dose 2, 0.5 mL IM left deltoid given by RN."
+    )
+    got = coded(text, "other", **teen)
+    assert "90471" in got and "90460" not in got
+    today = "Counseled on the HPV vaccine by me. Gardasil 9 0.5 mL IM left deltoid given."
+    assert "90460" in coded(today, "other", **teen)

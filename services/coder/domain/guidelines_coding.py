@@ -15,8 +15,10 @@ from dataclasses import dataclass, field, replace
 
 from .encounter import Encounter
 from .guidelines import REVIEW_THRESHOLD, GuidelineTables, apply_rules, findings_from_mentions
+from .guidelines import _source_texts as source_texts
 from .guidelines_bmi import bmi_code
 from .guidelines_burns import burn_extent
+from .guidelines_coordination import read_coordinated
 from .guidelines_encounter import (
     delivery_outcome,
     newborn_record,
@@ -82,7 +84,8 @@ def code_words(
             )
         )
         kept_supplied.append(replace(specific, rank=given.rank, position=given.position))
-    ordered = routine_exam(encounter, apply_rules([*kept_supplied, *found], code_set, tables))
+    ordered = apply_rules([*kept_supplied, *found], code_set, tables)
+    ordered = routine_exam(encounter, read_coordinated(ordered, source_texts(encounter), code_set))
     ordered = pregnancy_weeks(encounter, ordered, code_set, tables.refine)
     ordered = burn_extent(encounter, bmi_code(encounter, ordered, code_set), code_set)
     ordered = nihss_score(encounter, ordered, code_set)

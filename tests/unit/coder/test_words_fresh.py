@@ -28,3 +28,36 @@ def dx_codes(text: str, kind: str = "progress", **overrides: object) -> list[str
 def test_a_markers_negative_status_does_not_negate_the_condition(status: str) -> None:
     text = f"Assessment: left breast cancer, {status}; continue follow-up with oncology.\n"
     assert "C50.912" in dx_codes(text, patient=patient(sex="F"))
+
+
+@pytest.mark.parametrize(
+    ("statement", "expected"),
+    [
+        ("Acute hypoxic and hypercapnic respiratory failure.", {"J96.01", "J96.02"}),
+        ("Acute on chronic hypoxic and hypercapnic respiratory failure.", {"J96.21", "J96.22"}),
+        ("Acute respiratory failure with hypoxia and hypercapnia.", {"J96.01", "J96.02"}),
+    ],
+)
+def test_coordinated_kinds_of_respiratory_failure_are_a_code_each(
+    statement: str, expected: set[str]
+) -> None:
+    found = dx_codes(f"Discharge diagnoses:\n1. {statement}\n", kind="discharge_summary")
+    assert {c for c in found if c.startswith("J96")} == expected
+
+
+def test_coordinated_sites_of_metastasis_are_a_code_each() -> None:
+    text = "Assessment: lung cancer of the right upper lobe with metastases to bone and brain.\n"
+    found = dx_codes(text)
+    assert {"C79.51", "C79.31"} <= set(found)
+    assert "C78.00" not in dx_codes(
+        "Assessment: colon cancer with liver metastases, lungs clear on exam.\n"
+    )
+
+
+def test_an_adverse_effect_is_coded_by_the_drug_its_sentence_names() -> None:
+    text = (
+        "Discharge diagnoses:\n1. Hyponatremia due to hydrochlorothiazide, adverse effect of "
+        "the drug taken as prescribed.\n"
+    )
+    found = dx_codes(text, kind="discharge_summary")
+    assert "T50.2X5A" in found and "T50.905A" not in found

@@ -1,0 +1,193 @@
+"""Words written once for two codes, and the drug an adverse effect names.
+
+- Coordinated kinds and sites (the Alphabetic Index reads each): "acute hypoxic and
+  hypercapnic respiratory failure" is respiratory failure with hypoxia and with
+  hypercapnia (J96.01 and J96.02: no code names both); "metastases to bone and brain",
+  "liver and lung metastases" are a secondary neoplasm of each site (C79.51, C79.31).
+- The Table of Drugs and Chemicals (I.C.19.e.5.a): an adverse effect of a drug taken as
+  prescribed is coded by the drug's class, so the unspecified drug's code (T50.905-,
+  T88.7) whose sentence names the drug is that class's adverse-effect code (HCTZ:
+  T50.2X5-), the 7th character kept.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+
+from .guidelines_context import sentence_at
+from .guidelines_findings import Finding
+from .icd10cm import CodeSet
+
+_FAILURE_KINDS = {"hypox": "1", "hypoxic": "1", "hypoxemic": "1", "hypoxia": "1",
+                  "hypoxemia": "1", "hypercapnic": "2", "hypercarbic": "2",
+                  "hypercapnia": "2", "hypercarbia": "2"}  # fmt: skip
+_KIND = r"(hypox(?:ic|emic|ia|emia)|hypercap(?:nic|nia)|hypercarb(?:ic|ia))"
+# "acute on chronic hypoxic and hypercapnic respiratory failure": the acuity before the
+# first kind is the failure's, and the first kind is a second code
+_KIND_BEFORE = re.compile(
+    r"(acute[\s-]+on[\s-]+chronic|chronic|acute)?\s*" + _KIND + r"\s*(?:and|&|/|,)\s*$",
+    re.IGNORECASE,
+)
+_ACUITY = {"acute": "0", "chronic": "1"}
+_KIND_AFTER = re.compile(r"\s*(?:and|&|/|,)\s*" + _KIND + r"\b", re.IGNORECASE)
+
+# a secondary neoplasm's sites, as a coder looks them up (Neoplasm Table, Secondary)
+_SECONDARY_SITES: Mapping[str, str] = {
+    **dict.fromkeys(("bone", "bones", "spine", "skeleton", "skeletal"), "C79.51"),
+    **dict.fromkeys(("brain", "cerebral"), "C79.31"),
+    **dict.fromkeys(("liver", "hepatic"), "C78.7"),
+    **dict.fromkeys(("lung", "lungs", "pulmonary"), "C78.00"),
+    **dict.fromkeys(("pleura", "pleural"), "C78.2"),
+    **dict.fromkeys(("peritoneum", "peritoneal"), "C78.6"),
+    **dict.fromkeys(("adrenal", "adrenals"), "C79.70"),
+    **dict.fromkeys(("skin",), "C79.2"),
+    **dict.fromkeys(("nodes", "lymph nodes", "nodal"), "C77.9"),
+}
+_SITE = r"(bones?|spine|skeleton|skeletal|brain|cerebral|liver|hepatic|lungs?|pulmonary|" \
+        r"pleura|pleural|peritoneum|peritoneal|adrenals?|skin|lymph nodes|nodes|nodal)"
+# "to bone, liver and brain": a comma's site counts only in a list an "and" closes
+# ("liver metastases, lungs clear" names no lung metastasis)
+_SITES_AFTER = re.compile(
+    r"((?:\s*,\s*" + _SITE + r"\b)*)\s*(?:,\s*)?(?:and|&|/)\s*" + _SITE + r"\b", re.IGNORECASE
+)
+_SITE_WORD = re.compile(_SITE + r"\b", re.IGNORECASE)
+_SITES_BEFORE = re.compile(_SITE + r"\s*(?:and|&|/)\s*$", re.IGNORECASE)
+
+# the Table of Drugs and Chemicals, adverse effect column, for drugs notes name most
+_DRUG_CLASSES: Mapping[str, str] = {
+    **dict.fromkeys(("hydrochlorothiazide", "hctz", "chlorthalidone", "thiazide",
+                     "thiazides", "indapamide", "metolazone", "spironolactone",
+                     "acetazolamide"), "T50.2X5"),
+    **dict.fromkeys(("furosemide", "lasix", "torsemide", "bumetanide"), "T50.1X5"),
+    **dict.fromkeys(("lisinopril", "enalapril", "ramipril", "benazepril", "captopril",
+                     "ace inhibitor"), "T46.4X5"),
+    **dict.fromkeys(("losartan", "valsartan", "irbesartan", "olmesartan", "hydralazine",
+                     "clonidine"), "T46.5X5"),
+    **dict.fromkeys(("amlodipine", "diltiazem", "verapamil", "nifedipine"), "T46.1X5"),
+    **dict.fromkeys(("metoprolol", "carvedilol", "atenolol", "propranolol",
+                     "beta blocker"), "T44.7X5"),
+    **dict.fromkeys(("warfarin", "coumadin", "heparin", "enoxaparin", "apixaban",
+                     "rivaroxaban", "dabigatran", "eliquis", "xarelto"), "T45.515"),
+    **dict.fromkeys(("clopidogrel", "ticagrelor", "prasugrel"), "T45.525"),
+    **dict.fromkeys(("aspirin",), "T39.015"),
+    **dict.fromkeys(("ibuprofen", "naproxen", "meloxicam", "diclofenac", "ketorolac",
+                     "celecoxib", "nsaid", "nsaids"), "T39.395"),
+    **dict.fromkeys(("oxycodone", "hydrocodone", "morphine", "hydromorphone", "tramadol",
+                     "opioid", "opioids", "opiate", "opiates"), "T40.2X5"),
+    **dict.fromkeys(("amoxicillin", "penicillin", "augmentin", "ampicillin"), "T36.0X5"),
+    **dict.fromkeys(("cephalexin", "cefazolin", "ceftriaxone", "cefdinir",
+                     "cefuroxime"), "T36.1X5"),
+    **dict.fromkeys(("sulfamethoxazole", "bactrim", "tmp smx"), "T37.0X5"),
+    **dict.fromkeys(("ciprofloxacin", "levofloxacin", "vancomycin", "clindamycin",
+                     "doxycycline", "azithromycin"), "T36.8X5"),
+    **dict.fromkeys(("prednisone", "prednisolone", "methylprednisolone", "dexamethasone",
+                     "steroid", "steroids", "corticosteroid", "corticosteroids"), "T38.0X5"),
+    **dict.fromkeys(("insulin", "metformin", "glipizide", "glyburide", "glimepiride"),
+                    "T38.3X5"),
+    **dict.fromkeys(("sertraline", "fluoxetine", "citalopram", "escitalopram",
+                     "paroxetine", "ssri"), "T43.225"),
+    **dict.fromkeys(("digoxin",), "T46.0X5"),
+    **dict.fromkeys(("levothyroxine",), "T38.1X5"),
+    **dict.fromkeys(("atorvastatin", "simvastatin", "rosuvastatin", "pravastatin",
+                     "statin"), "T46.6X5"),
+    **dict.fromkeys(("chemotherapy", "methotrexate", "cisplatin", "carboplatin",
+                     "tacrolimus", "cyclosporine"), "T45.1X5"),
+    **dict.fromkeys(("lorazepam", "alprazolam", "diazepam", "clonazepam",
+                     "benzodiazepine"), "T42.4X5"),
+    **dict.fromkeys(("phenytoin",), "T42.0X5"),
+}  # fmt: skip
+_DRUG = re.compile(
+    r"\b(" + "|".join(sorted((re.escape(d) for d in _DRUG_CLASSES), key=len, reverse=True))
+    + r")\b",
+    re.IGNORECASE,
+)
+_UNSPECIFIED_DRUG = ("T50.905", "T50.995", "T88.7")
+# a drug's other stories are their own codes (poisoning, underdosing: I.C.19.e.5.b-c)
+_NOT_AS_PRESCRIBED = re.compile(
+    r"overdose|poisoning|ingest|intentional|suicid|underdos|too much|ran out|missed", re.I
+)
+
+
+def read_coordinated(
+    findings: Sequence[Finding], texts: Mapping[str, str], code_set: CodeSet
+) -> list[Finding]:
+    """The module docstring's rules over the sequenced findings: an added code follows the
+    finding whose words it shares; a drug class takes the unspecified drug's place."""
+    result: list[Finding] = []
+    have = {f.code for f in findings}
+    for finding in findings:
+        code = finding.code
+        if code.startswith(_UNSPECIFIED_DRUG):
+            finding = _drug_of_the_sentence(finding, texts, code_set)
+        if code[:3] not in {"J96", "C77", "C78", "C79"}:
+            result.append(finding)
+            continue
+        text = texts.get(finding.evidence.source)
+        start, end = finding.evidence.start, finding.evidence.end
+        if text is None or start is None or end is None:
+            result.append(finding)
+            continue
+        own, extras = _coordinated(code, text, start, end)
+        if own != code and code_set.lookup(own).billable:
+            finding = finding.becoming(own, "GL-COORDINATED")
+            have.add(own)
+        result.append(finding)
+        for extra in extras:
+            if extra not in have and code_set.lookup(extra).billable:
+                have.add(extra)
+                result.append(
+                    replace(finding.becoming(extra, "GL-COORDINATED"), method="inferred")
+                )
+    return result
+
+
+def _coordinated(code: str, text: str, start: int, end: int) -> tuple[str, list[str]]:
+    """The finding's own code (an acuity written before a coordinated kind) and the codes
+    its coordinated words add."""
+    if code.startswith("J96"):
+        if code[5:6] not in {"1", "2"}:
+            return code, []
+        before = _KIND_BEFORE.search(text, max(0, start - 48), start)
+        after = _KIND_AFTER.match(text, end)
+        if before is None and after is None:
+            return code, []
+        acuity = code[4]
+        if before is not None and before.group(1):
+            written = before.group(1).lower()
+            acuity = "2" if "on" in written.split() or "-on-" in written else _ACUITY[written]
+        kinds = [m.group(m.lastindex or 0) for m in (before, after) if m]
+        extra = [
+            f"J96.{acuity}{kind}"
+            for word in kinds
+            if (kind := _FAILURE_KINDS[word.lower()]) != code[5:6]
+        ]
+        return f"J96.{acuity}{code[5]}", extra
+    sites: list[str] = []
+    after = _SITES_AFTER.match(text, end)
+    if after is not None:
+        sites += [m.group(1) for m in _SITE_WORD.finditer(after.group(1))]
+        sites.append(after.group(after.lastindex or 0))
+    before = _SITES_BEFORE.search(text, max(0, start - 30), start)
+    if before is not None:
+        sites.append(before.group(1))
+    return code, [_SECONDARY_SITES[s.lower()] for s in sites if s.lower() in _SECONDARY_SITES]
+
+
+def _drug_of_the_sentence(
+    finding: Finding, texts: Mapping[str, str], code_set: CodeSet
+) -> Finding:
+    text = texts.get(finding.evidence.source)
+    start, end = finding.evidence.start, finding.evidence.end
+    if text is None or start is None or end is None:
+        return finding
+    sentence = sentence_at(text, start, end)
+    drug = _DRUG.search(sentence)
+    if drug is None or _NOT_AS_PRESCRIBED.search(sentence):
+        return finding
+    seventh = finding.code[-1] if finding.code[-1] in "ADS" else "A"
+    code = f"{_DRUG_CLASSES[drug.group(1).lower()]}{seventh}"
+    if not code_set.lookup(code).billable:
+        return finding
+    return finding.becoming(code, "GL-DRUG-TABLE")

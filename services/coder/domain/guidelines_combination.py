@@ -130,7 +130,10 @@ def _pairs(findings: list[Finding], tables: CombinationTables, code_set: CodeSet
     # an organism a combination took in stays the agent of the other conditions it is
     # written with (pneumococcal sepsis and pneumonia: A40.3 and J13)
     absorbed: list[Finding] = []
+    held = _prefixes(findings)  # a row whose first no code starts with is passed at once
     for row in tables.pairs:
+        if row.first not in held:
+            continue
         firsts = [f for f in findings if f.code.startswith(row.first)]
         if not firsts or row.also and any(f.code == row.combined for f in findings):
             continue
@@ -140,6 +143,7 @@ def _pairs(findings: list[Finding], tables: CombinationTables, code_set: CodeSet
         b = min(seconds, key=_place)
         if row.also:
             findings = _also(findings, firsts, b, row)
+            held = _prefixes(findings)
             continue
         # every mention of the first is the combination, and no mention of the second stays
         combined = {
@@ -156,7 +160,13 @@ def _pairs(findings: list[Finding], tables: CombinationTables, code_set: CodeSet
         second_ids = {id(f) for f in seconds}
         absorbed += [f for f in findings if id(f) in second_ids]
         findings = [combined.get(id(f), f) for f in findings if id(f) not in second_ids]
+        held = _prefixes(findings)
     return findings
+
+
+def _prefixes(findings: list[Finding]) -> frozenset[str]:
+    """Every leading part of every finding's code ("K", "K8", "K80", "K80.", "K80.1", ...)."""
+    return frozenset(f.code[:end] for f in findings for end in range(1, len(f.code) + 1))
 
 
 def _also(findings: list[Finding], firsts: list[Finding], b: Finding, row: PairCode) -> list[Finding]:

@@ -107,6 +107,16 @@ OTHER_SENSE["17250"] = re.compile(
 )
 
 
+# "paring of the toenails": nails trimmed (CPT 11719), not a corn or callus pared
+_NAILS_PARED = re.compile(
+    r"\bpar(?:ing|ed)\s+(?:of\s+)?(?:the\s+|all\s+|\d+\s+)?(?:\w+\s+)?(?:toe)?nails?\b|"
+    r"\b(?:toe)?nails?\s+(?:were\s+)?pared\b",
+    re.I,
+)
+for _code in ("11055", "11056", "11057"):
+    OTHER_SENSE[_code] = _NAILS_PARED
+
+
 def other_sense(entry: LexiconEntry, sentence: str) -> bool:
     pattern = OTHER_SENSE.get(entry.code)
     return pattern is not None and pattern.search(sentence) is not None

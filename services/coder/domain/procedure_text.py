@@ -116,7 +116,11 @@ _IN_PLACE = re.compile(
     r"^\W{0,3}(?:is\s+|was\s+|remains\s+|still\s+)?(?:intact|in\s+good\s+position)\b", re.I
 )
 # an earlier study's finding: "pelvic ultrasound showed no fibroids" (unless done here)
-_SHOWED = re.compile(r"^\W*(?:\w+\W+){0,2}?(?:showed|revealed|demonstrated)\b", re.I)
+_SHOWED = re.compile(
+    r"^\W*(?:\w+\W+){0,2}?(?:showed|revealed|demonstrated)\b|"
+    r"^-?\s*(?:confirmed|proven|documented)\b",  # "carpal tunnel (EMG-confirmed)": a past test
+    re.I,
+)
 _HERE = re.compile(
     r"\b(?:today|in[- ](?:the\s+)?(?:office|clinic|house)|point[- ]of[- ]care|poc|here|by\s+me|"
     r"performed|done|obtained)\b",
@@ -131,7 +135,7 @@ _RESULTS_TITLE = re.compile(
 )
 _DONE = re.compile(
     r"\b(?:given|administered|performed|done|obtained|drawn|placed|completed|repaired|"
-    r"applied|removed|injected|collected|run|read|spent|provided|counsel(?:l)?ed|today)\b",
+    r"applied|removed|injected|infused|collected|run|read|spent|provided|counsel(?:l)?ed|today)\b",
     re.I,
 )
 # a dose charted with its route and the site it went into ("0.5 mL IM right thigh"): an

@@ -103,6 +103,11 @@ _BY_STAFF = re.compile(
     re.I,
 )
 _ACTINIC = re.compile(r"\bactinic\s+keratos[ie]s\b|\baks?\b", re.I)
+# a benign lesion its own sentence names ("the 2 warts destroyed with cryotherapy as well")
+_BENIGN_NAMED = re.compile(
+    r"\b(?:warts?|verrucae?|skin\s+tags?|acrochordons?|molluscum|seborrheic\s+keratos[ie]s)\b",
+    re.I,
+)
 _NEB_PRODUCT = re.compile(r"\bduo-?neb\b|\bxopenex\b|\bpulmicort\s+respules?\b", re.I)
 _CULTURE_RESULT = re.compile(
     r"\b(?:negative|positive|grew|growing|no\s+growth|sensitive|resistant|susceptible|"
@@ -115,6 +120,9 @@ _SEVERAL_ALLERGENS = re.compile(
     r"\bboth\s+(?:vials|arms)\b|\binjections\s+given\b",
     re.I,
 )
+# the title line's reading in another word order is no second service beside the note's
+# own keywords for these families (a repair's class is read from its words)
+TITLE_SHY_FAMILIES = frozenset({"", "repair_simple", "repair_intermediate", "repair_complex"})
 INJECTION_PROCEDURES = frozenset(
     {"20550", "20551", "20552", "20553", "20600", "20605", "20610", "20611", "20612"}
     | {"11900", "11901", "64450", "64405", "62270"}
@@ -477,7 +485,11 @@ def _notes(work: _Work, encounter: Encounter) -> None:
             if draw is None and not facility and _DRAWN.search(hit.sentence):
                 draw = hit
             continue
-        if entry.family == "destruction_benign" and _ACTINIC.search(hit.before + hit.sentence):
+        if (
+            entry.family == "destruction_benign"
+            and _ACTINIC.search(hit.before + hit.sentence)
+            and not _BENIGN_NAMED.search(hit.sentence)
+        ):
             # "Actinic keratoses: 4 papules. Destroyed with liquid nitrogen": the AKs' destruction
             entry = next(iter(lexicon.family("destruction_ak")), entry)
         if entry.code == "95115" and _SEVERAL_ALLERGENS.search(hit.text):
@@ -497,6 +509,8 @@ def _notes(work: _Work, encounter: Encounter) -> None:
         if drug and key in seen and _another_joint(work, entry, hit):
             continue
         if key in seen and not _repeated(hit):
+            if _counted_later(work, entry, hit, sentences):
+                continue
             if not _another_lesion(work, entry, hit, sentences):
                 _more_specific(work, entry, hit, sentences)
             continue
@@ -643,16 +657,22 @@ def _by_staff(hit: NoteHit) -> bool:
 
 
 def _titled(work: _Work, encounter: Encounter, facility: bool, remote: bool) -> None:
-    """A procedure or operative note none of whose keywords was found as written: the
-    procedure its title line names in another word order (procedure_title.py)."""
+    """A procedure or operative note's title line that names, in another word order
+    (procedure_title.py), a service none of its keywords found as written: that service
+    ("debridement of 7 mycotic nails ...; paring of 2 corns" beside the paring found)."""
     if remote:
         return
+    services = {f.entry.family or f.entry.code for f in work.found} | {
+        family for _, family, _ in work.repairs
+    }
     sources = {f.evidence.source for f in work.found} | {
         found.evidence.source for found, _, _ in work.repairs
     }
     for titled in titled_procedures(encounter.notes, work.lexicon):
         source = f"notes[{titled.note}]"
-        if source in sources:
+        if (titled.entry.family or titled.entry.code) in services:
+            continue
+        if source in sources and titled.entry.family in TITLE_SHY_FAMILIES:
             continue
         evidence = Evidence(source, titled.text, titled.start, titled.end)
         work.found.append(
@@ -674,6 +694,7 @@ def _titled(work: _Work, encounter: Encounter, facility: bool, remote: bool) -> 
             )
         )
         sources.add(source)
+        services.add(titled.entry.family or titled.entry.code)
 
 
 _INCISED_DRAINED = re.compile(
@@ -964,6 +985,44 @@ def _another_lesion(
     return True
 
 
+def _counted_later(
+    work: _Work,
+    entry: LexiconEntry,
+    hit: NoteHit,
+    sentences: dict[tuple[str, str, str], tuple[int, NoteHit]],
+) -> bool:
+    """A service named first without its count ("returns for treatment of actinic
+    keratoses") and counted where it is done ("all 16 actinic keratoses destroyed"): the
+    count chooses the code (17004, not 17000) and its add-on."""
+    family = entry.family
+    if not family:
+        return False
+    pool = work.lexicon.family(family)
+    wanted = {e.range.measure for e in pool if e.range is not None}
+    values = measures(hit.sentence, wanted) if wanted else {}
+    if not values:
+        return False
+    first = next(
+        (
+            (index, told)
+            for (_, _, key), (index, told) in sentences.items()
+            if key == family and work.found[index].entry.family == family
+        ),
+        None,
+    )
+    if first is None or measures(first[1].sentence, wanted):
+        return False
+    sized = [e for e in choose_in_family(pool, values, hit.site) if e.range is not None]
+    if len(sized) != 1:
+        return False
+    if any(f.entry.family == family and f.entry.addon_to for f in work.found):
+        return False
+    work.found[first[0]] = _from_note(sized[0], hit)
+    sentences[(hit.evidence.source, hit.sentence, family)] = (first[0], hit)
+    _counted_addon(work, sized[0], hit)
+    return True
+
+
 def _counted_addon(work: _Work, entry: LexiconEntry, hit: NoteHit) -> None:
     """An "each additional" add-on for the further lesions counted (17003, 11103...)."""
     if entry.range is None:
@@ -1094,6 +1153,8 @@ def _note_drug(work: _Work, entry: LexiconEntry, hit: NoteHit, given: list[Given
         route = INHALED  # a nebulizer solution's own name says how it is given
     if route is None or hit.parenthetical or hit.home_use:
         return False
+    if entry.family == "fluid" and _CARRIER.search(hit.sentence[: hit.hit.start - hit.start]):
+        return False  # "ceftriaxone 1 g in 50 mL normal saline": the drug's diluent
     entry = _strength(entry, hit, work.lexicon)
     found = _from_note(entry, hit)
     if entry.units == "per_dose":
@@ -1189,6 +1250,13 @@ def _another_joint(work: _Work, entry: LexiconEntry, hit: NoteHit) -> bool:
         Edit(rule="UNITS-DOSE", detail=f"{entry.code} x{drug.units}: the doses of each site added")
     )
     return True
+
+
+# the fluid a drug is diluted in: no fluid of its own (CMS bills no hydration or saline for
+# the carrier of a drug infused)
+_CARRIER = re.compile(
+    r"\b(?:in|into|diluted\s+in|mixed\s+in)\s+\d+(?:[.,]\d+)?\s*(?:ml|cc)\s+(?:of\s+)?$", re.I
+)
 
 
 def _drug_dose_text(hit: NoteHit, unit: str | None) -> str:

@@ -200,3 +200,49 @@ def test_counselling_at_another_visit_is_not_today_s_vaccine_counselling() -> No
     assert "90471" in got and "90460" not in got
     today = "Counseled on the HPV vaccine by me. Gardasil 9 0.5 mL IM left deltoid given."
     assert "90460" in coded(today, "other", **teen)
+
+
+# --- counts told where the service is done; what a sentence names as something else ---------
+
+
+def test_lesions_named_first_without_a_count_are_coded_by_the_count_where_destroyed() -> None:
+    text = (
+        "Returns for treatment of actinic keratoses of the scalp and hands.\n"
+        "Procedure: liquid nitrogen cryotherapy, 2 freeze-thaw cycles: all 16 actinic keratoses "
+        "destroyed; the 2 warts destroyed with cryotherapy as well."
+    )
+    got = coded(text)
+    assert "17004" in got and "17000" not in got and "17003" not in got
+    assert "17110" in got  # the warts of their own sentence are benign lesions, not AKs
+
+
+def test_a_test_the_diagnosis_says_confirmed_it_is_a_past_result() -> None:
+    text = "Left carpal tunnel syndrome (EMG-confirmed, mild) wanted an injection."
+    assert "95886" not in coded(text, "progress")
+
+
+def test_a_drug_infused_in_the_plan_was_given_and_its_diluent_is_no_fluid_of_its_own() -> None:
+    text = (
+        "Assessment: community-acquired pneumonia.\n"
+        "Treatment in office: ceftriaxone 1 g in 50 mL normal saline infused IV over 30 "
+        "minutes (start 10:05, stop 10:35)."
+    )
+    outcome = outcome_of(encounter(notes=(ClinicalNote("n1", "progress", text),)))
+    got = [line.code for line in lines_of(outcome)]
+    assert {"J0696", "96365"} <= set(got) and "J7030" not in got
+    assert isinstance(outcome, Coded)
+
+
+def test_a_central_line_told_with_its_vein_first_is_the_central_line() -> None:
+    text = "Central venous catheter, right internal jugular, triple lumen, placed by me."
+    assert "36556" in coded(text, "emergency", encounter_type="emergency", place_of_service="23")
+
+
+def test_corns_pared_are_counted_and_nails_pared_are_no_callus_paring() -> None:
+    text = (
+        "Procedure: debridement of 7 mycotic nails with nippers and burr; paring of 2 "
+        "hyperkeratotic lesions (corns) with a 15 blade."
+    )
+    got = coded(text)
+    assert {"11721", "11056"} <= set(got)
+    assert not {"11055", "11056"} & set(coded("Paring of the toenails done today."))

@@ -61,3 +61,10 @@ def test_an_adverse_effect_is_coded_by_the_drug_its_sentence_names() -> None:
     )
     found = dx_codes(text, kind="discharge_summary")
     assert "T50.2X5A" in found and "T50.905A" not in found
+
+
+def test_shorthands_in_capitals_are_the_shorthands() -> None:
+    """'H/o', 'S/P', 'R/O' read as 'h/o', 's/p', 'r/o' (a history, a status, a rule-out)."""
+    found = dx_codes("Assessment: acute cystitis. H/o kidney stones, none since 2021.\n")
+    assert "Z87.442" in found and "N20.0" not in found
+    assert "Z95.1" in dx_codes("Assessment: chest pain. S/P CABG 2019.\n")

@@ -21,7 +21,7 @@ from itertools import accumulate
 # a lone capital's period before a lower-case word is a genus's abbreviation ("E. coli",
 # "H. pylori", "C. diff"), not a sentence's end
 _TOKEN = re.compile(
-    r"[hsrcw]/[opxa](?![^\W_])|\d+[.,]\d+|[^\W_]+(?:['\u2019]s)?"
+    r"(?i:[hsrcw]/[opxa])(?![^\W_])|\d+[.,]\d+|[^\W_]+(?:['\u2019]s)?"
     r"|(?:(?<!\b[A-Z])|(?!\. [a-z]))\.[.;:!?]*|[;:!?][.;:!?]*|\n"
 )
 _BREAKS = frozenset(".;:!?\n")

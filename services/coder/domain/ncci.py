@@ -222,6 +222,8 @@ def check_em_pairs(lines: Sequence[ServiceLine], edits: NcciEdits, day: date) ->
     reasons: list[ReviewReason] = []
     for visit in em:
         for line in others:
+            if line.code == visit.code or edits.pair(visit.code, line.code, day) is None:
+                continue  # no edit between them: nothing to read
             pair = [BilledLine(visit.code, list(visit.modifiers), visit.units)]
             pair.append(BilledLine(line.code, list(line.modifiers), line.units))
             reasons.extend(check_ptp(pair, edits, day).reasons)

@@ -93,25 +93,28 @@ def windows(text: str) -> dict[tuple[str, ...], str]:
     return out
 
 
-def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("train_dir", type=Path, help="codiesp-train (text_files_en/, trainD.tsv)")
-    p.add_argument("out", type=Path, help="the TSV to write")
-    p.add_argument(
-        "--hold-out",
-        metavar="K/N",
-        help="leave out every Nth case starting at K (to choose thresholds on cases not mined)",
-    )
-    args = p.parse_args(argv)
-    k, n = (int(x) for x in args.hold_out.split("/")) if args.hold_out else (0, 0)
-
+def read_gold(train_dir: Path) -> dict[str, set[str]]:
+    """trainD.tsv: case id -> the annotators' codes valid in the FY2026 code set."""
     gold: dict[str, set[str]] = defaultdict(set)
-    for line in (args.train_dir / "trainD.tsv").read_text(encoding="utf-8").splitlines():
+    for line in (train_dir / "trainD.tsv").read_text(encoding="utf-8").splitlines():
         case, _, code = line.partition("\t")
         code = code.strip().upper()
         if code and cm.is_valid_item(code):
             gold[case].add(code)
+    return gold
 
+
+def read_cases(train_dir: Path) -> list[tuple[str, dict[tuple[str, ...], str]]]:
+    """Every training case in file order: (case id, its asserted phrase keys)."""
+    paths = sorted((train_dir / "text_files_en").glob("*.txt"))
+    return [(path.stem, windows(path.read_text(encoding="utf-8"))) for path in paths]
+
+
+def relations(
+    gold: dict[str, set[str]],
+) -> tuple[dict[tuple[str, ...], set[str]], dict[str, set[str]]]:
+    """The index's codes per phrase key (tabular and synonyms, nothing learned), and each
+    category's words (its terms' and its annotated codes' descriptions')."""
     terms = build_terms(learned=Path("/nonexistent"))
     index_codes: dict[tuple[str, ...], set[str]] = defaultdict(set)
     vocab: dict[str, set[str]] = defaultdict(set)  # category -> words of its terms
@@ -126,16 +129,21 @@ def main(argv: list[str] | None = None) -> int:
             w = normal(word.strip(",()"))
             if w not in GENERIC and len(w) > 2:
                 vocab[code[:3]].add(w)
+    return index_codes, vocab
 
-    docs: list[tuple[dict[tuple[str, ...], str], set[str]]] = []
+
+Row = tuple[str, str, int, int, float]  # phrase, code, docs, both, precision
+
+
+def mine(
+    docs: list[tuple[dict[tuple[str, ...], str], set[str]]],
+    index_codes: dict[tuple[str, ...], set[str]],
+    vocab: dict[str, set[str]],
+) -> list[Row]:
+    """The associations kept (see the module docstring), most precise first."""
     df: Counter[tuple[str, ...]] = Counter()
-    for i, path in enumerate(sorted((args.train_dir / "text_files_en").glob("*.txt"))):
-        if n and i % n == k:
-            continue
-        found = windows(path.read_text(encoding="utf-8"))
+    for found, _ in docs:
         df.update(found.keys())
-        docs.append((found, gold.get(path.stem, set())))
-
     both: Counter[tuple[tuple[str, ...], str]] = Counter()
     surface: dict[tuple[str, ...], Counter[str]] = defaultdict(Counter)
     for found, codes in docs:
@@ -177,7 +185,15 @@ def main(argv: list[str] | None = None) -> int:
                 rows.append((key, code, df[key], n, n / (df[key] + SMOOTHING)))
 
     rows.sort(key=lambda r: (-r[4], -r[3], r[0], r[1]))
-    with args.out.open("w", encoding="utf-8") as out:
+    out: list[Row] = []
+    for key, code, d, n, precision in rows:
+        phrase = surface[key].most_common(1)[0][0] if surface.get(key) else " ".join(key)
+        out.append((" ".join(phrase.split()), code, d, n, precision))
+    return out
+
+
+def write(rows: list[Row], path: Path) -> None:
+    with path.open("w", encoding="utf-8") as out:
         out.write(
             "# Phrase-code associations mined from the CodiEsp training set (CC BY 4.0,\n"
             "# Barcelona Supercomputing Center) by tools/mine_codiesp.py; see ATTRIBUTION.md.\n"
@@ -186,10 +202,31 @@ def main(argv: list[str] | None = None) -> int:
             f"# precision = both / (docs + {SMOOTHING:g}).\n"
             "phrase\tcode\tdocs\tboth\tprecision\n"
         )
-        for key, code, d, n, precision in rows:
-            phrase = surface[key].most_common(1)[0][0] if surface.get(key) else " ".join(key)
-            phrase = " ".join(phrase.split())
+        for phrase, code, d, n, precision in rows:
             out.write(f"{phrase}\t{code}\t{d}\t{n}\t{precision:.3f}\n")
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("train_dir", type=Path, help="codiesp-train (text_files_en/, trainD.tsv)")
+    p.add_argument("out", type=Path, help="the TSV to write")
+    p.add_argument(
+        "--hold-out",
+        metavar="K/N",
+        help="leave out every Nth case starting at K (to choose thresholds on cases not mined)",
+    )
+    args = p.parse_args(argv)
+    k, n = (int(x) for x in args.hold_out.split("/")) if args.hold_out else (0, 0)
+    gold = read_gold(args.train_dir)
+    index_codes, vocab = relations(gold)
+    cases = read_cases(args.train_dir)
+    docs = [
+        (found, gold.get(case, set()))
+        for i, (case, found) in enumerate(cases)
+        if not (n and i % n == k)
+    ]
+    rows = mine(docs, index_codes, vocab)
+    write(rows, args.out)
     print(f"{len(rows)} rows from {len(docs)} cases -> {args.out}")
     return 0
 

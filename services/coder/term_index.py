@@ -113,6 +113,56 @@ def tabular_terms(path: Path | None = None) -> Iterator[Term]:
                     if note.text and not note.text.lower().startswith("any condition"):
                         for v in variants(note.text):
                             yield Term(v, code, "tabular", variant)
+        if desc.startswith(_MALIGNANT):
+            yield from unspecified_behavior_terms(code, desc)
+
+
+_MALIGNANT = "Malignant neoplasm of "
+# the Neoplasm Table's unspecified-behavior column by the malignant code's category (the
+# Index: "Tumor - see also Neoplasm, unspecified behavior, by site"): low, high, D49 code
+_UNSPECIFIED_BEHAVIOR = (
+    ("C00", "C26", "D49.0"),  # lip, oral cavity, pharynx, digestive organs
+    ("C30", "C34", "D49.1"),  # respiratory organs
+    ("C39", "C39", "D49.1"),
+    ("C40", "C41", "D49.2"),  # bone, skin, nerves and soft tissue
+    ("C43", "C44", "D49.2"),
+    ("C47", "C47", "D49.2"),
+    ("C49", "C49", "D49.2"),
+    ("C50", "C50", "D49.3"),  # breast
+    ("C51", "C63", "D49.59"),  # genital organs
+    ("C64", "C64", "D49.519"),  # kidney (D49.511 right, D49.512 left)
+    ("C65", "C66", "D49.59"),
+    ("C67", "C67", "D49.4"),  # bladder
+    ("C68", "C68", "D49.59"),
+    ("C69", "C69", "D49.89"),  # eye (retina and choroid D49.81)
+    ("C70", "C70", "D49.7"),
+    ("C71", "C71", "D49.6"),  # brain
+    ("C72", "C75", "D49.7"),  # other parts of the nervous system, endocrine glands
+    ("C76", "C76", "D49.89"),  # other and ill-defined sites
+)
+_VAGUE_SITE = re.compile(r"\b(?:overlapping|other|unspecified|specified|ill-defined|NOS)\b")
+
+
+def unspecified_behavior_terms(code: str, desc: str) -> Iterator[Term]:
+    """A malignant code's site as the neoplasm of unspecified behavior of that site ("bladder
+    tumor" D49.4, "renal tumour" D49.519; tokens.py reads tumor as neoplasm): the Index's
+    "Tumor - see also Neoplasm, unspecified behavior, by site", for the sites a malignant
+    code or category names (not its overlapping, other or unspecified sites)."""
+    site = desc[len(_MALIGNANT) :].split(",")[0].strip()
+    # the side is the code's, not the site's: "unspecified kidney" is the kidney
+    site = " ".join(w for w in site.split() if w != "unspecified" or site.endswith(w))
+    if not site or _VAGUE_SITE.search(site):
+        return
+    cat = code[:3]
+    target = next((d49 for low, high, d49 in _UNSPECIFIED_BEHAVIOR if low <= cat <= high), None)
+    if target is None:
+        return
+    if code[:3] == "C69" and code[:5] in ("C69.2", "C69.3"):
+        target = "D49.81"
+    if target == "D49.519":
+        words = site.split()
+        target = "D49.511" if "right" in words else "D49.512" if "left" in words else target
+    yield Term(f"neoplasm of {site}", target, "tabular", TABULAR_VARIANT)
 
 
 def synonym_terms(path: Path | None = None) -> Iterator[Term]:

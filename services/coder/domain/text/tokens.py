@@ -78,7 +78,16 @@ _SPELLING = {
     "haemorrhage": "hemorrhage",
     "haematoma": "hematoma",
     "haematuria": "hematuria",
-    "tumour": "tumor",
+    # the Index: "Tumor - see also Neoplasm, unspecified behavior, by site"; "neoformation"
+    # and "tumoration" are the Spanish-derived words of translated case reports
+    "tumor": "neoplasm",
+    "tumors": "neoplasm",
+    "tumour": "neoplasm",
+    "tumours": "neoplasm",
+    "neoformation": "neoplasm",
+    "neoformations": "neoplasm",
+    "tumoration": "neoplasm",
+    "tumorations": "neoplasm",
     "oesophagus": "esophagus",
     "oesophageal": "esophageal",
     "oesophagitis": "esophagitis",

@@ -373,8 +373,13 @@ _add(
         "acetaminophen level|salicylate level",
         "pregnancy test": "pregnancy test|urine hcg|hcg|beta hcg|upt",
         "strep test": "rapid strep|strep test|throat culture",
-        "viral swab": "flu test|influenza swab|rapid flu|covid test|sars cov 2 pcr|"
-        "covid pcr|rsv swab|viral panel|respiratory panel",
+        # each its own test (CPT 87804, 87811/87635, 87807/87634): three unique tests
+        "influenza test": "flu test|influenza swab|rapid flu|rapid influenza|flu swab|"
+        "influenza a and b|influenza a/b|flu a/b|flu a and b|influenza antigen|influenza pcr",
+        "covid test": "covid test|sars cov 2 pcr|covid pcr|covid 19 antigen|covid antigen|"
+        "sars cov 2 antigen|covid 19 pcr|covid swab|covid 19 test",
+        "rsv test": "rsv swab|rsv antigen|rsv test|rsv pcr",
+        "viral panel": "viral panel|respiratory panel|respiratory pathogen panel",
         "iron": "iron studies|ferritin|b12|folate|vitamin d level",
         "psa": "psa",
         "mammogram": "mammogram|screening mammogram|diagnostic mammogram|mammography",

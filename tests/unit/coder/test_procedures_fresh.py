@@ -246,3 +246,18 @@ def test_corns_pared_are_counted_and_nails_pared_are_no_callus_paring() -> None:
     got = coded(text)
     assert {"11721", "11056"} <= set(got)
     assert not {"11055", "11056"} & set(coded("Paring of the toenails done today."))
+
+
+# --- E/M data: each rapid test is its own unique test ----------------------------------------
+
+
+def test_rapid_strep_influenza_and_covid_antigens_are_three_unique_tests() -> None:
+    from services.coder.domain.mdm import score_mdm
+
+    text = (
+        "Point-of-care tests done in our lab: rapid strep antigen negative; rapid influenza A "
+        "and B antigen: influenza A positive, B negative; COVID-19 antigen negative."
+    )
+    finding = score_mdm([("notes[0]", text, False)])
+    assert finding is not None and finding.data.label == "moderate"
+    assert "influenza test" in finding.data.reason and "covid test" in finding.data.reason

@@ -96,17 +96,20 @@ def service_coder(reading: str = "billing") -> Coder:
 
 def named_codes(mentions: Iterable[Mention], code_set: CodeSet) -> list[tuple[str, float]]:
     """The `mentions` reading's codes: each mention's own code where it is billable, the
-    mention strong enough to be a candidate, whatever its assertion."""
+    mention strong enough to be a candidate, whatever its assertion; of the codes one span
+    names, the one the rules would choose (`one_code_per_span`: the others are
+    alternatives for the same words)."""
     from services.coder.domain.guidelines import (
         LEARNED_RULE,
         MIN_CANDIDATE_CONFIDENCE,
         learned_floor,
     )
+    from services.coder.domain.guidelines_statement import one_code_per_span
 
     floor = learned_floor("discharge_summary")
     return [
         (m.code, m.confidence)
-        for m in mentions
+        for m in one_code_per_span(list(mentions))[0]
         if m.confidence >= MIN_CANDIDATE_CONFIDENCE
         and (m.rule != LEARNED_RULE or m.confidence >= floor)
         and code_set.lookup(m.code).billable

@@ -219,8 +219,10 @@ _BREAK_MARK = "|"  # a sentence break among the qualifier words
 
 def _qualifier_words(analysis: Analysis) -> list[str | None]:
     """Each token's qualifier (_QUALIFIERS), _BREAK_MARK for a sentence break, else None."""
-    get = _QUALIFIERS.get
-    return [_BREAK_MARK if w[0] in BREAK_CHARS else get(w) for w in analysis.lower]
+    qualifiers: list[str | None] = list(map(_QUALIFIERS.get, analysis.lower))
+    for k in analysis.breaks:  # no qualifier is a break token
+        qualifiers[k] = _BREAK_MARK
+    return qualifiers
 
 
 def _qualifiers(qualifiers: list[str | None], lower: list[str], i: int, j: int) -> frozenset[str]:

@@ -110,11 +110,75 @@ _NOT_AS_PRESCRIBED = re.compile(
 )
 
 
+# Z17 "use one code, as available, for each receptor": ER, PR and HER2 as written beside
+# the breast cancer ("ER+/PR+/HER2-negative", "ER/PR positive", "estrogen receptor
+# negative"); the combined codes (Z17.41-, Z17.42-) only where no single receptor is said
+_RECEPTORS = re.compile(
+    r"\b(ER\s*/\s*PR|ER and PR|ER|PR|PgR|HER2(?:/neu)?|HER-2(?:/neu)?|(?i:estrogen receptor)"
+    r"|(?i:progesterone receptor))\s*(?:[-:]\s*)?((?i:\+|-|positive|negative|pos\b|neg\b))"
+    r"(?![\w+])"
+)
+_RECEPTOR_CODES = {"er": ("Z17.0", "Z17.1"), "estrogen receptor": ("Z17.0", "Z17.1"),
+                   "pr": ("Z17.21", "Z17.22"), "pgr": ("Z17.21", "Z17.22"),
+                   "progesterone receptor": ("Z17.21", "Z17.22"),
+                   "her2": ("Z17.31", "Z17.32")}  # fmt: skip
+_NEOPLASM_WITH_RECEPTORS = ("C50", "D05", "C56")
+
+
+def receptor_status(
+    findings: Sequence[Finding], texts: Mapping[str, str], code_set: CodeSet
+) -> list[Finding]:
+    """The Z17 note (FY2026): one code for each receptor the breast (or ovarian) cancer's
+    lines state, in place of a combined code those receptors say again."""
+    cancer = next((f for f in findings if f.code.startswith(_NEOPLASM_WITH_RECEPTORS)), None)
+    if cancer is None:
+        return list(findings)
+    said: dict[str, set[str]] = {}
+    for text in texts.values():
+        if "breast" not in text.lower() and "ovar" not in text.lower():
+            continue
+        for match in _RECEPTORS.finditer(text):
+            name = " ".join(match.group(1).lower().replace("-", "").split())
+            name = name.replace("/neu", "")
+            status = 0 if match.group(2).lower() in {"+", "positive", "pos"} else 1
+            both = name.startswith("er ") or name.startswith("er/")
+            for one in ("er", "pr") if both else (name,):
+                said.setdefault(_RECEPTOR_CODES[one][status], set()).add(one)
+    if not said:
+        return list(findings)
+    # a receptor said both ways (a change over time) is left to the words' own codes
+    codes = {c for c in said if _RECEPTOR_PAIR.get(c) not in said}
+    hormone = {c for c in codes if c[:5] in {"Z17.0", "Z17.1", "Z17.2"}}
+    if not hormone:
+        her2 = {c for c in codes if c.startswith("Z17.3")}
+        if len(her2) != 1:
+            return list(findings)
+        # "hormone receptor positive, HER2 negative": the combined code by the HER2 status
+        digit = "0" if her2 == {"Z17.31"} else "1"
+        return [
+            f.becoming(f"{f.code[:6]}{digit}", "GL-RECEPTOR-STATUS")
+            if f.code[:6] in {"Z17.41", "Z17.42"} and f.code[6:] != digit
+            else f
+            for f in findings
+        ]
+    have = {f.code for f in findings}
+    result = [f for f in findings if not f.code.startswith("Z17.4")]
+    for code in sorted(codes - have):
+        if code_set.lookup(code).billable:
+            result.append(replace(cancer.becoming(code, "GL-RECEPTOR-STATUS"), method="inferred"))
+    return result
+
+
+_RECEPTOR_PAIR = {"Z17.0": "Z17.1", "Z17.1": "Z17.0", "Z17.21": "Z17.22", "Z17.22": "Z17.21",
+                  "Z17.31": "Z17.32", "Z17.32": "Z17.31"}  # fmt: skip
+
+
 def read_coordinated(
     findings: Sequence[Finding], texts: Mapping[str, str], code_set: CodeSet
 ) -> list[Finding]:
     """The module docstring's rules over the sequenced findings: an added code follows the
     finding whose words it shares; a drug class takes the unspecified drug's place."""
+    findings = receptor_status(findings, texts, code_set)
     result: list[Finding] = []
     have = {f.code for f in findings}
     for finding in findings:

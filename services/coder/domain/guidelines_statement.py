@@ -304,6 +304,14 @@ def _excluded_loser(first: str, second: str, code_set: CodeSet) -> str | None:
     pregnancy = [code for code in (first, second) if code[:1] == "O"]
     if len(pregnancy) == 1:
         return second if pregnancy[0] == first else first
+    # I.B.4-5: a sign the definitive diagnosis excludes ("wheezing NOS" under asthma) is
+    # that diagnosis's; F32/F33 exclude bipolar disorder: the bipolar disorder's
+    # depressive episode is its own (F31.3-F31.5), not a depression beside it
+    symptoms = [code for code in (first, second) if code[:1] == "R"]
+    if len(symptoms) == 1:
+        return symptoms[0]
+    if {first[:3], second[:3]} in ({"F31", "F32"}, {"F31", "F33"}):
+        return first if first[:3] != "F31" else second
     vague = [code for code in (first, second) if _is_unspecified(code, code_set)]
     if len(vague) == 1:
         return vague[0]

@@ -49,8 +49,8 @@ def test_hyperemesis_with_dehydration_or_electrolytes_is_o21_1_alone() -> None:
 def test_hormone_receptor_and_her2_status_are_one_combined_receptor_code(
     her2: str, code: str, combined: str
 ) -> None:
-    text = f"Assessment: breast cancer, ER positive, {her2}.\n"
-    found = [("ER positive", "Z17.0"), (her2, code)]
+    text = f"Assessment: breast cancer, hormone receptor positive, {her2}.\n"
+    found = [("hormone receptor positive", "Z17.410"), (her2, code)]
     assert _coded(text, found) == [combined]
 
 

@@ -68,3 +68,29 @@ def test_shorthands_in_capitals_are_the_shorthands() -> None:
     found = dx_codes("Assessment: acute cystitis. H/o kidney stones, none since 2021.\n")
     assert "Z87.442" in found and "N20.0" not in found
     assert "Z95.1" in dx_codes("Assessment: chest pain. S/P CABG 2019.\n")
+
+
+def test_each_receptor_the_breast_cancer_states_is_a_code() -> None:
+    """Z17 (FY2026): one code, as available, for each receptor; the combined receptor
+    code only where the note states no single one."""
+    female = patient(sex="F")
+    each = dx_codes("Assessment: left breast cancer, ER+/PR+/HER2-negative.\n", patient=female)
+    assert {"Z17.0", "Z17.21", "Z17.32"} <= set(each)
+    assert not any(c.startswith("Z17.4") for c in each)
+    combined = dx_codes(
+        "Assessment: left breast cancer, hormone receptor positive, HER2 negative.\n",
+        patient=female,
+    )
+    assert "Z17.411" in combined and "Z17.32" not in combined
+
+
+def test_a_bipolar_depressive_episode_is_no_depression_beside_it() -> None:
+    text = "Impression: bipolar disorder, current episode depressed, moderate - adjust meds.\n"
+    found = dx_codes(text)
+    assert "F31.32" in found and not any(c.startswith(("F32", "F33")) for c in found)
+
+
+def test_a_sign_the_diagnosis_excludes_is_the_diagnosis() -> None:
+    text = "Dx: moderate persistent asthma with acute exacerbation, diffuse wheeze.\n"
+    found = dx_codes(text, kind="emergency")
+    assert "J45.41" in found and "R06.2" not in found

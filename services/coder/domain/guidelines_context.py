@@ -116,21 +116,24 @@ class Title:
 
 def sentence_at(text: str, start: int, end: int) -> str:
     """The sentence of `text` holding start:end (a decimal point is no boundary)."""
-    # the last boundary before `start`, looked for backwards a window at a time (a
-    # boundary is one character: none straddles two windows), not from the text's start
-    # for every mention
-    begin, low = 0, start
-    while low > 0:
-        low = max(0, low - _LOOK_BACK)
-        before = [m.end() for m in _BOUNDARY.finditer(text, low, start)]
-        if before:
-            begin = before[-1]
-            break
     after = _BOUNDARY.search(text, end)
-    return text[begin : after.start() if after else len(text)]
+    return text[_sentence_start(text, start) : after.start() if after else len(text)]
 
 
-_LOOK_BACK = 200
+def _sentence_start(text: str, start: int) -> int:
+    """Where the sentence holding `start` begins: after the last boundary before it (a
+    ";", a line break, or a "." with no digit on either side: _BOUNDARY), else 0. Looked
+    for backwards from `start` in C, not by reading the text from its start."""
+    other = max(text.rfind(";", 0, start), text.rfind("\n", 0, start))
+    dot = start
+    while True:
+        dot = text.rfind(".", 0, dot)
+        if dot <= other:
+            return other + 1  # other is -1 when there is none: the text's start
+        if not (dot > 0 and text[dot - 1].isdecimal()) and not (
+            dot + 1 < len(text) and text[dot + 1].isdecimal()
+        ):
+            return dot + 1
 
 
 def title(description: str) -> Title:

@@ -4,9 +4,13 @@ I.B.2-3), and an Excludes1 pair settled by the combination code (I.B.9)."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from services.coder.domain.guidelines_context import (
+    _BOUNDARY,
     Leaves,
+    _sentence_start,
     injury_of_region,
     more_specific_candidates,
     sentence_at,
@@ -139,3 +143,13 @@ def test_the_site_after_a_without_is_not_negated_but_a_denied_sign_is() -> None:
     said = sentence_words("laceration without foreign body of the scalp; no signs of fracture")
     assert {"scalp", "-foreign", "-fracture"} <= said
     assert "fracture" not in said
+
+
+@given(
+    st.text(alphabet="ab1 .;\n", max_size=60),
+    st.integers(min_value=0, max_value=60),
+)
+def test_a_sentence_starts_after_the_last_boundary_before_it(text: str, at: int) -> None:
+    at = min(at, len(text))
+    ends = [m.end() for m in _BOUNDARY.finditer(text) if m.end() <= at]
+    assert _sentence_start(text, at) == (ends[-1] if ends else 0)

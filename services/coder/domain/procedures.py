@@ -553,6 +553,7 @@ def _notes(work: _Work, encounter: Encounter) -> None:
         _aspirated(work, encounter)
         _reduced(work, encounter)
     _vaccine_admin(work, encounter)
+    _supplies_and_payer(work, encounter)
     billed = {f.entry.code for f in work.found}
     result.reasons.extend(r for code, r in work.no_dose.items() if code not in billed)
     venipuncture = lexicon.get("36415")
@@ -1342,6 +1343,55 @@ def _dose_units(found: Found, text: str, quantity: int, result: ProcedureCoding)
         )
         found.units = units
     return True
+
+
+# a device's supply billed with its insertion (HCPCS J7296-J7301, J7307): a product named
+# without the insertion billed is the device the patient has, not one supplied today
+SUPPLY_OF = {"J7307": "11981", "J7298": "58300", "J7297": "58300", "J7296": "58300",
+             "J7301": "58300", "J7300": "58300"}  # fmt: skip
+_SUPPLIED = {
+    "11981": ((re.compile(r"\bnexplanon\b|\betonogestrel\b|\bimplanon\b", re.I), "J7307"),),
+    "58300": (
+        (re.compile(r"\bmirena\b", re.I), "J7298"),
+        (re.compile(r"\bliletta\b", re.I), "J7297"),
+        (re.compile(r"\bkyleena\b", re.I), "J7296"),
+        (re.compile(r"\bskyla\b", re.I), "J7301"),
+        (re.compile(r"\bparagard\b|\bcopper\s+(?:t\s+)?iud\b", re.I), "J7300"),
+    ),
+}
+# CMS pays the screening Pap smear's collection and the screening pelvic and breast exam
+# as Q0091 and G0101 (MLN Medicare Preventive Services); other payers include them in the
+# preventive visit
+MEDICARE_ONLY = frozenset({"Q0091", "G0101"})
+
+
+def _supplies_and_payer(work: _Work, encounter: Encounter) -> None:
+    """The device inserted is supplied with its insertion (its product named in the note);
+    a device's product without its insertion, and Medicare's own screening codes for
+    another payer, are no lines."""
+    codes = {f.entry.code for f in work.found}
+    for procedure, products in _SUPPLIED.items():
+        inserted = next((f for f in work.found if f.entry.code == procedure), None)
+        if inserted is None or codes & {s for s, p in SUPPLY_OF.items() if p == procedure}:
+            continue
+        text = encounter.notes[int(inserted.evidence.source[6:-1])].text if (
+            inserted.evidence.source.startswith("notes[")
+        ) else inserted.evidence.text
+        for pattern, code in products:
+            entry = work.lexicon.get(code)
+            hit = pattern.search(text)
+            if entry is not None and hit is not None:
+                work.found.append(
+                    Found(entry, inserted.evidence, "inferred", "PROC-SUPPLY", 0.8)
+                )
+                break
+    medicare = medicare_primary(encounter)
+    work.found[:] = [
+        f
+        for f in work.found
+        if (f.entry.code not in SUPPLY_OF or SUPPLY_OF[f.entry.code] in codes)
+        and (medicare or f.entry.code not in MEDICARE_ONLY)
+    ]
 
 
 def _vaccine_admin(work: _Work, encounter: Encounter) -> None:

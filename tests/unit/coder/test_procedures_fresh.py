@@ -261,3 +261,29 @@ def test_rapid_strep_influenza_and_covid_antigens_are_three_unique_tests() -> No
     finding = score_mdm([("notes[0]", text, False)])
     assert finding is not None and finding.data.label == "moderate"
     assert "influenza test" in finding.data.reason and "covid test" in finding.data.reason
+
+
+# --- devices supplied with their insertion; Medicare's own screening codes --------------------
+
+_MEDICARE = (PrintedField("coverages[0].payer_name", "the payer", "Medicare Part B"),)
+
+
+def test_a_device_inserted_is_billed_with_its_product_and_a_device_only_named_is_not() -> None:
+    assert {"58300", "J7298"} <= set(coded("IUD (Mirena) inserted today without complications."))
+    kyleena = "Procedure: Kyleena IUD insertion. Uterus sounded to 7 cm, Kyleena placed."
+    assert {"58300", "J7296"} <= set(coded(kyleena))
+    assert {"11981", "J7307"} <= set(coded("Nexplanon inserted in the left upper arm."))
+    assert "J7307" not in coded("Nexplanon removed from the right arm.")
+    assert "J7298" not in coded("Has a Mirena IUD, no problems; here for sinusitis.", "progress")
+
+
+def test_a_screening_pap_and_pelvic_exam_are_medicare_s_q0091_and_g0101_only() -> None:
+    text = "Pap smear collected and pelvic and breast exam performed."
+    assert {"Q0091", "G0101"} <= set(coded(text, "progress", printed_demographics=_MEDICARE))
+    assert not {"Q0091", "G0101"} & set(coded(text, "progress"))
+
+
+def test_office_procedures_told_in_other_common_words() -> None:
+    assert "69209" in coded("Cerumen impaction right ear removed by irrigation.", "progress")
+    assert "29075" in coded("Short arm fiberglass cast applied for the buckle fracture.")
+    assert "30901" in coded("Epistaxis: right anterior septum cauterized with silver nitrate.")

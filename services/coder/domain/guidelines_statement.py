@@ -400,7 +400,10 @@ def drop_integral_symptoms(
     for finding in findings:
         diagnoses = _integral_to(finding.code, integral)
         if diagnoses and any(
-            c.startswith(diagnoses) for c in codes if c[:1] != "R" and c != finding.code
+            c.startswith(diagnoses)
+            for c in codes
+            # shock and severe sepsis (R57, R65.2-) are diagnoses a sign can be integral to
+            if (c[:1] != "R" or c.startswith(("R57", "R65"))) and c != finding.code
         ):
             continue
         kept.append(finding)

@@ -94,3 +94,14 @@ def test_a_sign_the_diagnosis_excludes_is_the_diagnosis() -> None:
     text = "Dx: moderate persistent asthma with acute exacerbation, diffuse wheeze.\n"
     found = dx_codes(text, kind="emergency")
     assert "J45.41" in found and "R06.2" not in found
+
+
+def test_signs_integral_to_septic_shock_and_a_cold_are_not_coded() -> None:
+    shock = dx_codes(
+        "Discharge diagnoses:\n1. Septic shock due to pneumococcal sepsis, hypotensive on "
+        "arrival, norepinephrine for 36 hours.\n",
+        kind="discharge_summary",
+    )
+    assert "R65.21" in shock and not any(c.startswith("I95") for c in shock)
+    cold = dx_codes("Assessment: viral URI with nasal congestion; fluids and rest.\n")
+    assert "J06.9" in cold and "R09.81" not in cold

@@ -75,7 +75,8 @@ def assess_em(encounter: Encounter, reported: frozenset[str] = frozenset()) -> E
     decision to perform a procedure is part of the procedure (CMS NCCI Policy Manual
     ch. 1 §D, global surgery), so a procedure or operative note alone levels nothing.
     """
-    family = em_family(encounter.encounter_type, encounter.patient_status)
+    status = "new" if _initial_stay_note(encounter) else encounter.patient_status
+    family = em_family(encounter.encounter_type, status)
     notes = encounter.notes
     if family is None:
         wellness = annual_wellness_visit(notes)
@@ -139,6 +140,33 @@ def _sources(encounter: Encounter) -> list[tuple[str, str, bool]]:
     return sources
 
 
+INITIAL_NOTE_KINDS = frozenset({"history_and_physical", "consult"})
+_INITIAL_TITLE = re.compile(
+    r"\badmi(?:ssion|t|tting)\b|\bh\s*&\s*p\b|history\s+and\s+physical|\bconsult(?:ation)?\b|"
+    r"\binitial\s+(?:hospital|observation|inpatient)",
+    re.I,
+)
+
+
+_FOLLOW_UP_TITLE = re.compile(r"\bfollow[- ]?up\b|\bday\s+\d|\bsubsequent\b|\bprogress\b", re.I)
+
+
+def _initial_stay_note(encounter: Encounter) -> bool:
+    """A hospital or observation stay's first encounter with this practitioner: an
+    admission history and physical or a consultation (AMA CPT 2023: initial hospital
+    inpatient or observation care, 99221-99223, is the first visit of the stay, whether
+    or not the patient is new to the practitioner; an inpatient consultation is initial
+    care where consultation codes are not paid)."""
+    if encounter.encounter_type not in HOSPITAL_TYPES or encounter.patient_status == "new":
+        return False
+    return any(
+        (note.kind in INITIAL_NOTE_KINDS or _INITIAL_TITLE.search(note.title or ""))
+        and not _FOLLOW_UP_TITLE.search(note.title or "")
+        for note in encounter.notes
+        if note.kind in EM_NOTE_KINDS and note.kind != "discharge_summary"
+    )
+
+
 def _newborn(encounter: Encounter, same_day: bool) -> EmChoice | None:
     """AMA CPT normal newborn care (99460 first day, 99462 later days, 99463 admitted and
     discharged the same day): a hospital stay of a baby under 28 days whose notes say so;
@@ -152,7 +180,8 @@ def _newborn(encounter: Encounter, same_day: bool) -> EmChoice | None:
     if same_day:
         code = NEWBORN_SAME_DAY
     else:
-        code = NEWBORN_INITIAL if encounter.patient_status == "new" else NEWBORN_SUBSEQUENT
+        initial = encounter.patient_status == "new" or _initial_stay_note(encounter)
+        code = NEWBORN_INITIAL if initial else NEWBORN_SUBSEQUENT
     detail = f"{code}: normal newborn care, day {days} of life"
     return EmChoice(code, EM_DESCRIPTIONS[code], "age", encounter.total_time_minutes,
                     encounter.mdm_level, evidence, detail)  # fmt: skip

@@ -287,3 +287,33 @@ def test_office_procedures_told_in_other_common_words() -> None:
     assert "69209" in coded("Cerumen impaction right ear removed by irrigation.", "progress")
     assert "29075" in coded("Short arm fiberglass cast applied for the buckle fracture.")
     assert "30901" in coded("Epistaxis: right anterior septum cauterized with silver nitrate.")
+
+
+# --- initial hospital care is the stay's first visit, new or established ---------------------
+
+
+def _em(text: str, kind: str, title: str | None = None, **overrides: object) -> str | None:
+    notes = (ClinicalNote("n1", kind, text, title=title),)
+    fields = dict(encounter_type="inpatient", place_of_service="21", mdm_level=None)
+    outcome = outcome_of(encounter(notes=notes, **(fields | overrides)))
+    em = outcome.em if isinstance(outcome, Coded) else None
+    return em.code if em is not None else None
+
+
+_ADMISSION = (
+    "Admitted for COPD exacerbation with pneumonia.\nAssessment and plan:\n1. Acute on chronic "
+    "hypercapnic respiratory failure - BiPAP, ICU.\nTotal time 80 minutes on the unit today."
+)
+
+
+def test_an_admission_h_and_p_of_an_established_patient_is_initial_hospital_care() -> None:
+    assert _em(_ADMISSION, "history_and_physical", "Admission H&P") == "99223"
+    assert _em(_ADMISSION, "consult", "Pulmonology consultation") == "99223"
+    assert _em(_ADMISSION, "progress", "Hospital day 2 progress note") == "99233"
+
+
+def test_a_newborn_admission_exam_is_the_first_day_s_newborn_care() -> None:
+    text = "Term male infant, exam at 14 hours of life: normal newborn.\nPlan: routine newborn care."
+    born = patient(birth_date=date(2026, 3, 10))
+    assert _em(text, "history_and_physical", "Newborn admission exam", patient=born) == "99460"
+    assert _em(text, "progress", "Newborn progress note", patient=born) == "99462"

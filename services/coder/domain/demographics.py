@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Sequence
+from operator import attrgetter
 from datetime import date
 
 from .encounter import Encounter, PrintedField
@@ -71,8 +72,11 @@ def implausible_demographics(encounter: Encounter) -> list[ReviewReason]:
     return reasons
 
 
+_VALUE = attrgetter("value")
+
+
 def _unprintable(fields: Sequence[PrintedField]) -> list[ReviewReason]:
-    if "".join(field.value for field in fields).isprintable():  # the common case, at once
+    if "".join(map(_VALUE, fields)).isprintable():  # the common case, at once
         return []
     return [
         ReviewReason(

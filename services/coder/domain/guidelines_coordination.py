@@ -173,6 +173,46 @@ _RECEPTOR_PAIR = {"Z17.0": "Z17.1", "Z17.1": "Z17.0", "Z17.21": "Z17.22", "Z17.2
                   "Z17.31": "Z17.32", "Z17.32": "Z17.31"}  # fmt: skip
 
 
+# a sprain named alone ("Sprain, mild, right wrist") is the sprain of the joint its
+# sentence names (Index: Sprain, by site): code base, then right / left / unspecified
+_SPRAIN_SITES: Mapping[str, tuple[str, str, str, str]] = {
+    "wrist": ("S63.50", "1", "2", "9"), "ankle": ("S93.40", "1", "2", "9"),
+    "knee": ("S83.9", "1X", "2X", "0X"), "shoulder": ("S43.40", "1", "2", "9"),
+    "elbow": ("S53.40", "1", "2", "9"), "hip": ("S73.10", "1", "2", "9"),
+    "foot": ("S93.60", "1", "2", "9"), "neck": ("S13.4", "XX", "XX", "XX"),
+    "cervical": ("S13.4", "XX", "XX", "XX"), "lumbar": ("S33.5", "XX", "XX", "XX"),
+    "thoracic": ("S23.3", "XX", "XX", "XX"),
+}  # fmt: skip
+_SPRAIN_SITE = re.compile(r"\b(" + "|".join(_SPRAIN_SITES) + r")\b", re.IGNORECASE)
+_SIDE = re.compile(r"\b(right|left|rt|lt)\b", re.IGNORECASE)
+
+
+def _sprain_of_the_sentence(
+    finding: Finding, texts: Mapping[str, str], code_set: CodeSet
+) -> Finding:
+    words = finding.evidence.text.lower()
+    if "sprain" not in words or _SPRAIN_SITE.search(words):
+        return finding
+    text = texts.get(finding.evidence.source)
+    start, end = finding.evidence.start, finding.evidence.end
+    if text is None or start is None or end is None:
+        return finding
+    sentence = sentence_at(text, start, end)
+    sites = {m.group(1).lower() for m in _SPRAIN_SITE.finditer(sentence)}
+    if len(sites) != 1:
+        return finding  # none named, or two joints: the words do not say which
+    base, right, left, unspecified = _SPRAIN_SITES[sites.pop()]
+    if finding.code[:3] == base[:3]:
+        return finding  # the joint's own category: the sentence's words already chose
+    sides = {m.group(1).lower()[:1] for m in _SIDE.finditer(sentence)}
+    side = right if sides == {"r"} else left if sides == {"l"} else unspecified
+    seventh = finding.code[-1] if finding.code[-1] in "ADS" else "A"
+    code = f"{base}{side}{seventh}"
+    if code == finding.code or not code_set.lookup(code).billable:
+        return finding
+    return finding.becoming(code, "GL-SPRAIN-SITE")
+
+
 def read_coordinated(
     findings: Sequence[Finding], texts: Mapping[str, str], code_set: CodeSet
 ) -> list[Finding]:
@@ -185,6 +225,8 @@ def read_coordinated(
         code = finding.code
         if code.startswith(_UNSPECIFIED_DRUG):
             finding = _drug_of_the_sentence(finding, texts, code_set)
+        elif code[:1] == "S":
+            finding = _sprain_of_the_sentence(finding, texts, code_set)
         if code[:3] not in {"J96", "C77", "C78", "C79"}:
             result.append(finding)
             continue

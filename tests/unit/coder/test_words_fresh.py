@@ -105,3 +105,19 @@ def test_signs_integral_to_septic_shock_and_a_cold_are_not_coded() -> None:
     assert "R65.21" in shock and not any(c.startswith("I95") for c in shock)
     cold = dx_codes("Assessment: viral URI with nasal congestion; fluids and rest.\n")
     assert "J06.9" in cold and "R09.81" not in cold
+
+
+@pytest.mark.parametrize(
+    ("assessment", "expected"),
+    [
+        ("Sprain, mild, right wrist; no fracture on X-ray.", "S63.501A"),
+        ("Sprain - left knee, no effusion.", "S83.92XA"),
+        ("Sprain of the anterior talofibular ligament of the right ankle.", "S93.491A"),
+    ],
+)
+def test_a_sprain_named_alone_is_the_sprain_of_the_joint_its_sentence_names(
+    assessment: str, expected: str
+) -> None:
+    found = dx_codes(f"Assessment: {assessment}\n", encounter_type="office")
+    assert expected in found
+    assert not any(c.startswith("S93") for c in found if c != expected)

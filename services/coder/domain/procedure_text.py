@@ -306,7 +306,10 @@ def performed_in_notes(notes: tuple[ClinicalNote, ...], lexicon: Lexicon) -> Ite
                 continue
             start, end, previous = _sentence(text, hit.start)
             sentence = text[start:end]
-            if not performed(text[start : hit.start], text[hit.end : end], section, sentence):
+            after = text[hit.end : end]
+            if _A_DRAW.search(text, hit.start, hit.end):
+                after = _SENT_ON.sub(" ", after)  # a draw here, its tube sent to a laboratory
+            if not performed(text[start : hit.start], after, section, sentence):
                 continue
             # the context rules' scopes end at a sentence break: read the sentence alone,
             # and only when it has a word a context rule starts with
@@ -325,6 +328,10 @@ def performed_in_notes(notes: tuple[ClinicalNote, ...], lexicon: Lexicon) -> Ite
                 text=text,
                 start=start,
             )
+
+
+_A_DRAW = re.compile(r"\bdrawn\b|\bdraw\b|\bdrew\b|venipuncture|phlebotomy", re.I)
+_SENT_ON = re.compile(r"\bsent\s+(?:to|out)\b", re.I)
 
 
 def _same_paragraph(text: str, start: int | None, at: int) -> bool:

@@ -80,7 +80,7 @@ SPECIMEN_CODES = frozenset({"36415", "36416", "36410", "36600", "36591"})
 _DRAWN = re.compile(r"\bdrawn\b|\bdrew\b", re.I)
 _SENT_OUT = re.compile(
     r"\bsent\s+(?:out|to\s+(?:the\s+|an?\s+)?(?:outside|reference|commercial|state|hospital|"
-    r"quest|labcorp)\b)|\bsend[- ]out\b",
+    r"quest|labcorp)\b)|\bsend[- ]out\b|\(sent(?:\s+out)?\)",
     re.I,
 )
 # tests read at the visit by their nature (CLIA-waived rapid and dipstick tests, a
@@ -139,7 +139,7 @@ _JOINT = re.compile(
     r"finger|toe)\b",
     re.I,
 )
-_GUIDED = re.compile(r"(?<!no )ultrasound[- ]guid|under ultrasound", re.I)
+_GUIDED = re.compile(r"(?<!no )(?<!without )ultrasound[- ]guid|under ultrasound", re.I)
 SCREENING_INSTRUMENTS = frozenset({"96127", "96110", "96160", "96161", "G0442", "G0444", "G0136"})
 _SCORED = re.compile(
     r"\bscor(?:e|ed|ing)\b|\badministered\b|\bcompleted\b|\bpositive\b|\bnegative\b|"

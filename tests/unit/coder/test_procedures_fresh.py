@@ -317,3 +317,24 @@ def test_a_newborn_admission_exam_is_the_first_day_s_newborn_care() -> None:
     born = patient(birth_date=date(2026, 3, 10))
     assert _em(text, "history_and_physical", "Newborn admission exam", patient=born) == "99460"
     assert _em(text, "progress", "Newborn progress note", patient=born) == "99462"
+
+
+# --- tests sent out, draws, guidance written as absent ----------------------------------------
+
+
+def test_a_draw_sent_to_an_outside_lab_is_the_draw_and_a_sent_panel_is_not_ours() -> None:
+    got = coded("Plan: CEA drawn in the office today and sent to the outside lab.", "progress")
+    assert "36415" in got
+    assert "36415" not in coded("Will have blood drawn before the next visit.", "progress")
+    assert "85025" not in coded("Labs today (sent): CBC - ANC 1.3, Hgb 11.4.", "progress")
+
+
+def test_an_office_inr_by_fingerstick_is_the_inr_not_the_stick() -> None:
+    got = coded("INR in office today (fingerstick): 2.6.", "progress")
+    assert "85610" in got and "36416" not in got
+
+
+def test_a_joint_injection_without_ultrasound_guidance_is_not_the_guided_code() -> None:
+    text = "Right knee injected with triamcinolone 40 mg without ultrasound guidance."
+    got = coded(text)
+    assert "20610" in got and "20611" not in got

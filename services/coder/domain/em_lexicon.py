@@ -622,7 +622,9 @@ _add(
         "held|switch to|switched to|change to|changed to|adjust|adjusted|taper|wean|"
         "trial of|course of|dose of|rx|rx:|add|added|adding|apply|prescribing|"
         # a prescription drug given at the visit is managed there (an ED's IV morphine)
-        "given|gave|administered",
+        "given|gave|administered|"
+        # and one the patient leaves with ("discharged with ondansetron ODT")
+        "discharged with|discharged on|sent home with|discharge with|go home with",
     },
 )
 

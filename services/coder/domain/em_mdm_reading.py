@@ -290,7 +290,9 @@ def _risk_cue(
 
 _DOSE = re.compile(
     r"(?:[ \t/\-]+[a-z]+)?[ \t]*,?[ \t]*(?:\d+(?:\.\d+)?[ \t]*(?:mg|mcg|g|units?|ml|meq|%)\b|"
-    r"(?:for|x)[ \t]*\d+[ \t]*(?:days?|weeks?|months?)\b)"
+    r"(?:for|x)[ \t]*\d+[ \t]*(?:days?|weeks?|months?)\b)|"
+    # given by a parenteral route at the visit ("ondansetron IV")
+    r"[ \t]+(?:iv|im|ivp|iv[ \t]+push|intravenous(?:ly)?|intramuscular(?:ly)?)\b"
 )
 
 

@@ -338,3 +338,15 @@ def test_a_joint_injection_without_ultrasound_guidance_is_not_the_guided_code() 
     text = "Right knee injected with triamcinolone 40 mg without ultrasound guidance."
     got = coded(text)
     assert "20610" in got and "20611" not in got
+
+
+def test_a_drug_given_iv_or_sent_home_with_is_prescription_drug_management() -> None:
+    from services.coder.domain.mdm import score_mdm
+
+    given = "ED course: 2 L lactated Ringer's, ondansetron IV; tolerated oral fluids."
+    home = "Plan: discharged with ondansetron ODT and small frequent meals."
+    for text in (given, home):
+        finding = score_mdm([("notes[0]", text, False)])
+        assert finding is not None and finding.risk.label == "moderate", text
+    none = score_mdm([("notes[0]", "Plan: discharged home with small frequent meals.", False)])
+    assert none is None or none.risk.label != "moderate"

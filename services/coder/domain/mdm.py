@@ -10,6 +10,8 @@ reviewer sees exactly why.
 
 from __future__ import annotations
 
+import re
+
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -147,6 +149,8 @@ def score_mdm(
         read(source, text, whole, found)
     if reported:
         _without_reported(found, reported)
+    if MINOR_PROCEDURE in reported:
+        _without_treated(found, {source: text for source, text, _ in sources})
     problems, data, risk = _problems(found), _data(found), _risk(found)
     if not (problems.evidence or data.evidence or risk.evidence):
         return None
@@ -209,6 +213,39 @@ def _problems(found: Found) -> ElementLevel:
 
 
 MINOR_PROCEDURE = "minor procedure"  # a `reported` key: a minor procedure is billed
+
+
+# an assessment item the minor procedure of the visit treats ("osteoarthritis, right knee,
+# with effusion - aspirated and injected as above")
+_TREATED_HERE = re.compile(
+    r"\b(?:aspirated|injected|drained|incised|repaired|sutured|excised|destroyed|biopsied|"
+    r"removed|cauterized|reduced|debrided|pared|frozen|i&d\s+(?:done|performed)|"
+    r"injection\s+(?:done|given|performed)|procedure\s+(?:as\s+above|done|performed))\b",
+    re.I,
+)
+
+
+def _without_treated(found: Found, texts: dict[str, str]) -> None:
+    """The problems whose clause says the visit's minor procedure treated them:
+    the procedure's evaluation is part of the procedure (CMS NCCI Policy Manual ch. I §D),
+    and the E/M billed beside it with modifier 25 is levelled on the other problems."""
+    for kind in list(found.problems):
+        kept = []
+        for key, evidence in found.problems[kind]:
+            text = texts.get(evidence.source, "")
+            at = evidence.start
+            if at is None or not text:
+                kept.append((key, evidence))
+                continue
+            start = 1 + max(text.rfind(c, 0, at) for c in ".;\n")
+            ends = [i for i in (text.find(c, at) for c in ".;\n") if i >= 0]
+            clause = text[start : min(ends) if ends else len(text)]
+            if not _TREATED_HERE.search(clause):
+                kept.append((key, evidence))
+        if kept:
+            found.problems[kind] = kept
+        else:
+            del found.problems[kind]
 
 
 def _without_reported(found: Found, reported: frozenset[str]) -> None:

@@ -350,3 +350,17 @@ def test_a_drug_given_iv_or_sent_home_with_is_prescription_drug_management() -> 
         assert finding is not None and finding.risk.label == "moderate", text
     none = score_mdm([("notes[0]", "Plan: discharged home with small frequent meals.", False)])
     assert none is None or none.risk.label != "moderate"
+
+
+def test_the_problem_a_minor_procedure_treats_does_not_level_the_visit_beside_it() -> None:
+    from services.coder.domain.mdm import MINOR_PROCEDURE, score_mdm
+
+    text = (
+        "A/P:\n1. Primary osteoarthritis, right knee, with effusion - aspirated and injected as "
+        "above; quadriceps exercises.\n2. Essential hypertension - well controlled; lisinopril "
+        "20 mg renewed for 1 year."
+    )
+    alone = score_mdm([("notes[0]", text, False)])
+    beside = score_mdm([("notes[0]", text, False)], frozenset({MINOR_PROCEDURE}))
+    assert alone is not None and alone.problems.label == "moderate"  # two chronic illnesses
+    assert beside is not None and beside.problems.label == "low" and beside.level == "low"

@@ -211,6 +211,9 @@ def build_terms(
         stats[(tuple(sorted(ws)), code)] = (df, both, precision)
         if both >= MIN_SUPPORT and precision >= MIN_PRECISION:
             learned_terms.append(Term(phrase, code, "learned", precision))
+    # a curated synonym's code the annotators never gave (one newer than their code set:
+    # F32.A, E66.81-) is not judged by what they coded instead
+    annotated = {code for (_, code), (_, both, _) in stats.items() if both}
     terms: list[Term] = []
     names: dict[frozenset[str], set[str]] = {}
     for term in (*tabular_terms(tabular), *synonym_terms(synonyms)):
@@ -219,7 +222,9 @@ def build_terms(
             continue
         seen = (
             None
-            if term.case_sensitive or _named_specifically(term, ws)
+            if term.case_sensitive
+            or _named_specifically(term, ws)
+            or _newer_than_the_annotations(term, annotated)
             else stats.get((tuple(sorted(ws)), term.code))
         )
         if seen is not None:
@@ -234,6 +239,18 @@ def build_terms(
     learned_terms = [t for t in learned_terms if not _hides_a_name(t, names)]
     learned_terms = _below_the_curated(learned_terms, terms)
     return [*terms, *_unambiguous(learned_terms)]
+
+
+def _newer_than_the_annotations(term: Term, annotated: set[str]) -> bool:
+    """A curated synonym for a disease whose code the annotators never gave, though they
+    coded its category ("depression" F32.A, a code newer than their code set, where they
+    gave F32.9): what they coded instead says nothing about the phrase."""
+    return (
+        term.rule == "synonym"
+        and term.code[:1] not in "ORZVWXYT"
+        and term.code not in annotated
+        and any(code[:3] == term.code[:3] for code in annotated)
+    )
 
 
 def _named_specifically(term: Term, words: list[str] | tuple[str, ...]) -> bool:

@@ -200,3 +200,31 @@ def test_a_learned_association_below_the_guideline_rules_cut_is_not_indexed(
     )
     assert index.lookup("painful fever") == ()
     assert [e.rule for e in index.lookup("fever spikes")] == ["learned"]
+
+
+def test_a_synonyms_code_newer_than_the_annotations_is_not_judged_by_them(
+    tmp_path: Path,
+) -> None:
+    """"depression" F32.A: the annotators, whose code set had F32.9 only, never gave F32.A;
+    a synonym of a code they gave but not for its words is still left out."""
+    xml = tmp_path / "tabular.xml"
+    xml.write_text(
+        TABULAR.replace(
+            "<diag><name>R69</name>",
+            "<diag><name>F32</name><desc>Depressive episode</desc>"
+            "<diag><name>F32.9</name><desc>Major depressive disorder, single episode</desc></diag>"
+            "<diag><name>F32.A</name><desc>Depression, unspecified</desc></diag></diag>"
+            "<diag><name>R69</name>",
+        )
+    )
+    (tmp_path / "syn.tsv").write_text("phrase\tcode\tcase\nmelancholy\tF32.A\t\nillness\tR69\t\n")
+    (tmp_path / "learned.tsv").write_text(
+        "phrase\tcode\tdocs\tboth\tprecision\n"
+        "major depression\tF32.9\t20\t19\t0.905\n"  # their code set had F32.9 only
+        "melancholy\tF32.A\t9\t0\t0.000\n"  # a code they never gave, of a category they did
+        "illness\tR69\t30\t0\t0.000\n"  # seen often, never coded: still left out
+        "malaise\tR69\t9\t9\t0.900\n"
+    )
+    index = TermIndex.build(build_terms(xml, tmp_path / "syn.tsv", tmp_path / "learned.tsv"))
+    assert [e.code for e in index.lookup("melancholy")] == ["F32.A"]
+    assert [e.code for e in index.lookup("illness")] == []

@@ -550,6 +550,7 @@ def _notes(work: _Work, encounter: Encounter) -> None:
     _capillary_of_tests(work, encounter)
     if not remote:
         _incised_and_drained(work, encounter)
+        _foreign_body(work, encounter)
         _aspirated(work, encounter)
         _reduced(work, encounter)
     _vaccine_admin(work, encounter)
@@ -718,6 +719,59 @@ def _incised_and_drained(work: _Work, encounter: Encounter) -> None:
                 continue
             work.found.append(_told(entry, i, note, told))
             return
+
+
+# a foreign body told removed from where it was ("Foreign body (bead) removed from the right
+# ear canal", "fishhook removed from the index finger"), by the site: ear canal 69200,
+# nose 30300, cornea 65222, conjunctiva 65205, skin (an incision) 10120
+_FB_SITES = (
+    (r"ear(?:\s+canal)?|external\s+(?:auditory\s+)?canal", "69200"),
+    (r"nose|nostril|nares|naris|nasal\s+(?:cavity|vestibule)", "30300"),
+    (r"cornea", "65222"),
+    (r"conjunctiva|fornix|eyelid", "65205"),
+    (r"(?:index|middle|ring|little)?\s*finger|thumb|palm|hand|foot|sole|heel|toe|forearm|"
+     r"arm|leg|knee|thigh|scalp|skin", "10120"),
+)  # fmt: skip
+_FB_SITE = re.compile("|".join(f"(?P<s{i}>{words})" for i, (words, _) in enumerate(_FB_SITES)))
+_FB_REMOVED = re.compile(
+    r"\b(?:foreign\s+bod(?:y|ies)|fb|splinters?|fish\s*hooks?|glass|bead|pebble|insect)\b"
+    r"[^.;\n]{0,40}?\b(?:removed|extracted|retrieved)\b[^.;\n]{0,15}?\bfrom\s+(?:the\s+|his\s+|"
+    r"her\s+)?(?:(?:left|right)\s+)?(?P<site>[a-z ]{2,30})",
+    re.I,
+)
+_FB_FAMILIES = frozenset({"69200", "30300", "65222", "65205", "fb_skin"})
+_ELSEWHERE = re.compile(
+    r"\b(?:ago|outside|urgent\s+care|yesterday|last\s+(?:week|month|year|visit)|previously|"
+    r"prior|reports?|had\s+(?:a|an)|at\s+home|himself|herself|by\s+(?:ems|the\s+patient|"
+    r"nursing|the\s+nurse|triage))\b",
+    re.I,
+)
+
+
+def _foreign_body(work: _Work, encounter: Encounter) -> None:
+    """A foreign body told as removed from a site in words the lexicon's keywords do not
+    hold: the removal from that site, when no removal was found by its name."""
+    if any((f.entry.family or f.entry.code) in _FB_FAMILIES for f in work.found):
+        return
+    for i, note in enumerate(encounter.notes):
+        if "removed" not in note.text and "extracted" not in note.text:
+            continue
+        for told in _FB_REMOVED.finditer(note.text):
+            site = _FB_SITE.match(told.group("site").lower())
+            if site is None:
+                continue
+            start = max(note.text.rfind(c, 0, told.start()) for c in ".\n") + 1
+            before = note.text[start : told.start()]
+            after = note.text[told.end() : told.end() + 80]
+            if not performed(before, after, None, told.group()) or _ELSEWHERE.search(
+                before + told.group() + after.split(".")[0]
+            ):
+                continue
+            code = _FB_SITES[int(next(k for k, v in site.groupdict().items() if v)[1:])][1]
+            entry = work.lexicon.get(code)
+            if entry is not None:
+                work.found.append(_told(entry, i, note, told, laterality_in(told.group())))
+                return
 
 
 def _several_joints(work: _Work, hit: NoteHit, seen: set[str]) -> bool:

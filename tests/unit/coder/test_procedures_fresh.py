@@ -364,3 +364,15 @@ def test_the_problem_a_minor_procedure_treats_does_not_level_the_visit_beside_it
     beside = score_mdm([("notes[0]", text, False)], frozenset({MINOR_PROCEDURE}))
     assert alone is not None and alone.problems.label == "moderate"  # two chronic illnesses
     assert beside is not None and beside.problems.label == "low" and beside.level == "low"
+
+
+def test_a_foreign_body_told_removed_from_a_site_is_that_site_s_removal() -> None:
+    ed = dict(encounter_type="emergency", place_of_service="23")
+    ear = "Foreign body (bead) removed from the right ear canal with alligator forceps by me."
+    assert "69200" in coded(ear, "emergency", **ed)
+    assert "10120" in coded("Fishhook removed from the right index finger by advance-and-cut.")
+    assert "30300" in coded("Foreign body removed from the left nostril with a hook.")
+    assert "10120" not in coded("Glass removed from the foot at the outside ED two days ago.")
+    assert "65222" not in coded(
+        "Patient reports a foreign body removed from the eye last year at urgent care."
+    )

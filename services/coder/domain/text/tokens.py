@@ -223,6 +223,8 @@ def singular(word: str) -> str:
         return word[:-2]
     if n > 3 and word.endswith("s") and not word.endswith(_KEEP_S):
         return word[:-1]
+    if n > 5 and word.endswith(("mas", "ias")):  # a Latin -a noun's plural: hematomas, hernias
+        return word[:-1]
     return word
 
 

@@ -272,6 +272,10 @@ _add(
         "cause not yet determined|cause not determined|cause undetermined|"
         "etiology undetermined|etiology not yet determined|cause to be determined",
         "bleeding": "hematuria|rectal bleeding|hematochezia|melena|hemoptysis",
+        # bleeding in early pregnancy: whether it will continue is not yet known
+        "pregnancy bleeding": "threatened miscarriage|threatened abortion|"
+        "bleeding in pregnancy|vaginal bleeding in pregnancy|first trimester bleeding|"
+        "subchorionic hematoma|pregnancy of unknown location",
         "syncope": "syncope|near syncope|presyncope",
         "chest pain": "chest pain|atypical chest pain",
         "neuro new": "new onset seizure|first seizure|numbness|weakness|altered mental status",

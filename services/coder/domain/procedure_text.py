@@ -146,6 +146,7 @@ _GIVEN_AT_SITE = re.compile(
     r"gluteus|buttock|upper\s+arm)\b",
     re.I,
 )
+_THEN = re.compile(r"[,;]?\s*\b(?:then|followed\s+by|thereafter)\b", re.I)
 # medication use at home, not a dose given here
 _HOME_USE = re.compile(
     r"\b(?:prn|daily|bid|tid|qid|qhs|q\d+(?:-\d+)?h|at\s+home|inhaler|uses|takes|taking|"
@@ -279,7 +280,9 @@ class NoteHit:
 
     @cached_property
     def home_use(self) -> bool:
-        return _HOME_USE.search(self.sentence) is not None
+        # "1,000 mcg IM given in the office today, then weekly x 4": the schedule after
+        # today's dose is not today's dose taken at home
+        return _HOME_USE.search(_THEN.split(self.sentence, maxsplit=1)[0]) is not None
 
     @cached_property
     def paragraph(self) -> str:

@@ -376,3 +376,17 @@ def test_a_foreign_body_told_removed_from_a_site_is_that_site_s_removal() -> Non
     assert "65222" not in coded(
         "Patient reports a foreign body removed from the eye last year at urgent care."
     )
+
+
+def test_a_dose_given_today_then_scheduled_is_today_s_dose_and_early_pregnancy_bleeding_a_problem() -> None:
+    text = (
+        "1. Vitamin B12 deficiency anemia - cyanocobalamin 1,000 mcg IM given in the office "
+        "today (right deltoid), then weekly x 4 and monthly."
+    )
+    got = coded(text, "progress")
+    assert {"J3420", "96372"} <= set(got)
+    assert "J3420" not in coded("B12 injections monthly at home.", "progress")
+    from services.coder.domain.mdm import score_mdm
+
+    finding = score_mdm([("notes[0]", "Impression: threatened miscarriage at 8 weeks.", False)])
+    assert finding is not None and finding.problems.label == "moderate"

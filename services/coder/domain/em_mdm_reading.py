@@ -137,7 +137,12 @@ def read(source: str, text: str, whole: bool, found: Found) -> None:
             found.risk.setdefault(2, []).append(
                 ("prescription drug management", _span(source, text, span_start, end))
             )
+    previous_end = -1
     for start, end, key in chronic:
+        adjacent = previous_end >= 0 and not text[previous_end:start].strip(" \t")
+        previous_end = end
+        if adjacent:
+            continue  # "vitamin B12 deficiency anemia": the words of one condition
         kind, span_start, span_end = _chronic_state(text, start, end, modifiers, key)
         found.problems.setdefault(kind, []).append((key, _span(source, text, span_start, span_end)))
 

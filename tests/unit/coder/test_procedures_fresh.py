@@ -390,3 +390,12 @@ def test_a_dose_given_today_then_scheduled_is_today_s_dose_and_early_pregnancy_b
 
     finding = score_mdm([("notes[0]", "Impression: threatened miscarriage at 8 weeks.", False)])
     assert finding is not None and finding.problems.label == "moderate"
+
+
+def test_one_condition_named_in_words_of_two_is_one_problem() -> None:
+    from services.coder.domain.mdm import score_mdm
+
+    one = score_mdm([("notes[0]", "Assessment: vitamin B12 deficiency anemia, stable.", False)])
+    assert one is not None and one.problems.reason == "1 stable chronic illness"
+    two = score_mdm([("notes[0]", "Assessment:\nHypertension\nHyperlipidemia", False)])
+    assert two is not None and two.problems.reason == "2 stable chronic illnesses"

@@ -524,6 +524,7 @@ def _notes(work: _Work, encounter: Encounter) -> None:
             continue
         product = (hit.evidence.source, hit.sentence)
         if entry.family in VACCINE_FAMILIES and _names_parts(hit, vaccines.get(product, ())):
+            _brand_named(work, entry, hit)
             continue  # "Pediarix (DTaP-HepB-IPV)": the parts of the product named
         if entry.family in VACCINE_FAMILIES:
             vaccines.setdefault(product, []).append(hit.hit.end)
@@ -561,6 +562,21 @@ def _notes(work: _Work, encounter: Encounter) -> None:
     collected = ordered | {f.entry.code for f in work.found}
     if draw is not None and venipuncture is not None and not collected & SPECIMEN_CODES:
         work.found.append(Found(venipuncture, draw.evidence, "inferred", "PROC-DRAWN", 0.7))
+
+
+def _brand_named(work: _Work, entry: LexiconEntry, hit: NoteHit) -> None:
+    """A single-antigen vaccine named generically and then by its brand in parentheses
+    ("Hepatitis B vaccine (Heplisav-B)"): the brand is the product given (a combination's
+    parentheses spell out its parts instead)."""
+    head = hit.sentence[: hit.hit.start - hit.start]
+    opened = hit.start + head.rfind("(")
+    for i, found in enumerate(work.found):
+        outer = found.entry
+        near = found.evidence.source == hit.evidence.source and found.evidence.end is not None
+        if near and 0 <= opened - found.evidence.end <= 2:  # type: ignore[operator]
+            if outer.code != entry.code and outer.components == 1 == entry.components:
+                work.found[i] = _from_note(entry, hit)
+            return
 
 
 def _names_parts(hit: NoteHit, ends: Sequence[int]) -> bool:

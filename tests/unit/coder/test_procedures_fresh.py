@@ -399,3 +399,10 @@ def test_one_condition_named_in_words_of_two_is_one_problem() -> None:
     assert one is not None and one.problems.reason == "1 stable chronic illness"
     two = score_mdm([("notes[0]", "Assessment:\nHypertension\nHyperlipidemia", False)])
     assert two is not None and two.problems.reason == "2 stable chronic illnesses"
+
+
+def test_a_vaccine_named_generically_then_by_its_brand_is_the_brand() -> None:
+    got = coded("Hepatitis B vaccine (Heplisav-B) 0.5 mL IM given, dose 1 of 2.", "other")
+    assert "90739" in got and "90746" not in got
+    combo = coded("Pediarix (DTaP-HepB-IPV) 0.5 mL IM given today.", "other", **_TODDLER)
+    assert "90723" in combo and not {"90700", "90744", "90713"} & set(combo)

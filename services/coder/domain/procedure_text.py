@@ -66,6 +66,13 @@ _NOT_DONE_BEFORE = re.compile(
     r"weeks?(?:\s+\d+\s+days?)?\s+by)\W+" + _WORDS + r"$",
     re.I,
 )
+# a service named right after words that put the visit after it
+_AFTER_OPERATION = re.compile(
+    r"\b(?:(?:days?|weeks?|wks?|months?|years?)\s+(?:after|following|post|since)|s/p|"
+    r"status\s+post|post[- ]?op(?:erative)?\s+(?:visit|check|day\s*\d*|follow[- ]?up)"
+    r"(?:\s+(?:after|following|from|for))?)(?:\s+(?:a|an|the|his|her|left|right|bilateral))*\s*$",
+    re.I,
+)
 _MONTHS = (
     "january|february|march|april|may|june|july|august|september|october|november|december|"
     "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
@@ -367,6 +374,8 @@ def performed(before: str, after: str, section: str | None, sentence: str) -> bo
     after = _EARLIER_VALUE.sub(lambda m: m.group(1) + " " * len(m.group(2)), after)
     if _NOT_DONE_BEFORE.search(before[-80:]) or _NOT_DONE_AFTER.search(after[:60]):
         return False
+    if _AFTER_OPERATION.search(before[-60:]):
+        return False  # "2 weeks after laparoscopic cholecystectomy": the operation is past
     if _IN_PLACE.match(after):
         return False  # "short arm cast intact": a device already on, checked at the visit
     if _SHOWED.search(after[:40]) and not _HERE.search(sentence):

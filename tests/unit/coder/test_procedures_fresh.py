@@ -406,3 +406,10 @@ def test_a_vaccine_named_generically_then_by_its_brand_is_the_brand() -> None:
     assert "90739" in got and "90746" not in got
     combo = coded("Pediarix (DTaP-HepB-IPV) 0.5 mL IM given today.", "other", **_TODDLER)
     assert "90723" in combo and not {"90700", "90744", "90713"} & set(combo)
+
+
+def test_an_operation_the_visit_comes_after_is_not_today_s() -> None:
+    text = "Postoperative visit 2 weeks after laparoscopic cholecystectomy. Incisions healed."
+    assert "47562" not in coded(text, "progress")
+    assert "44970" not in coded("Seen s/p laparoscopic appendectomy, doing well.", "progress")
+    assert "47562" in coded("Procedure: laparoscopic cholecystectomy.", "operative")

@@ -98,8 +98,10 @@ def test_every_code_in_the_data_files_is_billable_and_every_prefix_exists() -> N
     for extra in combinations.additional:
         assert cm.is_leaf(extra.default) and cm.is_valid_item(extra.needed), extra
     for symptom, diagnoses in guideline_data.load_integral().items():
-        # chapter 18 symptoms, and signs coded outside it: erythema, dehydration, electrolytes
-        assert symptom.startswith(("R", "L53.9", "E86", "E87")) and cm.is_valid_item(symptom)
+        # chapter 18 symptoms, and signs coded outside it: erythema, dehydration,
+        # electrolytes, hypotension
+        signs = ("R", "L53.9", "E86", "E87", "I95")
+        assert symptom.startswith(signs) and cm.is_valid_item(symptom), symptom
         assert all(len(p) < 3 or cm.is_valid_item(p) for p in diagnoses), symptom
 
 

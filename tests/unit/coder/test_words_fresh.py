@@ -128,3 +128,19 @@ def test_plain_depression_is_the_fy2026_unspecified_depression() -> None:
     learned associations come from had only F32.9 for it."""
     text = "Assessment/Plan:\n1. Depression - stable on sertraline 50 mg, continue.\n"
     assert "F32.A" in dx_codes(text)
+
+
+@pytest.mark.parametrize(
+    ("assessment", "expected", "absent"),
+    [
+        ("Old MI (2019). Quit smoking after the MI.", "I25.2", "I21.9"),
+        ("Dog bite of the right hand, puncture wounds left open.", "S61.451A", "W54.0XXA"),
+        ("Primary osteoarthritis of both knees - acetaminophen.", "M17.0", "M19.91"),
+        ("Right knee OA - home exercises.", "M17.11", "M17.9"),
+        ("Acute ischemic stroke, left MCA territory.", "I63.512", "I63.9"),
+        ("History of a fragility fracture of the wrist; osteoporosis.", "Z87.310", "S52.509A"),
+    ],
+)
+def test_a_coders_index_words_from_fresh_notes(assessment: str, expected: str, absent: str) -> None:
+    found = dx_codes(f"Assessment: {assessment}\n")
+    assert expected in found and absent not in found

@@ -213,12 +213,33 @@ def _sprain_of_the_sentence(
     return finding.becoming(code, "GL-SPRAIN-SITE")
 
 
+def _guess_beside_a_name(findings: Sequence[Finding]) -> list[Finding]:
+    """A word the index could only guess a code for ("nondisplaced": any nondisplaced
+    fracture) next to a name of the same chapter the words do give ("nondisplaced fracture
+    of the 5th metatarsal") is that name's word, not a second condition."""
+    guesses = [f for f in findings if "GL-AMBIGUOUS" in f.rule and f.evidence.end is not None]
+    if not guesses:
+        return list(findings)
+    named = [f for f in findings if "GL-AMBIGUOUS" not in f.rule and f.evidence.end is not None]
+    return [
+        f
+        for f in findings
+        if f not in guesses
+        or not any(
+            n.evidence.source == f.evidence.source
+            and n.code[:1] == f.code[:1]
+            and -4 <= (n.evidence.start or 0) - (f.evidence.end or 0) <= 4
+            for n in named
+        )
+    ]
+
+
 def read_coordinated(
     findings: Sequence[Finding], texts: Mapping[str, str], code_set: CodeSet
 ) -> list[Finding]:
     """The module docstring's rules over the sequenced findings: an added code follows the
     finding whose words it shares; a drug class takes the unspecified drug's place."""
-    findings = receptor_status(findings, texts, code_set)
+    findings = _guess_beside_a_name(receptor_status(findings, texts, code_set))
     result: list[Finding] = []
     have = {f.code for f in findings}
     for finding in findings:

@@ -144,3 +144,12 @@ def test_plain_depression_is_the_fy2026_unspecified_depression() -> None:
 def test_a_coders_index_words_from_fresh_notes(assessment: str, expected: str, absent: str) -> None:
     found = dx_codes(f"Assessment: {assessment}\n")
     assert expected in found and absent not in found
+
+
+def test_a_fracture_word_the_index_only_guesses_is_the_named_fractures() -> None:
+    text = (
+        "Impression:\n- Closed nondisplaced fracture of the 5th metatarsal, right foot, "
+        "initial encounter\n"
+    )
+    found = dx_codes(text, kind="emergency")
+    assert [c for c in found if c.startswith("S")] == ["S92.354A"]

@@ -218,7 +218,12 @@ _WOUND = re.compile(
 # a length written as the repair's: "length 2.4 cm", "repair length: 3 cm", "2.4 cm in length"
 _LABELLED_LENGTH = re.compile(
     r"\b(?:length|long)\s*(?:of|:|was|is|=)?\s*\d+(?:\.\d+)?\s*(?:cm|mm)\b|"
-    r"\d+(?:\.\d+)?\s*(?:cm|mm)\s+(?:in\s+length|long)\b",
+    r"\d+(?:\.\d+)?\s*(?:cm|mm)\s+(?:in\s+length|long)\b|"
+    # the repair's own length beside an excised diameter ("intermediate repair 2.0 cm",
+    # "2.0 cm layered closure")
+    r"\b(?:repair|closure)\s*(?:length\s*)?(?:of\s+|:\s*)?\d+(?:\.\d+)?\s*(?:cm|mm)\b|"
+    r"\d+(?:\.\d+)?\s*(?:cm|mm)\s+(?:(?:simple|intermediate|layered|complex|primary|linear)"
+    r"\s+){1,2}(?:repair|closure)\b",
     re.I,
 )
 # CPT 90460: the physician or other qualified professional counsels face to face (a VIS

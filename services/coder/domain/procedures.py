@@ -552,6 +552,8 @@ def _notes(work: _Work, encounter: Encounter) -> None:
     if not remote:
         _incised_and_drained(work, encounter)
         _foreign_body(work, encounter)
+        _excised_lesions(work, encounter)
+        _debrided(work, encounter)
         _aspirated(work, encounter)
         _reduced(work, encounter)
     _vaccine_admin(work, encounter)
@@ -788,6 +790,88 @@ def _foreign_body(work: _Work, encounter: Encounter) -> None:
             if entry is not None:
                 work.found.append(_told(entry, i, note, told, laterality_in(told.group())))
                 return
+
+
+# a skin lesion told as excised with words between the excision and the lesion ("excision
+# of a 1.2 cm benign-appearing cyst of the back"), which no keyword holds
+_EXCISED_LESION = re.compile(
+    r"\bexcision\s+of\s+(?:an?\s+|the\s+)?(?:[\w.,/-]+\s+){1,5}?(?P<lesion>cyst|lipoma|nevus|"
+    r"mole|lesion|dermatofibroma|papilloma|keratosis|basal\s+cell\s+carcinoma|"
+    r"squamous\s+cell\s+carcinoma|melanoma|bcc|scc)\b",
+    re.I,
+)
+_TAGS_REMOVED = re.compile(
+    r"\bremov(?:al|ed)\s+of\s+(?P<n>\d+)\s+skin\s+tags\b|\b(?P<m>\d+)\s+skin\s+tags\s+"
+    r"(?:were\s+)?(?:removed|snipped|excised)\b",
+    re.I,
+)
+
+
+# a wound debrided to the depth its words name ("debridement of a diabetic foot ulcer to
+# subcutaneous tissue"): CPT 11042-11044 by the deepest tissue removed
+_DEBRIDED_TO = re.compile(
+    r"\bdebride(?:ment|d)\b[^.;\n]{0,60}?\b(?:to|into|down\s+to|through|including)\s+(?:the\s+)?"
+    r"(?:level\s+of\s+(?:the\s+)?)?(?P<depth>subcutaneous|muscle|fascia|bone)\b",
+    re.I,
+)
+_DEPTH_CODES = {"subcutaneous": "11042", "muscle": "11043", "fascia": "11043", "bone": "11044"}
+DEBRIDEMENTS = frozenset({"debridement_subq", "debridement_muscle", "debridement_bone"})
+
+
+def _debrided(work: _Work, encounter: Encounter) -> None:
+    """A debridement told with the depth it reached in words no keyword holds."""
+    if any(f.entry.family in DEBRIDEMENTS | {"debridement_selective"} for f in work.found):
+        return
+    for i, note in enumerate(encounter.notes):
+        if "debrid" not in note.text.lower():
+            continue
+        for told in _DEBRIDED_TO.finditer(note.text):
+            start = max(note.text.rfind(c, 0, told.start()) for c in ".\n") + 1
+            after = note.text[told.end() : told.end() + 60]
+            if not performed(note.text[start : told.start()], after, None, told.group()):
+                continue
+            entry = work.lexicon.get(_DEPTH_CODES[told.group("depth").lower()])
+            if entry is not None:
+                work.found.append(_told(entry, i, note, told))
+                return
+
+
+def _excised_lesions(work: _Work, encounter: Encounter) -> None:
+    """Skin lesions excised or skin tags removed in words with a size or count between
+    the service's words: the excision by nature, site and excised diameter (as _excision)
+    and the skin tag removal, when none was found by name."""
+    families = {f.entry.family or f.entry.code for f in work.found}
+    for i, note in enumerate(encounter.notes):
+        text = note.text
+        if "xcision" in text and not families & EXCISIONS:
+            for told in _EXCISED_LESION.finditer(text):
+                start = max(text.rfind(c, 0, told.start()) for c in ".\n") + 1
+                end = min([e for e in (text.find(c, told.end()) for c in ".\n") if e >= 0]
+                          or [len(text)])  # fmt: skip
+                sentence = text[start:end]
+                if not performed(text[start : told.start()], text[told.end() : end], None,
+                                 sentence):  # fmt: skip
+                    continue
+                malignant = _MALIGNANT.search(told.group("lesion")) or any(
+                    _MALIGNANT.search(n.text) for n in encounter.notes
+                )
+                family = "excision_malignant" if malignant else "excision_benign"
+                stated = _EXCISED.search(sentence)
+                values = measures(stated.group() if stated else told.group(), ("cm",))
+                chosen = choose_in_family(work.lexicon.family(family), values, site_in(sentence))
+                if len(chosen) == 1:
+                    work.found.append(_told(chosen[0], i, note, told))
+                    families.add(family)
+                    break
+        if "skin tag" in text and "11200" not in families:
+            told = _TAGS_REMOVED.search(text)
+            entry = work.lexicon.get("11200")
+            if told is not None and entry is not None:
+                start = max(text.rfind(c, 0, told.start()) for c in ".\n") + 1
+                if performed(text[start : told.start()], text[told.end() : told.end() + 60],
+                             None, told.group()):  # fmt: skip
+                    work.found.append(_told(entry, i, note, told))
+                    families.add("11200")
 
 
 def _several_joints(work: _Work, hit: NoteHit, seen: set[str]) -> bool:

@@ -413,3 +413,29 @@ def test_an_operation_the_visit_comes_after_is_not_today_s() -> None:
     assert "47562" not in coded(text, "progress")
     assert "44970" not in coded("Seen s/p laparoscopic appendectomy, doing well.", "progress")
     assert "47562" in coded("Procedure: laparoscopic cholecystectomy.", "operative")
+
+
+# --- excisions, repairs beside them, debridement, nails, hemorrhoids -------------------------
+
+
+def test_an_excision_with_words_between_is_sized_and_its_repair_has_its_own_length() -> None:
+    cyst = (
+        "Procedure: excision of a 1.2 cm benign-appearing cyst of the back, excised diameter "
+        "1.8 cm, layered closure 2.5 cm."
+    )
+    assert {"11402", "12031"} <= set(coded(cyst))
+    bcc = (
+        "Procedure: excision of basal cell carcinoma of the nose, excised diameter 1.1 cm "
+        "including margins, intermediate repair 2.0 cm."
+    )
+    got = coded(bcc)
+    assert {"11642", "12051"} <= set(got) and "12052" not in got
+
+
+def test_skin_tags_debridement_toenail_and_hemorrhoid_in_other_words() -> None:
+    assert "11200" in coded("Removal of 12 skin tags from the neck and axillae with scissors.")
+    ulcer = "Debridement of a diabetic foot ulcer to subcutaneous tissue, 3 sq cm."
+    assert "11042" in coded(ulcer)
+    nail = coded("Toenail removal: left great toe total avulsion under digital block.")
+    assert "11730" in nail and "64450" not in nail
+    assert "46320" in coded("Thrombosed external hemorrhoid excision under local.")

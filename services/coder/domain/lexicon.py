@@ -30,7 +30,7 @@ import csv
 import hashlib
 import io
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from itertools import accumulate
 from typing import Literal
@@ -184,7 +184,9 @@ class Lexicon:
             for first, candidates in index.items()
         }
         self._families: dict[str, tuple[LexiconEntry, ...]] = {}
-        self._word_sets: dict[frozenset[str], tuple[tuple[LexiconEntry, frozenset[str]], ...]] = {}
+        self._word_sets: dict[
+            frozenset[str], dict[str, tuple[tuple[int, LexiconEntry, frozenset[str]], ...]]
+        ] = {}
         for entry in self._by_code.values():
             if entry.family:
                 self._families[entry.family] = (*self._families.get(entry.family, ()), entry)
@@ -277,7 +279,7 @@ class Lexicon:
         return sorted(first.values(), key=lambda m: self._order[m.entry.code])
 
 
-def _listed(parts: list[str], first: int, last: int, index: dict[str, object]) -> bool:
+def _listed(parts: list[str], first: int, last: int, index: Mapping[str, object]) -> bool:
     """A comma or semicolon inside a keyword's words that opens another keyword: the words
     are items of a list ("DTaP, IPV"), not one name ("rotavirus vaccine, pentavalent")."""
     for word in range(first + 1, last + 1):

@@ -154,7 +154,7 @@ _TEST_RESULTS = frozenset(
 )
 
 
-_BIT = {category: 1 << k for k, category in enumerate(_PRIORITY)}
+_BIT: dict[str, int] = {category: 1 << k for k, category in enumerate(_PRIORITY)}
 _NEGATED, _FAMILY = _BIT["negated"], _BIT["family"]
 # the assertion of a set of category bits: the first by priority
 _BY_MASK: tuple[Assertion, ...] = tuple(

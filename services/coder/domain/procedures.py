@@ -1539,6 +1539,16 @@ def _supplies_and_payer(work: _Work, encounter: Encounter) -> None:
                     Found(entry, inserted.evidence, "inferred", "PROC-SUPPLY", 0.8)
                 )
                 break
+    if "G0444" in codes:
+        # Medicare's yearly depression screening is the instrument's service (no 96127 too)
+        work.found[:] = [f for f in work.found if f.entry.code != "96127"]
+    caregiver = work.lexicon.get("96161")
+    age = age_on(encounter.patient.birth_date, encounter.date_of_service)
+    for i, found in enumerate(work.found):
+        if found.entry.code == "96127" and age < 1 and caregiver is not None:
+            # an infant's visit: the mother's depression screen is about the caregiver
+            work.found[i] = Found(caregiver, found.evidence, found.method, found.rule,
+                                  found.confidence)  # fmt: skip
     medicare = medicare_primary(encounter)
     work.found[:] = [
         f

@@ -439,3 +439,15 @@ def test_skin_tags_debridement_toenail_and_hemorrhoid_in_other_words() -> None:
     nail = coded("Toenail removal: left great toe total avulsion under digital block.")
     assert "11730" in nail and "64450" not in nail
     assert "46320" in coded("Thrombosed external hemorrhoid excision under local.")
+
+
+def test_screening_services_of_the_payer_and_the_age() -> None:
+    medicare = coded("Annual depression screening PHQ-9 score 2, 10 minutes.", "progress",
+                     printed_demographics=_MEDICARE)  # fmt: skip
+    assert "G0444" in medicare and "96127" not in medicare
+    infant = dict(patient=patient(birth_date=date(2026, 1, 2)), encounter_type="preventive")
+    got = coded("Edinburgh postnatal depression scale completed, score 4.",
+                "progress", **infant)  # fmt: skip
+    assert "96161" in got and "96127" not in got
+    assert "99188" in coded("Fluoride varnish applied to teeth.", "progress")
+    assert "85018" in coded("Hemoglobin fingerstick 11.8 in office.", "progress")

@@ -234,12 +234,74 @@ def _guess_beside_a_name(findings: Sequence[Finding]) -> list[Finding]:
     ]
 
 
+# words around a name that make it no condition of the patient: the name of a test not
+# (yet) positive ("pertussis PCR sent", "H. pylori biopsy: negative"), a risk a consent
+# lists ("discussed risks (infection, bleeding...)")
+_TEST_AFTER = re.compile(
+    r"\s*(?:PCR|NAAT|swabs?|tests?|testing|cultures?|titers?|serology|antigen|antibod(?:y|ies)"
+    r"|IgG|IgM|screen|panel|smear|toxin|biopsy)\b",
+    re.IGNORECASE,
+)
+_TEST_BEFORE = re.compile(
+    r"\b(?:PCR|NAAT|swab|tests?|tested|testing|cultures?|serology|titers?)\s+(?:for|of)\s+$",
+    re.IGNORECASE,
+)
+_RESULT_POSITIVE = re.compile(r"positive|\bpos\b|detected|confirmed|\+", re.IGNORECASE)
+_RESULT_NEGATIVE_AFTER = re.compile(
+    r"(?:\s*[\w./-]+){0,2}\s*[:=]\s*(?:negative|neg\b|not detected|none\b|absent)",
+    re.IGNORECASE,
+)
+_CONSENT_RISKS = re.compile(r"\brisks?\b(?:\s+(?:of|include|including|are|such as))?[^.;]*$", re.I)
+_PERMISSIVE = re.compile(r"\bpermissive\s+$", re.IGNORECASE)
+_CONSENT = re.compile(r"consent|discuss|explain|review|benefits|alternatives", re.IGNORECASE)
+# acute peptic ulcers (K25-K28 .0-.3) only when the words say acute: else chronic or
+# unspecified (.4-.7) or unspecified (.9)
+_ACUTE_ULCER = {"0": "4", "1": "5", "2": "6", "3": "9"}
+
+
+def _not_the_patients(finding: Finding, texts: Mapping[str, str]) -> bool:
+    text = texts.get(finding.evidence.source)
+    start, end = finding.evidence.start, finding.evidence.end
+    if text is None or start is None or end is None or finding.code[:1] == "Z":
+        return False
+    line_end = text.find("\n", end)
+    rest = text[end : line_end if line_end >= 0 else len(text)]
+    if _TEST_AFTER.match(text, end) or _TEST_BEFORE.search(text, max(0, start - 24), start):
+        clause = re.split(r"[.;]", rest, maxsplit=1)[0]
+        if not _RESULT_POSITIVE.search(clause):
+            return True
+    if _RESULT_NEGATIVE_AFTER.match(text, end):
+        return True
+    if _PERMISSIVE.search(text, max(0, start - 12), start):
+        return True  # "permissive hypertension / hypercapnia": a target, not a disease
+    sentence_start = max(text.rfind(".", 0, start), text.rfind("\n", 0, start)) + 1
+    before = text[sentence_start:start]
+    return bool(_CONSENT_RISKS.search(before) and _CONSENT.search(before))
+
+
+def _ulcer_acuity(finding: Finding, texts: Mapping[str, str], code_set: CodeSet) -> Finding:
+    code = finding.code
+    if code[:3] not in {"K25", "K26", "K27", "K28"} or code[4:5] not in _ACUTE_ULCER:
+        return finding
+    text = texts.get(finding.evidence.source)
+    start, end = finding.evidence.start, finding.evidence.end
+    if text is None or start is None or end is None:
+        return finding
+    if "acute" in sentence_at(text, start, end).lower():
+        return finding
+    unsaid = f"{code[:4]}{_ACUTE_ULCER[code[4]]}"
+    return finding.becoming(unsaid, "GL-ACUITY-UNSAID") if code_set.lookup(unsaid).billable else finding
+
+
 def read_coordinated(
     findings: Sequence[Finding], texts: Mapping[str, str], code_set: CodeSet
 ) -> list[Finding]:
     """The module docstring's rules over the sequenced findings: an added code follows the
     finding whose words it shares; a drug class takes the unspecified drug's place."""
     findings = _guess_beside_a_name(receptor_status(findings, texts, code_set))
+    findings = [
+        _ulcer_acuity(f, texts, code_set) for f in findings if not _not_the_patients(f, texts)
+    ]
     result: list[Finding] = []
     have = {f.code for f in findings}
     for finding in findings:

@@ -153,3 +153,31 @@ def test_a_fracture_word_the_index_only_guesses_is_the_named_fractures() -> None
     )
     found = dx_codes(text, kind="emergency")
     assert [c for c in found if c.startswith("S")] == ["S92.354A"]
+
+
+@pytest.mark.parametrize(
+    ("text", "absent", "kept"),
+    [
+        ("Assessment: subacute cough - pertussis PCR sent.\n", "A37.90", None),
+        ("Assessment: GI bleed from duodenal ulcer. H. pylori biopsy: negative.\n", "B96.81", None),
+        (
+            "Procedure: consent obtained after discussing risks (infection, bleeding, flare).\n"
+            "Assessment: primary osteoarthritis, right knee.\n",
+            "B99.9",
+            "M17.11",
+        ),
+        ("Assessment: acute ischemic stroke - permissive hypertension for 24 h.\n", "I10", None),
+        ("Assessment: strep pharyngitis, rapid strep test positive.\n", None, "J02.0"),
+    ],
+)
+def test_a_name_its_words_make_a_test_a_risk_or_a_target_is_no_condition(
+    text: str, absent: str | None, kept: str | None
+) -> None:
+    found = dx_codes(text)
+    assert absent is None or absent not in found
+    assert kept is None or kept in found
+
+
+def test_a_peptic_ulcer_is_acute_only_when_the_words_say_so() -> None:
+    text = "Discharge diagnoses:\n1. Upper GI hemorrhage from a duodenal ulcer.\n"
+    assert "K26.4" in dx_codes(text, kind="discharge_summary")

@@ -276,6 +276,8 @@ def _not_the_patients(finding: Finding, texts: Mapping[str, str]) -> bool:
         return True  # "permissive hypertension / hypercapnia": a target, not a disease
     sentence_start = max(text.rfind(".", 0, start), text.rfind("\n", 0, start)) + 1
     before = text[sentence_start:start]
+    if "risk" not in before.lower():
+        return False
     return bool(_CONSENT_RISKS.search(before) and _CONSENT.search(before))
 
 

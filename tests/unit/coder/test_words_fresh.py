@@ -139,6 +139,7 @@ def test_plain_depression_is_the_fy2026_unspecified_depression() -> None:
         ("Right knee OA - home exercises.", "M17.11", "M17.9"),
         ("Acute ischemic stroke, left MCA territory.", "I63.512", "I63.9"),
         ("History of a fragility fracture of the wrist; osteoporosis.", "Z87.310", "S52.509A"),
+        ("History of a left distal radius fragility fracture in 2022, healed.", "Z87.310", "M80.00XA"),
     ],
 )
 def test_a_coders_index_words_from_fresh_notes(assessment: str, expected: str, absent: str) -> None:

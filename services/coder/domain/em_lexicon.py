@@ -193,6 +193,10 @@ _add(
         "otitis": "otitis media|otitis externa|ear infection|swimmer ear",
         "pharyngitis": "pharyngitis|strep throat|strep pharyngitis|tonsillitis|sore throat",
         "bronchitis": "acute bronchitis|bronchitis",
+        "croup": "croup|laryngotracheitis|bronchiolitis",
+        "sting": "insect sting|bee sting|wasp sting|insect bite|spider bite|tick bite",
+        "intoxication": "alcohol intoxication|acute intoxication|ethanol intoxication",
+        "panic": "panic attack|anxiety attack",
         "uti": "uti|urinary tract infection|cystitis",
         "conjunctivitis": "conjunctivitis|pink eye",
         "gastroenteritis": "gastroenteritis|viral gastroenteritis|stomach flu",
@@ -237,11 +241,14 @@ _add(
     {
         "pneumonia": "pneumonia|community acquired pneumonia|cap|bronchopneumonia",
         "pyelonephritis": "pyelonephritis|kidney infection",
+        "pelvic infection": "pelvic inflammatory disease|pid|tubo ovarian abscess",
         "abdominal infection": "diverticulitis|colitis|cholecystitis|cholangitis",
         "systemic infection": "mononucleosis|lyme disease|cellulitis with fever|"
         "acute illness with systemic symptoms|dehydration",
         "dvt": "dvt|deep vein thrombosis|deep venous thrombosis",
-        "kidney stone": "kidney stone|nephrolithiasis|renal colic|ureterolithiasis",
+        "kidney stone": "kidney stone|nephrolithiasis|renal colic|ureterolithiasis|"
+        "ureteral stone|ureteral calculus|renal stone|renal calculus|urolithiasis|"
+        "ureteral colic|obstructing stone",
         "asthma attack": "asthma attack|status asthmaticus",
     },
 )
@@ -322,6 +329,7 @@ _add(
     "exacerbation",
     {
         "exacerbation": "exacerbation|exacerbated|worsening|worse|worsened|uncontrolled|"
+        "with rvr|rapid ventricular response|hypoglycemia|hypoglycemic episode|"
         "poorly controlled|not controlled|not well controlled|suboptimally controlled|"
         "inadequately controlled|not at goal|above goal|flare|flaring|progression|"
         "progressing|progressive|side effects|side effect|adverse effect|elevated|"

@@ -451,3 +451,18 @@ def test_screening_services_of_the_payer_and_the_age() -> None:
     assert "96161" in got and "96127" not in got
     assert "99188" in coded("Fluoride varnish applied to teeth.", "progress")
     assert "85018" in coded("Hemoglobin fingerstick 11.8 in office.", "progress")
+
+
+def test_common_emergency_problems_are_read_at_their_level() -> None:
+    from services.coder.domain.mdm import score_mdm
+
+    def problems(words: str) -> str:
+        finding = score_mdm([("notes[0]", f"Assessment: {words}.", False)])
+        assert finding is not None, words
+        return finding.problems.reason
+
+    assert problems("left ureteral stone with hydronephrosis") == "acute illness with systemic symptoms"
+    assert problems("pelvic inflammatory disease") == "acute illness with systemic symptoms"
+    assert problems("croup") == "acute uncomplicated illness or injury"
+    assert problems("insect sting") == "acute uncomplicated illness or injury"
+    assert problems("atrial fibrillation with RVR").startswith("chronic illness with exacerbation")

@@ -252,6 +252,13 @@ EXTENDED = {
         (re.compile(_ECC, re.I), "57456"),
     ),
 }
+# a transvaginal ultrasound of a pregnant patient is the obstetric one (CPT 76817)
+OBSTETRIC = {"76830": "76817"}
+_PREGNANT = re.compile(
+    r"\b(?:intrauterine\s+pregnancy|iup|gestational\s+age|crown[- ]rump|fetal\s+heart|"
+    r"\d{1,2}\s+weeks?\s+(?:\d\s+days?\s+)?(?:gestation|pregnant|by\s+lmp)|g\d\s*p\d)\b",
+    re.I,
+)
 NERVE_BLOCKS = frozenset({"64450", "64405"})
 WELLNESS_ELEMENTS = frozenset({"96160", "96127"})
 EXCISIONS = frozenset({"excision_benign", "excision_malignant"})
@@ -443,6 +450,8 @@ def _notes(work: _Work, encounter: Encounter) -> None:
             entry = _vaccine_of_the_day(entry, encounter, lexicon)
         if entry is not None and entry.code in EXTENDED:
             entry = _extended(entry, hit, lexicon)
+        if entry is not None and entry.code in OBSTETRIC and _PREGNANT.search(hit.text):
+            entry = lexicon.get(OBSTETRIC[entry.code]) or entry
         if entry is not None and facility and _by_staff(hit):
             continue  # the hospital's staff did it: the facility's service
         if entry is not None and facility:

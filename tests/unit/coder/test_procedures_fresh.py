@@ -466,3 +466,10 @@ def test_common_emergency_problems_are_read_at_their_level() -> None:
     assert problems("croup") == "acute uncomplicated illness or injury"
     assert problems("insect sting") == "acute uncomplicated illness or injury"
     assert problems("atrial fibrillation with RVR").startswith("chronic illness with exacerbation")
+
+
+def test_a_transvaginal_ultrasound_of_a_pregnancy_is_the_obstetric_one() -> None:
+    got = coded("Transvaginal ultrasound in office at 8 weeks: single IUP with cardiac activity.",
+                "progress")  # fmt: skip
+    assert "76817" in got and "76830" not in got
+    assert "76830" in coded("Transvaginal ultrasound in office: 3 cm left ovarian cyst.", "progress")

@@ -84,8 +84,9 @@ def code_words(
             )
         )
         kept_supplied.append(replace(specific, rank=given.rank, position=given.position))
-    ordered = apply_rules([*kept_supplied, *found], code_set, tables)
-    ordered = routine_exam(encounter, read_coordinated(ordered, source_texts(encounter), code_set))
+    # the words around each name read before the rules combine, settle and sequence them
+    read = read_coordinated([*kept_supplied, *found], source_texts(encounter), code_set)
+    ordered = routine_exam(encounter, apply_rules(read, code_set, tables))
     ordered = pregnancy_weeks(encounter, ordered, code_set, tables.refine)
     ordered = burn_extent(encounter, bmi_code(encounter, ordered, code_set), code_set)
     ordered = nihss_score(encounter, ordered, code_set)

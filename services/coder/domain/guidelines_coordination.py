@@ -50,7 +50,9 @@ _SITE = r"(bones?|spine|skeleton|skeletal|brain|cerebral|liver|hepatic|lungs?|pu
 # "to bone, liver and brain": a comma's site counts only in a list an "and" closes
 # ("liver metastases, lungs clear" names no lung metastasis)
 _SITES_AFTER = re.compile(
-    r"((?:\s*,\s*" + _SITE + r"\b)*)\s*(?:,\s*)?(?:and|&|/)\s*" + _SITE + r"\b", re.IGNORECASE
+    r"(?:\s*\([^()\n]{0,60}\))?((?:\s*,\s*" + _SITE + r"\b(?:\s*\([^()\n]{0,60}\))?)*)"
+    r"\s*(?:,\s*)?(?:and|&|/)\s*" + _SITE + r"\b",
+    re.IGNORECASE,
 )
 _SITE_WORD = re.compile(_SITE + r"\b", re.IGNORECASE)
 _SITES_BEFORE = re.compile(_SITE + r"\s*(?:and|&|/)\s*$", re.IGNORECASE)
@@ -298,8 +300,9 @@ def _ulcer_acuity(finding: Finding, texts: Mapping[str, str], code_set: CodeSet)
 def read_coordinated(
     findings: Sequence[Finding], texts: Mapping[str, str], code_set: CodeSet
 ) -> list[Finding]:
-    """The module docstring's rules over the sequenced findings: an added code follows the
-    finding whose words it shares; a drug class takes the unspecified drug's place."""
+    """The module docstring's rules over the findings of the words, before the guideline
+    rules combine and sequence them: an added code follows the finding whose words it
+    shares; a drug class takes the unspecified drug's place."""
     findings = _guess_beside_a_name(receptor_status(findings, texts, code_set))
     findings = [
         _ulcer_acuity(f, texts, code_set) for f in findings if not _not_the_patients(f, texts)

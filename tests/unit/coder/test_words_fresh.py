@@ -182,3 +182,11 @@ def test_a_name_its_words_make_a_test_a_risk_or_a_target_is_no_condition(
 def test_a_peptic_ulcer_is_acute_only_when_the_words_say_so() -> None:
     text = "Discharge diagnoses:\n1. Upper GI hemorrhage from a duodenal ulcer.\n"
     assert "K26.4" in dx_codes(text, kind="discharge_summary")
+
+
+def test_coordinated_sites_across_a_parenthesis_and_in_a_repeated_statement() -> None:
+    text = (
+        "Diagnosis: lung cancer, metastatic to bone (T10 and right iliac wing) and brain.\n"
+        "Assessment: lung cancer with secondary malignant neoplasm of bone and brain.\n"
+    )
+    assert {"C79.51", "C79.31"} <= set(dx_codes(text))

@@ -190,3 +190,11 @@ def test_coordinated_sites_across_a_parenthesis_and_in_a_repeated_statement() ->
         "Assessment: lung cancer with secondary malignant neoplasm of bone and brain.\n"
     )
     assert {"C79.51", "C79.31"} <= set(dx_codes(text))
+
+
+def test_a_controller_inhaler_is_no_long_term_steroid_code() -> None:
+    """README conventions 5: systemic steroids are Z79.52; an inhaled controller is the
+    asthma's care, not Z79.51, unless the note says long-term inhaled steroid use."""
+    text = "Meds: fluticasone 110 mcg 2 puffs BID.\nAssessment: moderate persistent asthma.\n"
+    assert "Z79.51" not in dx_codes(text)
+    assert "Z79.51" in dx_codes("Assessment: asthma; long term inhaled steroids.\n")

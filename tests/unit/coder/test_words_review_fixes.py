@@ -1,0 +1,22 @@
+"""Codes a review of the day's synonyms found wrong: each by the Index's own entry."""
+
+from __future__ import annotations
+
+from .test_words_unseen import dx_codes
+
+
+def test_anisocoria_is_its_own_code() -> None:
+    """Anisocoria H57.02, not the unspecified anomaly of pupillary function H57.00."""
+    assert "H57.02" in dx_codes("Assessment: anisocoria, physiologic, 1 mm difference.\n")
+
+
+def test_a_follow_up_after_treatment_is_z09_unless_a_cancer_was_treated() -> None:
+    """Examination, follow-up, following treatment Z09; Z08 only after the treatment of a
+    malignant neoplasm (the rule of guidelines_statement.py with the Z85 history)."""
+    plain = "Assessment: follow-up exam after completed treatment of community-acquired pneumonia; lungs clear.\n"
+    assert "Z08" not in dx_codes(plain)
+    cancer = (
+        "Assessment: follow-up exam after completed treatment; personal history of "
+        "malignant neoplasm of the colon, no evidence of recurrence.\n"
+    )
+    assert "Z08" in dx_codes(cancer)

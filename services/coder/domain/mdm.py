@@ -11,7 +11,6 @@ reviewer sees exactly why.
 from __future__ import annotations
 
 import re
-
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 

@@ -52,6 +52,7 @@ from .procedure_units import (
     eight_minute_rule,
     lengths_cm,
     measures,
+    number,
 )
 from .reference import ReferenceData
 from .results import Edit, Evidence, ReviewReason, ServiceLine
@@ -1334,6 +1335,8 @@ def _note_drug(work: _Work, entry: LexiconEntry, hit: NoteHit, given: list[Given
         if not ok:
             return False
         _each_side(found, hit, _drug_dose_text(hit, unit))
+        if route == INHALED:
+            _treatments(found, hit)
     work.found.append(found)
     joint = _joint_of(hit) if route == "injection" else None
     if joint is not None:
@@ -1421,6 +1424,34 @@ def _another_joint(work: _Work, entry: LexiconEntry, hit: NoteHit) -> bool:
 _CARRIER = re.compile(
     r"\b(?:in|into|diluted\s+in|mixed\s+in)\s+\d+(?:[.,]\d+)?\s*(?:ml|cc)\s+(?:of\s+)?$", re.I
 )
+
+
+_TREATMENTS = re.compile(
+    r"\b(?P<n>\d|two|three|four)\s+(?:back[- ]to[- ]back\s+)?(?:treatments|nebs|nebulizers|"
+    r"nebulizer\s+treatments|doses)\b|\bx\s*(?P<x>[2-4])\b|\b(?P<once>repeated|repeat\s+dose)\b",
+    re.I,
+)
+
+
+def _treatments(found: Found, hit: NoteHit) -> None:
+    """A nebulized dose given more than once ("2.5 mg by nebulizer, repeated after 20
+    minutes (2 treatments)"): the drug is billed by the total amount given (CMS)."""
+    told = _TREATMENTS.search(hit.after)
+    if told is None:
+        return
+    if told.group("n"):
+        count = int(number(told.group("n")))
+    elif told.group("x"):
+        count = int(told.group("x"))
+    else:
+        count = 2
+    entry = found.entry
+    dose = documented_dose(_drug_dose_text(hit, entry.dose.unit if entry.dose else None))
+    if dose is None or count < 2:
+        return
+    units = dose_units(entry, Dose(dose.amount * min(count, 4), dose.unit))
+    if units is not None:
+        found.units = units
 
 
 def _drug_dose_text(hit: NoteHit, unit: str | None) -> str:

@@ -8,7 +8,6 @@ from __future__ import annotations
 from datetime import date
 
 from services.coder.domain import ClinicalNote, Coded, ServiceLine
-
 from services.coder.domain.encounter import PrintedField
 
 from .factories import encounter, outcome_of, patient
@@ -36,7 +35,9 @@ def _units(got: list[ServiceLine], code: str) -> int:
 # --- the same drug into two joints, each told in its own sentence ---------------------------
 
 
-def test_the_same_drug_into_each_knee_told_apart_is_one_bilateral_injection_and_both_doses() -> None:
+def test_the_same_drug_into_each_knee_told_apart_is_one_bilateral_injection_and_both_doses() -> (
+    None
+):
     text = (
         "Right knee: prepped with chlorhexidine, superolateral approach with a 22 g needle; "
         "triamcinolone acetonide 40 mg with 4 mL 1% lidocaine injected.\n"
@@ -96,7 +97,9 @@ def test_a_covid_vaccine_is_its_maker_s_code_for_the_age_and_its_own_administrat
     text = "Spikevax (Moderna COVID-19 vaccine, 2025-2026 formula) 0.5 mL IM right deltoid given."
     adult = coded(text, "other", date_of_service=_FALL)
     assert "91322" in adult and "90480" in adult and "90471" not in adult
-    child = coded(text, "other", date_of_service=_FALL, patient=patient(birth_date=date(2019, 5, 1)))
+    child = coded(
+        text, "other", date_of_service=_FALL, patient=patient(birth_date=date(2019, 5, 1))
+    )
     assert "91321" in child and "91322" not in child
     pfizer = "Comirnaty 0.3 mL IM given today."
     assert "91319" in coded(pfizer, "other", patient=patient(birth_date=date(2018, 1, 1)))
@@ -313,7 +316,9 @@ def test_an_admission_h_and_p_of_an_established_patient_is_initial_hospital_care
 
 
 def test_a_newborn_admission_exam_is_the_first_day_s_newborn_care() -> None:
-    text = "Term male infant, exam at 14 hours of life: normal newborn.\nPlan: routine newborn care."
+    text = (
+        "Term male infant, exam at 14 hours of life: normal newborn.\nPlan: routine newborn care."
+    )
     born = patient(birth_date=date(2026, 3, 10))
     assert _em(text, "history_and_physical", "Newborn admission exam", patient=born) == "99460"
     assert _em(text, "progress", "Newborn progress note", patient=born) == "99462"
@@ -378,7 +383,9 @@ def test_a_foreign_body_told_removed_from_a_site_is_that_site_s_removal() -> Non
     )
 
 
-def test_a_dose_given_today_then_scheduled_is_today_s_dose_and_early_pregnancy_bleeding_a_problem() -> None:
+def test_a_dose_given_today_then_scheduled_is_today_s_and_early_pregnancy_bleeding_a_problem() -> (
+    None
+):
     text = (
         "1. Vitamin B12 deficiency anemia - cyanocobalamin 1,000 mcg IM given in the office "
         "today (right deltoid), then weekly x 4 and monthly."
@@ -461,7 +468,10 @@ def test_common_emergency_problems_are_read_at_their_level() -> None:
         assert finding is not None, words
         return finding.problems.reason
 
-    assert problems("left ureteral stone with hydronephrosis") == "acute illness with systemic symptoms"
+    assert (
+        problems("left ureteral stone with hydronephrosis")
+        == "acute illness with systemic symptoms"
+    )
     assert problems("pelvic inflammatory disease") == "acute illness with systemic symptoms"
     assert problems("croup") == "acute uncomplicated illness or injury"
     assert problems("insect sting") == "acute uncomplicated illness or injury"
@@ -472,4 +482,17 @@ def test_a_transvaginal_ultrasound_of_a_pregnancy_is_the_obstetric_one() -> None
     got = coded("Transvaginal ultrasound in office at 8 weeks: single IUP with cardiac activity.",
                 "progress")  # fmt: skip
     assert "76817" in got and "76830" not in got
-    assert "76830" in coded("Transvaginal ultrasound in office: 3 cm left ovarian cyst.", "progress")
+    assert "76830" in coded(
+        "Transvaginal ultrasound in office: 3 cm left ovarian cyst.", "progress"
+    )
+
+
+def test_a_nebulized_dose_given_twice_is_billed_by_the_total_amount() -> None:
+    text = (
+        "Treatment in clinic: albuterol 2.5 mg by nebulizer, repeated after 20 minutes "
+        "(2 treatments)."
+    )
+    got = lines(text, "progress")
+    assert _units(got, "J7613") == 5
+    once = lines("Albuterol 2.5 mg by nebulizer given in clinic.", "progress")
+    assert _units(once, "J7613") == 3

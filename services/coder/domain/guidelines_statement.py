@@ -312,9 +312,6 @@ def _excluded_loser(first: str, second: str, code_set: CodeSet) -> str | None:
         return symptoms[0]
     if {first[:3], second[:3]} in ({"F31", "F32"}, {"F31", "F33"}):
         return first if first[:3] != "F31" else second
-    # I.C.9.e.1: an MI the note calls old (I25.2) is no acute MI (I21: four weeks or less)
-    if "I25.2" in (first, second) and {first[:3], second[:3]} == {"I21", "I25"}:
-        return first if first[:3] == "I21" else second
     vague = [code for code in (first, second) if _is_unspecified(code, code_set)]
     if len(vague) == 1:
         return vague[0]

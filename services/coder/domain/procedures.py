@@ -874,13 +874,13 @@ def _excised_lesions(work: _Work, encounter: Encounter) -> None:
                     families.add(family)
                     break
         if "skin tag" in text and "11200" not in families:
-            told = _TAGS_REMOVED.search(text)
+            tags = _TAGS_REMOVED.search(text)
             entry = work.lexicon.get("11200")
-            if told is not None and entry is not None:
-                start = max(text.rfind(c, 0, told.start()) for c in ".\n") + 1
-                if performed(text[start : told.start()], text[told.end() : told.end() + 60],
-                             None, told.group()):  # fmt: skip
-                    work.found.append(_told(entry, i, note, told))
+            if tags is not None and entry is not None:
+                start = max(text.rfind(c, 0, tags.start()) for c in ".\n") + 1
+                if performed(text[start : tags.start()], text[tags.end() : tags.end() + 60],
+                             None, tags.group()):  # fmt: skip
+                    work.found.append(_told(entry, i, note, tags))
                     families.add("11200")
 
 
@@ -1568,16 +1568,16 @@ def _supplies_and_payer(work: _Work, encounter: Encounter) -> None:
         inserted = next((f for f in work.found if f.entry.code == procedure), None)
         if inserted is None or codes & {s for s, p in SUPPLY_OF.items() if p == procedure}:
             continue
-        text = encounter.notes[int(inserted.evidence.source[6:-1])].text if (
-            inserted.evidence.source.startswith("notes[")
-        ) else inserted.evidence.text
+        text = (
+            encounter.notes[int(inserted.evidence.source[6:-1])].text
+            if (inserted.evidence.source.startswith("notes["))
+            else inserted.evidence.text
+        )
         for pattern, code in products:
             entry = work.lexicon.get(code)
             hit = pattern.search(text)
             if entry is not None and hit is not None:
-                work.found.append(
-                    Found(entry, inserted.evidence, "inferred", "PROC-SUPPLY", 0.8)
-                )
+                work.found.append(Found(entry, inserted.evidence, "inferred", "PROC-SUPPLY", 0.8))
                 break
     if "G0444" in codes:
         # Medicare's yearly depression screening is the instrument's service (no 96127 too)

@@ -216,9 +216,16 @@ MINOR_PROCEDURE = "minor procedure"  # a `reported` key: a minor procedure is bi
 
 # an assessment item the minor procedure of the visit treats ("osteoarthritis, right knee,
 # with effusion - aspirated and injected as above")
+# "injected" is an exam's word too ("conjunctivae injected"), "reduced" and "removed" a
+# prescription's ("amlodipine reduced to 5 mg", "insulin removed from the regimen"), "frozen"
+# a shoulder's: those count only as what was done to the problem
 _TREATED_HERE = re.compile(
-    r"\b(?:aspirated|injected|drained|incised|repaired|sutured|excised|destroyed|biopsied|"
-    r"removed|cauterized|reduced|debrided|pared|frozen|i&d\s+(?:done|performed)|"
+    r"\b(?:aspirated|drained|incised|repaired|sutured|excised|destroyed|biopsied|"
+    r"cauterized|debrided|pared|i&d\s+(?:done|performed)|"
+    r"(?:aspirated\s+and|was|were)\s+injected|injected\s+(?:as\s+above|today|with)|"
+    r"(?:was|were)\s+(?:reduced|removed)(?!\s+(?:to|from|by)\b)|"
+    r"(?:lesions?|wart|foreign\s+body|sutures|staples|cerumen|nail)\s+(?:\w+\s+)?removed|"
+    r"(?:closed|manual)\s+reduction|reduced\s+and\s+splinted|cryotherapy|"
     r"injection\s+(?:done|given|performed)|procedure\s+(?:as\s+above|done|performed))\b",
     re.I,
 )

@@ -154,6 +154,13 @@ _GIVEN_AT_SITE = re.compile(
     re.I,
 )
 _THEN = re.compile(r"[,;]?\s*\b(?:then|followed\s+by|thereafter)\b", re.I)
+_SCHEDULED = re.compile(
+    r"\b(?:every|next|due|monthly|weekly|if|when|will|later|first\s+dose|at\s+(?:the\s+)?"
+    r"(?:\d+[- ](?:month|year|week)|next|follow[- ]?up)|in\s+(?:\d+\s+)?(?:days?|weeks?|months?|"
+    + "|".join(_MONTHS.split("|")[:12])
+    + r"))\b",
+    re.I,
+)
 # medication use at home, not a dose given here
 _HOME_USE = re.compile(
     r"\b(?:prn|daily|bid|tid|qid|qhs|q\d+(?:-\d+)?h|at\s+home|inhaler|uses|takes|taking|"
@@ -387,9 +394,13 @@ def performed(before: str, after: str, section: str | None, sentence: str) -> bo
         return False
     if before.count("(") > before.count(")") and _CITED_VALUE.match(after):
         return False  # a value cited in passing: "(ABI 0.7 right, vascular following)"
-    done = _DONE.search(sentence) is not None or _GIVEN_AT_SITE.search(sentence) is not None
+    done = _DONE.search(sentence) is not None
     if section in DIAGNOSIS_SECTIONS:
-        return done
+        # a dose charted with its site under an assessment ("- DTaP #4, 0.5 mL IM right
+        # thigh"), unless its sentence schedules it
+        return done or (
+            _GIVEN_AT_SITE.search(sentence) is not None and not _SCHEDULED.search(sentence)
+        )
     return section not in PLAN_SECTIONS or done
 
 

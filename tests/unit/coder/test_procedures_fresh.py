@@ -496,3 +496,12 @@ def test_a_nebulized_dose_given_twice_is_billed_by_the_total_amount() -> None:
     assert _units(got, "J7613") == 5
     once = lines("Albuterol 2.5 mg by nebulizer given in clinic.", "progress")
     assert _units(once, "J7613") == 3
+
+
+def test_a_dose_with_its_site_that_the_sentence_schedules_is_not_given() -> None:
+    for text in (
+        "Assessment: contraception.\nPlan: Depo-Provera 150 mg IM right deltoid every 12 weeks.",
+        "Assessment: well child.\nMMR 0.5 mL SC left thigh at the 12 month visit.",
+        "Assessment: hypertension.\nFlu vaccine 0.5 mL IM deltoid in October.",
+    ):
+        assert not {"J1050", "90707", "90656", "96372", "90471"} & set(coded(text, "progress"))

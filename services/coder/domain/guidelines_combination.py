@@ -103,8 +103,10 @@ def combine(
     result = _diabetes(list(findings), tables, code_set)
     result = _insulin_in_type_1(result)
     result = _hypertension(result, code_set)
-    result = _pairs(result, tables, code_set)
-    return _additional(_kidney_disease_by_its_stage(result), tables, code_set)
+    result = _kidney_disease_by_its_stage(_pairs(result, tables, code_set))
+    added = _additional(result, tables, code_set)
+    # an added code pairs too (Alzheimer's F02.80 with the agitation beside it: F02.811)
+    return _pairs(added, tables, code_set) if len(added) > len(result) else added
 
 
 def _kidney_disease_by_its_stage(findings: list[Finding]) -> list[Finding]:

@@ -59,3 +59,17 @@ def test_kidney_disease_beside_its_ckd_stage_is_not_coded_again() -> None:
     found = [("kidney disease", "N28.9"), ("CKD stage 4", "N18.4")]
     assert _coded(text, found) == ["N18.4"]
     assert _coded(text, found[:1]) == ["N28.9"]
+
+
+def test_dementia_with_agitation_is_the_dementia_code_with_agitation() -> None:
+    text = "Assessment: Alzheimer's disease, late onset, with dementia with agitation.\n"
+    found = [("Alzheimer's disease, late onset", "G30.1"), ("agitation", "R45.1")]
+    assert _coded(text, found) == ["G30.1", "F02.811"]
+    text = "Assessment: dementia with agitation.\n"
+    assert _coded(text, [("dementia", "F03.90"), ("agitation", "R45.1")]) == ["F03.911"]
+
+
+def test_the_symptoms_of_diabetic_ketoacidosis_are_its_own() -> None:
+    text = "Discharge diagnoses: DKA, type 1 diabetes, without coma. Vomiting, abdominal pain.\n"
+    found = [("DKA", "E10.10"), ("Vomiting", "R11.10"), ("abdominal pain", "R10.9")]
+    assert _coded(text, found) == ["E10.10"]

@@ -301,7 +301,10 @@ _add(
         "embolism": "pulmonary embolism|pulmonary embolus|saddle embolus",
         "respiratory failure": "respiratory failure|acute respiratory failure|bipap|"
         "nippv|noninvasive ventilation|non invasive ventilation|"
-        "hypoxic respiratory failure|respiratory distress",
+        "hypoxic respiratory failure|respiratory distress|"
+        # a new need for oxygen: the illness threatens breathing without treatment
+        "requiring supplemental oxygen|requiring oxygen|new oxygen requirement|"
+        "new supplemental oxygen requirement|hypoxemia|hypoxemic|acute hypoxia",
         "dka": "dka|diabetic ketoacidosis|hyperosmolar hyperglycemic state",
         "bleeding": "gi bleed|gastrointestinal bleed|upper gi bleed|lower gi bleed|"
         "gastrointestinal bleeding|hemorrhage",

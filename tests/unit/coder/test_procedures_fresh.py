@@ -505,3 +505,13 @@ def test_a_dose_with_its_site_that_the_sentence_schedules_is_not_given() -> None
         "Assessment: hypertension.\nFlu vaccine 0.5 mL IM deltoid in October.",
     ):
         assert not {"J1050", "90707", "90656", "96372", "90471"} & set(coded(text, "progress"))
+
+
+def test_an_illness_with_a_new_need_for_oxygen_threatens_bodily_function() -> None:
+    from services.coder.domain.mdm import score_mdm
+
+    text = "Impression: COVID-19 pneumonia, requiring supplemental oxygen."
+    finding = score_mdm([("notes[0]", text, False)])
+    assert finding is not None and finding.problems.label == "high"
+    plain = score_mdm([("notes[0]", "Impression: community-acquired pneumonia.", False)])
+    assert plain is not None and plain.problems.label == "moderate"

@@ -215,24 +215,28 @@ def _sprain_of_the_sentence(
     return finding.becoming(code, "GL-SPRAIN-SITE")
 
 
-def _guess_beside_a_name(findings: Sequence[Finding]) -> list[Finding]:
+def _guess_beside_a_name(findings: Sequence[Finding], texts: Mapping[str, str]) -> list[Finding]:
     """A word the index could only guess a code for ("nondisplaced": any nondisplaced
-    fracture) next to a name of the same chapter the words do give ("nondisplaced fracture
-    of the 5th metatarsal") is that name's word, not a second condition."""
+    fracture; "puncture wounds" of any region) in the sentence of a name of the same
+    chapter the words do give ("nondisplaced fracture of the 5th metatarsal", "dog bite of
+    the right hand") is that name's word, not a second condition."""
     guesses = [f for f in findings if "GL-AMBIGUOUS" in f.rule and f.evidence.end is not None]
     if not guesses:
         return list(findings)
     named = [f for f in findings if "GL-AMBIGUOUS" not in f.rule and f.evidence.end is not None]
+
+    def same_sentence(a: Finding, b: Finding) -> bool:
+        text = texts.get(a.evidence.source)
+        if text is None or a.evidence.source != b.evidence.source:
+            return False
+        first, last = sorted((a.evidence.start or 0, b.evidence.start or 0))
+        return not any(ch in ".;\n" for ch in text[first:last])
+
     return [
         f
         for f in findings
         if f not in guesses
-        or not any(
-            n.evidence.source == f.evidence.source
-            and n.code[:1] == f.code[:1]
-            and -4 <= (n.evidence.start or 0) - (f.evidence.end or 0) <= 4
-            for n in named
-        )
+        or not any(n.code[:1] == f.code[:1] and same_sentence(n, f) for n in named)
     ]
 
 
@@ -303,7 +307,7 @@ def read_coordinated(
     """The module docstring's rules over the findings of the words, before the guideline
     rules combine and sequence them: an added code follows the finding whose words it
     shares; a drug class takes the unspecified drug's place."""
-    findings = _guess_beside_a_name(receptor_status(findings, texts, code_set))
+    findings = _guess_beside_a_name(receptor_status(findings, texts, code_set), texts)
     findings = [
         _ulcer_acuity(f, texts, code_set) for f in findings if not _not_the_patients(f, texts)
     ]

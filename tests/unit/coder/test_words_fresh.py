@@ -198,3 +198,8 @@ def test_a_controller_inhaler_is_no_long_term_steroid_code() -> None:
     text = "Meds: fluticasone 110 mcg 2 puffs BID.\nAssessment: moderate persistent asthma.\n"
     assert "Z79.51" not in dx_codes(text)
     assert "Z79.51" in dx_codes("Assessment: asthma; long term inhaled steroids.\n")
+
+
+def test_a_guessed_wound_word_in_a_named_injurys_sentence_is_that_injurys() -> None:
+    text = "Diagnosis: dog bite of the right hand (puncture wounds), initial.\n"
+    assert [c for c in dx_codes(text, kind="emergency") if c.startswith("S")] == ["S61.451A"]

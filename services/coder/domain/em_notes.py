@@ -85,7 +85,13 @@ _DISCHARGED = re.compile(r"\bdischarge\s+date\s*:?\s*(?P<date>[\d/.\-]{6,10})", 
 _SAME_DAY = re.compile(
     r"\b(?:(?:admitted|admission)\b[^.\n]{0,40}?\band\s+discharged?\b[^.\n]{0,40}?"
     r"\b(?:the\s+)?same\s+(?:day|date)|"
-    r"same[\s-]+(?:day|date)\s+(?:admission\s+and\s+)?discharge)\b",
+    r"same[\s-]+(?:day|date)\s+(?:admission\s+and\s+)?discharge|"
+    # "Discharged home this evening, same day"; "placed in observation this morning ...
+    # discharged home this evening"
+    r"discharged\b[^.\n]{0,40}?\b(?:the\s+)?same\s+(?:day|date)|"
+    r"(?:admitted|placed\s+in\s+observation|observation)\b[^.\n]{0,40}?\bthis\s+morning\b"
+    r"[\s\S]{0,600}?\bdischarged\b[^.\n]{0,30}?\bthis\s+(?:evening|afternoon)|"
+    r"discharged\b[^.\n]{0,30}?\bthis\s+evening\b[^.\n]{0,40}?\badmitted\s+this\s+morning)\b",
     re.IGNORECASE,
 )
 _DISCHARGE_WORDS = re.compile(r"\bdischarge(?:d|\s+summary|\s+date)?\b", re.IGNORECASE)
@@ -243,7 +249,7 @@ def same_day_stay(notes: Sequence[ClinicalNote]) -> Evidence | None:
     differ = False
     for index, note in enumerate(notes):
         lowered = note.text.lower()
-        if "same" not in lowered and "date" not in lowered:
+        if "same" not in lowered and "date" not in lowered and "this evening" not in lowered:
             continue
         said = _SAME_DAY.search(note.text)
         if said:

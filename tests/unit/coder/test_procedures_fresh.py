@@ -515,3 +515,17 @@ def test_an_illness_with_a_new_need_for_oxygen_threatens_bodily_function() -> No
     assert finding is not None and finding.problems.label == "high"
     plain = score_mdm([("notes[0]", "Impression: community-acquired pneumonia.", False)])
     assert plain is not None and plain.problems.label == "moderate"
+
+
+def test_an_observation_stay_told_as_admitted_this_morning_and_discharged_tonight_is_same_day() -> (
+    None
+):
+    text = (
+        "Placed in observation this morning for chest pain. Troponins negative x2, stress test "
+        "negative this afternoon.\nAssessment: chest pain, noncardiac.\nPlan: discharged home "
+        "this evening, PCP follow-up.\nTotal time 75 minutes."
+    )
+    obs = dict(encounter_type="observation", place_of_service="22")
+    assert _em(text, "history_and_physical", "Observation H&P", **obs) == "99235"
+    stated = "Admitted to observation. Discharged home the same day.\nTotal time 75 minutes."
+    assert _em(stated, "history_and_physical", "Observation H&P", **obs) == "99235"

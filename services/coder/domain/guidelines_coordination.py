@@ -301,6 +301,38 @@ def _ulcer_acuity(finding: Finding, texts: Mapping[str, str], code_set: CodeSet)
     return finding.becoming(unsaid, "GL-ACUITY-UNSAID") if code_set.lookup(unsaid).billable else finding
 
 
+_SIDES = {"left": "right", "right": "left"}
+
+
+def _own_side(finding: Finding, code_set: CodeSet) -> Finding:
+    """The side the name itself says ("stroke, left MCA territory") over one a sentence
+    gives elsewhere ("with right hemiparesis"), which the sentence's specificity read."""
+    if "GL-SPECIFICITY-SENTENCE" not in finding.rule:
+        return finding
+    said = set(_WORD_RE.findall(finding.evidence.text.lower())) & set(_SIDES)
+    if len(said) != 1:
+        return finding
+    side = said.pop()
+    code = finding.code
+    title = code_set.lookup(code).description.lower()
+    words = set(_WORD_RE.findall(title))
+    other = _SIDES[side]
+    if other not in words or side in words:
+        return finding
+    wanted = re.sub(rf"\b{other}\b", side, title)
+    at = (len(code) - 2,) if len(code) == 8 and code[-1] in "ADS" else ()
+    for position in (*at, len(code) - 1):
+        for digit in "0123456789":
+            candidate = code[:position] + digit + code[position + 1 :]
+            entry = code_set.lookup(candidate)
+            if candidate != code and entry.billable and entry.description.lower() == wanted:
+                return finding.becoming(candidate, "GL-OWN-SIDE")
+    return finding
+
+
+_WORD_RE = re.compile(r"[a-z]+")
+
+
 def read_coordinated(
     findings: Sequence[Finding], texts: Mapping[str, str], code_set: CodeSet
 ) -> list[Finding]:
@@ -319,6 +351,7 @@ def read_coordinated(
             finding = _drug_of_the_sentence(finding, texts, code_set)
         elif code[:1] == "S":
             finding = _sprain_of_the_sentence(finding, texts, code_set)
+        finding = _own_side(finding, code_set)
         if code[:3] not in {"J96", "C77", "C78", "C79"}:
             result.append(finding)
             continue

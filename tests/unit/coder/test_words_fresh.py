@@ -203,3 +203,9 @@ def test_a_controller_inhaler_is_no_long_term_steroid_code() -> None:
 def test_a_guessed_wound_word_in_a_named_injurys_sentence_is_that_injurys() -> None:
     text = "Diagnosis: dog bite of the right hand (puncture wounds), initial.\n"
     assert [c for c in dx_codes(text, kind="emergency") if c.startswith("S")] == ["S61.451A"]
+
+
+def test_the_side_a_name_says_wins_over_a_side_elsewhere_in_its_sentence() -> None:
+    text = "Assessment: acute ischemic stroke, left MCA territory, with right hemiparesis.\n"
+    found = dx_codes(text, kind="history_and_physical")
+    assert "I63.512" in found and "I63.511" not in found

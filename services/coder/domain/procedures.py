@@ -148,6 +148,11 @@ _SCORED = re.compile(
     re.I,
 )
 MAX_UNITS = 999
+# allergy tests billed per test (CPT 95004, 95024): the count of allergens tested
+PER_TEST = frozenset({"95004", "95024", "95018", "95044"})
+_TESTS_COUNTED = re.compile(
+    r"\b(\d{1,3})\s+(?:\w+\s+)?(?:allergens|antigens|tests|extracts)\b", re.I
+)
 GENERIC_FLU = "90686"
 FLU_VACCINES = frozenset(code for code, admin in MEDICARE_ADMIN.items() if admin == "G0008")
 PNEUMOCOCCAL_VACCINES = frozenset(c for c, admin in MEDICARE_ADMIN.items() if admin == "G0009")
@@ -539,6 +544,10 @@ def _notes(work: _Work, encounter: Encounter) -> None:
         if entry.family in VACCINE_FAMILIES:
             vaccines.setdefault(product, []).append(hit.hit.end)
         found = _from_note(entry, hit)
+        if entry.code in PER_TEST:
+            tested = _TESTS_COUNTED.search(hit.sentence)
+            if tested is not None:
+                found.units = max(1, min(int(tested.group(1)), MAX_UNITS))
         if key in {f.entry.family or f.entry.code for f in work.found}:
             found.modifiers.append("repeat")
         work.found.append(found)

@@ -529,3 +529,8 @@ def test_an_observation_stay_told_as_admitted_this_morning_and_discharged_tonigh
     assert _em(text, "history_and_physical", "Observation H&P", **obs) == "99235"
     stated = "Admitted to observation. Discharged home the same day.\nTotal time 75 minutes."
     assert _em(stated, "history_and_physical", "Observation H&P", **obs) == "99235"
+
+
+def test_allergy_skin_tests_are_billed_per_allergen_tested() -> None:
+    text = "Percutaneous allergy skin testing to 40 allergens performed today; positive to cat."
+    assert _units(lines(text, "progress"), "95004") == 40

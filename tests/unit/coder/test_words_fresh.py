@@ -209,3 +209,13 @@ def test_the_side_a_name_says_wins_over_a_side_elsewhere_in_its_sentence() -> No
     text = "Assessment: acute ischemic stroke, left MCA territory, with right hemiparesis.\n"
     found = dx_codes(text, kind="history_and_physical")
     assert "I63.512" in found and "I63.511" not in found
+
+
+def test_an_interval_history_is_a_history_the_assessment_stands_over() -> None:
+    text = (
+        "Diagnosis: metastatic carcinoma of the left breast, diagnosed 2023.\n"
+        "Interval history: back pain from the T10 lesion improved. Fatigue mild.\n"
+        "Assessment/Plan:\n1. Metastatic left breast cancer - continue letrozole.\n"
+    )
+    found = dx_codes(text, patient=patient(sex="F"))
+    assert "M54.9" not in found and "R53.83" not in found

@@ -22,6 +22,10 @@ SECTION_TITLES: dict[str, tuple[str, ...]] = {
         "hpi",
         "present illness",
         "history of the present illness",
+        "interval history",
+        "interval hx",
+        "subjective",
+        "s",
     ),
     "past_medical_history": (
         "past medical history",
@@ -55,7 +59,10 @@ SECTION_TITLES: dict[str, tuple[str, ...]] = {
     ),
     "discharge_medications": ("discharge medications", "medications on discharge"),
     "review_of_systems": ("review of systems", "ros"),
-    "physical_exam": ("physical exam", "physical examination", "exam", "examination", "pe"),
+    "physical_exam": (
+        *("physical exam", "physical examination", "exam", "examination", "pe"),
+        *("objective", "o"),
+    ),
     "labs_and_studies": (
         "labs",
         "laboratory",

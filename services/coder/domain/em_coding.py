@@ -20,7 +20,7 @@ from .em_tables import (
 )
 from .encounter import Encounter
 from .evaluation import documented_em
-from .mdm import MINOR_PROCEDURE, reported_tests
+from .mdm import MAJOR_GLOBAL, MAJOR_PROCEDURE, MINOR_PROCEDURE, reported_tests
 from .outcome import em_line
 from .procedures import medicare_primary
 from .results import Edit, EmChoice, Evidence, ReviewReason, ServiceLine
@@ -109,8 +109,10 @@ def _only_the_procedure(
 def _reported(procedures: Sequence[ServiceLine]) -> frozenset[str]:
     """What the procedure lines already bill that the derived MDM must not count again."""
     reported = reported_tests(p.code for p in procedures)
-    if any(p.global_period for p in procedures):
+    if any(p.global_period and p.code not in MAJOR_GLOBAL for p in procedures):
         reported |= {MINOR_PROCEDURE}
+    if any(p.code in MAJOR_GLOBAL for p in procedures):
+        reported |= {MAJOR_PROCEDURE}
     return reported
 
 

@@ -150,6 +150,8 @@ def score_mdm(
         _without_reported(found, reported)
     if MINOR_PROCEDURE in reported:
         _without_treated(found, {source: text for source, text, _ in sources})
+    if MAJOR_PROCEDURE in reported:
+        _major_decision(found, {source: text for source, text, _ in sources})
     problems, data, risk = _problems(found), _data(found), _risk(found)
     if not (problems.evidence or data.evidence or risk.evidence):
         return None
@@ -212,6 +214,28 @@ def _problems(found: Found) -> ElementLevel:
 
 
 MINOR_PROCEDURE = "minor procedure"  # a `reported` key: a minor procedure is billed
+MAJOR_PROCEDURE = "major procedure"  # a `reported` key: a 90-day-global procedure is billed
+# closed treatment of a fracture or dislocation with a 90-day global period (CMS PFS): the
+# decision to do it is an E/M of its own (modifier 57), not part of the procedure
+MAJOR_GLOBAL = frozenset(
+    {"23500", "23650", "25600", "25605", "26600", "26605", "26641", "26720", "27786"}
+    | {"28470", "28490", "27236", "27245", "27792", "27814", "25607"}
+)
+_REDUCTION_TOLD = re.compile(
+    r"\b(?:closed\s+)?reduc(?:ed|tion)\b|\brelocat(?:ed|ion)\b|\bclosed\s+treatment\b", re.I
+)
+
+
+def _major_decision(found: Found, texts: dict[str, str]) -> None:
+    """The decision to do the 90-day procedure billed beside the visit: a decision regarding
+    major surgery (AMA risk, moderate), evidenced by the words that tell it."""
+    for source, text in texts.items():
+        told = _REDUCTION_TOLD.search(text)
+        if told is not None:
+            evidence = Evidence(source=source, text=told.group(), start=told.start(),
+                                end=told.end())  # fmt: skip
+            found.risk.setdefault(2, []).append(("decision regarding major surgery", evidence))
+            return
 
 
 # an assessment item the minor procedure of the visit treats ("osteoarthritis, right knee,

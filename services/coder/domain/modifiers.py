@@ -10,6 +10,7 @@ from collections.abc import Iterable
 
 from .encounter import Encounter, Laterality
 from .lexicon import LexiconEntry
+from .mdm import MAJOR_GLOBAL
 from .results import Edit
 
 LATERALITY_MODIFIERS: dict[Laterality, str] = {"left": "LT", "right": "RT", "bilateral": "50"}
@@ -62,7 +63,18 @@ def em_modifiers(
     modifiers: list[str] = []
     edits: list[Edit] = []
     procedures = sorted(set(global_procedures))
-    if procedures:
+    if procedures and all(code in MAJOR_GLOBAL for code in procedures):
+        # 57: the E/M at which the decision for a 90-day-global procedure was made
+        # (Medicare Claims Processing Manual ch. 12 §40.2.A.4)
+        modifiers.append("57")
+        edits.append(
+            Edit(
+                rule="MOD-57",
+                detail=f"{em_code}-57: decision for {', '.join(procedures)}, which carry "
+                "a 90-day global period",
+            )
+        )
+    elif procedures:
         modifiers.append("25")
         edits.append(
             Edit(

@@ -534,3 +534,30 @@ def test_an_observation_stay_told_as_admitted_this_morning_and_discharged_tonigh
 def test_allergy_skin_tests_are_billed_per_allergen_tested() -> None:
     text = "Percutaneous allergy skin testing to 40 allergens performed today; positive to cat."
     assert _units(lines(text, "progress"), "95004") == 40
+
+
+def test_the_decision_for_a_90_day_closed_reduction_levels_the_visit_and_takes_modifier_57() -> (
+    None
+):
+    from services.coder.domain.mdm import MAJOR_PROCEDURE, MINOR_PROCEDURE, score_mdm
+
+    text = (
+        "X-rays: anterior glenohumeral dislocation. Closed reduction performed by me.\n"
+        "Diagnosis: anterior dislocation of the right humerus, initial encounter."
+    )
+    major = score_mdm([("notes[0]", text, False)], frozenset({MAJOR_PROCEDURE}))
+    minor = score_mdm([("notes[0]", text, False)], frozenset({MINOR_PROCEDURE}))
+    assert major is not None and major.risk.label == "moderate" and major.level == "moderate"
+    assert minor is None or minor.risk.label != "moderate"
+    note = (
+        "Anterior shoulder dislocation, right.\nClosed reduction of the right shoulder "
+        "dislocation performed by me under sedation.\nDiagnosis: anterior dislocation of the "
+        "right humerus."
+    )
+    got = lines(
+        note, "emergency", encounter_type="emergency", place_of_service="23", mdm_level="moderate"
+    )
+    em = next(line for line in got if line.code.startswith("992"))
+    assert (
+        "23650" in [line.code for line in got] and "57" in em.modifiers and "25" not in em.modifiers
+    )

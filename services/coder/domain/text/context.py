@@ -123,7 +123,8 @@ _add(
     "but|however|although|though|yet|except|apart from|aside from|nevertheless|whereas|"
     "while|which|who|presented|presents|presenting|developed|diagnosed with|diagnosis of|"
     "complains|complained|showed|shows|revealed|reveals|secondary to|due to|"
-    "cause of|source of|etiology of|reason for|then|after|since|and later|subsequently",
+    "cause of|source of|etiology of|reason for|then|after|since|and later|subsequently|"
+    "accompanied by|accompanied with",
 )
 
 _PHRASES = {tuple(p.split()): v for p, v in TRIGGERS.items()}

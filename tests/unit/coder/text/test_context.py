@@ -114,6 +114,7 @@ def test_hypothetical(text: str, words: str) -> None:
         ("Not only hypertension but diabetes.", "diabetes"),
         ("No change in his heart failure.", "heart failure"),
         ("Gram negative bacteremia.", "bacteremia"),
+        ("Without voiding syndrome and accompanied by hematuria.", "hematuria"),
     ],
 )
 def test_scope_ends_and_pseudo_triggers(text: str, words: str) -> None:

@@ -258,6 +258,9 @@ _RESULT_NEGATIVE_AFTER = re.compile(
     re.IGNORECASE,
 )
 _CONSENT_RISKS = re.compile(r"\brisks?\b(?:\s+(?:of|include|including|are|such as))?[^.;]*$", re.I)
+_WARNING_SIGNS = re.compile(
+    r"\b(?:warning signs?|red flags?|danger signs?|alarm symptoms?)\b[^.;:\n]*$", re.I
+)
 _PERMISSIVE = re.compile(r"\bpermissive\s+$", re.IGNORECASE)
 _CONSENT = re.compile(r"consent|discuss|explain|review|benefits|alternatives", re.IGNORECASE)
 # acute peptic ulcers (K25-K28 .0-.3) only when the words say acute: else chronic or
@@ -278,6 +281,8 @@ def _not_the_patients(finding: Finding, texts: Mapping[str, str]) -> bool:
             return True
     if _RESULT_NEGATIVE_AFTER.match(text, end):
         return True
+    if _WARNING_SIGNS.search(text, max(0, start - 48), start):
+        return True  # "warning signs (fever, sore throat)": what to watch for
     if _PERMISSIVE.search(text, max(0, start - 12), start):
         return True  # "permissive hypertension / hypercapnia": a target, not a disease
     sentence_start = max(text.rfind(".", 0, start), text.rfind("\n", 0, start)) + 1
@@ -333,6 +338,23 @@ def _own_side(finding: Finding, code_set: CodeSet) -> Finding:
 _WORD_RE = re.compile(r"[a-z]+")
 
 
+# an SGLT2 inhibitor is a heart failure and kidney drug too: without a diabetes it is no
+# oral hypoglycemic therapy (Z79.84 is long-term use of oral hypoglycemic drugs)
+_SGLT2 = ("empagliflozin", "dapagliflozin", "canagliflozin", "ertugliflozin", "jardiance",
+          "farxiga", "invokana", "steglatro")  # fmt: skip
+_DIABETES = ("E08", "E09", "E10", "E11", "E13", "O24", "R73")
+
+
+def _sglt2_without_diabetes(findings: Sequence[Finding]) -> list[Finding]:
+    if not any(f.code == "Z79.84" for f in findings) or any(
+        f.code.startswith(_DIABETES) for f in findings
+    ):
+        return list(findings)
+    return [
+        f for f in findings if not (f.code == "Z79.84" and f.evidence.text.lower() in _SGLT2)
+    ]
+
+
 def read_coordinated(
     findings: Sequence[Finding], texts: Mapping[str, str], code_set: CodeSet
 ) -> list[Finding]:
@@ -340,6 +362,7 @@ def read_coordinated(
     rules combine and sequence them: an added code follows the finding whose words it
     shares; a drug class takes the unspecified drug's place."""
     findings = _guess_beside_a_name(receptor_status(findings, texts, code_set), texts)
+    findings = _sglt2_without_diabetes(findings)
     findings = [
         _ulcer_acuity(f, texts, code_set) for f in findings if not _not_the_patients(f, texts)
     ]

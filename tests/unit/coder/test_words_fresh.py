@@ -219,3 +219,19 @@ def test_an_interval_history_is_a_history_the_assessment_stands_over() -> None:
     )
     found = dx_codes(text, patient=patient(sex="F"))
     assert "M54.9" not in found and "R53.83" not in found
+
+
+def test_an_sglt2_inhibitor_for_heart_failure_is_no_oral_hypoglycemic_status() -> None:
+    text = "Meds: dapagliflozin 10 mg daily.\nAssessment: chronic systolic heart failure.\n"
+    assert "Z79.84" not in dx_codes(text)
+    diabetic = "Meds: dapagliflozin 10 mg daily.\nAssessment: type 2 diabetes, heart failure.\n"
+    assert "Z79.84" in dx_codes(diabetic)
+
+
+def test_the_warning_signs_a_note_lists_are_no_conditions() -> None:
+    text = (
+        "Assessment: Graves' disease - continue methimazole; discussed agranulocytosis "
+        "warning signs (fever, sore throat).\n"
+    )
+    found = dx_codes(text, patient=patient(sex="F"))
+    assert "J02.9" not in found and "R50.9" not in found

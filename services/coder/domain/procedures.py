@@ -163,7 +163,7 @@ _GENERIC_PNEUMOCOCCAL = frozenset({"pneumonia vaccine", "pneumococcal vaccine"})
 # March 2024): a four-strain code's product is now its three-strain counterpart
 TRIVALENT_SINCE = date(2024, 7, 1)
 TRIVALENT = {"90686": "90656", "90688": "90658", "90694": "90653", "90682": "90673",
-             "90672": "90660"}  # fmt: skip
+             "90672": "90660", "90674": "90661"}  # fmt: skip
 # vaccines made in presentations by age band, each its own code: (youngest age, code),
 # oldest band first. COVID-19 by maker (CPT 91318-91322), hepatitis A pediatric/adolescent
 # under 19 (90633) and hepatitis B pediatric/adolescent under 20 (90744)

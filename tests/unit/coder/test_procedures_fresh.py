@@ -90,7 +90,8 @@ def test_a_cell_culture_flu_vaccine_named_before_its_parenthesis_is_its_own_code
         "preservative-free) 0.5 mL IM, left deltoid."
     )
     got = coded(text, "other", date_of_service=_FALL)
-    assert "90674" in got and "90656" not in got and "90471" in got
+    # Flucelvax is three-strain since the 2024-2025 season: ccIIV3, 90661 (90674 is ccIIV4)
+    assert "90661" in got and "90674" not in got and "90656" not in got and "90471" in got
 
 
 def test_a_covid_vaccine_is_its_maker_s_code_for_the_age_and_its_own_administration() -> None:

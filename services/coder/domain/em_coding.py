@@ -20,7 +20,13 @@ from .em_tables import (
 )
 from .encounter import Encounter
 from .evaluation import documented_em
-from .mdm import MAJOR_GLOBAL, MAJOR_PROCEDURE, MINOR_PROCEDURE, reported_tests
+from .mdm import (
+    EMERGENCY_PROCEDURE,
+    MAJOR_GLOBAL,
+    MAJOR_PROCEDURE,
+    MINOR_PROCEDURE,
+    reported_tests,
+)
 from .outcome import em_line
 from .procedures import medicare_primary
 from .results import Edit, EmChoice, Evidence, ReviewReason, ServiceLine
@@ -47,6 +53,8 @@ def code_em(encounter: Encounter, procedures: Sequence[ServiceLine]) -> EmCoding
         line, edits = em_line(encounter, em, procedures, method="inferred")
         return _with_prolonged(em, line, edits, (), medicare_primary(encounter))
     reported = _reported(procedures)
+    if encounter.encounter_type == "emergency" and MINOR_PROCEDURE in reported:
+        reported |= {EMERGENCY_PROCEDURE}
     assessed = assess_em(encounter, reported)
     if _only_the_procedure(encounter, assessed.choice, procedures) or _procedure_visit(
         encounter, assessed.reason, procedures

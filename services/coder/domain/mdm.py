@@ -146,12 +146,16 @@ def score_mdm(
     found = Found({}, {}, {}, [], [], [], {})
     for source, text, whole in sources:
         read(source, text, whole, found)
+    texts = {source: text for source, text, _ in sources}
+    emergency = EMERGENCY_PROCEDURE in reported
     if reported:
-        _without_reported(found, reported)
-    if MINOR_PROCEDURE in reported:
-        _without_treated(found, {source: text for source, text, _ in sources})
+        _without_reported(found, reported - {MINOR_PROCEDURE} if emergency else reported)
+    if MINOR_PROCEDURE in reported and not emergency:
+        _without_treated(found, texts)
+    if emergency:
+        _emergency_decision(found, texts)
     if MAJOR_PROCEDURE in reported:
-        _major_decision(found, {source: text for source, text, _ in sources})
+        _major_decision(found, texts)
     problems, data, risk = _problems(found), _data(found), _risk(found)
     if not (problems.evidence or data.evidence or risk.evidence):
         return None
@@ -215,6 +219,31 @@ def _problems(found: Found) -> ElementLevel:
 
 MINOR_PROCEDURE = "minor procedure"  # a `reported` key: a minor procedure is billed
 MAJOR_PROCEDURE = "major procedure"  # a `reported` key: a 90-day-global procedure is billed
+# a `reported` key: the minor procedure is the emergency physician's, beside the ED visit
+EMERGENCY_PROCEDURE = "emergency procedure"
+_MINOR_TOLD = re.compile(
+    r"\b(?:repair(?:ed)?|sutur(?:ed|es?)|stapl(?:ed|es)|incision\s+and\s+drainage|i\s*&\s*d|"
+    r"drained|removed|splint(?:ed)?\s+applied|applied\s+a\s+\w*\s*splint|reduced|"
+    r"cauteriz(?:ed|ation)|packing)\b",
+    re.I,
+)
+
+
+def _emergency_decision(found: Found, texts: dict[str, str]) -> None:
+    """The emergency physician's decision to do the minor procedure of the visit (repair a
+    laceration, drain an abscess): a decision regarding minor surgery (AMA risk, low). The
+    ED visit is an evaluation first, its level read on all of it."""
+    if any(r == "decision regarding minor surgery" for v in found.risk.values() for r, _ in v):
+        return
+    for source, text in texts.items():
+        told = _MINOR_TOLD.search(text)
+        if told is not None:
+            evidence = Evidence(source=source, text=told.group(), start=told.start(),
+                                end=told.end())  # fmt: skip
+            found.risk.setdefault(1, []).append(("decision regarding minor surgery", evidence))
+            return
+
+
 # closed treatment of a fracture or dislocation with a 90-day global period (CMS PFS): the
 # decision to do it is an E/M of its own (modifier 57), not part of the procedure
 MAJOR_GLOBAL = frozenset(

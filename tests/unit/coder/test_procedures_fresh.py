@@ -562,3 +562,16 @@ def test_the_decision_for_a_90_day_closed_reduction_levels_the_visit_and_takes_m
     assert (
         "23650" in [line.code for line in got] and "57" in em.modifiers and "25" not in em.modifiers
     )
+
+
+def test_an_emergency_visit_counts_the_decision_for_its_minor_procedure() -> None:
+    from services.coder.domain.mdm import EMERGENCY_PROCEDURE, MINOR_PROCEDURE, score_mdm
+
+    text = (
+        "Procedure: simple repair of the 3 cm scalp laceration with staples.\n"
+        "Impression: scalp laceration; concussion without loss of consciousness."
+    )
+    office = score_mdm([("notes[0]", text, False)], frozenset({MINOR_PROCEDURE}))
+    ed = score_mdm([("notes[0]", text, False)], frozenset({MINOR_PROCEDURE, EMERGENCY_PROCEDURE}))
+    assert office is not None and office.risk.label == "minimal"
+    assert ed is not None and ed.risk.label == "low" and ed.level == "low"

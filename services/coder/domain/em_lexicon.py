@@ -645,6 +645,8 @@ _add(
 
 PRESCRIPTION_DRUGS = frozenset(
     _phrases(
+        # guideline-directed medical therapy: the heart failure drugs, named as one
+        "gdmt|guideline directed medical therapy|"
         "lisinopril|losartan|amlodipine|metoprolol|atorvastatin|simvastatin|rosuvastatin|"
         "norethindrone|zolpidem|eszopiclone|donepezil|memantine|ergocalciferol|"
         "pravastatin|metformin|glipizide|glyburide|glimepiride|insulin|glargine|lantus|"

@@ -297,7 +297,9 @@ _DOSE = re.compile(
     r"(?:[ \t/\-]+[a-z]+)?[ \t]*,?[ \t]*(?:\d+(?:\.\d+)?[ \t]*(?:mg|mcg|g|units?|ml|meq|%)\b|"
     r"(?:for|x)[ \t]*\d+[ \t]*(?:days?|weeks?|months?)\b)|"
     # given by a parenteral route at the visit ("ondansetron IV")
-    r"[ \t]+(?:iv|im|ivp|iv[ \t]+push|intravenous(?:ly)?|intramuscular(?:ly)?)\b"
+    r"[ \t]+(?:iv|im|ivp|iv[ \t]+push|intravenous(?:ly)?|intramuscular(?:ly)?)\b|"
+    # held at the doses aimed for ("on GDMT at target doses; continue")
+    r"[ \t]+at[ \t]+(?:target|goal|maximal|maximum|max|maximally[ \t]+tolerated)[ \t]+doses?\b"
 )
 
 

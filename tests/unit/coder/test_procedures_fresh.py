@@ -575,3 +575,11 @@ def test_an_emergency_visit_counts_the_decision_for_its_minor_procedure() -> Non
     ed = score_mdm([("notes[0]", text, False)], frozenset({MINOR_PROCEDURE, EMERGENCY_PROCEDURE}))
     assert office is not None and office.risk.label == "minimal"
     assert ed is not None and ed.risk.label == "low" and ed.level == "low"
+
+
+def test_guideline_directed_therapy_held_at_target_doses_is_drug_management() -> None:
+    from services.coder.domain.mdm import score_mdm
+
+    text = "Assessment: chronic systolic heart failure - euvolemic, on GDMT at target doses."
+    finding = score_mdm([("notes[0]", text, False)])
+    assert finding is not None and finding.risk.label == "moderate"

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
+
+from .test_words_fresh import dx_codes as fresh_dx_codes
 from .test_words_unseen import dx_codes
 
 
@@ -13,10 +16,33 @@ def test_anisocoria_is_its_own_code() -> None:
 def test_a_follow_up_after_treatment_is_z09_unless_a_cancer_was_treated() -> None:
     """Examination, follow-up, following treatment Z09; Z08 only after the treatment of a
     malignant neoplasm (the rule of guidelines_statement.py with the Z85 history)."""
-    plain = "Assessment: follow-up exam after completed treatment of community-acquired pneumonia; lungs clear.\n"
+    plain = (
+        "Assessment: follow-up exam after completed treatment of community-acquired "
+        "pneumonia; lungs clear.\n"
+    )
     assert "Z08" not in dx_codes(plain)
     cancer = (
         "Assessment: follow-up exam after completed treatment; personal history of "
         "malignant neoplasm of the colon, no evidence of recurrence.\n"
     )
     assert "Z08" in dx_codes(cancer)
+
+
+@pytest.mark.parametrize(
+    ("drug", "code"),
+    [
+        ("naproxen", "T39.315A"),  # propionic acid derivatives
+        ("ibuprofen", "T39.315A"),
+        ("meloxicam", "T39.395A"),  # other NSAID
+        ("tramadol", "T40.425A"),  # its own code since FY2023
+        ("doxycycline", "T36.4X5A"),  # tetracyclines
+        ("azithromycin", "T36.3X5A"),  # macrolides
+        ("spironolactone", "T50.0X5A"),  # mineralocorticoid antagonists
+    ],
+)
+def test_an_adverse_effect_is_the_drugs_class_in_the_table_of_drugs(drug: str, code: str) -> None:
+    text = (
+        f"Discharge diagnoses:\n1. Acute gastritis due to {drug}, adverse effect of the drug "
+        "taken as prescribed.\n"
+    )
+    assert code in fresh_dx_codes(text, kind="discharge_summary")

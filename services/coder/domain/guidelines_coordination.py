@@ -359,6 +359,23 @@ def _sglt2_without_diabetes(findings: Sequence[Finding]) -> list[Finding]:
     ]
 
 
+# Index: Sinusitis, <site> J32.- (chronic), acute J01.-: the acute sinusitis of the site
+_ACUTE_SINUSITIS = {"J32.0": "J01.00", "J32.1": "J01.10", "J32.2": "J01.20", "J32.3": "J01.30",
+                    "J32.4": "J01.40", "J32.9": "J01.90"}  # fmt: skip
+
+
+def _acute_sinusitis(finding: Finding, texts: Mapping[str, str]) -> Finding:
+    acute = _ACUTE_SINUSITIS.get(finding.code)
+    text = texts.get(finding.evidence.source)
+    start, end = finding.evidence.start, finding.evidence.end
+    if acute is None or text is None or start is None or end is None:
+        return finding
+    sentence = sentence_at(text, start, end).lower()
+    if "acute" not in sentence or "chronic" in sentence:
+        return finding
+    return finding.becoming(acute, "GL-ACUTE-SINUSITIS")
+
+
 def read_coordinated(
     findings: Sequence[Finding], texts: Mapping[str, str], code_set: CodeSet
 ) -> list[Finding]:
@@ -368,7 +385,9 @@ def read_coordinated(
     findings = _guess_beside_a_name(receptor_status(findings, texts, code_set), texts)
     findings = _sglt2_without_diabetes(findings)
     findings = [
-        _ulcer_acuity(f, texts, code_set) for f in findings if not _not_the_patients(f, texts)
+        _acute_sinusitis(_ulcer_acuity(f, texts, code_set), texts)
+        for f in findings
+        if not _not_the_patients(f, texts)
     ]
     result: list[Finding] = []
     have = {f.code for f in findings}

@@ -235,3 +235,17 @@ def test_the_warning_signs_a_note_lists_are_no_conditions() -> None:
     )
     found = dx_codes(text, patient=patient(sex="F"))
     assert "J02.9" not in found and "R50.9" not in found
+
+
+@pytest.mark.parametrize(
+    ("assessment", "expected", "absent"),
+    [
+        ("Obesity, class 3, BMI 42.4 - lifestyle counseling.", "E66.813", "E66.01"),
+        ("Acute bacterial maxillary sinusitis - amoxicillin-clavulanate.", "J01.00", "J32.0"),
+        ("Right ureteral calculus with hydronephrosis. Prior kidney stone 2019.", "N13.2", "N20.1"),
+    ],
+)
+def test_fy2026_index_entries_of_fresh_notes(assessment: str, expected: str, absent: str) -> None:
+    found = dx_codes(f"Assessment: {assessment}\n", kind="emergency")
+    assert expected in found and absent not in found
+    assert "Z87.442" not in found

@@ -762,10 +762,10 @@ def _incised_and_drained(work: _Work, encounter: Encounter) -> None:
 # ear canal", "fishhook removed from the index finger"), by the site: ear canal 69200,
 # nose 30300, cornea 65222, conjunctiva 65205, skin (an incision) 10120
 _FB_SITES = (
-    (r"ear(?:\s+canal)?|external\s+(?:auditory\s+)?canal", "69200"),
+    (r"ear(?!\s*lobe)\b(?:\s+canal)?|external\s+(?:auditory\s+)?canal", "69200"),
     (r"nose|nostril|nares|naris|nasal\s+(?:cavity|vestibule)", "30300"),
     (r"cornea", "65222"),
-    (r"conjunctiva|fornix|eyelid", "65205"),
+    (r"conjunctiva|fornix", "65205"),  # an eyelid's is 67938, not in the lexicon
     (r"(?:index|middle|ring|little)?\s*finger|thumb|palm|hand|foot|sole|heel|toe|forearm|"
      r"arm|leg|knee|thigh|scalp|skin", "10120"),
 )  # fmt: skip
@@ -777,6 +777,11 @@ _FB_REMOVED = re.compile(
     re.I,
 )
 _FB_FAMILIES = frozenset({"69200", "30300", "65222", "65205", "fb_skin"})
+# 10120 is an incision and removal: a splinter lifted out with tweezers is the visit's
+_INCISED = re.compile(
+    r"\b(?<!no\s)incis(?:ed|ion)\b|\bcut\s+down\b|\badvance[- ]and[- ]cut\b|\bpush[- ]through\b",
+    re.I,
+)
 _ELSEWHERE = re.compile(
     r"\b(?:ago|outside|urgent\s+care|yesterday|last\s+(?:week|month|year|visit)|previously|"
     r"prior|reports?|had\s+(?:a|an)|at\s+home|himself|herself|by\s+(?:ems|the\s+patient|"
@@ -805,6 +810,8 @@ def _foreign_body(work: _Work, encounter: Encounter) -> None:
             ):
                 continue
             code = _FB_SITES[int(next(k for k, v in site.groupdict().items() if v)[1:])][1]
+            if code == "10120" and not _INCISED.search(before + told.group() + after):
+                continue
             entry = work.lexicon.get(code)
             if entry is not None:
                 work.found.append(_told(entry, i, note, told, laterality_in(told.group())))

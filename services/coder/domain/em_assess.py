@@ -329,6 +329,7 @@ def _discharge(encounter: Encounter, index: int) -> EmChoice:
 # the words that open a problem-oriented part of a preventive visit's note
 _SEPARATE_PROBLEM = re.compile(
     r"\b(?:separate(?:ly)?\s+(?:identifiable\s+)?(?:problem|issue|complaint|concern|evaluation)s?|"
+    r"separately\s*[:\-]|"
     r"problem[- ]oriented|(?:problem|issue|complaint)s?\s+addressed\s+(?:today|separately)|"
     r"in\s+addition\s+to\s+the\s+(?:preventive|well|wellness|annual|physical)\b|"
     r"also\s+(?:evaluated|addressed|seen|treated)\s+(?:for|today)|"

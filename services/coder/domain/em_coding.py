@@ -66,6 +66,11 @@ def code_em(encounter: Encounter, procedures: Sequence[ServiceLine]) -> EmCoding
     if assessed.choice is None:
         return EmCoding(None, (), reasons, ())
     choice = assessed.choice
+    if choice.code in PREVENTIVE_CODES and any(p.code == IPPE for p in procedures):
+        # the initial preventive physical examination is Medicare's preventive visit
+        problem = _problem_line(encounter, procedures)
+        lines = (problem[0],) if problem is not None else ()
+        return EmCoding(None, lines, reasons, tuple(problem[1]) if problem else ())
     line, edits = em_line(encounter, choice, procedures, method="inferred")
     if assessed.rule is not None and choice.basis == "mdm":
         # a level derived from the notes names the elements that decided it
@@ -79,6 +84,12 @@ def code_em(encounter: Encounter, procedures: Sequence[ServiceLine]) -> EmCoding
             lines=(*coding.lines, problem[0]), edits=(*coding.edits, *problem[1])
         )
     return EmCoding(choice if not reasons else None, coding.lines, reasons, coding.edits)
+
+
+IPPE = "G0402"
+PREVENTIVE_CODES = frozenset(
+    {f"993{n}" for n in range(81, 88)} | {f"993{n}" for n in range(91, 98)}
+)
 
 
 def _problem_line(

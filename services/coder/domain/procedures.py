@@ -1595,6 +1595,13 @@ def _supplies_and_payer(work: _Work, encounter: Encounter) -> None:
             if entry is not None and hit is not None:
                 work.found.append(Found(entry, inserted.evidence, "inferred", "PROC-SUPPLY", 0.8))
                 break
+    ippe_ecg = work.lexicon.get("G0403")
+    if "G0402" in codes and ippe_ecg is not None:
+        # the screening ECG of the initial preventive physical examination is G0403
+        for i, found in enumerate(work.found):
+            if found.entry.code == "93000":
+                work.found[i] = Found(ippe_ecg, found.evidence, found.method, found.rule,
+                                      found.confidence)  # fmt: skip
     if "G0444" in codes:
         # Medicare's yearly depression screening is the instrument's service (no 96127 too)
         work.found[:] = [f for f in work.found if f.entry.code != "96127"]

@@ -583,3 +583,20 @@ def test_guideline_directed_therapy_held_at_target_doses_is_drug_management() ->
     text = "Assessment: chronic systolic heart failure - euvolemic, on GDMT at target doses."
     finding = score_mdm([("notes[0]", text, False)])
     assert finding is not None and finding.risk.label == "moderate"
+
+
+def test_the_welcome_to_medicare_visit_is_the_preventive_visit_and_its_ecg_g0403() -> None:
+    text = (
+        "Initial preventive physical examination (Welcome to Medicare visit). ECG performed "
+        "today for screening, interpreted by me: normal.\nAssessment: IPPE."
+    )
+    got = coded(
+        text,
+        "progress",
+        encounter_type="preventive",
+        patient=patient(birth_date=date(1958, 3, 1)),
+        printed_demographics=_MEDICARE,
+        mdm_level=None,
+    )
+    assert {"G0402", "G0403"} <= set(got)
+    assert not {"99397", "93000"} & set(got)

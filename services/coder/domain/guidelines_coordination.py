@@ -340,6 +340,32 @@ def _own_side(finding: Finding, code_set: CodeSet) -> Finding:
 
 
 _WORD_RE = re.compile(r"[a-z]+")
+_BOTH = re.compile(r"\bboth (?:eyes|ears|knees|hips|sides|legs|feet|hands|breasts)\b|\bOU\b|\bAU\b")
+_UNSPECIFIED_SIDE = re.compile(r"\bunspecified (?:eye|ear|side|knee|hip|breast|foot|hand)\b")
+
+
+def _both_sides(finding: Finding, texts: Mapping[str, str], code_set: CodeSet) -> Finding:
+    """I.B.13: a condition its sentence says of both eyes, ears or joints ("cataracts of
+    both eyes", "OU") is the bilateral code of its title, when the tabular has one."""
+    text = texts.get(finding.evidence.source)
+    start, end = finding.evidence.start, finding.evidence.end
+    if text is None or start is None or end is None:
+        return finding
+    if not _BOTH.search(sentence_at(text, start, end)):
+        return finding
+    code = finding.code
+    title = code_set.lookup(code).description.lower()
+    if not _UNSPECIFIED_SIDE.search(title):
+        return finding
+    wanted = _UNSPECIFIED_SIDE.sub("bilateral", title)
+    at = (len(code) - 2,) if len(code) == 8 else ()
+    for position in (*at, len(code) - 1):
+        for digit in "0123456789":
+            candidate = code[:position] + digit + code[position + 1 :]
+            entry = code_set.lookup(candidate)
+            if candidate != code and entry.billable and entry.description.lower() == wanted:
+                return finding.becoming(candidate, "GL-BOTH-SIDES")
+    return finding
 
 
 # an SGLT2 inhibitor is a heart failure and kidney drug too: without a diabetes it is no
@@ -398,6 +424,8 @@ def read_coordinated(
         elif code[:1] == "S":
             finding = _sprain_of_the_sentence(finding, texts, code_set)
         finding = _own_side(finding, code_set)
+        if code[:1] in "HM":
+            finding = _both_sides(finding, texts, code_set)
         if code[:3] not in {"J96", "C77", "C78", "C79"}:
             result.append(finding)
             continue

@@ -249,3 +249,19 @@ def test_fy2026_index_entries_of_fresh_notes(assessment: str, expected: str, abs
     found = dx_codes(f"Assessment: {assessment}\n", kind="emergency")
     assert expected in found and absent not in found
     assert "Z87.442" not in found
+
+
+@pytest.mark.parametrize(
+    ("assessment", "expected", "absent"),
+    [
+        ("POAG, bilateral, mild stage - continue latanoprost.", "H40.1131", "H40.10X1"),
+        ("Nuclear sclerotic cataract, both eyes - monitor.", "H25.13", "H25.10"),
+        ("Anaphylaxis due to peanut ingestion in a known peanut allergy.", "T78.01XA", "Z91.010"),
+        ("Type 2 diabetes with diabetic polyneuropathy, neuropathic pain.", "E11.42", "R52"),
+    ],
+)
+def test_eye_allergy_and_neuropathy_words_of_fresh_notes(
+    assessment: str, expected: str, absent: str
+) -> None:
+    found = dx_codes(f"Assessment: {assessment}\n")
+    assert expected in found and absent not in found

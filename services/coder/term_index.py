@@ -349,7 +349,9 @@ def write_prebuilt(index: TermIndex, path: Path) -> None:
     with path.open("w", encoding="utf-8") as out:
         out.write(f"# stamp\t{sources_stamp()}\n")
         out.write(f"# case_words\t{' '.join(sorted(index.case_words))}\n")
-        for key, entries in index.rows():
+        # in a fixed order (the first code, then the words), so that a rebuild from the
+        # same sources writes the same file and a changed source shows as its own rows
+        for key, entries in sorted(index.rows(), key=lambda row: (row[1][0].code, row[0])):
             cells = (f"{e.code}|{e.rule}|{e.confidence:.4g}" for e in entries)
             out.write(" ".join(key) + "\t" + "\t".join(cells) + "\n")
 

@@ -265,6 +265,7 @@ _CONSENT_RISKS = re.compile(r"\brisks?\b(?:\s+(?:of|include|including|are|such a
 _WARNING_SIGNS = re.compile(
     r"\b(?:warning signs?|red flags?|danger signs?|alarm symptoms?)\b[^.;:\n]*$", re.I
 )
+_WARNING_WORDS = ("warning", "flag", "danger", "alarm")
 _PERMISSIVE = re.compile(r"\bpermissive\s+$", re.IGNORECASE)
 _CONSENT = re.compile(r"consent|discuss|explain|review|benefits|alternatives", re.IGNORECASE)
 # acute peptic ulcers (K25-K28 .0-.3) only when the words say acute: else chronic or
@@ -283,11 +284,13 @@ def _not_the_patients(finding: Finding, texts: Mapping[str, str]) -> bool:
         clause = re.split(r"[.;]", rest, maxsplit=1)[0]
         if not _RESULT_POSITIVE.search(clause):
             return True
-    if _RESULT_NEGATIVE_AFTER.match(text, end):
+    ahead = text[end : end + 40]
+    if (":" in ahead or "=" in ahead) and _RESULT_NEGATIVE_AFTER.match(text, end):
         return True
-    if _WARNING_SIGNS.search(text, max(0, start - 48), start):
+    behind = text[max(0, start - 48) : start].lower()
+    if any(w in behind for w in _WARNING_WORDS) and _WARNING_SIGNS.search(behind):
         return True  # "warning signs (fever, sore throat)": what to watch for
-    if _PERMISSIVE.search(text, max(0, start - 12), start):
+    if "permissive" in behind and _PERMISSIVE.search(behind):
         return True  # "permissive hypertension / hypercapnia": a target, not a disease
     sentence_start = max(text.rfind(".", 0, start), text.rfind("\n", 0, start)) + 1
     before = text[sentence_start:start]

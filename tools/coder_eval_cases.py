@@ -519,7 +519,7 @@ def render(split: str) -> str:
     taken = {int(case["encounter"]["encounter_id"].rsplit("-", 1)[1]) for case in written}
     free = (n for n in itertools.count(1) if n not in taken)
     lines = [json.dumps(build_case(case, split, n), ensure_ascii=False) for n, case in
-             zip(free, cases)]  # fmt: skip
+             zip(free, cases, strict=False)]  # fmt: skip
     lines += [json.dumps(case, ensure_ascii=False) for case in written]
     return "".join(line + "\n" for line in lines)
 

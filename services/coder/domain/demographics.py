@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Sequence
-from operator import attrgetter
 from datetime import date
+from operator import attrgetter
 
 from .encounter import Encounter, PrintedField
 from .results import ReviewReason

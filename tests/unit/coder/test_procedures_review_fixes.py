@@ -16,4 +16,6 @@ def test_a_splinter_lifted_out_without_an_incision_is_no_incision_and_removal() 
 def test_an_earlobe_is_no_ear_canal_and_an_eyelid_no_conjunctiva() -> None:
     assert "69200" not in coded("Glass removed from the right earlobe with forceps.")
     assert "65205" not in coded("Foreign body removed from the left upper eyelid margin.")
-    assert "65205" in coded("Foreign body removed from the conjunctiva of the left eye with a swab.")
+    assert "65205" in coded(
+        "Foreign body removed from the conjunctiva of the left eye with a swab."
+    )

@@ -115,14 +115,20 @@ def _kidney_disease_by_its_stage(findings: list[Finding]) -> list[Finding]:
     nephropathy (E11.21) beside diabetic CKD (E11.22) is the CKD (Index: Diabetes, with,
     chronic kidney disease): the unspecified name is not coded again."""
     codes = {f.code for f in findings}
-    if "N28.9" not in codes and not any(c[:3] in DIABETES and c[3:] == ".21" for c in codes):
+    if "N28.9" not in codes and not any(
+        c[:3] in DIABETES and c[3:] in {".21", ".29"} for c in codes
+    ):
         return findings
     staged = any(c.startswith("N18") or c[:3] in {"I12", "I13"} for c in codes)
+    diabetic_ckd = {c[:3] for c in codes if c[:3] in DIABETES and c[3:] == ".22"}
     return [
         f
         for f in findings
         if not (f.code == "N28.9" and staged)
-        and not (f.code[3:] == ".21" and f"{f.code[:3]}.22" in codes)
+        and not (f.code[3:] == ".21" and f.code[:3] in diabetic_ckd)
+        # albuminuria beside diabetic CKD is that CKD's, no other kidney complication
+        and not (f.code[3:] == ".29" and f.code[:3] in diabetic_ckd and "R80" in f.rule)
+        and not (f.code.startswith("R80") and diabetic_ckd)
     ]
 
 

@@ -249,7 +249,7 @@ def _guess_beside_a_name(findings: Sequence[Finding], texts: Mapping[str, str]) 
 # lists ("discussed risks (infection, bleeding...)")
 _TEST_AFTER = re.compile(
     r"\s*(?:PCR|NAAT|swabs?|tests?|testing|cultures?|titers?|serology|antigen|antibod(?:y|ies)"
-    r"|IgG|IgM|screen|panel|smear|toxin|biopsy)\b",
+    r"|serologies|IgG|IgM|screen|panel|smear|toxin|biopsy)\b",
     re.IGNORECASE,
 )
 _TEST_BEFORE = re.compile(
@@ -405,6 +405,34 @@ def _acute_sinusitis(finding: Finding, texts: Mapping[str, str]) -> Finding:
     return finding.becoming(acute, "GL-ACUTE-SINUSITIS")
 
 
+# Index: Dependence, nicotine: cigarettes F17.21-, chewing tobacco F17.22-, specified
+# product NEC (cigars, pipe, e-cigarettes) F17.29-
+_TOBACCO_PRODUCT = (
+    (re.compile(r"\bcigarettes?\b(?<!e-cigarette)", re.I), None),
+    (re.compile(r"\b(?:chew(?:ing|s)? tobacco|snuff|dip|smokeless)\b", re.I), "F17.22"),
+    (re.compile(r"\b(?:cigars?|cigarillos?|pipe|hookah|vap(?:e|es|ing)|e-cigarettes?)\b", re.I),
+     "F17.29"),
+)  # fmt: skip
+
+
+def _tobacco_product(finding: Finding, texts: Mapping[str, str], code_set: CodeSet) -> Finding:
+    code = finding.code
+    text = texts.get(finding.evidence.source)
+    start, end = finding.evidence.start, finding.evidence.end
+    if not code.startswith("F17.21") or text is None or start is None or end is None:
+        return finding
+    sentence = sentence_at(text, start, end)
+    for pattern, product in _TOBACCO_PRODUCT:
+        if pattern.search(sentence):
+            if product is None:
+                return finding  # cigarettes said: the cigarette code stands
+            other = f"{product}{code[6:]}"
+            return finding.becoming(other, "GL-TOBACCO-PRODUCT") if code_set.lookup(
+                other
+            ).billable else finding
+    return finding
+
+
 def read_coordinated(
     findings: Sequence[Finding], texts: Mapping[str, str], code_set: CodeSet
 ) -> list[Finding]:
@@ -427,6 +455,8 @@ def read_coordinated(
         elif code[:1] == "S":
             finding = _sprain_of_the_sentence(finding, texts, code_set)
         finding = _own_side(finding, code_set)
+        if code[:3] == "F17":
+            finding = _tobacco_product(finding, texts, code_set)
         if code[:1] in "HM":
             finding = _both_sides(finding, texts, code_set)
         if code[:3] not in {"J96", "C77", "C78", "C79"}:

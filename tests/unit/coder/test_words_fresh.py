@@ -265,3 +265,24 @@ def test_eye_allergy_and_neuropathy_words_of_fresh_notes(
 ) -> None:
     found = dx_codes(f"Assessment: {assessment}\n")
     assert expected in found and absent not in found
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "absent"),
+    [
+        ("Assessment: nicotine dependence, cigars - quit plan.\n", "F17.290", "F17.210"),
+        ("Assessment: alcoholic cirrhosis with ascites - diuretics.\n", "K70.31", "R18.8"),
+        (
+            "Assessment: type 1 diabetes with diabetic CKD stage 2 with albuminuria.\n",
+            "E10.22",
+            "E10.29",
+        ),
+        ("Assessment: lactose intolerance - lactose-free dairy.\n", "E73.9", "E73"),
+        ("Assessment: hidradenitis suppurativa - hepatitis serologies ordered.\n", "L73.2", "K75.9"),
+    ],
+)
+def test_product_combination_and_context_words_of_fresh_notes(
+    text: str, expected: str, absent: str
+) -> None:
+    found = dx_codes(text)
+    assert expected in found and absent not in found

@@ -115,7 +115,9 @@ _add(
     "without improvement|without response|without success|"
     # a marker's status is a result that names the marker, not the condition it is read in
     "her2 negative|her2 neg|er negative|pr negative|triple negative|receptor negative|"
-    "rh negative|gbs negative|hla b27 negative|ana negative|rf negative",
+    "rh negative|gbs negative|hla b27 negative|ana negative|rf negative|"
+    # a diet or product free of something ("lactose-free dairy") negates nothing
+    "lactose free|gluten free|sugar free|fat free|dairy free|caffeine free|latex free",
 )
 _add(
     "terminate",

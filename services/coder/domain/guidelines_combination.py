@@ -177,7 +177,9 @@ def _prefixes(findings: list[Finding]) -> frozenset[str]:
     return frozenset(f.code[:end] for f in findings for end in range(1, len(f.code) + 1))
 
 
-def _also(findings: list[Finding], firsts: list[Finding], b: Finding, row: PairCode) -> list[Finding]:
+def _also(
+    findings: list[Finding], firsts: list[Finding], b: Finding, row: PairCode
+) -> list[Finding]:
     """The combination beside the second ("code also"): it replaces a first that is its
     category's unspecified code (J44.9), is added beside a more specific one (J44.1)."""
     a = min(firsts, key=_place)

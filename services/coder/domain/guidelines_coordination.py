@@ -45,8 +45,10 @@ _SECONDARY_SITES: Mapping[str, str] = {
     **dict.fromkeys(("skin",), "C79.2"),
     **dict.fromkeys(("nodes", "lymph nodes", "nodal"), "C77.9"),
 }
-_SITE = r"(bones?|spine|skeleton|skeletal|brain|cerebral|liver|hepatic|lungs?|pulmonary|" \
-        r"pleura|pleural|peritoneum|peritoneal|adrenals?|skin|lymph nodes|nodes|nodal)"
+_SITE = (
+    r"(bones?|spine|skeleton|skeletal|brain|cerebral|liver|hepatic|lungs?|pulmonary|"
+    r"pleura|pleural|peritoneum|peritoneal|adrenals?|skin|lymph nodes|nodes|nodal)"
+)
 # "to bone, liver and brain": a comma's site counts only in a list an "and" closes
 # ("liver metastases, lungs clear" names no lung metastasis)
 _SITES_AFTER = re.compile(
@@ -105,7 +107,8 @@ _DRUG_CLASSES: Mapping[str, str] = {
     **dict.fromkeys(("phenytoin",), "T42.0X5"),
 }  # fmt: skip
 _DRUG = re.compile(
-    r"\b(" + "|".join(sorted((re.escape(d) for d in _DRUG_CLASSES), key=len, reverse=True))
+    r"\b("
+    + "|".join(sorted((re.escape(d) for d in _DRUG_CLASSES), key=len, reverse=True))
     + r")\b",
     re.IGNORECASE,
 )
@@ -310,7 +313,11 @@ def _ulcer_acuity(finding: Finding, texts: Mapping[str, str], code_set: CodeSet)
     if "acute" in sentence_at(text, start, end).lower():
         return finding
     unsaid = f"{code[:4]}{_ACUTE_ULCER[code[4]]}"
-    return finding.becoming(unsaid, "GL-ACUITY-UNSAID") if code_set.lookup(unsaid).billable else finding
+    return (
+        finding.becoming(unsaid, "GL-ACUITY-UNSAID")
+        if code_set.lookup(unsaid).billable
+        else finding
+    )
 
 
 _SIDES = {"left": "right", "right": "left"}
@@ -383,9 +390,7 @@ def _sglt2_without_diabetes(findings: Sequence[Finding]) -> list[Finding]:
         f.code.startswith(_DIABETES) for f in findings
     ):
         return list(findings)
-    return [
-        f for f in findings if not (f.code == "Z79.84" and f.evidence.text.lower() in _SGLT2)
-    ]
+    return [f for f in findings if not (f.code == "Z79.84" and f.evidence.text.lower() in _SGLT2)]
 
 
 # Index: Sinusitis, <site> J32.- (chronic), acute J01.-: the acute sinusitis of the site
@@ -427,9 +432,11 @@ def _tobacco_product(finding: Finding, texts: Mapping[str, str], code_set: CodeS
             if product is None:
                 return finding  # cigarettes said: the cigarette code stands
             other = f"{product}{code[6:]}"
-            return finding.becoming(other, "GL-TOBACCO-PRODUCT") if code_set.lookup(
-                other
-            ).billable else finding
+            return (
+                finding.becoming(other, "GL-TOBACCO-PRODUCT")
+                if code_set.lookup(other).billable
+                else finding
+            )
     return finding
 
 
@@ -475,9 +482,7 @@ def read_coordinated(
         for extra in extras:
             if extra not in have and code_set.lookup(extra).billable:
                 have.add(extra)
-                result.append(
-                    replace(finding.becoming(extra, "GL-COORDINATED"), method="inferred")
-                )
+                result.append(replace(finding.becoming(extra, "GL-COORDINATED"), method="inferred"))
     return result
 
 
@@ -513,9 +518,7 @@ def _coordinated(code: str, text: str, start: int, end: int) -> tuple[str, list[
     return code, [_SECONDARY_SITES[s.lower()] for s in sites if s.lower() in _SECONDARY_SITES]
 
 
-def _drug_of_the_sentence(
-    finding: Finding, texts: Mapping[str, str], code_set: CodeSet
-) -> Finding:
+def _drug_of_the_sentence(finding: Finding, texts: Mapping[str, str], code_set: CodeSet) -> Finding:
     text = texts.get(finding.evidence.source)
     start, end = finding.evidence.start, finding.evidence.end
     if text is None or start is None or end is None:

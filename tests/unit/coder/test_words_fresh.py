@@ -139,7 +139,11 @@ def test_plain_depression_is_the_fy2026_unspecified_depression() -> None:
         ("Right knee OA - home exercises.", "M17.11", "M17.9"),
         ("Acute ischemic stroke, left MCA territory.", "I63.512", "I63.9"),
         ("History of a fragility fracture of the wrist; osteoporosis.", "Z87.310", "S52.509A"),
-        ("History of a left distal radius fragility fracture in 2022, healed.", "Z87.310", "M80.00XA"),
+        (
+            "History of a left distal radius fragility fracture in 2022, healed.",
+            "Z87.310",
+            "M80.00XA",
+        ),
     ],
 )
 def test_a_coders_index_words_from_fresh_notes(assessment: str, expected: str, absent: str) -> None:
@@ -278,7 +282,11 @@ def test_eye_allergy_and_neuropathy_words_of_fresh_notes(
             "E10.29",
         ),
         ("Assessment: lactose intolerance - lactose-free dairy.\n", "E73.9", "E73"),
-        ("Assessment: hidradenitis suppurativa - hepatitis serologies ordered.\n", "L73.2", "K75.9"),
+        (
+            "Assessment: hidradenitis suppurativa - hepatitis serologies ordered.\n",
+            "L73.2",
+            "K75.9",
+        ),
     ],
 )
 def test_product_combination_and_context_words_of_fresh_notes(

@@ -205,7 +205,7 @@ def test_a_learned_association_below_the_guideline_rules_cut_is_not_indexed(
 def test_a_synonyms_code_newer_than_the_annotations_is_not_judged_by_them(
     tmp_path: Path,
 ) -> None:
-    """"depression" F32.A: the annotators, whose code set had F32.9 only, never gave F32.A;
+    """ "depression" F32.A: the annotators, whose code set had F32.9 only, never gave F32.A;
     a synonym of a code they gave but not for its words is still left out."""
     xml = tmp_path / "tabular.xml"
     xml.write_text(

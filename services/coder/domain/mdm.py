@@ -277,7 +277,7 @@ _TREATED_HERE = re.compile(
     r"cauterized|debrided|pared|i&d\s+(?:done|performed)|"
     r"(?:aspirated\s+and|was|were)\s+injected|injected\s+(?:as\s+above|today|with)|"
     r"(?:was|were)\s+(?:reduced|removed)(?!\s+(?:to|from|by)\b)|"
-    r"(?:lesions?|wart|foreign\s+body|sutures|staples|cerumen|nail)\s+(?:\w+\s+)?removed|"
+    r"(?:lesions?|warts?|foreign\s+bod(?:y|ies)|sutures?|staples?|cerumen|nails?)\s+(?:\w+\s+)?removed|"
     r"(?:closed|manual)\s+reduction|reduced\s+and\s+splinted|cryotherapy|"
     r"injection\s+(?:done|given|performed)|procedure\s+(?:as\s+above|done|performed))\b",
     re.I,

@@ -21,6 +21,7 @@ def _problems(text: str) -> str:
         "injected with 40 mg triamcinolone",
         "2 warts destroyed with cryotherapy",
         "foreign body removed with forceps",
+        "3 warts removed by shave",
         "dislocation was reduced",
     ],
 )

@@ -258,11 +258,13 @@ EXTENDED = {
         (re.compile(_ECC, re.I), "57456"),
     ),
 }
-# a transvaginal ultrasound of a pregnant patient is the obstetric one (CPT 76817)
+# a transvaginal ultrasound of a pregnant patient is the obstetric one (CPT 76817): the
+# pregnancy told as one (an IUP, a gestational age), not an obstetric history ("G3P3" is
+# written for most gynecology patients)
 OBSTETRIC = {"76830": "76817"}
 _PREGNANT = re.compile(
     r"\b(?:intrauterine\s+pregnancy|iup|gestational\s+age|crown[- ]rump|fetal\s+heart|"
-    r"\d{1,2}\s+weeks?\s+(?:\d\s+days?\s+)?(?:gestation|pregnant|by\s+lmp)|g\d\s*p\d)\b",
+    r"\d{1,2}\s+weeks?\s+(?:\d\s+days?\s+)?(?:gestation|pregnant|by\s+lmp))\b",
     re.I,
 )
 NERVE_BLOCKS = frozenset({"64450", "64405"})

@@ -155,7 +155,7 @@ _GIVEN_AT_SITE = re.compile(
 )
 _THEN = re.compile(r"[,;]?\s*\b(?:then|followed\s+by|thereafter)\b", re.I)
 _SCHEDULED = re.compile(
-    r"\b(?:every|next|due|monthly|weekly|if|when|will|later|first\s+dose|at\s+(?:the\s+)?"
+    r"\b(?:every|next|monthly|weekly|will|later|at\s+(?:the\s+)?"
     r"(?:\d+[- ](?:month|year|week)|next|follow[- ]?up)|in\s+(?:\d+\s+)?(?:days?|weeks?|months?|"
     + "|".join(_MONTHS.split("|")[:12])
     + r"))\b",

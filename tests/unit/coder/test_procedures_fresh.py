@@ -501,7 +501,7 @@ def test_a_nebulized_dose_given_twice_is_billed_by_the_total_amount() -> None:
 
 def test_a_dose_with_its_site_that_the_sentence_schedules_is_not_given() -> None:
     for text in (
-        "Assessment: contraception.\nPlan: Depo-Provera 150 mg IM right deltoid every 12 weeks.",
+        "Assessment: contraception, Depo-Provera 150 mg IM right deltoid every 12 weeks.",
         "Assessment: well child.\nMMR 0.5 mL SC left thigh at the 12 month visit.",
         "Assessment: hypertension.\nFlu vaccine 0.5 mL IM deltoid in October.",
     ):

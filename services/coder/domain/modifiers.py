@@ -63,14 +63,16 @@ def em_modifiers(
     modifiers: list[str] = []
     edits: list[Edit] = []
     procedures = sorted(set(global_procedures))
-    if procedures and all(code in MAJOR_GLOBAL for code in procedures):
+    major = [code for code in procedures if code in MAJOR_GLOBAL]
+    if major:
         # 57: the E/M at which the decision for a 90-day-global procedure was made
-        # (Medicare Claims Processing Manual ch. 12 §40.2.A.4)
+        # (Medicare Claims Processing Manual ch. 12 §40.2.A.4): a minor procedure beside
+        # it does not make the visit part of the major one's global package
         modifiers.append("57")
         edits.append(
             Edit(
                 rule="MOD-57",
-                detail=f"{em_code}-57: decision for {', '.join(procedures)}, which carry "
+                detail=f"{em_code}-57: decision for {', '.join(major)}, which carry "
                 "a 90-day global period",
             )
         )

@@ -413,7 +413,7 @@ def _acute_sinusitis(finding: Finding, texts: Mapping[str, str]) -> Finding:
 # Index: Dependence, nicotine: cigarettes F17.21-, chewing tobacco F17.22-, specified
 # product NEC (cigars, pipe, e-cigarettes) F17.29-
 _TOBACCO_PRODUCT = (
-    (re.compile(r"\bcigarettes?\b(?<!e-cigarette)", re.I), None),
+    (re.compile(r"(?<!e-)(?<!e )\bcigarettes?\b", re.I), None),
     (re.compile(r"\b(?:chew(?:ing|s)? tobacco|snuff|dip|smokeless)\b", re.I), "F17.22"),
     (re.compile(r"\b(?:cigars?|cigarillos?|pipe|hookah|vap(?:e|es|ing)|e-cigarettes?)\b", re.I),
      "F17.29"),

@@ -3,6 +3,9 @@ incision-and-removal (10120) only where an incision was made."""
 
 from __future__ import annotations
 
+from datetime import date
+
+from .factories import patient
 from .test_procedures_fresh import coded
 
 
@@ -19,3 +22,31 @@ def test_an_earlobe_is_no_ear_canal_and_an_eyelid_no_conjunctiva() -> None:
     assert "65205" in coded(
         "Foreign body removed from the conjunctiva of the left eye with a swab."
     )
+
+
+def test_an_obstetric_history_is_no_pregnancy_for_the_ultrasound() -> None:
+    text = (
+        "54 yo G3P3 with postmenopausal bleeding. Transvaginal ultrasound in office: "
+        "endometrial stripe 9 mm."
+    )
+    got = coded(text, "progress")
+    assert "76830" in got and "76817" not in got
+
+
+def test_a_first_dose_charted_with_its_site_was_given() -> None:
+    """'first dose' numbers the dose in its series; 'if fever' is another drug's
+    instruction: neither schedules the dose charted with its route and site."""
+    text = "Assessment: well child.\nHepatitis A vaccine, first dose, 0.5 mL IM right thigh."
+    child = patient(birth_date=date(2019, 5, 1))
+    assert {"90633", "90471"} <= set(coded(text, "progress", patient=child))
+
+
+def test_the_decision_for_a_major_procedure_is_57_beside_a_minor_one() -> None:
+    from services.coder.domain.modifiers import em_modifiers
+
+    from .factories import encounter
+
+    visit = encounter(encounter_type="emergency", place_of_service="23")
+    modifiers, edits = em_modifiers(visit, "99284", ["23650", "12001"])
+    assert modifiers == ["57"] and "23650" in edits[0].detail
+    assert em_modifiers(visit, "99284", ["12001"])[0] == ["25"]

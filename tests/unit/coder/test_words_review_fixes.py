@@ -46,3 +46,11 @@ def test_an_adverse_effect_is_the_drugs_class_in_the_table_of_drugs(drug: str, c
         "taken as prescribed.\n"
     )
     assert code in fresh_dx_codes(text, kind="discharge_summary")
+
+
+@pytest.mark.parametrize("product", ["e-cigarettes", "e-cigarette", "vape pens"])
+def test_nicotine_dependence_on_e_cigarettes_is_another_product(product: str) -> None:
+    """Index: Dependence, nicotine, specified product NEC (e-cigarettes) F17.29-."""
+    text = f"Assessment: nicotine dependence, uses {product} daily; counseled to quit.\n"
+    found = fresh_dx_codes(text)
+    assert not any(code.startswith("F17.21") for code in found), found

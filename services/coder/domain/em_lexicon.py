@@ -304,7 +304,7 @@ _add(
         "hypoxic respiratory failure|respiratory distress|"
         # a new need for oxygen: the illness threatens breathing without treatment
         "requiring supplemental oxygen|requiring oxygen|new oxygen requirement|"
-        "new supplemental oxygen requirement|hypoxemia|hypoxemic|acute hypoxia",
+        "new supplemental oxygen requirement|acute hypoxemia|acute hypoxemic|acute hypoxia",
         "dka": "dka|diabetic ketoacidosis|hyperosmolar hyperglycemic state",
         "bleeding": "gi bleed|gastrointestinal bleed|upper gi bleed|lower gi bleed|"
         "gastrointestinal bleeding|hemorrhage",

@@ -48,3 +48,14 @@ def test_the_same_verbs_of_a_prescription_leave_the_problem_in(prescribed: str) 
         "renewed for 1 year."
     )
     assert _problems(text) == "moderate"  # two chronic illnesses
+
+
+def test_a_chronic_hypoxemia_is_no_threat_to_bodily_function() -> None:
+    """A new need for oxygen threatens breathing; a known nocturnal or chronic hypoxemia on
+    home oxygen is the chronic illness it is."""
+    acute = score_mdm([("notes[0]", "Impression: pneumonia with acute hypoxemia.", False)])
+    assert acute is not None and acute.problems.label == "high"
+    chronic = score_mdm(
+        [("notes[0]", "Impression: COPD with chronic hypoxemia, stable on home oxygen.", False)]
+    )
+    assert chronic is not None and chronic.problems.label != "high"

@@ -54,3 +54,12 @@ def test_nicotine_dependence_on_e_cigarettes_is_another_product(product: str) ->
     text = f"Assessment: nicotine dependence, uses {product} daily; counseled to quit.\n"
     found = fresh_dx_codes(text)
     assert not any(code.startswith("F17.21") for code in found), found
+
+
+def test_alcoholic_cirrhosis_takes_in_its_ascites_but_not_a_malignant_one() -> None:
+    assert fresh_dx_codes("Assessment: alcoholic cirrhosis of liver with ascites.\n") == ["K70.31"]
+    found = fresh_dx_codes(
+        "Assessment: alcoholic cirrhosis of liver. Malignant ascites from metastatic ovarian "
+        "cancer.\n"
+    )
+    assert "R18.0" in found and "K70.31" not in found

@@ -404,10 +404,16 @@ def _acute_sinusitis(finding: Finding, texts: Mapping[str, str]) -> Finding:
     start, end = finding.evidence.start, finding.evidence.end
     if acute is None or text is None or start is None or end is None:
         return finding
-    sentence = sentence_at(text, start, end).lower()
-    if "acute" not in sentence or "chronic" in sentence:
+    # "acute" written with the sinusitis ("acute left maxillary sinusitis"), not with
+    # another condition of its sentence ("acute bronchitis with maxillary sinusitis")
+    if not _ACUTE_BEFORE.search(text, max(0, start - 40), start):
+        return finding
+    if "chronic" in sentence_at(text, start, end).lower():
         return finding
     return finding.becoming(acute, "GL-ACUTE-SINUSITIS")
+
+
+_ACUTE_BEFORE = re.compile(r"\bacute\b(?:[ \t]+(?!with\b|and\b)[\w-]+){0,3}[ \t]*$", re.I)
 
 
 # Index: Dependence, nicotine: cigarettes F17.21-, chewing tobacco F17.22-, specified

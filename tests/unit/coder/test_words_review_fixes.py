@@ -63,3 +63,9 @@ def test_alcoholic_cirrhosis_takes_in_its_ascites_but_not_a_malignant_one() -> N
         "cancer.\n"
     )
     assert "R18.0" in found and "K70.31" not in found
+
+
+def test_a_sinusitis_is_acute_when_its_own_words_say_so() -> None:
+    assert "J01.00" in fresh_dx_codes("Assessment: acute left maxillary sinusitis.\n")
+    other = fresh_dx_codes("Assessment: acute bronchitis with maxillary sinusitis.\n")
+    assert "J01.00" not in other and "J32.0" in other

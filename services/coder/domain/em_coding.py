@@ -14,6 +14,7 @@ from .em_tables import (
     CRITICAL_CARE_STEP,
     EM_NOTE_KINDS,
     NURSE_VISIT,
+    PREVENTIVE_CODES,
     PROLONGED,
     PROLONGED_DESCRIPTIONS,
     PROLONGED_STEP,
@@ -87,9 +88,6 @@ def code_em(encounter: Encounter, procedures: Sequence[ServiceLine]) -> EmCoding
 
 
 IPPE = "G0402"
-PREVENTIVE_CODES = frozenset(
-    {f"993{n}" for n in range(81, 88)} | {f"993{n}" for n in range(91, 98)}
-)
 
 
 def _problem_line(

@@ -150,8 +150,12 @@ _SCORED = re.compile(
 MAX_UNITS = 999
 # allergy tests billed per test (CPT 95004, 95024): the count of allergens tested
 PER_TEST = frozenset({"95004", "95024", "95018", "95044"})
+# (a count of positive or negative results is not the count tested: "2 positive tests of
+# 40 allergens" is 40)
 _TESTS_COUNTED = re.compile(
-    r"\b(\d{1,3})\s+(?:\w+\s+)?(?:allergens|antigens|tests|extracts)\b", re.I
+    r"\b(\d{1,3})\s+(?!positive\b|negative\b|reactive\b)(?:\w+\s+)?"
+    r"(?:allergens|antigens|tests|extracts)\b",
+    re.I,
 )
 GENERIC_FLU = "90686"
 FLU_VACCINES = frozenset(code for code, admin in MEDICARE_ADMIN.items() if admin == "G0008")

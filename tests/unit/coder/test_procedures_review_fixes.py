@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from .factories import patient
-from .test_procedures_fresh import coded
+from .test_procedures_fresh import coded, lines
 
 
 def test_a_splinter_lifted_out_without_an_incision_is_no_incision_and_removal() -> None:
@@ -50,3 +50,12 @@ def test_the_decision_for_a_major_procedure_is_57_beside_a_minor_one() -> None:
     modifiers, edits = em_modifiers(visit, "99284", ["23650", "12001"])
     assert modifiers == ["57"] and "23650" in edits[0].detail
     assert em_modifiers(visit, "99284", ["12001"])[0] == ["25"]
+
+
+def test_a_count_of_positive_results_is_not_the_count_of_allergens_tested() -> None:
+    text = (
+        "Percutaneous allergy skin testing performed today: 2 positive tests of 40 allergens "
+        "(cat, dust mite)."
+    )
+    got = lines(text, "progress")
+    assert next(line.units for line in got if line.code == "95004") == 40

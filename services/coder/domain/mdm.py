@@ -235,12 +235,19 @@ def _emergency_decision(found: Found, texts: dict[str, str]) -> None:
     ED visit is an evaluation first, its level read on all of it."""
     if any(r == "decision regarding minor surgery" for v in found.risk.values() for r, _ in v):
         return
+    _decision_told(found, texts, _MINOR_TOLD, 1, "decision regarding minor surgery")
+
+
+def _decision_told(
+    found: Found, texts: dict[str, str], told_by: re.Pattern[str], level: int, label: str
+) -> None:
+    """The first words of the notes that tell the decision, as its risk element."""
     for source, text in texts.items():
-        told = _MINOR_TOLD.search(text)
+        told = told_by.search(text)
         if told is not None:
             evidence = Evidence(source=source, text=told.group(), start=told.start(),
                                 end=told.end())  # fmt: skip
-            found.risk.setdefault(1, []).append(("decision regarding minor surgery", evidence))
+            found.risk.setdefault(level, []).append((label, evidence))
             return
 
 
@@ -251,20 +258,16 @@ MAJOR_GLOBAL = frozenset(
     | {"28470", "28490", "27236", "27245", "27792", "27814", "25607"}
 )
 _REDUCTION_TOLD = re.compile(
-    r"\b(?:closed\s+)?reduc(?:ed|tion)\b|\brelocat(?:ed|ion)\b|\bclosed\s+treatment\b", re.I
+    r"(?<!\bno\s)(?<!\bnot\s)\b(?:closed\s+)?reduc(?:ed|tion)\b|\brelocat(?:ed|ion)\b|"
+    r"\bclosed\s+treatment\b",
+    re.I,
 )
 
 
 def _major_decision(found: Found, texts: dict[str, str]) -> None:
     """The decision to do the 90-day procedure billed beside the visit: a decision regarding
     major surgery (AMA risk, moderate), evidenced by the words that tell it."""
-    for source, text in texts.items():
-        told = _REDUCTION_TOLD.search(text)
-        if told is not None:
-            evidence = Evidence(source=source, text=told.group(), start=told.start(),
-                                end=told.end())  # fmt: skip
-            found.risk.setdefault(2, []).append(("decision regarding major surgery", evidence))
-            return
+    _decision_told(found, texts, _REDUCTION_TOLD, 2, "decision regarding major surgery")
 
 
 # an assessment item the minor procedure of the visit treats ("osteoarthritis, right knee,

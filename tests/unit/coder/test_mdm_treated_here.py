@@ -59,3 +59,11 @@ def test_a_chronic_hypoxemia_is_no_threat_to_bodily_function() -> None:
         [("notes[0]", "Impression: COPD with chronic hypoxemia, stable on home oxygen.", False)]
     )
     assert chronic is not None and chronic.problems.label != "high"
+
+
+def test_a_reduction_said_not_needed_tells_no_decision_for_one() -> None:
+    from services.coder.domain.mdm import _REDUCTION_TOLD
+
+    assert _REDUCTION_TOLD.search("Closed reduction performed under sedation.")
+    assert _REDUCTION_TOLD.search("Shoulder relocated with traction.")
+    assert not _REDUCTION_TOLD.search("Nondisplaced; no reduction needed, splinted.")

@@ -339,14 +339,25 @@ def _own_side(finding: Finding, code_set: CodeSet) -> Finding:
     if other not in words or side in words:
         return finding
     wanted = re.sub(rf"\b{other}\b", side, title)
-    at = (len(code) - 2,) if len(code) == 8 and code[-1] in "ADS" else ()
+    sibling = _sibling_titled(code, wanted, code_set, encounter_only=True)
+    return finding.becoming(sibling, "GL-OWN-SIDE") if sibling is not None else finding
+
+
+def _sibling_titled(
+    code: str, wanted: str, code_set: CodeSet, *, encounter_only: bool
+) -> str | None:
+    """The billable code one character apart from `code` (its last, or the one before an
+    8-character code's 7th: only an encounter's A, D or S when `encounter_only`) whose
+    title is `wanted`."""
+    seventh = len(code) == 8 and (not encounter_only or code[-1] in "ADS")
+    at = (len(code) - 2,) if seventh else ()
     for position in (*at, len(code) - 1):
         for digit in "0123456789":
             candidate = code[:position] + digit + code[position + 1 :]
             entry = code_set.lookup(candidate)
             if candidate != code and entry.billable and entry.description.lower() == wanted:
-                return finding.becoming(candidate, "GL-OWN-SIDE")
-    return finding
+                return candidate
+    return None
 
 
 _WORD_RE = re.compile(r"[a-z]+")
@@ -368,14 +379,8 @@ def _both_sides(finding: Finding, texts: Mapping[str, str], code_set: CodeSet) -
     if not _UNSPECIFIED_SIDE.search(title):
         return finding
     wanted = _UNSPECIFIED_SIDE.sub("bilateral", title)
-    at = (len(code) - 2,) if len(code) == 8 else ()
-    for position in (*at, len(code) - 1):
-        for digit in "0123456789":
-            candidate = code[:position] + digit + code[position + 1 :]
-            entry = code_set.lookup(candidate)
-            if candidate != code and entry.billable and entry.description.lower() == wanted:
-                return finding.becoming(candidate, "GL-BOTH-SIDES")
-    return finding
+    sibling = _sibling_titled(code, wanted, code_set, encounter_only=False)
+    return finding.becoming(sibling, "GL-BOTH-SIDES") if sibling is not None else finding
 
 
 # an SGLT2 inhibitor is a heart failure and kidney drug too: without a diabetes it is no

@@ -150,14 +150,14 @@ def _pairs(findings: list[Finding], tables: CombinationTables, code_set: CodeSet
             continue
         b = min(seconds, key=_place)
         if row.also:
-            findings = _also(findings, firsts, b, row)
+            findings = _also(findings, firsts, b, row, code_set)
             held = _prefixes(findings)
             continue
         # every mention of the first is the combination, and no mention of the second stays
         combined = {
             id(a): _placed(
                 a.becoming(
-                    row.combined,
+                    _with_encounter(row.combined, a.code, code_set),
                     f"GL-COMBINATION({a.code},{b.code})",
                     min(a.confidence, b.confidence),
                 ),
@@ -172,19 +172,29 @@ def _pairs(findings: list[Finding], tables: CombinationTables, code_set: CodeSet
     return findings
 
 
+def _with_encounter(combined: str, first: str, code_set: CodeSet) -> str:
+    """The combination code with the encounter of the code it replaces (I.C.19.a: the 7th
+    character A, D or S is the encounter's): a table row names the initial encounter."""
+    if len(combined) != 8 or len(first) != 8 or first[-1] not in "ADS":
+        return combined
+    same = combined[:-1] + first[-1]
+    return same if code_set.lookup(same).billable else combined
+
+
 def _prefixes(findings: list[Finding]) -> frozenset[str]:
     """Every leading part of every finding's code ("K", "K8", "K80", "K80.", "K80.1", ...)."""
     return frozenset(f.code[:end] for f in findings for end in range(1, len(f.code) + 1))
 
 
 def _also(
-    findings: list[Finding], firsts: list[Finding], b: Finding, row: PairCode
+    findings: list[Finding], firsts: list[Finding], b: Finding, row: PairCode, code_set: CodeSet
 ) -> list[Finding]:
     """The combination beside the second ("code also"): it replaces a first that is its
     category's unspecified code (J44.9), is added beside a more specific one (J44.1)."""
     a = min(firsts, key=_place)
     rule = f"GL-COMBINATION({a.code},{b.code})"
-    combined = _placed(a.becoming(row.combined, rule, min(a.confidence, b.confidence)), (a, b))
+    code = _with_encounter(row.combined, a.code, code_set)
+    combined = _placed(a.becoming(code, rule, min(a.confidence, b.confidence)), (a, b))
     unspecified = [f for f in firsts if f.code.endswith(".9")]
     if unspecified:
         replaced = {id(f) for f in unspecified}

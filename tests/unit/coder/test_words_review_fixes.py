@@ -69,3 +69,10 @@ def test_a_sinusitis_is_acute_when_its_own_words_say_so() -> None:
     assert "J01.00" in fresh_dx_codes("Assessment: acute left maxillary sinusitis.\n")
     other = fresh_dx_codes("Assessment: acute bronchitis with maxillary sinusitis.\n")
     assert "J01.00" not in other and "J32.0" in other
+
+
+def test_a_combination_code_keeps_the_encounter_of_the_code_it_replaces() -> None:
+    """I.C.19.a: the 7th character is the encounter's; the combination table's row names
+    the initial one (T78.01XA), a subsequent encounter's is T78.01XD."""
+    text = "Assessment: anaphylaxis due to peanut allergy, subsequent encounter; stable.\n"
+    assert fresh_dx_codes(text) == ["T78.01XD"]

@@ -5,21 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from services.coder.domain import ClinicalNote, Coded, NeedsReview
-
-from .factories import encounter, outcome_of, patient
-
-
-def dx_codes(text: str, kind: str = "progress", **overrides: object) -> list[str]:
-    visit = encounter(
-        diagnoses=[],
-        notes=(ClinicalNote(note_id="n1", kind=kind, text=text),),
-        **overrides,
-    )
-    outcome = outcome_of(visit)
-    found = outcome.diagnoses if isinstance(outcome, Coded) else outcome.proposed_diagnoses
-    assert isinstance(outcome, Coded | NeedsReview)
-    return sorted(d.code for d in found)
+from .factories import patient
+from .test_words_unseen import dx_codes
 
 
 @pytest.mark.parametrize(

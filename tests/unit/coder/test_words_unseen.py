@@ -11,10 +11,11 @@ from services.coder.domain import ClinicalNote, Coded, NeedsReview
 from .factories import encounter, outcome_of, patient
 
 
-def dx_codes(text: str, **overrides: object) -> list[str]:
+def dx_codes(text: str, kind: str = "progress", **overrides: object) -> list[str]:
+    """The diagnoses coded (or proposed for review) for one note of `kind`."""
     visit = encounter(
         diagnoses=[],
-        notes=(ClinicalNote(note_id="n1", kind="progress", text=text),),
+        notes=(ClinicalNote(note_id="n1", kind=kind, text=text),),
         **overrides,
     )
     outcome = outcome_of(visit)

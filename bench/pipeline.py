@@ -159,7 +159,7 @@ async def publish(bootstrap: str, messages: list[OutboxMessage]) -> dict[str, fl
         bootstrap_servers=bootstrap,
         acks="all",
         linger_ms=5,
-        compression_type="lz4",
+        compression_type="zstd",
         max_batch_size=256 * 1024,
     )
     await producer.start()

@@ -25,7 +25,10 @@ class Settings(BaseSettings):
         default=500, ge=0, description="How long the broker may hold a fetch for more data."
     )
     kafka_linger_ms: int = Field(default=5, ge=0)
-    kafka_compression: Literal["none", "gzip", "lz4", "snappy", "zstd"] = "lz4"
+    # zstd (level 3): a batch of 500 encounter.closed events (1.07 MB) compressed at 831 MB/s
+    # to a 15th of its size, where aiokafka's lz4 (always level 9) took 123 MB/s for a 7th;
+    # consumers read every codec, so a producer of any of them may share the topics
+    kafka_compression: Literal["none", "gzip", "lz4", "snappy", "zstd"] = "zstd"
 
     database_url: str | None = Field(default=None)
     db_pool_max: int = Field(default=8, ge=2)

@@ -220,6 +220,7 @@ def _diabetes(
         (i, finding, row)
         for i, finding in enumerate(findings)
         if (row := tables.complication(finding.code)) is not None
+        and not _shorter_name_of_another(finding, findings, tables)
     ]
     dropped: set[int] = set()
     added: list[Finding] = []
@@ -239,6 +240,32 @@ def _diabetes(
     specific = {f.code[:3] for f in (*kept, *added) if _is_complication_code(f.code)}
     kept = [f for f in kept if not (f.code[:3] in specific and _is_uncomplicated(f.code))]
     return _insert_after(kept, added)
+
+
+def _shorter_name_of_another(
+    finding: Finding, findings: Sequence[Finding], tables: CombinationTables
+) -> bool:
+    """The finding's words lie inside the longer name of a condition that is not presumed
+    diabetic ("cataract" inside "age-related nuclear cataract"): they name that condition,
+    which is no complication of the diabetes."""
+    e = finding.evidence
+    if e.start is None or e.end is None:
+        return False
+    for other in findings:
+        o = other.evidence
+        if (
+            other is not finding
+            and o.source == e.source
+            and o.start is not None
+            and o.end is not None
+            and o.start <= e.start
+            and e.end <= o.end
+            and o.end - o.start > e.end - e.start
+            and other.code[:3] not in DIABETES
+            and tables.complication(other.code) is None
+        ):
+            return True
+    return False
 
 
 def _place(finding: Finding) -> tuple[int, tuple[int, int]]:

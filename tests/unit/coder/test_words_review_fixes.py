@@ -75,3 +75,16 @@ def test_a_combination_code_keeps_the_encounter_of_the_code_it_replaces() -> Non
     the initial one (T78.01XA), a subsequent encounter's is T78.01XD."""
     text = "Assessment: anaphylaxis due to peanut allergy, subsequent encounter; stable.\n"
     assert dx_codes(text) == ["T78.01XD"]
+
+
+def test_only_a_cataract_of_no_named_cause_is_presumed_diabetic() -> None:
+    """I.A.15 "with": the Index's Diabetes, with, cataract (E11.36) presumes the link unless
+    the documentation names another cause; an age-related (senile) cataract names one, so
+    it is H25.- beside E11.9, while a cataract of no stated kind is the combination."""
+    aged = dx_codes(
+        "Assessment: age-related nuclear cataract, bilateral. Type 2 diabetes mellitus "
+        "without retinopathy.\n"
+    )
+    assert "H25.13" in aged and "E11.9" in aged and "E11.36" not in aged, aged
+    plain = dx_codes("Assessment: cataract of the right eye. Type 2 diabetes mellitus.\n")
+    assert "E11.36" in plain and "E11.9" not in plain, plain

@@ -88,3 +88,16 @@ def test_only_a_cataract_of_no_named_cause_is_presumed_diabetic() -> None:
     assert "H25.13" in aged and "E11.9" in aged and "E11.36" not in aged, aged
     plain = dx_codes("Assessment: cataract of the right eye. Type 2 diabetes mellitus.\n")
     assert "E11.36" in plain and "E11.9" not in plain, plain
+
+
+def test_a_condition_named_as_what_a_test_looks_for_is_not_coded() -> None:
+    """I.C.1.a: B20 only for confirmed HIV disease; "HIV, HBV serologies drawn" names the
+    tests ordered, not the patient's conditions. A result that confirms one stands."""
+    ordered = dx_codes(
+        "Assessment: chronic hepatitis C, untreated - HCV RNA quant, hepatic panel, CBC, "
+        "INR, HIV, HBV serologies drawn here today.\n"
+    )
+    assert ordered == ["B18.2"], ordered
+    assert dx_codes("Assessment: fatigue; Lyme titers sent.\n") == ["R53.83"]
+    confirmed = dx_codes("Assessment: hepatitis B serologies positive, chronic hepatitis B.\n")
+    assert confirmed == ["B18.1"], confirmed

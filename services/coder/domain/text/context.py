@@ -105,6 +105,10 @@ _add(
     "screening for|prevention of|prophylaxis of|prophylaxis for|to prevent|to avoid|"
     "in order to rule out|to exclude|to evaluate for|evaluation for|unless",
 )
+# a condition named as what a test looks for ("HIV, HBV serologies drawn", "Lyme titers
+# sent") is the test's name, not the patient's condition; a result that confirms it
+# ("hepatitis B serologies positive") is read as it stands (_CONFIRMED)
+_add("hypothetical", BACKWARD, "serology|serologies|titer|titers")
 _add(
     "pseudo",
     FORWARD,
@@ -152,6 +156,8 @@ _TEST_WORDS = frozenset(
         *("mri", "scan", "imaging", "ultrasound", "biopsy", "ecg", "ekg"),
     ]
 )
+_TEST_NAMES = frozenset({("serology",), ("serologies",), ("titer",), ("titers",)})
+_CONFIRMED = frozenset({"positive", "reactive", "detected", "confirmed", "confirms", "showed"})
 _TEST_RESULTS = frozenset(
     {("negative",), ("is", "negative"), ("was", "negative"), ("were", "negative")}
 )
@@ -260,6 +266,8 @@ def _scopes(analysis: Analysis) -> list[tuple[int, int, str]]:
             continue  # "a two-week history of fever": how long it has lasted, not the past
         near = _FAMILY_WORDS if cat == "family" else None
         phrase = tuple(lower[i:j])
+        if phrase in _TEST_NAMES and (j < n and lower[j] in _CONFIRMED):
+            continue
         commas = phrase in _WITHIN_COMMAS
         if "f" in direction:
             k = bisect_right(stops, j - 1)
@@ -275,6 +283,8 @@ def _scopes(analysis: Analysis) -> list[tuple[int, int, str]]:
             first = max(first, i - (near or _BACKWARD_WORDS))
             if commas or (phrase in _TEST_RESULTS and i > 0 and lower[i - 1] in _TEST_WORDS):
                 first = _comma_before(analysis, first, i)
+            elif phrase in _TEST_NAMES:
+                first = _list_before(analysis, first, i)
             if first < i:
                 scopes.append((first, i - 1, cat))
     return scopes
@@ -285,6 +295,18 @@ def _comma_before(analysis: Analysis, first: int, i: int) -> int:
     text, starts, ends = analysis.text, analysis.starts, analysis.ends
     for k in range(i - 1, first, -1):
         if "," in text[ends[k - 1] : starts[k]]:
+            return k
+    return first
+
+
+def _list_before(analysis: Analysis, first: int, i: int) -> int:
+    """The first token of first..i-1 in the list that runs up to token i: the words after
+    the last dash, colon or semicolon ("hidradenitis - hepatitis serologies": the tests are
+    the hepatitis's, not the hidradenitis's)."""
+    text, starts, ends = analysis.text, analysis.starts, analysis.ends
+    for k in range(i - 1, first, -1):
+        gap = text[ends[k - 1] : starts[k]]
+        if ":" in gap or ";" in gap or " - " in gap or "\n" in gap:
             return k
     return first
 

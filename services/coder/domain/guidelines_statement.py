@@ -116,6 +116,10 @@ def drop_words_within_longer_name(
     # urgency") stays
     written = [(f, _words(f.evidence.text)) for f in (named or findings) if f.method != "provided"]
     present = {f.code for f in findings}
+    # a longer name a combination took in still stands, as the combination's code: its
+    # words are where that code's are ("cervical degenerative disc disease" M50.30 with the
+    # radiculopathy is M50.10; "disc disease" inside it is no M51.9 of its own)
+    present |= {_span(f) for f in findings}
     drop: set[int] = set()
     for i, finding in enumerate(findings):
         if finding.method == "provided":
@@ -146,7 +150,7 @@ def _within_longer(
         return False
     return any(
         longer.code != short.code
-        and longer.code in present
+        and (longer.code in present or _span(longer) in present)
         and short_words < longer_words
         and _explains(longer.code, short.code, code_first)
         for longer, longer_words in written
@@ -192,6 +196,11 @@ def _overlaps_specific(short: Finding, longer: Finding, code_set: CodeSet) -> bo
         and _is_unspecified(short.code, code_set)
         and not _is_unspecified(longer.code, code_set)
     )
+
+
+def _span(finding: Finding) -> str:
+    e = finding.evidence
+    return f"{e.source}@{e.start}:{e.end}"
 
 
 def _words(text: str) -> frozenset[str]:

@@ -101,3 +101,20 @@ def test_a_condition_named_as_what_a_test_looks_for_is_not_coded() -> None:
     assert dx_codes("Assessment: fatigue; Lyme titers sent.\n") == ["R53.83"]
     confirmed = dx_codes("Assessment: hepatitis B serologies positive, chronic hepatitis B.\n")
     assert confirmed == ["B18.1"], confirmed
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("lumbar disc herniation with left L5 radiculopathy", "M51.16"),
+        ("lumbar degenerative disc disease with right sciatica", "M51.16"),
+        ("cervical disc herniation with cervical radiculopathy", "M50.10"),
+        ("cervical radiculopathy; cervical degenerative disc disease", "M50.10"),
+    ],
+)
+def test_a_disc_disorder_with_radiculopathy_of_its_region_is_one_code(text: str, code: str) -> None:
+    """Excludes1 at M54.1, M54.3 and M54.4 and the Index (Disorder, disc, with
+    radiculopathy): the disc disorder with radiculopathy, not the displacement or
+    degeneration beside the radiculopathy or sciatica; the shorter name inside the
+    combined one ("disc disease") is no second code."""
+    assert dx_codes(f"Assessment: {text}.\n") == [code]

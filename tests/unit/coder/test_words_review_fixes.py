@@ -101,6 +101,8 @@ def test_a_condition_named_as_what_a_test_looks_for_is_not_coded() -> None:
     assert dx_codes("Assessment: fatigue; Lyme titers sent.\n") == ["R53.83"]
     confirmed = dx_codes("Assessment: hepatitis B serologies positive, chronic hepatitis B.\n")
     assert confirmed == ["B18.1"], confirmed
+    assert "B97.7" not in dx_codes("Assessment: well visit. Pap/HPV cotest collected and sent.\n")
+    assert "B97.7" in dx_codes("Assessment: HPV positive on cotest, colposcopy referral.\n")
 
 
 @pytest.mark.parametrize(

@@ -106,9 +106,12 @@ _add(
     "in order to rule out|to exclude|to evaluate for|evaluation for|unless",
 )
 # a condition named as what a test looks for ("HIV, HBV serologies drawn", "Lyme titers
-# sent") is the test's name, not the patient's condition; a result that confirms it
-# ("hepatitis B serologies positive") is read as it stands (_CONFIRMED)
-_add("hypothetical", BACKWARD, "serology|serologies|titer|titers")
+# sent", "Pap/HPV cotest collected") is the test's name, not the patient's condition; a
+# result that confirms it ("hepatitis B serologies positive", "HPV positive on cotest") is
+# read as it stands (_CONFIRMED)
+_add(
+    "hypothetical", BACKWARD, "serology|serologies|titer|titers|cotest|cotesting|co testing|co test"
+)
 _add(
     "pseudo",
     FORWARD,
@@ -156,7 +159,10 @@ _TEST_WORDS = frozenset(
         *("mri", "scan", "imaging", "ultrasound", "biopsy", "ecg", "ekg"),
     ]
 )
-_TEST_NAMES = frozenset({("serology",), ("serologies",), ("titer",), ("titers",)})
+_TEST_NAMES = frozenset(
+    {("serology",), ("serologies",), ("titer",), ("titers",), ("cotest",), ("cotesting",)}
+    | {("co", "testing"), ("co", "test")}
+)
 _CONFIRMED = frozenset({"positive", "reactive", "detected", "confirmed", "confirms", "showed"})
 _TEST_RESULTS = frozenset(
     {("negative",), ("is", "negative"), ("was", "negative"), ("were", "negative")}
@@ -266,8 +272,6 @@ def _scopes(analysis: Analysis) -> list[tuple[int, int, str]]:
             continue  # "a two-week history of fever": how long it has lasted, not the past
         near = _FAMILY_WORDS if cat == "family" else None
         phrase = tuple(lower[i:j])
-        if phrase in _TEST_NAMES and (j < n and lower[j] in _CONFIRMED):
-            continue
         commas = phrase in _WITHIN_COMMAS
         if "f" in direction:
             k = bisect_right(stops, j - 1)
@@ -285,6 +289,8 @@ def _scopes(analysis: Analysis) -> list[tuple[int, int, str]]:
                 first = _comma_before(analysis, first, i)
             elif phrase in _TEST_NAMES:
                 first = _list_before(analysis, first, i)
+                if _CONFIRMED.intersection(lower[first : j + 1]):
+                    continue  # "HPV positive on cotest", "serologies positive"
             if first < i:
                 scopes.append((first, i - 1, cat))
     return scopes

@@ -53,6 +53,7 @@ from .guidelines_combination import CombinationTables, combine
 from .guidelines_context import (
     Leaves,
     injury_of_region,
+    migraine_by_sentence,
     sentence_at,
     specific_from_sentence,
 )
@@ -532,6 +533,7 @@ def findings_from_mentions(
                 specific = injury_of_region(
                     specific, sentence, code_set, tables.leaves, tables.tabular.children
                 )
+                specific = migraine_by_sentence(specific, sentence, code_set)
                 if specific != code:
                     code, rule = specific, rule + "+GL-SPECIFICITY-SENTENCE"
         if confidence < MIN_CANDIDATE_CONFIDENCE:

@@ -404,3 +404,36 @@ def injury_of_region(
                 if score is not None and (best is None or score > best[0]):
                     best = (score, leaf)
     return best[1] if best is not None else code
+
+
+# G43 (Tabular note): intractable is pharmacoresistant, treatment resistant, refractory or
+# poorly controlled; a migraine not said to be one is not intractable, and is with status
+# migrainosus only when the sentence says so
+_INTRACTABLE = re.compile(
+    r"\b(?:intractable|refractory|pharmacoresistant|treatment[- ]resistant|poorly controlled)\b"
+)
+_NOT_INTRACTABLE = re.compile(r"\b(?:not|non)[- ]?(?:intractable|refractory)\b")
+_STATUS_MIGRAINOSUS = re.compile(r"\bstatus migrainosus\b")
+_NO_STATUS_MIGRAINOSUS = re.compile(
+    r"\b(?:no|not|without|denies|negative for)\s+(?:(?:in|a|any|signs of)\s+)?status migrainosus\b"
+)
+
+
+def migraine_by_sentence(code: str, sentence: str, code_set: CodeSet) -> str:
+    """A migraine's intractability (5th character 0/1) and status migrainosus (6th, 1/9)
+    as its sentence states them (G43.701 from "chronic migraine" alone is G43.709;
+    "chronic migraine without aura, intractable, no status migrainosus" G43.719); `code`
+    itself for another code, or where the code so built is not billable."""
+    if not code.startswith("G43."):
+        return code
+    tail = code[4:]
+    said = sentence.lower()
+    intractable = bool(_INTRACTABLE.search(said)) and not _NOT_INTRACTABLE.search(said)
+    status = bool(_STATUS_MIGRAINOSUS.search(said)) and not _NO_STATUS_MIGRAINOSUS.search(said)
+    if len(tail) == 3 and tail[1] in "01" and tail[2] in "19":
+        built = f"G43.{tail[0]}{int(intractable)}{1 if status else 9}"
+    elif len(tail) == 2 and tail[1] in "01":
+        built = f"G43.{tail[0]}{int(intractable)}"
+    else:
+        return code
+    return built if code_set.lookup(built).billable else code

@@ -120,3 +120,22 @@ def test_a_disc_disorder_with_radiculopathy_of_its_region_is_one_code(text: str,
     degeneration beside the radiculopathy or sciatica; the shorter name inside the
     combined one ("disc disease") is no second code."""
     assert dx_codes(f"Assessment: {text}.\n") == [code]
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("chronic migraine", "G43.709"),
+        ("chronic migraine without aura, intractable, no status migrainosus", "G43.719"),
+        ("refractory chronic migraine", "G43.719"),
+        ("migraine without aura, not intractable", "G43.009"),
+        ("migraine, poorly controlled on topiramate", "G43.919"),
+        ("migraine", "G43.909"),
+    ],
+)
+def test_a_migraine_is_intractable_or_in_status_only_as_its_sentence_says(
+    text: str, code: str
+) -> None:
+    """G43's Tabular note: intractable is pharmacoresistant, treatment resistant, refractory
+    or poorly controlled; unstated, not intractable and without status migrainosus."""
+    assert dx_codes(f"Assessment: {text}.\n") == [code]

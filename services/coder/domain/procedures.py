@@ -126,7 +126,7 @@ _SEVERAL_ALLERGENS = re.compile(
 TITLE_SHY_FAMILIES = frozenset({"", "repair_simple", "repair_intermediate", "repair_complex"})
 INJECTION_PROCEDURES = frozenset(
     {"20550", "20551", "20552", "20553", "20600", "20605", "20610", "20611", "20612"}
-    | {"11900", "11901", "64450", "64405", "62270"}
+    | {"11900", "11901", "64450", "64405", "62270", "64612", "64615", "64616"}
 )
 # a drug injected into a joint is the joint injection (CPT 20600-20611, by joint size)
 JOINT_INJECTIONS = {

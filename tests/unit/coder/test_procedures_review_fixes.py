@@ -59,3 +59,14 @@ def test_a_count_of_positive_results_is_not_the_count_of_allergens_tested() -> N
     )
     got = lines(text, "progress")
     assert next(line.units for line in got if line.code == "95004") == 40
+
+
+def test_botulinum_toxin_for_chronic_migraine_is_the_chemodenervation_not_an_injection() -> None:
+    """CPT 64615 (chemodenervation for chronic migraine, both sides) includes giving the
+    drug: the toxin's units (J0585) stand beside it, and no 96372."""
+    text = (
+        "Chronic migraine, intractable. OnabotulinumtoxinA 155 units injected per the PREEMPT "
+        "protocol, 31 sites. Tolerated well."
+    )
+    got = coded(text, "procedure")
+    assert "64615" in got and "J0585" in got and "96372" not in got, got

@@ -175,7 +175,8 @@ _SATURATION_BEFORE = re.compile(
 )
 # the disease a vaccine is named after
 _VACCINE_AFTER = re.compile(
-    r"[ \t-]*(?:vaccines?|vaccinations?|immunizations?|shots?|boosters?)\b", re.IGNORECASE
+    r"[ \t-]*(?:vaccines?|vaccinations?|immunizations?|shots?|boosters?|toxoids?)\b",
+    re.IGNORECASE,
 )
 _VACCINE_BEFORE = re.compile(
     r"\b(?:vaccines?|vaccinations?|immunizations?|immunized|vaccinated)[ \t]+(?:against|for)"
@@ -183,7 +184,8 @@ _VACCINE_BEFORE = re.compile(
     re.IGNORECASE,
 )
 # a vaccine-preventable disease named for the patient's immunization, not as an illness:
-# "last tetanus 2015", "tetanus status unknown", "influenza up to date"
+# "last tetanus 2015", "tetanus status unknown", "influenza up to date", "Tetanus: Tdap
+# 2023", "tetanus toxoid given"
 _VACCINE_PREVENTABLE = (
     *("A35", "A36", "A37", "A39", "A80", "B01", "B02", "B05", "B06", "B15", "B16", "B26"),
     *("B18.0", "B18.1", "B19.1", "B97.7", "J09", "J10", "J11", "U07"),
@@ -202,7 +204,7 @@ _IMMUNIZATION_BEFORE = re.compile(
 )
 _IMMUNIZATION_AFTER = re.compile(
     r"[ \t]*(?:[:(-][ \t]*)?(?:status|up[ \t-]to[ \t-]date|utd|unknown|current|immune|immunity"
-    r"|titers?|boosters?|series|dose)\b",
+    r"|titers?|boosters?|series|dose|tdap|td|dtap|(?:19|20)\d\d)\b",
     re.IGNORECASE,
 )
 # I.C.21.c.2: Z23 is the encounter's when a vaccine is given at it, not when the note tells

@@ -139,3 +139,19 @@ def test_a_migraine_is_intractable_or_in_status_only_as_its_sentence_says(
     """G43's Tabular note: intractable is pharmacoresistant, treatment resistant, refractory
     or poorly controlled; unstated, not intractable and without status migrainosus."""
     assert dx_codes(f"Assessment: {text}.\n") == [code]
+
+
+@pytest.mark.parametrize("line", ["Tetanus: Tdap 2023.", "Tetanus toxoid given.", "Tetanus 2019."])
+def test_a_tetanus_immunization_line_is_no_tetanus(line: str) -> None:
+    """A35 is the disease; a wound note's tetanus line tells the patient's immunization."""
+    found = dx_codes(f"Assessment: laceration of left forearm. {line}\n", "emergency")
+    assert "A35" not in found, found
+    assert "A35" in dx_codes("Assessment: generalized tetanus after a puncture wound.\n")
+
+
+@pytest.mark.parametrize(
+    "line", ["Home, return for infection.", "Return with fever or flank pain."]
+)
+def test_return_precautions_name_no_condition(line: str) -> None:
+    found = dx_codes(f"Assessment: acute cystitis.\n{line}\n", "emergency")
+    assert not any(code.startswith(("B99", "R50", "R10")) for code in found), found

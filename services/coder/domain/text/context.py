@@ -103,7 +103,10 @@ _add(
     "if|return if|come back if|call if|should|to rule out|in case of|in the event of|"
     "watch for|monitor for|monitoring for|seek care if|risk of|at risk for|at risk of|"
     "screening for|prevention of|prophylaxis of|prophylaxis for|to prevent|to avoid|"
-    "in order to rule out|to exclude|to evaluate for|evaluation for|unless",
+    "in order to rule out|to exclude|to evaluate for|evaluation for|unless|"
+    # return precautions: what would bring the patient back, not what they have
+    "return for|come back for|return with|return precautions for|precautions for|"
+    "warning signs of|watch for signs of",
 )
 # a condition named as what a test looks for ("HIV, HBV serologies drawn", "Lyme titers
 # sent", "Pap/HPV cotest collected") is the test's name, not the patient's condition; a

@@ -74,6 +74,10 @@ def drop_unspecified_beside_specific(
     never stands beside a specific code of its own category ("CKD" N18.9 beside "CKD stage
     3a" N18.31, "gout" M10.9 beside "acute gout of the right foot"). A supplied code is
     compared with the words elsewhere (guidelines_coding.py), not dropped here."""
+    # I.C.19.b: an injury of unspecified body region (T14) beside a coded injury of a
+    # region is that injury's words without their site
+    if any(f.code[:1] == "S" for f in findings):
+        findings = [f for f in findings if not (f.code[:3] == "T14" and f.method != "provided")]
     by_category: dict[str, list[Finding]] = {}
     for finding in findings:
         by_category.setdefault(finding.code[:3], []).append(finding)
@@ -350,6 +354,8 @@ def _is_unspecified(code: str, code_set: CodeSet) -> bool:
         description.startswith("unspecified")
         or description.endswith("unspecified")
         or (", unspecified" in description)
+        # a site left unspecified ("laceration ... of unspecified hand")
+        or (" of unspecified " in description)
     )
 
 

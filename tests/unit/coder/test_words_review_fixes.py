@@ -155,3 +155,20 @@ def test_a_tetanus_immunization_line_is_no_tetanus(line: str) -> None:
 def test_return_precautions_name_no_condition(line: str) -> None:
     found = dx_codes(f"Assessment: acute cystitis.\n{line}\n", "emergency")
     assert not any(code.startswith(("B99", "R50", "R10")) for code in found), found
+
+
+def test_an_injury_of_no_stated_site_beside_the_same_injury_of_a_site_is_that_one() -> None:
+    """I.B.3 and I.C.19.b: "laceration" told again without its site is the finger's
+    laceration, neither T14.8 (unspecified region) nor the hand's unspecified code."""
+    text = (
+        "HPI: cut his finger on a box cutter, laceration bleeding.\n"
+        "Assessment: laceration of right index finger with damage to the nail.\n"
+    )
+    found = dx_codes(text, "emergency")
+    assert found == ["S61.310A"], found
+
+
+def test_a_trimalleolar_fracture_is_its_own_code() -> None:
+    """Index: Fracture, ankle, trimalleolar S82.85-; not S82.899 (other fracture)."""
+    found = dx_codes("Assessment: trimalleolar fracture of the ankle.\n", "emergency")
+    assert len(found) == 1 and found[0].startswith("S82.85"), found

@@ -88,7 +88,8 @@ _NOT_DONE_AFTER = re.compile(
     r"(?:logs?|readings|diary|download)\s+(?:reviewed|brought)|"
     r"postponed|cancel(?:l)?ed|not\s+(?:done|performed|given|obtained)|held|scheduled|"
     r"planned|recommended|ordered\s+as\s+(?:an\s+)?outpatient|next\s+(?:week|visit|month)|"
-    r"tomorrow|as\s+(?:an\s+)?outpatient|not\s+(?:needed|indicated|required|necessary)|"
+    r"tomorrow|in\s+the\s+(?:morning|am)\b|later\s+today|this\s+afternoon|"
+    r"as\s+(?:an\s+)?outpatient|not\s+(?:needed|indicated|required|necessary)|"
     r"(?:in|within)\s+\d+\s+(?:days?|weeks?|months?|years?)|at\s+(?:the\s+)?next|"
     r"(?:done\s+|performed\s+|was\s+)?(?:in|on|from|since)\s+(?:"
     + _MONTHS

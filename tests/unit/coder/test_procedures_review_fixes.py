@@ -70,3 +70,8 @@ def test_botulinum_toxin_for_chronic_migraine_is_the_chemodenervation_not_an_inj
     )
     got = coded(text, "procedure")
     assert "64615" in got and "J0585" in got and "96372" not in got, got
+
+
+def test_a_procedure_planned_for_the_morning_is_not_done_today() -> None:
+    text = "Upper GI bleed. Pantoprazole IV given; GI consulted - EGD in the morning."
+    assert "43235" not in coded(text, "emergency")

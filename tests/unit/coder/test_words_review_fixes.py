@@ -172,3 +172,13 @@ def test_a_trimalleolar_fracture_is_its_own_code() -> None:
     """Index: Fracture, ankle, trimalleolar S82.85-; not S82.899 (other fracture)."""
     found = dx_codes("Assessment: trimalleolar fracture of the ankle.\n", "emergency")
     assert len(found) == 1 and found[0].startswith("S82.85"), found
+
+
+def test_a_probability_of_deterioration_names_no_condition() -> None:
+    """A critical care attestation's risk ("high probability of life-threatening
+    deterioration (cardiac arrest)") is no cardiac arrest (I46.9)."""
+    text = (
+        "Impression: severe hyperkalemia.\nCritical care time 40 minutes; high probability "
+        "of life-threatening deterioration (cardiac arrest).\n"
+    )
+    assert "I46.9" not in dx_codes(text, "emergency")

@@ -102,6 +102,7 @@ _add(
     FORWARD,
     "if|return if|come back if|call if|should|to rule out|in case of|in the event of|"
     "watch for|monitor for|monitoring for|seek care if|risk of|at risk for|at risk of|"
+    "probability of|likelihood of|chance of|"
     "screening for|prevention of|prophylaxis of|prophylaxis for|to prevent|to avoid|"
     "in order to rule out|to exclude|to evaluate for|evaluation for|unless|"
     # return precautions: what would bring the patient back, not what they have

@@ -75,3 +75,14 @@ def test_botulinum_toxin_for_chronic_migraine_is_the_chemodenervation_not_an_inj
 def test_a_procedure_planned_for_the_morning_is_not_done_today() -> None:
     text = "Upper GI bleed. Pantoprazole IV given; GI consulted - EGD in the morning."
     assert "43235" not in coded(text, "emergency")
+
+
+def test_screening_tests_of_a_well_child_visit_are_the_screening_codes() -> None:
+    """A pure tone audiometry *screening* is 92551, not the threshold test 92552; a
+    photoscreener read on site is 99177, not the remote analysis 99174."""
+    text = (
+        "Screening done today: vision by instrument-based ocular photoscreener with on-site "
+        "analysis - pass both eyes; pure tone audiometry screening - pass both ears at 20 dB."
+    )
+    got = coded(text, "progress")
+    assert {"99177", "92551"} <= set(got) and not {"99174", "92552"} & set(got), got

@@ -182,3 +182,15 @@ def test_a_probability_of_deterioration_names_no_condition() -> None:
         "of life-threatening deterioration (cardiac arrest).\n"
     )
     assert "I46.9" not in dx_codes(text, "emergency")
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("right hip primary OA", "M16.11"),
+        ("primary OA of the left knee", "M17.12"),
+        ("primary OA", "M19.91"),
+    ],
+)
+def test_primary_osteoarthritis_abbreviated_is_coded_by_its_joint(text: str, code: str) -> None:
+    assert dx_codes(f"Assessment: {text}.\n") == [code]

@@ -52,6 +52,7 @@ from .encounter import Encounter
 from .guidelines_combination import CombinationTables, combine
 from .guidelines_context import (
     Leaves,
+    influenza_by_sentence,
     injury_of_region,
     migraine_by_sentence,
     sentence_at,
@@ -536,6 +537,7 @@ def findings_from_mentions(
                     specific, sentence, code_set, tables.leaves, tables.tabular.children
                 )
                 specific = migraine_by_sentence(specific, sentence, code_set)
+                specific = influenza_by_sentence(specific, sentence, code_set)
                 if specific != code:
                     code, rule = specific, rule + "+GL-SPECIFICITY-SENTENCE"
         if confidence < MIN_CANDIDATE_CONFIDENCE:

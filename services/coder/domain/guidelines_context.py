@@ -437,3 +437,21 @@ def migraine_by_sentence(code: str, sentence: str, code_set: CodeSet) -> str:
     else:
         return code
     return built if code_set.lookup(built).billable else code
+
+
+# I.C.10.c: influenza whose virus the provider names ("influenza A", "flu B", "type A
+# influenza") is due to an identified influenza virus (J10), not an unidentified one (J11)
+_INFLUENZA_TYPED = re.compile(
+    r"\b(?:influenza|flu)\s*(?:type\s*)?(?-i:[AB])\b(?!\s*/?\s*(?-i:B)?\s*(?:negative|neg\b|not\s+detected))"
+    r"|\btype\s*(?-i:[AB])\s+(?:influenza|flu)\b",
+    re.IGNORECASE,
+)
+
+
+def influenza_by_sentence(code: str, sentence: str, code_set: CodeSet) -> str:
+    """J11.- (unidentified virus) as J10.- when the sentence names the influenza's type
+    and does not say the test was negative; `code` itself otherwise."""
+    if not code.startswith("J11.") or _INFLUENZA_TYPED.search(sentence) is None:
+        return code
+    identified = "J10" + code[3:]
+    return identified if code_set.lookup(identified).billable else code

@@ -194,3 +194,19 @@ def test_a_probability_of_deterioration_names_no_condition() -> None:
 )
 def test_primary_osteoarthritis_abbreviated_is_coded_by_its_joint(text: str, code: str) -> None:
     assert dx_codes(f"Assessment: {text}.\n") == [code]
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("influenza A with pharyngitis and cough", "J10.1"),
+        ("influenza A with pneumonia", "J10.00"),
+        ("type B influenza", "J10.1"),
+        ("influenza", "J11.1"),
+        ("influenza-like illness; flu A/B negative", "J11.1"),
+    ],
+)
+def test_influenza_of_a_named_type_is_due_to_an_identified_virus(text: str, code: str) -> None:
+    """I.C.10.c: "influenza A" names the virus (J10.-); influenza alone, or beside a
+    negative test, is of an unidentified virus (J11.-)."""
+    assert dx_codes(f"Assessment: {text}.\n") == [code]

@@ -94,6 +94,11 @@ _PARTS: Mapping[str, tuple[str, ...]] = {
     "llq": ("left", "lower", "quadrant"),
     "ruq": ("right", "upper", "quadrant"),
     "luq": ("left", "upper", "quadrant"),
+    # the breast's quadrants (C50.2- to C50.5-, N63.1- to N63.4-)
+    "uoq": ("upper", "outer", "quadrant"),
+    "uiq": ("upper", "inner", "quadrant"),
+    "loq": ("lower", "outer", "quadrant"),
+    "liq": ("lower", "inner", "quadrant"),
     "mca": ("middle", "cerebral", "artery"),
     "aca": ("anterior", "cerebral", "artery"),
     "pca": ("posterior", "cerebral", "artery"),

@@ -210,3 +210,15 @@ def test_influenza_of_a_named_type_is_due_to_an_identified_virus(text: str, code
     """I.C.10.c: "influenza A" names the virus (J10.-); influenza alone, or beside a
     negative test, is of an unidentified virus (J11.-)."""
     assert dx_codes(f"Assessment: {text}.\n") == [code]
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("metastatic left breast cancer (UOQ)", "C50.412"),
+        ("right breast cancer, LIQ", "C50.311"),
+        ("left breast mass, UOQ", "N63.21"),
+    ],
+)
+def test_a_breast_quadrant_abbreviated_is_its_site(text: str, code: str) -> None:
+    assert code in dx_codes(f"Assessment: {text}.\n")

@@ -222,3 +222,13 @@ def test_influenza_of_a_named_type_is_due_to_an_identified_virus(text: str, code
 )
 def test_a_breast_quadrant_abbreviated_is_its_site(text: str, code: str) -> None:
     assert code in dx_codes(f"Assessment: {text}.\n")
+
+
+def test_a_denied_qualifier_is_not_the_condition_s() -> None:
+    """ "no acute chest syndrome" beside a sickle cell crisis says the crisis has none: the
+    crisis is D57.00, not D57.01 (with acute chest syndrome)."""
+    text = (
+        "Assessment: Hb-SS disease with vaso-occlusive pain crisis (no acute chest "
+        "syndrome, no splenic sequestration).\n"
+    )
+    assert dx_codes(text) == ["D57.00"]

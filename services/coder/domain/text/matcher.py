@@ -43,6 +43,7 @@ _INNER_CONFIDENCE = 0.7
 _QUALIFIER_REACH = 4  # words either side of a match
 _ENCOUNTER = frozenset({"initial", "subsequent", "sequela"})
 _ENCOUNTER_REACH = 16  # words after a match where its sentence may say the encounter
+_DENIED_BY = frozenset({"no", "not", "without", "non", "nor"})  # a qualifier they deny
 
 
 def find_mentions(
@@ -238,6 +239,8 @@ def _qualifiers(qualifiers: list[str | None], lower: list[str], i: int, j: int) 
                 found.clear()
                 continue
             break
+        if k > 0 and lower[k - 1] in _DENIED_BY:
+            continue  # "(no acute chest syndrome)", "no acute distress": not this one's
         found.add(q)
     if not found & _ENCOUNTER:
         # "initial encounter", "subsequent encounter", "sequela" name the 7th character of

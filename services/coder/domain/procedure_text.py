@@ -332,7 +332,8 @@ def performed_in_notes(notes: tuple[ClinicalNote, ...], lexicon: Lexicon) -> Ite
             after = text[hit.end : end]
             if _A_DRAW.search(text, hit.start, hit.end):
                 after = _SENT_ON.sub(" ", after)  # a draw here, its tube sent to a laboratory
-            if not performed(text[start : hit.start], after, section, sentence):
+            product = any(entry.family in _PRODUCT_FAMILIES for entry in hit.entries)
+            if not performed(text[start : hit.start], after, section, sentence, product):
                 continue
             # the context rules' scopes end at a sentence break: read the sentence alone,
             # and only when it has a word a context rule starts with
@@ -353,6 +354,7 @@ def performed_in_notes(notes: tuple[ClinicalNote, ...], lexicon: Lexicon) -> Ite
             )
 
 
+_PRODUCT_FAMILIES = frozenset({"vaccine", "drug"})
 _A_DRAW = re.compile(r"\bdrawn\b|\bdraw\b|\bdrew\b|venipuncture|phlebotomy", re.I)
 _SENT_ON = re.compile(r"\bsent\s+(?:to|out)\b", re.I)
 
@@ -372,9 +374,12 @@ def _same_paragraph(text: str, start: int | None, at: int) -> bool:
     return "\n\n" not in between and "\n \n" not in between
 
 
-def performed(before: str, after: str, section: str | None, sentence: str) -> bool:
+def performed(
+    before: str, after: str, section: str | None, sentence: str, product: bool = False
+) -> bool:
     """Done at this encounter: nothing planned, declined or deferred about it in its
-    sentence, and, in a plan, words that say it was done."""
+    sentence, and, in a plan, words that say it was done. For a `product` (a vaccine or
+    drug) a number after its name is its strength ("(Havrix 1440)"), no value cited."""
     title, _, before = before.rpartition(":")  # a title ("Plan:") is not a plan to do it
     if title and (
         _RESULTS_TITLE.search(_PARENTHESES.sub(" ", title)) or _RESULTS_ASIDE.search(title)
@@ -393,7 +398,7 @@ def performed(before: str, after: str, section: str | None, sentence: str) -> bo
         return False  # "short arm cast intact": a device already on, checked at the visit
     if _SHOWED.search(after[:40]) and not _HERE.search(sentence):
         return False
-    if before.count("(") > before.count(")") and _CITED_VALUE.match(after):
+    if not product and before.count("(") > before.count(")") and _CITED_VALUE.match(after):
         return False  # a value cited in passing: "(ABI 0.7 right, vascular following)"
     done = _DONE.search(sentence) is not None
     if section in DIAGNOSIS_SECTIONS:

@@ -86,3 +86,14 @@ def test_screening_tests_of_a_well_child_visit_are_the_screening_codes() -> None
     )
     got = coded(text, "progress")
     assert {"99177", "92551"} <= set(got) and not {"99174", "92552"} & set(got), got
+
+
+def test_a_vaccine_s_strength_in_parentheses_is_no_value_cited() -> None:
+    """ "hepatitis A (Havrix 1440)" names the adult product by its strength; a number after
+    a test's name in parentheses ("(ABI 0.7 right)") is a value cited in passing."""
+    text = (
+        "Heplisav-B dose 1 IM right deltoid and hepatitis A (Havrix 1440) dose 1 IM left "
+        "deltoid today, VIS given."
+    )
+    got = coded(text, "progress")
+    assert {"90739", "90632", "90471", "90472"} <= set(got), got

@@ -200,12 +200,18 @@ _VACCINE_LINE = re.compile(
     r"|#[ \t]?\d",
     re.IGNORECASE,
 )
+# the toxoid diseases' line of a wound note gives the last dose's product or year
+# ("Tetanus: Tdap 2023", "tetanus 2019"); a year after another disease dates the disease
+_TOXOID_DISEASES = ("A35", "A36", "A37")
+_TOXOID_DOSE_AFTER = re.compile(
+    r"[ \t]*(?:[:(-][ \t]*)?(?:tdap|td|dtap|(?:19|20)\d\d)\b", re.IGNORECASE
+)
 _IMMUNIZATION_BEFORE = re.compile(
     r"\b(?:last|latest|prior|previous|recent|next|due for|needs?)[ \t]+$", re.IGNORECASE
 )
 _IMMUNIZATION_AFTER = re.compile(
     r"[ \t]*(?:[:(-][ \t]*)?(?:status|up[ \t-]to[ \t-]date|utd|unknown|current|immune|immunity"
-    r"|titers?|boosters?|series|dose|tdap|td|dtap|(?:19|20)\d\d)\b",
+    r"|titers?|boosters?|series|dose)\b",
     re.IGNORECASE,
 )
 # I.C.21.c.2: Z23 is the encounter's when a vaccine is given at it, not when the note tells
@@ -375,6 +381,10 @@ def findings_from_mentions(
                     sentence_at(text, mention.evidence.start or 0, mention.evidence.end)
                 )
                 or _IMMUNIZATION_AFTER.match(text, mention.evidence.end)
+                or (
+                    code.startswith(_TOXOID_DISEASES)
+                    and _TOXOID_DOSE_AFTER.match(text, mention.evidence.end) is not None
+                )
                 or _IMMUNIZATION_BEFORE.search(
                     text, max(0, (mention.evidence.start or 0) - 20), mention.evidence.start or 0
                 )
@@ -537,7 +547,8 @@ def findings_from_mentions(
                     specific, sentence, code_set, tables.leaves, tables.tabular.children
                 )
                 specific = migraine_by_sentence(specific, sentence, code_set)
-                specific = influenza_by_sentence(specific, sentence, code_set)
+                if assertion == "present":
+                    specific = influenza_by_sentence(specific, sentence, code_set)
                 if specific != code:
                     code, rule = specific, rule + "+GL-SPECIFICITY-SENTENCE"
         if confidence < MIN_CANDIDATE_CONFIDENCE:

@@ -416,11 +416,13 @@ def injury_of_region(
 # migrainosus only when the sentence says so
 _INTRACTABLE = re.compile(
     r"\b(?:intractable|refractory|pharmacoresistant|treatment[- ]resistant|poorly controlled)\b"
+    # a modifier of the migraine, not of the next condition ("refractory hypertension")
+    r"(?=\s*(?:[,.;)]|$|(?:on|despite|to|with|chronic|episodic|migraines?|headaches?)\b))"
 )
 _NOT_INTRACTABLE = re.compile(r"\b(?:not|non)[- ]?(?:intractable|refractory)\b")
 _STATUS_MIGRAINOSUS = re.compile(r"\bstatus migrainosus\b")
 _NO_STATUS_MIGRAINOSUS = re.compile(
-    r"\b(?:no|not|without|denies|negative for)\s+(?:(?:in|a|any|signs of)\s+)?status migrainosus\b"
+    r"\b(?:no|not|without|denies|negative for)\b[^.;,]{0,30}?\bstatus migrainosus\b"
 )
 
 
@@ -447,16 +449,19 @@ def migraine_by_sentence(code: str, sentence: str, code_set: CodeSet) -> str:
 # I.C.10.c: influenza whose virus the provider names ("influenza A", "flu B", "type A
 # influenza") is due to an identified influenza virus (J10), not an unidentified one (J11)
 _INFLUENZA_TYPED = re.compile(
-    r"\b(?:influenza|flu)\s*(?:type\s*)?(?-i:[AB])\b(?!\s*/?\s*(?-i:B)?\s*(?:negative|neg\b|not\s+detected))"
-    r"|\btype\s*(?-i:[AB])\s+(?:influenza|flu)\b",
+    r"\b(?:influenza|flu)\s*(?:type\s*)?(?-i:[AB])\b|\btype\s*(?-i:[AB])\s+(?:influenza|flu)\b",
     re.IGNORECASE,
 )
+_TEST_NEGATIVE = re.compile(r"\b(?:negative|neg|not\s+detected|ruled\s+out)\b|\(-\)", re.I)
 
 
 def influenza_by_sentence(code: str, sentence: str, code_set: CodeSet) -> str:
     """J11.- (unidentified virus) as J10.- when the sentence names the influenza's type
-    and does not say the test was negative; `code` itself otherwise."""
+    and says no test negative; `code` itself otherwise. The caller passes only a present
+    influenza: a probable one is coded as unidentified (I.C.10.c)."""
     if not code.startswith("J11.") or _INFLUENZA_TYPED.search(sentence) is None:
         return code
+    if _TEST_NEGATIVE.search(sentence):
+        return code  # "rapid influenza A PCR negative, treat empirically"
     identified = "J10" + code[3:]
     return identified if code_set.lookup(identified).billable else code

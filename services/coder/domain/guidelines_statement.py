@@ -74,10 +74,11 @@ def drop_unspecified_beside_specific(
     never stands beside a specific code of its own category ("CKD" N18.9 beside "CKD stage
     3a" N18.31, "gout" M10.9 beside "acute gout of the right foot"). A supplied code is
     compared with the words elsewhere (guidelines_coding.py), not dropped here."""
-    # I.C.19.b: an injury of unspecified body region (T14) beside a coded injury of a
-    # region is that injury's words without their site
-    if any(f.code[:1] == "S" for f in findings):
-        findings = [f for f in findings if not (f.code[:3] == "T14" and f.method != "provided")]
+    # I.C.19.b: an injury of unspecified body region (T14.8, T14.90) beside a coded injury
+    # of a region named by the same word ("laceration") is that injury without its site
+    sited = [_words(f.evidence.text) for f in findings if f.code[:1] == "S"]
+    if sited:
+        findings = [f for f in findings if not _unsited_injury_of(f, sited)]
     by_category: dict[str, list[Finding]] = {}
     for finding in findings:
         by_category.setdefault(finding.code[:3], []).append(finding)
@@ -94,6 +95,22 @@ def drop_unspecified_beside_specific(
         code
         for code in unspecified
         if any(f.code != code and f.code not in unspecified for f in by_category[code[:3]])
+    }
+    # a code whose site is left unspecified beside a specific one of its category on the
+    # same side, or of no side ("laceration of unspecified hand" beside the right index
+    # finger's; not the left breast's "unspecified site" beside a right breast quadrant)
+    drop |= {
+        f.code
+        for f in findings
+        if f.method != "provided"
+        and _is_site_unspecified(f.code, code_set)
+        and any(
+            g.code != f.code
+            and not _is_site_unspecified(g.code, code_set)
+            and not _is_unspecified(g.code, code_set)
+            and _side(f.code, code_set) in (None, _side(g.code, code_set))
+            for g in by_category[f.code[:3]]
+        )
     }
     return [f for f in findings if f.code not in drop]
 
@@ -123,7 +140,7 @@ def drop_words_within_longer_name(
     # a longer name a combination took in still stands, as the combination's code: its
     # words are where that code's are ("cervical degenerative disc disease" M50.30 with the
     # radiculopathy is M50.10; "disc disease" inside it is no M51.9 of its own)
-    present |= {_span(f) for f in findings}
+    spans = {span for f in findings if (span := _span(f)) is not None}
     drop: set[int] = set()
     for i, finding in enumerate(findings):
         if finding.method == "provided":
@@ -131,7 +148,7 @@ def drop_words_within_longer_name(
         places = [
             w for w in written if w[0].code == finding.code and w[0].rank == finding.rank
         ] or [(finding, _words(finding.evidence.text))]
-        if all(_within_longer(place, written, present, code_first) for place in places):
+        if all(_within_longer(place, written, present, spans, code_first) for place in places):
             drop.add(i)
             continue
         if code_set is not None and any(
@@ -147,6 +164,7 @@ def _within_longer(
     place: tuple[Finding, frozenset[str]],
     written: list[tuple[Finding, frozenset[str]]],
     present: set[str],
+    spans: set[tuple[str, int, int]],
     code_first: Callable[[str], tuple[tuple[str, str], ...]] | None,
 ) -> bool:
     short, short_words = place
@@ -154,7 +172,7 @@ def _within_longer(
         return False
     return any(
         longer.code != short.code
-        and (longer.code in present or _span(longer) in present)
+        and (longer.code in present or _span(longer) in spans)
         and short_words < longer_words
         and _explains(longer.code, short.code, code_first)
         for longer, longer_words in written
@@ -202,9 +220,19 @@ def _overlaps_specific(short: Finding, longer: Finding, code_set: CodeSet) -> bo
     )
 
 
-def _span(finding: Finding) -> str:
+def _unsited_injury_of(finding: Finding, sited: list[frozenset[str]]) -> bool:
+    if finding.method == "provided" or not finding.code.startswith(("T14.8", "T14.90")):
+        return False
+    words = _words(finding.evidence.text) - _INJURY_GENERIC
+    return any(words & other for other in sited)
+
+
+_INJURY_GENERIC = frozenset({"injury", "of", "the", "a", "an", "and", "with", "left", "right"})
+
+
+def _span(finding: Finding) -> tuple[str, int, int] | None:
     e = finding.evidence
-    return f"{e.source}@{e.start}:{e.end}"
+    return None if e.start is None or e.end is None else (e.source, e.start, e.end)
 
 
 def _words(text: str) -> frozenset[str]:
@@ -354,9 +382,20 @@ def _is_unspecified(code: str, code_set: CodeSet) -> bool:
         description.startswith("unspecified")
         or description.endswith("unspecified")
         or (", unspecified" in description)
-        # a site left unspecified ("laceration ... of unspecified hand")
-        or (" of unspecified " in description)
     )
+
+
+def _is_site_unspecified(code: str, code_set: CodeSet) -> bool:
+    """A code whose site is left unspecified ("laceration ... of unspecified hand")."""
+    return " of unspecified " in code_set.lookup(code).description.lower()
+
+
+def _side(code: str, code_set: CodeSet) -> str | None:
+    found = _SIDE_WORD.search(code_set.lookup(code).description.lower())
+    return found.group(1) if found else None
+
+
+_SIDE_WORD = re.compile(r"\b(right|left)\b")
 
 
 def focus_on_diagnostic_statement(findings: Sequence[Finding]) -> list[Finding]:

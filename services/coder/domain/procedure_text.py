@@ -88,8 +88,7 @@ _NOT_DONE_AFTER = re.compile(
     r"(?:logs?|readings|diary|download)\s+(?:reviewed|brought)|"
     r"postponed|cancel(?:l)?ed|not\s+(?:done|performed|given|obtained)|held|scheduled|"
     r"planned|recommended|ordered\s+as\s+(?:an\s+)?outpatient|next\s+(?:week|visit|month)|"
-    r"tomorrow|in\s+the\s+(?:morning|am)\b|later\s+today|this\s+afternoon|"
-    r"as\s+(?:an\s+)?outpatient|not\s+(?:needed|indicated|required|necessary)|"
+    r"tomorrow|as\s+(?:an\s+)?outpatient|not\s+(?:needed|indicated|required|necessary)|"
     r"(?:in|within)\s+\d+\s+(?:days?|weeks?|months?|years?)|at\s+(?:the\s+)?next|"
     r"(?:done\s+|performed\s+|was\s+)?(?:in|on|from|since)\s+(?:"
     + _MONTHS
@@ -355,6 +354,9 @@ def performed_in_notes(notes: tuple[ClinicalNote, ...], lexicon: Lexicon) -> Ite
 
 
 _PRODUCT_FAMILIES = frozenset({"vaccine", "drug"})
+_LATER_TODAY = re.compile(
+    r"^\W*(?:\w+\W+){0,3}?(?:in\s+the\s+(?:morning|am)\b|later\s+today|this\s+afternoon)", re.I
+)
 _A_DRAW = re.compile(r"\bdrawn\b|\bdraw\b|\bdrew\b|venipuncture|phlebotomy", re.I)
 _SENT_ON = re.compile(r"\bsent\s+(?:to|out)\b", re.I)
 
@@ -392,6 +394,8 @@ def performed(
     after = _EARLIER_VALUE.sub(lambda m: m.group(1) + " " * len(m.group(2)), after)
     if _NOT_DONE_BEFORE.search(before[-80:]) or _NOT_DONE_AFTER.search(after[:60]):
         return False
+    if _LATER_TODAY.search(after[:60]) and not _DONE.search(sentence):
+        return False  # "EGD in the morning" (but "EGD performed in the morning" was done)
     if _AFTER_OPERATION.search(before[-60:]):
         return False  # "2 weeks after laparoscopic cholecystectomy": the operation is past
     if _IN_PLACE.match(after):

@@ -75,6 +75,8 @@ def test_botulinum_toxin_for_chronic_migraine_is_the_chemodenervation_not_an_inj
 def test_a_procedure_planned_for_the_morning_is_not_done_today() -> None:
     text = "Upper GI bleed. Pantoprazole IV given; GI consulted - EGD in the morning."
     assert "43235" not in coded(text, "emergency")
+    done = "EGD performed in the morning; findings of gastritis, biopsies taken."
+    assert "43239" in coded(done)
 
 
 def test_screening_tests_of_a_well_child_visit_are_the_screening_codes() -> None:

@@ -77,6 +77,13 @@ def test_a_combination_code_keeps_the_encounter_of_the_code_it_replaces() -> Non
     assert dx_codes(text) == ["T78.01XD"]
 
 
+def test_a_drug_induced_cataract_or_hypertensive_retinopathy_is_not_diabetic() -> None:
+    steroid = dx_codes("Assessment: type 2 diabetes with steroid-induced cataract.\n")
+    assert "H26.30" in steroid and "E11.36" not in steroid, steroid
+    retina = dx_codes("Assessment: type 2 diabetes with hypertensive retinopathy of both eyes.\n")
+    assert "E11.319" not in retina, retina
+
+
 def test_only_a_cataract_of_no_named_cause_is_presumed_diabetic() -> None:
     """I.A.15 "with": the Index's Diabetes, with, cataract (E11.36) presumes the link unless
     the documentation names another cause; an age-related (senile) cataract names one, so
@@ -101,6 +108,11 @@ def test_a_condition_named_as_what_a_test_looks_for_is_not_coded() -> None:
     assert dx_codes("Assessment: fatigue; Lyme titers sent.\n") == ["R53.83"]
     confirmed = dx_codes("Assessment: hepatitis B serologies positive, chronic hepatitis B.\n")
     assert confirmed == ["B18.1"], confirmed
+    # only the item right before the test name, and one-word items before it, are tests
+    assert dx_codes("Assessment: HIV disease, hepatitis serologies ordered.\n") == ["B20"]
+    assert dx_codes("Assessment: Chronic hepatitis C, hepatitis B serologies drawn.\n") == ["B18.2"]
+    assert dx_codes("Assessment: Rheumatoid arthritis, RF titers elevated.\n") == ["M06.9"]
+    assert dx_codes("Assessment: Hepatitis C serologies were positive.\n") == ["B18.2"]
     assert "B97.7" not in dx_codes("Assessment: well visit. Pap/HPV cotest collected and sent.\n")
     assert "B97.7" in dx_codes("Assessment: HPV positive on cotest, colposcopy referral.\n")
 
@@ -149,12 +161,18 @@ def test_a_tetanus_immunization_line_is_no_tetanus(line: str) -> None:
     assert "A35" in dx_codes("Assessment: generalized tetanus after a puncture wound.\n")
 
 
-@pytest.mark.parametrize(
-    "line", ["Home, return for infection.", "Return with fever or flank pain."]
-)
-def test_return_precautions_name_no_condition(line: str) -> None:
-    found = dx_codes(f"Assessment: acute cystitis.\n{line}\n", "emergency")
-    assert not any(code.startswith(("B99", "R50", "R10")) for code in found), found
+def test_return_precautions_name_no_condition_but_a_follow_up_or_isolation_does() -> None:
+    for line in (
+        "Return precautions for fever or flank pain.",
+        "Return with fever.",
+        "Return for fever.",
+    ):
+        found = dx_codes(f"Assessment: acute cystitis.\n{line}\n", "emergency")
+        assert not any(code.startswith(("R50", "R10")) for code in found), (line, found)
+    assert "A04.72" in dx_codes("Assessment: contact precautions for C. difficile colitis.\n")
+    assert "L03.115" in dx_codes(
+        "Assessment: here to return for follow-up of cellulitis of the right leg.\n"
+    )
 
 
 def test_an_injury_of_no_stated_site_beside_the_same_injury_of_a_site_is_that_one() -> None:
@@ -189,11 +207,13 @@ def test_a_probability_of_deterioration_names_no_condition() -> None:
     [
         ("right hip primary OA", "M16.11"),
         ("primary OA of the left knee", "M17.12"),
-        ("primary OA", "M19.91"),
     ],
 )
 def test_primary_osteoarthritis_abbreviated_is_coded_by_its_joint(text: str, code: str) -> None:
+    """No "primary OA" of no joint: an unspecified site would stand for a joint the words
+    name but the matcher does not join ("primary OA of both knees")."""
     assert dx_codes(f"Assessment: {text}.\n") == [code]
+    assert "M19.91" not in dx_codes("Assessment: primary OA of both knees.\n")
 
 
 @pytest.mark.parametrize(
@@ -232,3 +252,32 @@ def test_a_denied_qualifier_is_not_the_condition_s() -> None:
         "syndrome, no splenic sequestration).\n"
     )
     assert dx_codes(text) == ["D57.00"]
+
+
+def test_a_migraine_s_qualifiers_are_its_own_and_an_influenza_test_negative_names_no_type() -> None:
+    assert dx_codes("Assessment: migraine without aura, refractory hypertension.\n")[0] == (
+        "G43.009"
+    )
+    assert dx_codes("Assessment: migraine without aura or status migrainosus.\n") == ["G43.009"]
+    negative = "Assessment: influenza, rapid influenza A PCR negative, treat empirically.\n"
+    assert dx_codes(negative) == ["J11.1"]
+    probable = dx_codes(
+        "Discharge diagnoses: probable influenza A, dehydration.\n", "discharge_summary"
+    )
+    assert "J11.1" in probable and "J10.1" not in probable, probable
+
+
+def test_a_year_dates_a_disease_other_than_the_toxoid_ones() -> None:
+    assert dx_codes("Assessment: chronic hepatitis B (2015) on entecavir.\n") == ["B18.1"]
+    assert dx_codes("Assessment: herpes zoster 2023 of the right flank.\n") == ["B02.9"]
+
+
+def test_an_unspecified_site_or_region_stands_beside_another_side_or_another_injury() -> None:
+    both = dx_codes(
+        "Assessment: invasive ductal carcinoma of the left breast. Invasive lobular carcinoma "
+        "of the upper outer quadrant of the right breast.\n"
+    )
+    assert {"C50.411", "C50.912"} <= set(both), both
+    assert "T14.91XA" in dx_codes(
+        "Assessment: laceration of left index finger; suicide attempt.\n", "emergency"
+    )

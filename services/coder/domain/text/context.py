@@ -105,17 +105,21 @@ _add(
     "probability of|likelihood of|chance of|"
     "screening for|prevention of|prophylaxis of|prophylaxis for|to prevent|to avoid|"
     "in order to rule out|to exclude|to evaluate for|evaluation for|unless|"
-    # return precautions: what would bring the patient back, not what they have
-    "return for|come back for|return with|return precautions for|precautions for|"
-    "warning signs of|watch for signs of",
+    # return precautions: what would bring the patient back, not what they have (the
+    # imperative: "returns with" tells a visit; a follow-up visit is a pseudo-trigger
+    # below; "contact precautions for" is an isolation order, no trigger)
+    "return for|come back for|return with|return precautions for|warning signs of|"
+    "watch for signs of",
 )
 # a condition named as what a test looks for ("HIV, HBV serologies drawn", "Lyme titers
 # sent", "Pap/HPV cotest collected") is the test's name, not the patient's condition; a
 # result that confirms it ("hepatitis B serologies positive", "HPV positive on cotest") is
 # read as it stands (_CONFIRMED)
-_add(
-    "hypothetical", BACKWARD, "serology|serologies|titer|titers|cotest|cotesting|co testing|co test"
+_TEST_NAME_PHRASES: tuple[str, ...] = (
+    *("serology", "serologies", "titer", "titers", "cotest", "cotesting", "co testing"),
+    "co test",
 )
+_add("hypothetical", BACKWARD, "|".join(_TEST_NAME_PHRASES))
 _add(
     "pseudo",
     FORWARD,
@@ -127,6 +131,10 @@ _add(
     # a marker's status is a result that names the marker, not the condition it is read in
     "her2 negative|her2 neg|er negative|pr negative|triple negative|receptor negative|"
     "rh negative|gbs negative|hla b27 negative|ana negative|rf negative|"
+    # a visit planned for a condition there is: "to return for follow-up of cellulitis"
+    "return for follow up|return for followup|return for recheck|return for a recheck|"
+    "return for reevaluation|return for re evaluation|return for wound check|"
+    "return for suture removal|return for treatment of|return for management of|"
     # a diet or product free of something ("lactose-free dairy") negates nothing
     "lactose free|gluten free|sugar free|fat free|dairy free|caffeine free|latex free",
 )
@@ -163,11 +171,11 @@ _TEST_WORDS = frozenset(
         *("mri", "scan", "imaging", "ultrasound", "biopsy", "ecg", "ekg"),
     ]
 )
-_TEST_NAMES = frozenset(
-    {("serology",), ("serologies",), ("titer",), ("titers",), ("cotest",), ("cotesting",)}
-    | {("co", "testing"), ("co", "test")}
+_TEST_NAMES = frozenset(tuple(phrase.split()) for phrase in _TEST_NAME_PHRASES)
+_CONFIRMED = frozenset(
+    {"positive", "reactive", "detected", "confirmed", "confirms", "showed", "shows", "show"}
+    | {"elevated", "consistent", "high", "raised"}
 )
-_CONFIRMED = frozenset({"positive", "reactive", "detected", "confirmed", "confirms", "showed"})
 _TEST_RESULTS = frozenset(
     {("negative",), ("is", "negative"), ("was", "negative"), ("were", "negative")}
 )
@@ -292,9 +300,11 @@ def _scopes(analysis: Analysis) -> list[tuple[int, int, str]]:
             if commas or (phrase in _TEST_RESULTS and i > 0 and lower[i - 1] in _TEST_WORDS):
                 first = _comma_before(analysis, first, i)
             elif phrase in _TEST_NAMES:
-                first = _list_before(analysis, first, i)
-                if _CONFIRMED.intersection(lower[first : j + 1]):
-                    continue  # "HPV positive on cotest", "serologies positive"
+                first = _test_list_before(analysis, first, i)
+                if _CONFIRMED.intersection(lower[first:i]) or _CONFIRMED.intersection(
+                    lower[j : _comma_after(analysis, j, n)]
+                ):
+                    continue  # "HPV positive on cotest", "serologies were positive"
             if first < i:
                 scopes.append((first, i - 1, cat))
     return scopes
@@ -309,16 +319,31 @@ def _comma_before(analysis: Analysis, first: int, i: int) -> int:
     return first
 
 
-def _list_before(analysis: Analysis, first: int, i: int) -> int:
-    """The first token of first..i-1 in the list that runs up to token i: the words after
-    the last dash, colon or semicolon ("hidradenitis - hepatitis serologies": the tests are
-    the hepatitis's, not the hidradenitis's)."""
+def _test_list_before(analysis: Analysis, first: int, i: int) -> int:
+    """The first token of first..i-1 that a test name reaches back to: the item right
+    before it, and the one-word items of its comma list before that ("INR, HIV, HBV
+    serologies": HIV and HBV are tests; "HIV disease, hepatitis serologies" and
+    "hidradenitis - hepatitis serologies" test the hepatitis only). A spaced dash, colon,
+    semicolon or line break ends the list."""
     text, starts, ends = analysis.text, analysis.starts, analysis.ends
+    items: list[tuple[int, int]] = []  # (first token, last token), nearest first
+    last = i - 1
     for k in range(i - 1, first, -1):
         gap = text[ends[k - 1] : starts[k]]
         if ":" in gap or ";" in gap or " - " in gap or "\n" in gap:
-            return k
-    return first
+            items.append((k, last))
+            break
+        if "," in gap:
+            items.append((k, last))
+            last = k - 1
+    else:
+        items.append((first, last))
+    reach = items[0][0]
+    for start, end in items[1:]:
+        if end != start:
+            break
+        reach = start
+    return reach
 
 
 def _comma_after(analysis: Analysis, j: int, last: int) -> int:

@@ -55,6 +55,7 @@ from .guidelines_context import (
     influenza_by_sentence,
     injury_of_region,
     migraine_by_sentence,
+    ribs_by_words,
     sentence_at,
     specific_from_sentence,
 )
@@ -547,6 +548,7 @@ def findings_from_mentions(
                     specific, sentence, code_set, tables.leaves, tables.tabular.children
                 )
                 specific = migraine_by_sentence(specific, sentence, code_set)
+                specific = ribs_by_words(specific, mention.evidence.text, code_set)
                 if assertion == "present":
                     specific = influenza_by_sentence(specific, sentence, code_set)
                 if specific != code:

@@ -465,3 +465,19 @@ def influenza_by_sentence(code: str, sentence: str, code_set: CodeSet) -> str:
         return code  # "rapid influenza A PCR negative, treat empirically"
     identified = "J10" + code[3:]
     return identified if code_set.lookup(identified).billable else code
+
+
+# Index: Fracture, rib S22.3- (one rib), multiple S22.4-: "rib fractures", "fractured ribs"
+_RIBS_PLURAL = re.compile(
+    r"\b(?:rib\s+fractures|fractured\s+ribs|fractures\s+of\s+(?:the\s+)?ribs)\b", re.I
+)
+
+
+def ribs_by_words(code: str, words: str, code_set: CodeSet) -> str:
+    """A fracture of one rib (S22.3-) whose words are plural ("left rib fractures") is the
+    multiple fractures of ribs of that side (S22.4-), its 7th character kept; `code` itself
+    otherwise."""
+    if not code.startswith("S22.3") or _RIBS_PLURAL.search(words) is None:
+        return code
+    multiple = "S22.4" + code[5:]
+    return multiple if code_set.lookup(multiple).billable else code

@@ -281,3 +281,18 @@ def test_an_unspecified_site_or_region_stands_beside_another_side_or_another_inj
     assert "T14.91XA" in dx_codes(
         "Assessment: laceration of left index finger; suicide attempt.\n", "emergency"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("left 6th rib fracture", "S22.32XA"),
+        ("left rib fractures (ribs 6-7), closed", "S22.42XA"),
+        ("fractured ribs on the right", "S22.41XA"),
+        ("rib fracture, subsequent encounter", "S22.39XD"),
+    ],
+)
+def test_a_rib_fracture_is_one_rib_or_several_by_its_words(text: str, code: str) -> None:
+    """Index: Fracture, rib S22.3- (one rib), multiple S22.4-; not S22.9 (bony thorax, part
+    unspecified)."""
+    assert dx_codes(f"Assessment: {text}.\n", "emergency") == [code]

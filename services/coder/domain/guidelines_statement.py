@@ -16,6 +16,7 @@ from dataclasses import replace
 
 from .excludes1 import excludes1_conflict
 from .guidelines_findings import Dropped, Finding
+from .guidelines_specificity import stated_dimensions
 from .guidelines_status import is_status_code
 from .icd10cm import CodeSet
 from .text.mentions import Mention
@@ -391,11 +392,8 @@ def _is_site_unspecified(code: str, code_set: CodeSet) -> bool:
 
 
 def _side(code: str, code_set: CodeSet) -> str | None:
-    found = _SIDE_WORD.search(code_set.lookup(code).description.lower())
-    return found.group(1) if found else None
-
-
-_SIDE_WORD = re.compile(r"\b(right|left)\b")
+    """The side a code's title states (guidelines_specificity's reading of laterality)."""
+    return stated_dimensions(code_set.lookup(code).description).get("laterality")
 
 
 def focus_on_diagnostic_statement(findings: Sequence[Finding]) -> list[Finding]:
